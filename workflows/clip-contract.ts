@@ -1,0 +1,156 @@
+/**
+ * What flows through one clip's workflow execution: the input the trigger starts it with,
+ * what each state adds (at its ResultPath), the state names an operator reads in the
+ * console, the names of the errors that Retry/Catch match, and the environment the task
+ * handlers read. The CDK stack, the task handlers, the local runtime and the API all use
+ * these types; nothing here calls AWS.
+ */
+import type { ClipStatus } from './catalog-table.ts';
+
+/** State names, as an operator reads them in the Step Functions console. */
+export const STATE = {
+  validate: 'Validate clip',
+  whatWasUploaded: 'What was uploaded?',
+  alertAndRender: 'Alert and render',
+  decideAlert: 'Decide alert',
+  alertDue: 'Alert due?',
+  sendMotionAlert: 'Send motion alert',
+  noAlert: 'No alert needed',
+  render: 'Render web playback',
+  catalog: 'Catalog clip',
+  retention: 'Apply retention',
+  ready: 'Clip ready',
+  quarantine: 'Quarantine clip',
+  notifyQuarantine: 'Tell operations: quarantined',
+  quarantined: 'Clip quarantined',
+  recordFailure: 'Record failure',
+  notifyFailure: 'Tell operations: failed',
+  failed: 'Clip failed',
+} as const;
+
+export const STATE_MACHINE_NAME = 'camflow-clip-workflow';
+
+/** The execution input, written by the trigger. The execution is named `clipId`. */
+export interface ClipWorkflowInput {
+  clip: {
+    /** Deterministic: the same object announced twice gives the same id (and execution name). */
+    clipId: string;
+    /** First key segment: lowercase letters, digits and dashes. */
+    camera: string;
+    bucket: string;
+    key: string;
+    size: number;
+    etag: string;
+    /** When S3 reported the object created (ISO 8601). */
+    uploadedAt: string;
+  };
+}
+
+export type UploadKind = 'video' | 'still' | 'invalid';
+
+/** Why an upload is not a clip. Each reason tells the operator what to do. */
+export type InvalidReason =
+  | 'empty'
+  | 'truncated'
+  | 'not-media'
+  | 'no-video-track'
+  | 'too-long'
+  | 'too-large'
+  | 'unsupported-codec';
+
+export interface MediaProbe {
+  container: string;
+  durationSeconds: number;
+  sizeBytes: number;
+  video?: { codec: string; width: number; height: number; frameRate?: number; bitrate?: number; rotation?: number };
+  audio?: { codec: string; channels?: number; sampleRate?: number };
+  image?: { format: string; width: number; height: number };
+}
+
+/** One output the render job will write (known before the job runs, from the settings). */
+export interface PlannedRendition {
+  kind: 'hls-master' | 'hls' | 'mp4' | 'poster' | 'thumbnails';
+  /** s3://bucket/key (for thumbnails: the key prefix of the numbered JPEGs). */
+  uri: string;
+  width?: number;
+  height?: number;
+  bitrate?: number;
+}
+
+/** `$.validation`: the output of "Validate clip". */
+export interface ValidationResult {
+  kind: UploadKind;
+  reason?: InvalidReason;
+  /** A sentence for the operator: what is wrong and what to do. */
+  detail?: string;
+  probe?: MediaProbe;
+  /** ISO 8601: from the object's `captured-at` metadata, else the upload time. */
+  capturedAt: string;
+  /** `s3://{media}/{camera}/{yyyy}/{mm}/{dd}/{clipId}/` for videos. */
+  mediaPrefix?: string;
+  /** For videos: the MediaConvert job `Settings` (from the pure builder) and what it will write. */
+  render?: { settings: Record<string, unknown>; outputs: PlannedRendition[] };
+}
+
+/** `$.alert`: the output of "Decide alert". */
+export interface AlertDecision {
+  send: boolean;
+  /** Why not, when `send` is false: 'alerts-off' | 'cooldown' | 'quiet-hours'. */
+  reason?: string;
+  subject?: string;
+  message?: string;
+}
+
+/** `$.outcome`: the Parallel's results, reshaped by its ResultSelector. */
+export interface AlertAndRenderOutcome {
+  alert: AlertDecision;
+  render: { jobId: string; status: string; outputGroups: unknown[] };
+}
+
+/** `$.catalog`: the output of "Catalog clip". */
+export interface CatalogResult {
+  clipId: string;
+  status: ClipStatus;
+  created: boolean;
+}
+
+/** `$.error` in the catch path (what Step Functions puts there). */
+export interface CaughtError {
+  Error: string;
+  Cause?: string;
+}
+
+/**
+ * Named errors. Handlers throw errors whose `name` is one of these; the workflow's Retry
+ * matches the transient ones, Catch sends the rest to "Record failure".
+ */
+export const ERRORS = {
+  /** Transient: S3 or DynamoDB throttled or unavailable. Retried. */
+  storageUnavailable: 'StorageUnavailable',
+  /** The raw upload disappeared before it was processed. Not retried. */
+  clipNotFound: 'ClipNotFound',
+  /** The event does not name a valid camera key. Not retried. */
+  cameraIdInvalid: 'CameraIdInvalid',
+  /** Catalog write refused because another execution owns the clip. Not retried. */
+  clipOwnedElsewhere: 'ClipOwnedElsewhere',
+} as const;
+
+/** Environment variables the task handlers read (set by the stack, and by `camflow up`). */
+export const ENV = {
+  uploadsBucket: 'UPLOADS_BUCKET',
+  mediaBucket: 'MEDIA_BUCKET',
+  table: 'CATALOG_TABLE',
+  stateMachineArn: 'CLIP_WORKFLOW_ARN',
+  mediaConvertRoleArn: 'MEDIACONVERT_ROLE_ARN',
+  maxClipBytes: 'MAX_CLIP_BYTES',
+  maxClipSeconds: 'MAX_CLIP_SECONDS',
+  defaultRetentionClass: 'DEFAULT_RETENTION_CLASS',
+  defaultCooldownSeconds: 'DEFAULT_ALERT_COOLDOWN_SECONDS',
+} as const;
+
+export const RETENTION_CLASSES = ['short', 'standard', 'archive', 'hold'] as const;
+export type RetentionClass = (typeof RETENTION_CLASSES)[number];
+export const RETENTION_TAG = 'retention-class';
+
+/** Camera ids: the first key segment of an upload. */
+export const CAMERA_ID_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;

@@ -21,6 +21,9 @@ export function localAwsEnvironment(endpoints: { s3?: string; dynamodb?: string;
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     AWS_REGION: LOCAL_REGION,
     AWS_DEFAULT_REGION: LOCAL_REGION,
+    // s3rver stores streamed bodies corrupt when the SDK adds its default trailing checksums.
+    AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+    AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
   };
   if (endpoints.s3) env.AWS_ENDPOINT_URL_S3 = endpoints.s3;
   if (endpoints.dynamodb) env.AWS_ENDPOINT_URL_DYNAMODB = endpoints.dynamodb;

@@ -154,3 +154,73 @@ export const RETENTION_TAG = 'retention-class';
 
 /** Camera ids: the first key segment of an upload. */
 export const CAMERA_ID_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
+
+/** The whole state of an execution as it reaches a Lambda task (`$`). */
+export interface WorkflowState extends ClipWorkflowInput {
+  validation?: ValidationResult;
+  alert?: AlertDecision;
+  outcome?: AlertAndRenderOutcome;
+  catalog?: CatalogResult;
+  error?: CaughtError;
+}
+
+/**
+ * What every Lambda task of the workflow receives: the whole state plus the execution's
+ * name (`{ "workflow.$": "$", "executionName.$": "$$.Execution.Name" }`).
+ */
+export interface TaskEvent {
+  workflow: WorkflowState;
+  executionName: string;
+}
+
+/** What "Quarantine clip" and "Record failure" return for the operations topic. */
+export interface OperationsNotice {
+  status: ClipStatus;
+  subject: string;
+  message: string;
+}
+
+/** The catalog item of one clip (base key `keys.clip(clipId)` plus index attributes). */
+export interface ClipRecord {
+  clipId: string;
+  camera: string;
+  kind: UploadKind;
+  status: ClipStatus;
+  capturedAt: string;
+  uploadedAt: string;
+  updatedAt: string;
+  executionName: string;
+  source: { bucket: string; key: string; sizeBytes: number; container?: string; videoCodec?: string; audioCodec?: string; width?: number; height?: number };
+  durationSeconds?: number;
+  /** HLS variants and the MP4, as s3:// URIs. */
+  renditions?: PlannedRendition[];
+  hlsMaster?: string;
+  mp4?: string;
+  poster?: string;
+  thumbnails?: { prefix: string; intervalSeconds: number; count?: number };
+  retentionClass?: RetentionClass;
+  /** Evidence hold: every object of the clip carries retention class `hold`. */
+  held?: boolean;
+  quarantine?: { reason: InvalidReason; detail: string };
+  failure?: { error: string; cause?: string };
+}
+
+/** A camera's settings and counters (key `keys.camera(camera)`). */
+export interface CameraRecord {
+  camera: string;
+  displayName: string;
+  retentionClass: RetentionClass;
+  alertsEnabled: boolean;
+  cooldownSeconds: number;
+  clipCount: number;
+  lastClipAt?: string;
+}
+
+/** One alert that was sent (key `keys.alertRecord(sentAt, clipId)`). */
+export interface AlertRecord {
+  sentAt: string;
+  clipId: string;
+  camera: string;
+  subject: string;
+  message: string;
+}

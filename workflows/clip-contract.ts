@@ -75,6 +75,8 @@ export interface PlannedRendition {
   width?: number;
   height?: number;
   bitrate?: number;
+  /** Thumbnails only: seconds between two scrub thumbnails (`thumb.0000000.jpg` is at 0 s). */
+  intervalSeconds?: number;
 }
 
 /** `$.validation`: the output of "Validate clip". */

@@ -1,0 +1,269 @@
+/**
+ * The MediaConvert job that turns one uploaded clip into web playback: an HLS ladder
+ * (1080p/720p/360p, never above the source), one fast-start MP4, a poster JPEG and scrub
+ * thumbnails, all under `s3://{media}/{camera}/{yyyy}/{mm}/{dd}/{clipId}/`.
+ *
+ * Pure: no AWS call. "Validate clip" puts the result at `$.validation.render`, "Render web
+ * playback" sends `settings` as the CreateJob `Settings`, and the local runtime executes the
+ * same settings with ffmpeg. Only the settings below are used, so the local engine (which
+ * refuses settings it does not implement) and MediaConvert read the same job.
+ *
+ * Basic tier: H.264 with the default single-pass quality tuning, QVBR without
+ * MaxAverageBitrate (that needs multi-pass HQ, a Professional feature), 8-bit, AAC, HLS and
+ * MP4 outputs and frame capture — all within MediaConvert's Basic on-demand tier.
+ */
+import type {
+  AudioDescription,
+  AudioSelector,
+  JobSettings,
+  Output,
+  OutputGroup,
+  VideoDescription,
+} from '@aws-sdk/client-mediaconvert';
+import type { MediaProbe, PlannedRendition } from './clip-contract.ts';
+
+export interface RenderJobInput {
+  clipId: string;
+  camera: string;
+  /** `s3://{uploads}/{key}` of the raw clip. */
+  sourceUri: string;
+  mediaBucket: string;
+  /** ISO 8601; its UTC date places the outputs. */
+  capturedAt: string;
+  probe: MediaProbe;
+}
+
+export interface RenderJob {
+  /** CreateJob `Settings` (assignable to the SDK's `JobSettings`). */
+  settings: Record<string, unknown> & JobSettings;
+  /** Every file (or, for thumbnails, key prefix) the job writes. */
+  outputs: PlannedRendition[];
+  /** `s3://{media}/{camera}/{yyyy}/{mm}/{dd}/{clipId}/` */
+  mediaPrefix: string;
+}
+
+/** A rung of the HLS ladder: `shortSide` is the "p" number (the height of a landscape video). */
+export interface LadderRung {
+  label: string;
+  shortSide: number;
+  maxBitrate: number;
+}
+
+/** The ladder, largest first. Security-camera footage is mostly static: modest ceilings. */
+export const HLS_LADDER: readonly LadderRung[] = [
+  { label: '1080p', shortSide: 1080, maxBitrate: 5_000_000 },
+  { label: '720p', shortSide: 720, maxBitrate: 3_000_000 },
+  { label: '360p', shortSide: 360, maxBitrate: 1_000_000 },
+];
+
+/** Ceiling for the single rung of a source smaller than 360p. */
+export const SMALL_SOURCE_MAX_BITRATE = 600_000;
+export const HLS_SEGMENT_SECONDS = 4;
+export const THUMBNAIL_INTERVAL_SECONDS = 2;
+export const THUMBNAIL_WIDTH = 320;
+export const MAX_THUMBNAILS = 500;
+export const AUDIO_SELECTOR = 'Audio Selector 1';
+
+export interface FrameSize {
+  width: number;
+  height: number;
+}
+
+export interface PlannedRung extends FrameSize {
+  label: string;
+  maxBitrate: number;
+}
+
+/** `s3://{media}/{camera}/{yyyy}/{mm}/{dd}/{clipId}/`, the date being capturedAt's UTC date. */
+export function mediaPrefixFor(input: { mediaBucket: string; camera: string; capturedAt: string; clipId: string }): string {
+  const when = new Date(input.capturedAt);
+  if (Number.isNaN(when.getTime())) {
+    throw new RangeError(`capturedAt '${input.capturedAt}' is not an ISO 8601 time; pass the clip's capture or upload time`);
+  }
+  const yyyy = String(when.getUTCFullYear()).padStart(4, '0');
+  const mm = String(when.getUTCMonth() + 1).padStart(2, '0');
+  const dd = String(when.getUTCDate()).padStart(2, '0');
+  return `s3://${input.mediaBucket}/${input.camera}/${yyyy}/${mm}/${dd}/${input.clipId}/`;
+}
+
+/** The picture as a viewer sees it: stored size turned by the rotation metadata (portrait phones). */
+export function displaySize(video: { width: number; height: number; rotation?: number }): FrameSize {
+  const quarterTurns = Math.round((((video.rotation ?? 0) % 360) + 360) % 360 / 90) % 4;
+  return quarterTurns % 2 === 1 ? { width: video.height, height: video.width } : { width: video.width, height: video.height };
+}
+
+const evenFloor = (n: number) => Math.max(2, Math.floor(n / 2) * 2);
+const evenRound = (n: number) => Math.max(2, Math.round(n / 2) * 2);
+
+/**
+ * The frame size whose short side is `shortSide`, keeping the display aspect ratio, both
+ * sides even and neither above the source.
+ */
+export function scaleToShortSide(source: FrameSize, shortSide: number): FrameSize {
+  const landscape = source.width >= source.height;
+  const long = landscape ? source.width : source.height;
+  const short = landscape ? source.height : source.width;
+  const scaledShort = Math.min(evenFloor(shortSide), evenFloor(short));
+  const scaledLong = Math.min(evenRound((scaledShort * long) / short), evenFloor(long));
+  return landscape ? { width: scaledLong, height: scaledShort } : { width: scaledShort, height: scaledLong };
+}
+
+/** The frame size whose width is `width` (or the source's, if narrower), aspect kept, even. */
+export function scaleToWidth(source: FrameSize, width: number): FrameSize {
+  const w = Math.min(evenFloor(width), evenFloor(source.width));
+  return { width: w, height: Math.min(evenRound((w * source.height) / source.width), evenFloor(source.height)) };
+}
+
+/**
+ * The HLS rungs for a source: every ladder rung whose short side fits in the source's
+ * (no upscaling); a source smaller than the lowest rung gets one rung at its own size.
+ */
+export function planLadder(source: FrameSize): PlannedRung[] {
+  const short = Math.min(source.width, source.height);
+  const rungs = HLS_LADDER.filter((r) => r.shortSide <= short).map((r) => ({ label: r.label, maxBitrate: r.maxBitrate, ...scaleToShortSide(source, r.shortSide) }));
+  if (rungs.length > 0) return rungs;
+  const own = scaleToShortSide(source, short);
+  return [{ label: `${Math.min(own.width, own.height)}p`, maxBitrate: SMALL_SOURCE_MAX_BITRATE, ...own }];
+}
+
+function h264Video(size: FrameSize, maxBitrate: number): VideoDescription {
+  return {
+    Width: size.width,
+    Height: size.height,
+    ScalingBehavior: 'DEFAULT',
+    CodecSettings: {
+      Codec: 'H_264',
+      H264Settings: {
+        RateControlMode: 'QVBR',
+        QvbrSettings: { QvbrQualityLevel: 7 },
+        MaxBitrate: maxBitrate,
+        GopSize: 2,
+        GopSizeUnits: 'SECONDS',
+        CodecProfile: 'MAIN',
+        CodecLevel: 'AUTO',
+        FramerateControl: 'INITIALIZE_FROM_SOURCE',
+        SceneChangeDetect: 'TRANSITION_DETECTION',
+      },
+    },
+  };
+}
+
+function aacAudio(): AudioDescription[] {
+  return [
+    {
+      AudioSourceName: AUDIO_SELECTOR,
+      CodecSettings: { Codec: 'AAC', AacSettings: { Bitrate: 96000, CodingMode: 'CODING_MODE_2_0', SampleRate: 48000 } },
+    },
+  ];
+}
+
+function frameCapture(size: FrameSize, everySeconds: number, maxCaptures: number): VideoDescription {
+  return {
+    Width: size.width,
+    Height: size.height,
+    CodecSettings: {
+      Codec: 'FRAME_CAPTURE',
+      FrameCaptureSettings: { FramerateNumerator: 1, FramerateDenominator: everySeconds, MaxCaptures: maxCaptures, Quality: 80 },
+    },
+  };
+}
+
+/** The CreateJob settings for one clip, and what they will write. */
+export function buildRenderJob(input: RenderJobInput): RenderJob {
+  const { probe } = input;
+  if (!probe.video) {
+    throw new TypeError(`clip ${input.clipId} has no video track; only videos are rendered (stills are their own poster)`);
+  }
+  if (!input.sourceUri.startsWith('s3://')) {
+    throw new TypeError(`sourceUri '${input.sourceUri}' must be an s3:// URI of the raw clip`);
+  }
+  const mediaPrefix = mediaPrefixFor(input);
+  const hasAudio = probe.audio !== undefined;
+  const source = displaySize(probe.video);
+  const rungs = planLadder(source);
+  const top = rungs[0]!;
+  const audio = hasAudio ? { AudioDescriptions: aacAudio() } : {};
+  const seconds = Number.isFinite(probe.durationSeconds) && probe.durationSeconds > 0 ? probe.durationSeconds : 0;
+  const thumbnailSize = scaleToWidth(source, THUMBNAIL_WIDTH);
+  const thumbnailCount = Math.min(MAX_THUMBNAILS, Math.floor(seconds / THUMBNAIL_INTERVAL_SECONDS) + 1);
+  // One capture only, taken at the first frame; the interval just has to outlast the clip.
+  const posterInterval = Math.min(3600, Math.max(1, Math.ceil(seconds)));
+
+  const hlsOutputs: Output[] = rungs.map((rung) => ({
+    NameModifier: `_${rung.label}`,
+    ContainerSettings: { Container: 'M3U8', M3u8Settings: {} },
+    VideoDescription: h264Video(rung, rung.maxBitrate),
+    ...audio,
+  }));
+
+  const outputGroups: OutputGroup[] = [
+    {
+      Name: 'HLS',
+      OutputGroupSettings: {
+        Type: 'HLS_GROUP_SETTINGS',
+        HlsGroupSettings: {
+          Destination: `${mediaPrefix}hls/index`,
+          SegmentLength: HLS_SEGMENT_SECONDS,
+          MinSegmentLength: 0,
+          SegmentControl: 'SEGMENTED_FILES',
+          DirectoryStructure: 'SINGLE_DIRECTORY',
+          ManifestDurationFormat: 'INTEGER',
+          OutputSelection: 'MANIFESTS_AND_SEGMENTS',
+          ProgramDateTime: 'EXCLUDE',
+          CodecSpecification: 'RFC_4281',
+        },
+      },
+      Outputs: hlsOutputs,
+    },
+    {
+      Name: 'MP4',
+      OutputGroupSettings: { Type: 'FILE_GROUP_SETTINGS', FileGroupSettings: { Destination: `${mediaPrefix}clip` } },
+      Outputs: [
+        {
+          ContainerSettings: { Container: 'MP4', Mp4Settings: { MoovPlacement: 'PROGRESSIVE_DOWNLOAD' } },
+          VideoDescription: h264Video(top, top.maxBitrate),
+          ...audio,
+        },
+      ],
+    },
+    {
+      Name: 'Poster',
+      OutputGroupSettings: { Type: 'FILE_GROUP_SETTINGS', FileGroupSettings: { Destination: `${mediaPrefix}poster` } },
+      Outputs: [{ ContainerSettings: { Container: 'RAW' }, VideoDescription: frameCapture(top, posterInterval, 1) }],
+    },
+    {
+      Name: 'Thumbnails',
+      OutputGroupSettings: { Type: 'FILE_GROUP_SETTINGS', FileGroupSettings: { Destination: `${mediaPrefix}thumbnails/thumb` } },
+      Outputs: [
+        {
+          ContainerSettings: { Container: 'RAW' },
+          VideoDescription: frameCapture(thumbnailSize, THUMBNAIL_INTERVAL_SECONDS, thumbnailCount),
+        },
+      ],
+    },
+  ];
+
+  const audioSelectors: Record<string, AudioSelector> | undefined = hasAudio ? { [AUDIO_SELECTOR]: { DefaultSelection: 'DEFAULT' } } : undefined;
+  const settings = {
+    TimecodeConfig: { Source: 'ZEROBASED' },
+    Inputs: [
+      {
+        FileInput: input.sourceUri,
+        TimecodeSource: 'ZEROBASED',
+        VideoSelector: { Rotate: 'AUTO' },
+        ...(audioSelectors ? { AudioSelectors: audioSelectors } : {}),
+      },
+    ],
+    OutputGroups: outputGroups,
+  } satisfies JobSettings;
+
+  const outputs: PlannedRendition[] = [
+    { kind: 'hls-master', uri: `${mediaPrefix}hls/index.m3u8` },
+    ...rungs.map((r): PlannedRendition => ({ kind: 'hls', uri: `${mediaPrefix}hls/index_${r.label}.m3u8`, width: r.width, height: r.height, bitrate: r.maxBitrate })),
+    { kind: 'mp4', uri: `${mediaPrefix}clip.mp4`, width: top.width, height: top.height, bitrate: top.maxBitrate },
+    { kind: 'poster', uri: `${mediaPrefix}poster.0000000.jpg`, width: top.width, height: top.height },
+    { kind: 'thumbnails', uri: `${mediaPrefix}thumbnails/`, width: thumbnailSize.width, height: thumbnailSize.height, intervalSeconds: THUMBNAIL_INTERVAL_SECONDS },
+  ];
+
+  return { settings, outputs, mediaPrefix };
+}

@@ -1,0 +1,189 @@
+/**
+ * Benchmarks of the local runtime (issue 3):
+ * - pipeline overhead: upload → SUCCEEDED for a 30 s 1080p clip, divided by the time bare
+ *   ffmpeg takes to make the same outputs from a local file with the same settings;
+ * - orchestration: executions per second of the clip workflow with every task instant;
+ * - a burst of 20 clips from 14 cameras: all succeed, time to drain, peak memory of the
+ *   runtime process (its own RSS high-water mark: ffmpeg children are separate processes).
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import '../runtime/node20-polyfills.ts';
+import { freePort, startLocalStack } from '../runtime/local-stack.ts';
+import { localClientConfig } from '../runtime/local-credentials.ts';
+import { startLocalStepFunctions } from '../runtime/step-functions/local-step-functions.ts';
+import { synthesizeClipWorkflowDefinition } from '../workflows/synthesized-definition.ts';
+import { buildRenderJob } from '../workflows/render-job.ts';
+import { fileByteSource } from '../tasks/byte-source.ts';
+import { probeClip } from '../tasks/clip-probe.ts';
+import { bareFfmpegBaseline } from './mediaconvert-overhead.ts';
+import { h264AacMp4 } from '../integ-tests/clip-fixtures.ts';
+import { clipIdFor } from '../tasks/clip-identity.ts';
+import type { MediaProbe } from '../workflows/clip-contract.ts';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface PipelineOverheadResult {
+  clip: string;
+  pipelineSeconds: number;
+  bareFfmpegSeconds: number;
+  ratio: number;
+  target: number;
+}
+
+/** Upload → SUCCEEDED through the whole local stack, vs bare ffmpeg on the same file. */
+export async function pipelineOverhead(work: string): Promise<PipelineOverheadResult> {
+  const media = join(work, 'pipeline-media');
+  mkdirSync(media, { recursive: true });
+  const clip = await h264AacMp4(media, { seconds: 30, size: '1920x1080', name: 'bench-30s-1080p.mp4' });
+  const probe = (await probeClip(await fileByteSource(clip.path))) as MediaProbe;
+  const job = buildRenderJob({ clipId: 'bench', camera: 'bench', sourceUri: 's3://bench/bench.mp4', mediaBucket: 'bench', capturedAt: new Date().toISOString(), probe });
+  const bare = await bareFfmpegBaseline(clip.path, job.settings);
+
+  const stack = await startLocalStack({ dataDirectory: join(work, 'pipeline-data'), ports: { s3: 0, dynamodb: 0, stepFunctions: 0, api: 0 }, api: false, print: () => undefined });
+  try {
+    const body = readFileSync(clip.path);
+    const key = 'bench/bench-30s-1080p.mp4';
+    const started = performance.now();
+    const put = await stack.clients.s3.send(new PutObjectCommand({ Bucket: stack.buckets.uploads, Key: key, Body: body }));
+    const clipId = clipIdFor({ bucket: stack.buckets.uploads, key, etag: (put.ETag ?? '').replace(/"/g, '') });
+    const executionArn = stack.stateMachineArn.replace(':stateMachine:', ':execution:') + ':' + clipId;
+    for (;;) {
+      const described = await stack.clients.sfn.send(new DescribeExecutionCommand({ executionArn })).catch(() => undefined);
+      if (described && described.status !== 'RUNNING') {
+        if (described.status !== 'SUCCEEDED') throw new Error(`pipeline benchmark clip ended ${described.status}: ${described.error} ${described.cause}`);
+        break;
+      }
+      await sleep(50);
+    }
+    const pipelineSeconds = (performance.now() - started) / 1000;
+    return { clip: '30 s 1080p H.264/AAC', pipelineSeconds, bareFfmpegSeconds: bare.seconds, ratio: pipelineSeconds / bare.seconds, target: 1.15 };
+  } finally {
+    await stack.stop();
+  }
+}
+
+export interface OrchestrationResult {
+  executions: number;
+  seconds: number;
+  executionsPerSecond: number;
+}
+
+/** The clip workflow's ASL with every task answering at once: what the orchestration itself costs. */
+export async function orchestrationThroughput(work: string, executions = 200): Promise<OrchestrationResult> {
+  const { asl } = await synthesizeClipWorkflowDefinition();
+  const instant = (resource: string, stateName: string) => async (): Promise<unknown> => {
+    if (resource.includes('mediaconvert')) return { Job: { Id: 'instant', Status: 'COMPLETE', OutputGroupDetails: [] } };
+    if (resource.includes('sns:publish')) return { MessageId: 'instant' };
+    const name = stateName.toLowerCase();
+    if (name.includes('validate')) return { kind: 'video', capturedAt: new Date().toISOString(), render: { settings: {}, outputs: [] } };
+    if (name.includes('alert')) return { send: true, subject: 'Motion', message: 'Motion' };
+    return { ok: true };
+  };
+  const port = await freePort();
+  const endpoint = await startLocalStepFunctions({
+    dataDirectory: join(work, 'orchestration-data'),
+    port,
+    stateMachines: [{ name: 'camflow-clip-workflow', definition: asl }],
+    resolveTask: instant,
+  });
+  const sfn = new SFNClient({ ...localClientConfig(), endpoint: endpoint.endpoint });
+  try {
+    const started = performance.now();
+    const input = (i: number) => JSON.stringify({ clip: { clipId: `bench-${i}`, camera: 'bench', bucket: 'b', key: `bench/${i}.mp4`, size: 1, etag: 'e', uploadedAt: new Date(0).toISOString() } });
+    await Promise.all(
+      Array.from({ length: executions }, (_, i) =>
+        sfn.send(new StartExecutionCommand({ stateMachineArn: endpoint.stateMachineArn('camflow-clip-workflow'), name: `bench-${i}`, input: input(i) })),
+      ),
+    );
+    await endpoint.waitForIdle();
+    const seconds = (performance.now() - started) / 1000;
+    return { executions, seconds, executionsPerSecond: executions / seconds };
+  } finally {
+    sfn.destroy();
+    await endpoint.stop();
+  }
+}
+
+export interface BurstResult {
+  clips: number;
+  cameras: number;
+  succeeded: number;
+  drainSeconds: number;
+  peakRssMB: number;
+  targetPeakRssMB: number;
+}
+
+function rssHighWaterMB(pid: number): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const match = /VmHWM:\s+(\d+) kB/.exec(status);
+    return match ? Number(match[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** 20 clips from 14 cameras at once into `camflow up` running as its own process. */
+export async function burst(work: string, clips = 20, cameras = 14): Promise<BurstResult> {
+  const media = join(work, 'burst-media');
+  mkdirSync(media, { recursive: true });
+  const source = await h264AacMp4(media, { seconds: 6, size: '1280x720', name: 'burst.mp4' });
+  const ports = { s3: await freePort(), dynamodb: await freePort(), stepFunctions: await freePort(), api: await freePort() };
+  const child = spawn(
+    process.execPath,
+    ['bin/camflow.js', 'up', '--data', join(work, 'burst-data'), '--s3-port', String(ports.s3), '--dynamodb-port', String(ports.dynamodb), '--stepfunctions-port', String(ports.stepFunctions), '--api-port', String(ports.api)],
+    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR' } },
+  );
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  try {
+    const deadline = Date.now() + 120_000;
+    while (!output.includes('camflow is running')) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`camflow up did not start:\n${output}`);
+      await sleep(100);
+    }
+    const s3 = new S3Client({ ...localClientConfig(), endpoint: `http://127.0.0.1:${ports.s3}`, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' });
+    const sfn = new SFNClient({ ...localClientConfig(), endpoint: `http://127.0.0.1:${ports.stepFunctions}` });
+    const body = readFileSync(source.path);
+    const started = performance.now();
+    const uploads = await Promise.all(
+      Array.from({ length: clips }, async (_, i) => {
+        const key = `camera-${(i % cameras) + 1}/burst-${i}.mp4`;
+        const put = await s3.send(new PutObjectCommand({ Bucket: 'camflow-uploads', Key: key, Body: body }));
+        return clipIdFor({ bucket: 'camflow-uploads', key, etag: (put.ETag ?? '').replace(/"/g, '') });
+      }),
+    );
+    const arn = (clipId: string) => `arn:aws:states:us-east-1:000000000000:execution:camflow-clip-workflow:${clipId}`;
+    let succeeded = 0;
+    for (;;) {
+      const statuses = await Promise.all(uploads.map((id) => sfn.send(new DescribeExecutionCommand({ executionArn: arn(id) })).then((d) => d.status, () => 'PENDING')));
+      if (statuses.every((s) => s !== 'RUNNING' && s !== 'PENDING')) {
+        succeeded = statuses.filter((s) => s === 'SUCCEEDED').length;
+        break;
+      }
+      if (performance.now() - started > 30 * 60_000) throw new Error('burst did not drain in 30 minutes');
+      await sleep(250);
+    }
+    const drainSeconds = (performance.now() - started) / 1000;
+    const peakRssMB = rssHighWaterMB(child.pid!);
+    s3.destroy();
+    sfn.destroy();
+    return { clips, cameras, succeeded, drainSeconds, peakRssMB, targetPeakRssMB: 400 };
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+}
+
+export function newWorkDirectory(): string {
+  return mkdtempSync(join(tmpdir(), 'camflow-bench-'));
+}
+
+export function removeWorkDirectory(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,123 @@
+/**
+ * `npm run bench`: every benchmark in one run on this machine, written to BENCHMARKS.md with
+ * the machine it ran on. Claims are ratios measured in the same run (pipeline vs bare ffmpeg,
+ * gateway vs bare SDK) or absolute numbers with the machine beside them.
+ *
+ * `npm run bench -- pipeline api` runs only the named groups (pipeline, orchestration, burst,
+ * gateway, api).
+ */
+import { execFileSync } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import '../runtime/node20-polyfills.ts';
+import { burst, newWorkDirectory, orchestrationThroughput, pipelineOverhead, removeWorkDirectory } from './pipeline.ts';
+
+function machine(): string[] {
+  const ffmpeg = execFileSync('ffmpeg', ['-hide_banner', '-version']).toString().split('\n')[0];
+  return [
+    `- CPU: ${cpus()[0]?.model ?? 'unknown'}, ${cpus().length} cores`,
+    `- Memory: ${(totalmem() / 2 ** 30).toFixed(1)} GiB`,
+    `- Node.js ${process.version}, ${process.platform}/${process.arch}`,
+    `- ${ffmpeg}`,
+    `- Date: ${new Date().toISOString()}`,
+  ];
+}
+
+const fmt = (n: number, digits = 2) => n.toFixed(digits);
+
+async function main(): Promise<void> {
+  const wanted = new Set(process.argv.slice(2));
+  const want = (name: string) => wanted.size === 0 || wanted.has(name);
+  const work = newWorkDirectory();
+  const sections: string[] = [];
+  const summary: Record<string, unknown> = {};
+  try {
+    if (want('pipeline')) {
+      const r = await pipelineOverhead(work);
+      summary.pipeline = r;
+      sections.push(
+        '## Pipeline overhead (issue 3)',
+        '',
+        `Upload to SUCCEEDED for a ${r.clip} clip through the whole local stack, divided by bare ffmpeg making the same outputs (same settings) from a local file, in the same run.`,
+        '',
+        '| pipeline (s) | bare ffmpeg (s) | ratio | target |',
+        '|---|---|---|---|',
+        `| ${fmt(r.pipelineSeconds)} | ${fmt(r.bareFfmpegSeconds)} | ${fmt(r.ratio, 3)} | ≤ ${r.target} |`,
+        '',
+      );
+      console.log('pipeline', r);
+    }
+    if (want('orchestration')) {
+      const r = await orchestrationThroughput(work);
+      summary.orchestration = r;
+      sections.push(
+        '## Orchestration (issue 3)',
+        '',
+        'The clip workflow (the synthesized ASL) on the local Step Functions endpoint with every task answering at once, started through the SDK.',
+        '',
+        '| executions | seconds | executions/s |',
+        '|---|---|---|',
+        `| ${r.executions} | ${fmt(r.seconds)} | ${fmt(r.executionsPerSecond, 1)} |`,
+        '',
+      );
+      console.log('orchestration', r);
+    }
+    if (want('burst')) {
+      const r = await burst(work);
+      summary.burst = r;
+      sections.push(
+        '## Burst of clips (issue 3)',
+        '',
+        `${r.clips} clips (6 s 720p H.264/AAC) from ${r.cameras} cameras uploaded at once to \`camflow up\` running as its own process. Peak memory is the runtime process's RSS high-water mark (VmHWM); ffmpeg children are separate processes and not counted.`,
+        '',
+        '| clips | succeeded | time to drain (s) | peak RSS (MB) | target |',
+        '|---|---|---|---|---|',
+        `| ${r.clips} | ${r.succeeded} | ${fmt(r.drainSeconds, 1)} | ${fmt(r.peakRssMB, 0)} | < ${r.targetPeakRssMB} MB |`,
+        '',
+      );
+      console.log('burst', r);
+    }
+    if (want('gateway')) {
+      const { runGatewayBenchmark } = await import('./gateway.ts');
+      const r = await runGatewayBenchmark();
+      summary.gateway = r;
+      sections.push(
+        '## Gateway (issue 4)',
+        '',
+        'Upload throughput to the local S3 through the gateway vs a bare SDK upload loop of the same files, and the gateway process\'s peak RSS while a large file goes through.',
+        '',
+        '| gateway (MB/s) | bare SDK (MB/s) | ratio | target | large file | peak RSS (MB) | target |',
+        '|---|---|---|---|---|---|---|',
+        `| ${fmt(r.gatewayMBps, 1)} | ${fmt(r.bareSdkMBps, 1)} | ${fmt(r.throughputRatio, 3)} | ≥ 0.9 | ${fmt(r.largeFileBytes / 2 ** 30, 2)} GiB | ${fmt(r.peakRssMB, 0)} | < 150 MB |`,
+        '',
+        ...r.notes.map((n: string) => `- ${n}`),
+        '',
+      );
+      console.log('gateway', r);
+    }
+    if (want('api')) {
+      const { runApiBenchmark } = await import('./api.ts');
+      const rows = await runApiBenchmark();
+      summary.api = rows;
+      sections.push(
+        '## REST API (issue 5)',
+        '',
+        '`GET /cameras/{id}/clips?limit=50` at 50 concurrent connections (autocannon, loopback), with the catalog at two sizes across 14 cameras.',
+        '',
+        '| clips in catalog | requests | p50 (ms) | p99 (ms) | target p99 |',
+        '|---|---|---|---|---|',
+        ...rows.map((r) => `| ${r.clips.toLocaleString('en-US')} | ${r.requests} | ${fmt(r.p50Ms, 1)} | ${fmt(r.p99Ms, 1)} | < 50 ms |`),
+        '',
+      );
+      console.log('api', rows);
+    }
+  } finally {
+    removeWorkDirectory(work);
+  }
+  const document = ['# Benchmarks', '', 'Written by `npm run bench`. Machine:', '', ...machine(), '', ...sections].join('\n');
+  if (wanted.size === 0) writeFileSync('BENCHMARKS.md', document + '\n');
+  else console.log('\n' + document);
+  console.log(JSON.stringify(summary));
+}
+
+await main();

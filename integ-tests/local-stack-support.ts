@@ -1,0 +1,82 @@
+/**
+ * Helpers for end-to-end tests against a running local stack: upload a clip, find its
+ * clip id and execution, read its catalog item and its outputs — all through the AWS SDK
+ * against the local endpoints, as any client of camflow would.
+ */
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DescribeExecutionCommand, ListExecutionsCommand, type DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
+import { keys } from '../workflows/catalog-table.ts';
+import type { ClipRecord } from '../workflows/clip-contract.ts';
+import { clipIdFor } from '../tasks/clip-identity.ts';
+import { localClientConfig } from '../runtime/local-credentials.ts';
+import type { LocalStack } from '../runtime/local-stack.ts';
+
+export interface UploadedClip {
+  key: string;
+  clipId: string;
+  etag: string;
+}
+
+export async function uploadClip(stack: LocalStack, camera: string, path: string, fileName = basename(path)): Promise<UploadedClip> {
+  const key = `${camera}/${fileName}`;
+  const put = await stack.clients.s3.send(new PutObjectCommand({ Bucket: stack.buckets.uploads, Key: key, Body: readFileSync(path) }));
+  const etag = (put.ETag ?? '').replace(/"/g, '');
+  return { key, etag, clipId: clipIdFor({ bucket: stack.buckets.uploads, key, etag }) };
+}
+
+export function catalogClient(stack: LocalStack): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(new DynamoDBClient({ ...localClientConfig(), endpoint: stack.endpoints.dynamodb }));
+}
+
+export async function clipRecord(stack: LocalStack, clipId: string): Promise<ClipRecord | undefined> {
+  const db = catalogClient(stack);
+  const { Item } = await db.send(new GetCommand({ TableName: stack.tableName, Key: keys.clip(clipId) }));
+  db.destroy();
+  return Item as ClipRecord | undefined;
+}
+
+export function executionArnFor(stack: LocalStack, clipId: string): string {
+  return stack.stateMachineArn.replace(':stateMachine:', ':execution:') + ':' + clipId;
+}
+
+export async function describeClipExecution(stack: LocalStack, clipId: string): Promise<DescribeExecutionCommandOutput> {
+  return stack.clients.sfn.send(new DescribeExecutionCommand({ executionArn: executionArnFor(stack, clipId) }));
+}
+
+/** Every execution of the clip workflow (all pages). */
+export async function allExecutions(stack: LocalStack) {
+  const executions = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await stack.clients.sfn.send(new ListExecutionsCommand({ stateMachineArn: stack.stateMachineArn, nextToken, maxResults: 100 }));
+    executions.push(...(page.executions ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return executions;
+}
+
+/** `s3://bucket/key` → { bucket, key }. */
+export function parseS3Uri(uri: string): { bucket: string; key: string } {
+  const match = /^s3:\/\/([^/]+)\/(.*)$/.exec(uri);
+  if (!match) throw new Error(`not an s3:// URI: ${uri}`);
+  return { bucket: match[1]!, key: match[2]! };
+}
+
+export async function readObject(s3: S3Client, uri: string): Promise<Uint8Array> {
+  const { bucket, key } = parseS3Uri(uri);
+  const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return object.Body!.transformToByteArray();
+}
+
+export async function objectExists(s3: S3Client, bucket: string, key: string): Promise<boolean> {
+  try {
+    await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * The local runtime stopped in the middle of a render and started again on the same data
+ * directory: the execution is resumed, and no clip is lost or duplicated.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
+import { afterAll, expect, it } from 'vitest';
+import { STATE } from '../workflows/clip-contract.ts';
+import { startLocalStack, type LocalStack } from '../runtime/local-stack.ts';
+import { h264AacMp4 } from './clip-fixtures.ts';
+import { allExecutions, clipRecord, describeClipExecution, executionArnFor, uploadClip } from './local-stack-support.ts';
+
+const work = mkdtempSync(join(tmpdir(), 'camflow-restart-'));
+let stack: LocalStack | undefined;
+
+afterAll(async () => {
+  await stack?.stop();
+  rmSync(work, { recursive: true, force: true });
+});
+
+async function renderEntered(s: LocalStack, clipId: string): Promise<boolean> {
+  try {
+    const history = await s.clients.sfn.send(new GetExecutionHistoryCommand({ executionArn: executionArnFor(s, clipId), maxResults: 1000 }));
+    return (history.events ?? []).some((e) => e.type === 'TaskStateEntered' && e.stateEnteredEventDetails?.name === STATE.render);
+  } catch {
+    return false;
+  }
+}
+
+it('resumes an execution cut off mid-render, without losing or duplicating the clip', async () => {
+  const media = join(work, 'media');
+  mkdirSync(media);
+  // Long enough that the render is still running when we stop.
+  const clip = await h264AacMp4(media, { seconds: 20, size: '1920x1080' });
+  const options = { dataDirectory: join(work, 'data'), api: false, print: () => undefined } as const;
+  stack = await startLocalStack({ ...options, ports: { s3: 0, dynamodb: 0, stepFunctions: 0, api: 0 } });
+  const ports = stack.ports;
+  const upload = await uploadClip(stack, 'porch', clip.path);
+
+  const deadline = Date.now() + 120_000;
+  while (!(await renderEntered(stack, upload.clipId))) {
+    if (Date.now() > deadline) throw new Error('the render never started');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  expect((await describeClipExecution(stack, upload.clipId)).status).toBe('RUNNING');
+  await stack.stop();
+
+  stack = await startLocalStack({ ...options, ports, onInterrupted: 'resume' });
+  await stack.waitForIdle();
+
+  const execution = await describeClipExecution(stack, upload.clipId);
+  expect(execution.status, `${execution.error}: ${execution.cause}`).toBe('SUCCEEDED');
+  expect(execution.redriveCount).toBe(1);
+  const executions = await allExecutions(stack);
+  expect(executions.filter((e) => e.name === upload.clipId)).toHaveLength(1);
+  expect(executions).toHaveLength(1);
+  const record = await clipRecord(stack, upload.clipId);
+  expect(record).toMatchObject({ status: 'READY', kind: 'video' });
+});

@@ -1,0 +1,250 @@
+/**
+ * The whole camflow stack on one machine, in one process: S3 (s3rver), DynamoDB (dynalite),
+ * the Step Functions endpoint running the clip workflow's ASL (rendered from the same CDK
+ * stack that deploys to AWS), the trigger on every ObjectCreated, MediaConvert executed by
+ * ffmpeg, the SNS outbox and the REST API. `camflow up` and every end-to-end test start it.
+ */
+import './node20-polyfills.ts';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import type { Context } from 'aws-lambda';
+import { CATALOG_TABLE_NAME_LOCAL } from '../workflows/catalog-table.ts';
+import { ENV, STATE_MACHINE_NAME } from '../workflows/clip-contract.ts';
+import { synthesizeClipWorkflowDefinition } from '../workflows/synthesized-definition.ts';
+import { LOCAL_ACCOUNT, LOCAL_REGION, localAwsEnvironment, localClientConfig } from './local-credentials.ts';
+import { startLocalDynamoDB, type LocalDynamoDB } from './local-dynamodb.ts';
+import { LOCAL_BUCKETS, startLocalS3, type LocalS3, type ObjectCreatedNotice } from './local-s3.ts';
+import { createLocalMediaConvert } from './mediaconvert/local-mediaconvert.ts';
+import { createOutbox } from './outbox.ts';
+import { startLocalStepFunctions, type TaskRunner } from './step-functions/local-step-functions.ts';
+import { lambdaHandlerFor } from './task-handlers.ts';
+import { reconcileUploads } from './upload-reconciler.ts';
+
+export const DEFAULT_PORTS = { s3: 4569, dynamodb: 8000, stepFunctions: 8083, api: 8080 } as const;
+
+export interface LocalStackOptions {
+  /** Everything persists here (default `.camflow`). */
+  dataDirectory?: string;
+  /** Ports on 127.0.0.1; 0 picks a free one. Defaults: S3 4569, DynamoDB 8000, Step Functions 8083, API 8080. */
+  ports?: Partial<Record<keyof typeof DEFAULT_PORTS, number>>;
+  /** MediaConvert jobs run at once (default: number of cores). */
+  renderConcurrency?: number;
+  /** Executions cut off by a stop: resume them (default) or only mark them failed. */
+  onInterrupted?: 'fail' | 'resume';
+  /** SMTP server for alert and operations mail (`CAMFLOW_SMTP_URL`). */
+  smtpUrl?: string;
+  /** One line per notable event (alerts, progress); default console.log. */
+  print?: (line: string) => void;
+  /** Serve the REST API (default true). */
+  api?: boolean;
+  /** Extra environment for the handlers (limits, cooldowns…), applied before they start. */
+  environment?: Record<string, string>;
+}
+
+export interface LocalStack {
+  dataDirectory: string;
+  endpoints: { s3: string; dynamodb: string; stepFunctions: string; api?: string };
+  ports: Record<keyof typeof DEFAULT_PORTS, number>;
+  buckets: typeof LOCAL_BUCKETS;
+  tableName: string;
+  stateMachineArn: string;
+  /** SDK clients for the local endpoints (tests and the demo use them). */
+  clients: { s3: S3Client; sfn: SFNClient };
+  outbox: ReturnType<typeof createOutbox>;
+  /** Resolves when every trigger has run and no execution or render job is running. */
+  waitForIdle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** A free TCP port on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+async function choosePorts(requested: LocalStackOptions['ports']): Promise<Record<keyof typeof DEFAULT_PORTS, number>> {
+  const ports = { ...DEFAULT_PORTS, ...requested };
+  for (const name of Object.keys(ports) as Array<keyof typeof DEFAULT_PORTS>) {
+    if (ports[name] === 0) ports[name] = await freePort();
+  }
+  return ports;
+}
+
+/** A Lambda context for handlers run in-process (what the Lambda runtime would pass). */
+function lambdaContext(functionName: string, requestId: string, timeoutMs: number): Context {
+  const deadline = Date.now() + timeoutMs;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${functionName}`,
+    memoryLimitInMB: '1024',
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const dataDirectory = resolve(options.dataDirectory ?? process.env.CAMFLOW_DATA ?? '.camflow');
+  mkdirSync(dataDirectory, { recursive: true });
+  const print = options.print ?? ((line: string) => console.log(line));
+  const ports = await choosePorts(options.ports);
+  const tableName = CATALOG_TABLE_NAME_LOCAL;
+  const sfnEndpoint = `http://127.0.0.1:${ports.stepFunctions}`;
+  const stateMachineArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${STATE_MACHINE_NAME}`;
+
+  const started: Array<{ stop(): Promise<void> }> = [];
+  const stopAll = async () => {
+    for (const service of started.reverse()) await service.stop().catch(() => undefined);
+  };
+
+  try {
+    const s3: LocalS3 = await startLocalS3({ directory: join(dataDirectory, 's3'), port: ports.s3 });
+    started.push(s3);
+    const dynamodb: LocalDynamoDB = await startLocalDynamoDB({ directory: join(dataDirectory, 'dynamodb'), port: ports.dynamodb, tableName });
+    started.push(dynamodb);
+
+    // The handlers read their endpoints and resources from the standard variables only.
+    Object.assign(process.env, localAwsEnvironment({ s3: s3.endpoint, dynamodb: dynamodb.endpoint, stepfunctions: sfnEndpoint }), {
+      [ENV.uploadsBucket]: LOCAL_BUCKETS.uploads,
+      [ENV.mediaBucket]: LOCAL_BUCKETS.media,
+      [ENV.table]: tableName,
+      [ENV.stateMachineArn]: stateMachineArn,
+      [ENV.mediaConvertRoleArn]: `arn:aws:iam::${LOCAL_ACCOUNT}:role/camflow-mediaconvert`,
+      POWERTOOLS_SERVICE_NAME: process.env.POWERTOOLS_SERVICE_NAME ?? 'camflow',
+      POWERTOOLS_TRACE_ENABLED: 'false',
+      ...options.environment,
+    });
+
+    const mediaConvert = createLocalMediaConvert({ workDirectory: join(dataDirectory, 'mediaconvert'), concurrency: options.renderConcurrency });
+    started.push({ stop: () => mediaConvert.close() });
+    const outbox = createOutbox({ directory: join(dataDirectory, 'outbox'), smtpUrl: options.smtpUrl ?? process.env.CAMFLOW_SMTP_URL, print });
+
+    const { asl } = await synthesizeClipWorkflowDefinition();
+    let requests = 0;
+    const resolveTask = (resource: string, stateName: string): TaskRunner => {
+      if (resource.startsWith('arn:aws:states:::mediaconvert:createJob')) {
+        return (input) => mediaConvert.runJob(input as Parameters<typeof mediaConvert.runJob>[0]);
+      }
+      if (resource.startsWith('arn:aws:states:::sns:publish')) {
+        return (input) => outbox.publish(input as Parameters<typeof outbox.publish>[0]);
+      }
+      if (resource.startsWith('arn:aws:lambda:')) {
+        const { functionName, load } = lambdaHandlerFor(resource);
+        return async (input) => {
+          const handler = await load();
+          return handler(input, lambdaContext(functionName, `local-${++requests}`, 15 * 60_000));
+        };
+      }
+      throw new Error(`State "${stateName}" uses ${resource}, which the local runtime does not run`);
+    };
+
+    const stepFunctions = await startLocalStepFunctions({
+      dataDirectory: join(dataDirectory, 'stepfunctions'),
+      port: ports.stepFunctions,
+      stateMachines: [{ name: STATE_MACHINE_NAME, definition: asl, roleArn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/camflow-clip-workflow` }],
+      resolveTask,
+      onInterrupted: options.onInterrupted ?? 'resume',
+    });
+    started.push(stepFunctions);
+
+    // The trigger: every object created in the uploads bucket, as EventBridge would deliver it.
+    const trigger = lambdaHandlerFor('trigger');
+    const pendingTriggers = new Set<Promise<unknown>>();
+    const runTrigger = (notice: ObjectCreatedNotice) => {
+      const event = objectCreatedEvent(notice);
+      const run = trigger
+        .load()
+        .then((handler) => handler(event, lambdaContext(trigger.functionName, `local-${++requests}`, 60_000)))
+        .catch((error: Error) => print(`[trigger] ${notice.key}: ${error.name}: ${error.message}`))
+        .finally(() => pendingTriggers.delete(run));
+      pendingTriggers.add(run);
+    };
+    s3.onObjectCreated((notice) => {
+      if (notice.bucket === LOCAL_BUCKETS.uploads) runTrigger(notice);
+    });
+
+    const clientConfig = localClientConfig();
+    const clients = {
+      s3: new S3Client({ ...clientConfig, endpoint: s3.endpoint, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }),
+      sfn: new SFNClient({ ...clientConfig, endpoint: stepFunctions.endpoint }),
+    };
+
+    // Uploads that arrived while a previous run was stopping (object stored, trigger not run).
+    await reconcileUploads({ s3: clients.s3, bucket: LOCAL_BUCKETS.uploads, dataDirectory, start: runTrigger });
+
+    let api: { url: string; stop(): Promise<void> } | undefined;
+    if (options.api !== false) {
+      const { startLocalApi } = await import('./local-api.ts');
+      api = await startLocalApi({ port: ports.api, dataDirectory, outbox, stateMachineArn, tableName });
+      started.push(api);
+    }
+
+    const waitForIdle = async () => {
+      for (;;) {
+        while (pendingTriggers.size > 0) await Promise.allSettled([...pendingTriggers]);
+        await stepFunctions.waitForIdle();
+        if (pendingTriggers.size === 0) return;
+      }
+    };
+
+    return {
+      dataDirectory,
+      endpoints: { s3: s3.endpoint, dynamodb: dynamodb.endpoint, stepFunctions: stepFunctions.endpoint, api: api?.url },
+      ports,
+      buckets: LOCAL_BUCKETS,
+      tableName,
+      stateMachineArn: stepFunctions.stateMachineArn(STATE_MACHINE_NAME),
+      clients,
+      outbox,
+      waitForIdle,
+      stop: async () => {
+        await Promise.allSettled([...pendingTriggers]);
+        clients.s3.destroy();
+        clients.sfn.destroy();
+        await stopAll();
+      },
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/** The EventBridge event S3 sends for a new object ("Object Created", detail version 0). */
+export function objectCreatedEvent(notice: ObjectCreatedNotice) {
+  return {
+    version: '0',
+    id: `local-${notice.bucket}-${notice.etag}-${Buffer.from(notice.key).toString('base64url')}`.slice(0, 128),
+    'detail-type': 'Object Created',
+    source: 'aws.s3',
+    account: LOCAL_ACCOUNT,
+    time: notice.time,
+    region: LOCAL_REGION,
+    resources: [`arn:aws:s3:::${notice.bucket}`],
+    detail: {
+      version: '0',
+      bucket: { name: notice.bucket },
+      object: { key: notice.key, size: notice.size, etag: notice.etag, sequencer: Date.parse(notice.time).toString(16).toUpperCase() },
+      'request-id': 'local',
+      requester: LOCAL_ACCOUNT,
+      'source-ip-address': '127.0.0.1',
+      reason: 'PutObject',
+    },
+  };
+}

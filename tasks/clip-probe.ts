@@ -1,0 +1,260 @@
+/**
+ * What an upload is, read with mediainfo.js (MediaInfoLib compiled to WebAssembly) over a
+ * `ByteSource`: no native binary, so it runs in Lambda, and only the ranges the parser asks
+ * for are read. The result is a `MediaProbe` (container, duration, video/audio/image
+ * tracks) or a `ProbeFailure` saying why the bytes are not a usable media file.
+ *
+ * Codec and container names are ffmpeg's (`h264`, `hevc`, `mjpeg`, `aac`, `pcm_mulaw`,
+ * `mp4`, `matroska`, `avi`, `jpeg`…), so they mean the same thing to the job builder, the
+ * local ffmpeg engine and the catalog.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import mediaInfoFactory from 'mediainfo.js';
+import type { MediaInfo, MediaInfoResult, Track } from 'mediainfo.js';
+import type { MediaProbe } from '../workflows/clip-contract.ts';
+import type { ByteSource } from './byte-source.ts';
+
+/** Why bytes could not be probed as media. */
+export type ProbeProblem = 'empty' | 'truncated' | 'not-media';
+
+export interface ProbeFailure {
+  problem: ProbeProblem;
+  sizeBytes: number;
+  /** The container, when the parser recognized one (e.g. a truncated `mp4`). */
+  container?: string;
+  /** What the parser saw, in a sentence. */
+  detail: string;
+  /** What could still be read from a truncated file. */
+  partial?: MediaProbe;
+}
+
+export function isProbeFailure(probe: MediaProbe | ProbeFailure): probe is ProbeFailure {
+  return 'problem' in probe;
+}
+
+/** Bytes per range read: few S3 GETs for a clip's header, little memory. */
+const CHUNK_SIZE = 1024 * 1024;
+
+/** Where `MediaInfoModule.wasm` is: the installed package, or next to the running bundle (Lambda). */
+export function mediaInfoWasmPath(): string {
+  const candidates: string[] = [];
+  if (process.env.MEDIAINFO_WASM_PATH) candidates.push(process.env.MEDIAINFO_WASM_PATH);
+  try {
+    candidates.push(createRequire(import.meta.url).resolve('mediainfo.js/MediaInfoModule.wasm'));
+  } catch {
+    // Not installed (a Lambda bundle): look beside the bundle.
+  }
+  try {
+    candidates.push(join(dirname(fileURLToPath(import.meta.url)), 'MediaInfoModule.wasm'));
+  } catch {
+    // import.meta.url unavailable (CommonJS bundle).
+  }
+  if (process.env.LAMBDA_TASK_ROOT) candidates.push(join(process.env.LAMBDA_TASK_ROOT, 'MediaInfoModule.wasm'));
+  const found = candidates.find((path) => existsSync(path));
+  if (!found) {
+    throw new Error(
+      `MediaInfoModule.wasm not found (looked in: ${candidates.join(', ')}). Install mediainfo.js, or copy node_modules/mediainfo.js/dist/MediaInfoModule.wasm next to the bundled handler.`,
+    );
+  }
+  return found;
+}
+
+let mediaInfo: Promise<MediaInfo<'object'>> | undefined;
+/** One analysis at a time per instance: calls queue here. */
+let queue: Promise<unknown> = Promise.resolve();
+
+function instance(): Promise<MediaInfo<'object'>> {
+  if (!mediaInfo) {
+    const wasm = mediaInfoWasmPath();
+    mediaInfo = mediaInfoFactory({ format: 'object', chunkSize: CHUNK_SIZE, locateFile: () => wasm });
+    mediaInfo.catch(() => {
+      mediaInfo = undefined;
+    });
+  }
+  return mediaInfo;
+}
+
+async function analyze(source: ByteSource): Promise<MediaInfoResult> {
+  const mi = await instance();
+  const run = queue.then(() => mi.analyzeData(source.size, (length, offset) => source.read(offset, length)));
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+export async function probeClip(source: ByteSource): Promise<MediaProbe | ProbeFailure> {
+  if (source.size === 0) return { problem: 'empty', sizeBytes: 0, detail: 'The file has no bytes.' };
+  const result = await analyze(source);
+  const probe = probeFromMediaInfo(result, source.size);
+  if (!isProbeFailure(probe) && probe.container === 'jpeg' && !(await endsWithJpegEndMarker(source))) {
+    return { problem: 'truncated', sizeBytes: source.size, container: 'jpeg', partial: probe, detail: 'The JPEG has no end-of-image marker: the upload was cut short.' };
+  }
+  return probe;
+}
+
+/** A complete JPEG ends with FF D9 (some cameras pad a few bytes after it). */
+async function endsWithJpegEndMarker(source: ByteSource): Promise<boolean> {
+  const tailLength = Math.min(source.size, 64);
+  const tail = await source.read(source.size - tailLength, tailLength);
+  for (let i = tail.length - 2; i >= 0; i--) if (tail[i] === 0xff && tail[i + 1] === 0xd9) return true;
+  return false;
+}
+
+/** Turn MediaInfoLib's report into a probe or the reason there is none (pure). */
+export function probeFromMediaInfo(result: MediaInfoResult, sizeBytes: number): MediaProbe | ProbeFailure {
+  const tracks: readonly Track[] = result.media?.track ?? [];
+  const general = tracks.find((t) => t['@type'] === 'General');
+  const video = tracks.find((t) => t['@type'] === 'Video');
+  const audio = tracks.find((t) => t['@type'] === 'Audio');
+  const image = tracks.find((t) => t['@type'] === 'Image');
+  if (sizeBytes === 0) return { problem: 'empty', sizeBytes, detail: 'The file has no bytes.' };
+  const format = general?.Format;
+  if (!format && !video && !audio && !image) {
+    return { problem: 'not-media', sizeBytes, detail: 'No audio, video or image format was recognized in the file.' };
+  }
+  const container = containerName(format, general?.CodecID);
+  const duration = numberOf(general && 'Duration' in general ? general.Duration : undefined) ?? numberOf(video && 'Duration' in video ? video.Duration : undefined) ?? 0;
+  const probe: MediaProbe = { container, durationSeconds: round(duration, 3), sizeBytes };
+  if (video && video['@type'] === 'Video' && video.Width && video.Height) {
+    const rotation = numberOf(video.Rotation);
+    probe.video = {
+      codec: videoCodecName(video.Format, video.CodecID),
+      width: video.Width,
+      height: video.Height,
+      ...(numberOf(video.FrameRate) ? { frameRate: numberOf(video.FrameRate) } : {}),
+      ...(numberOf(video.BitRate) ? { bitrate: Math.round(numberOf(video.BitRate)!) } : {}),
+      ...(rotation ? { rotation: Math.round(rotation) } : {}),
+    };
+  }
+  if (audio && audio['@type'] === 'Audio') {
+    probe.audio = {
+      codec: audioCodecName(audio.Format, audio.Format_Profile, audio.CodecID),
+      ...(numberOf(audio.Channels) ? { channels: numberOf(audio.Channels) } : {}),
+      ...(numberOf(audio.SamplingRate) ? { sampleRate: numberOf(audio.SamplingRate) } : {}),
+    };
+  }
+  if (image && image['@type'] === 'Image' && image.Width && image.Height && !probe.video) {
+    probe.image = { format: imageFormatName(image.Format ?? format), width: image.Width, height: image.Height };
+  }
+  const truncated = (general?.extra as Record<string, unknown> | undefined)?.IsTruncated === 'Yes';
+  if (truncated) {
+    return {
+      problem: 'truncated',
+      sizeBytes,
+      container,
+      partial: probe,
+      detail: `The ${container} file is shorter than its own structure says (${conformanceSummary(general?.extra)}): the upload was cut short.`,
+    };
+  }
+  if (!probe.video && !probe.audio && !probe.image) {
+    return { problem: 'not-media', sizeBytes, container, detail: `The ${container} file holds no decodable audio, video or image track.` };
+  }
+  return probe;
+}
+
+function conformanceSummary(extra: unknown): string {
+  const text = JSON.stringify(extra ?? {});
+  const match = /less than expected size \(actual (\d+)[^,]*, expected (>=)?(\d+)/.exec(text);
+  return match ? `${match[1]} of ${match[2] ? 'at least ' : ''}${match[3]} bytes` : 'its structure is incomplete';
+}
+
+function numberOf(value: unknown): number | undefined {
+  const n = typeof value === 'number' ? value : typeof value === 'string' ? Number.parseFloat(value) : Number.NaN;
+  return Number.isFinite(n) ? n : undefined;
+}
+
+function round(value: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+const CONTAINERS: Record<string, string> = {
+  'MPEG-4': 'mp4',
+  Matroska: 'matroska',
+  WebM: 'webm',
+  AVI: 'avi',
+  'MPEG-TS': 'mpegts',
+  'MPEG-PS': 'mpegps',
+  'Flash Video': 'flv',
+  MXF: 'mxf',
+  'Windows Media': 'asf',
+  Ogg: 'ogg',
+  JPEG: 'jpeg',
+  PNG: 'png',
+  GIF: 'gif',
+  WebP: 'webp',
+  HEIF: 'heif',
+  AVC: 'h264',
+  HEVC: 'hevc',
+  'MPEG Audio': 'mp3',
+  Wave: 'wav',
+  ADTS: 'aac',
+};
+
+export function containerName(format: string | undefined, codecId?: string): string {
+  if (!format) return 'unknown';
+  if (format === 'MPEG-4' && codecId?.trim() === 'qt') return 'mov';
+  return CONTAINERS[format] ?? slug(format);
+}
+
+const VIDEO_CODECS: Record<string, string> = {
+  AVC: 'h264',
+  HEVC: 'hevc',
+  JPEG: 'mjpeg',
+  'MPEG-4 Visual': 'mpeg4',
+  'MPEG Video': 'mpeg2video',
+  VP8: 'vp8',
+  VP9: 'vp9',
+  AV1: 'av1',
+  ProRes: 'prores',
+  'VC-1': 'vc1',
+  'H.263': 'h263',
+  'JPEG 2000': 'jpeg2000',
+  DV: 'dvvideo',
+  'VC-3': 'dnxhd',
+  CineForm: 'cfhd',
+  RLE: 'qtrle',
+  YUV: 'rawvideo',
+  RGB: 'rawvideo',
+  FFV1: 'ffv1',
+  Theora: 'theora',
+  Cinepak: 'cinepak',
+  'Sorenson Spark': 'flv1',
+};
+
+export function videoCodecName(format: string | undefined, codecId?: string): string {
+  if (!format) return slug(codecId ?? 'unknown');
+  return VIDEO_CODECS[format] ?? slug(format);
+}
+
+export function audioCodecName(format: string | undefined, profile?: string, codecId?: string): string {
+  if (!format) return slug(codecId ?? 'unknown');
+  if (format === 'ADPCM' || format === 'PCM' || format === 'G.711') {
+    if (/u-?law/i.test(profile ?? '') || /mu-?law|ulaw/i.test(codecId ?? '')) return 'pcm_mulaw';
+    if (/a-?law/i.test(profile ?? '') || /alaw/i.test(codecId ?? '')) return 'pcm_alaw';
+    return format === 'PCM' ? 'pcm' : 'adpcm';
+  }
+  const names: Record<string, string> = {
+    AAC: 'aac',
+    'MPEG Audio': 'mp3',
+    'AC-3': 'ac3',
+    'E-AC-3': 'eac3',
+    Opus: 'opus',
+    Vorbis: 'vorbis',
+    FLAC: 'flac',
+    'AMR': 'amr',
+    'G.722': 'g722',
+    'G.726': 'g726',
+  };
+  return names[format] ?? slug(format);
+}
+
+function imageFormatName(format: string | undefined): string {
+  return format ? (CONTAINERS[format] ?? slug(format)) : 'unknown';
+}
+
+function slug(text: string): string {
+  return text.trim().toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'unknown';
+}

@@ -1,0 +1,49 @@
+/**
+ * "Validate clip", without the AWS calls: probe the bytes, classify the upload, and for a
+ * video plan the MediaConvert job (settings + the files it will write). `camflow plan` runs
+ * this on a local file; the task runs it on the S3 object.
+ */
+import type { ClipWorkflowInput, ValidationResult } from '../workflows/clip-contract.ts';
+import { buildRenderJob } from '../workflows/render-job.ts';
+import type { ByteSource } from './byte-source.ts';
+import { probeClip, isProbeFailure } from './clip-probe.ts';
+import { classifyBySize, classifyUpload, DEFAULT_CLIP_LIMITS } from './upload-classification.ts';
+import { capturedAtFrom } from './clip-identity.ts';
+
+export interface ValidateUploadOptions {
+  mediaBucket: string;
+  /** Largest upload accepted (default 2 GiB). */
+  maxBytes?: number;
+  /** Longest video accepted (default 30 min). */
+  maxSeconds?: number;
+  /** When the clip was recorded (e.g. the `captured-at` metadata); default: `clip.uploadedAt`. */
+  capturedAt?: string;
+}
+
+export async function validateUpload(source: ByteSource, clip: ClipWorkflowInput['clip'], options: ValidateUploadOptions): Promise<ValidationResult> {
+  const limits = { maxBytes: options.maxBytes ?? DEFAULT_CLIP_LIMITS.maxBytes, maxSeconds: options.maxSeconds ?? DEFAULT_CLIP_LIMITS.maxSeconds };
+  const capturedAt = capturedAtFrom({ capturedAtMetadata: options.capturedAt, uploadedAt: clip.uploadedAt });
+  // Empty or too large is known from the size alone: no need to read a byte.
+  const bySize = classifyBySize(source.size, limits);
+  if (bySize) return { ...bySize, capturedAt };
+  const probe = await probeClip(source);
+  const classification = classifyUpload(probe, limits);
+  const knownProbe = isProbeFailure(probe) ? probe.partial : probe;
+  const result: ValidationResult = { kind: classification.kind, capturedAt };
+  if (classification.reason) result.reason = classification.reason;
+  if (classification.detail) result.detail = classification.detail;
+  if (knownProbe) result.probe = knownProbe;
+  if (classification.kind === 'video' && knownProbe) {
+    const job = buildRenderJob({
+      clipId: clip.clipId,
+      camera: clip.camera,
+      sourceUri: `s3://${clip.bucket}/${clip.key}`,
+      mediaBucket: options.mediaBucket,
+      capturedAt,
+      probe: knownProbe,
+    });
+    result.mediaPrefix = job.mediaPrefix;
+    result.render = { settings: job.settings, outputs: job.outputs };
+  }
+  return result;
+}

@@ -58,6 +58,10 @@ export type InvalidReason =
   | 'too-large'
   | 'unsupported-codec';
 
+/**
+ * What the probe read from an upload. Codec and container names are ffmpeg's
+ * (`h264`, `hevc`, `mjpeg`, `aac`, `pcm_mulaw`; `mp4`, `mov`, `matroska`, `avi`, `jpeg`, `png`).
+ */
 export interface MediaProbe {
   container: string;
   durationSeconds: number;
@@ -114,6 +118,13 @@ export interface CatalogResult {
   clipId: string;
   status: ClipStatus;
   created: boolean;
+}
+
+/** What "Apply retention" returns. */
+export interface RetentionResult {
+  retentionClass: RetentionClass;
+  /** How many objects were tagged: the raw upload plus every output object. */
+  taggedObjects: number;
 }
 
 /** `$.error` in the catch path (what Step Functions puts there). */
@@ -216,6 +227,10 @@ export interface CameraRecord {
   cooldownSeconds: number;
   clipCount: number;
   lastClipAt?: string;
+  /** Local times ('HH:MM', in `timeZone`) between which no motion alert is sent; `start > end` spans midnight. */
+  quietHours?: { start: string; end: string };
+  /** IANA time zone for quiet hours and alert texts (default UTC). */
+  timeZone?: string;
 }
 
 /** One alert that was sent (key `keys.alertRecord(sentAt, clipId)`). */

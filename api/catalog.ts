@@ -1,0 +1,230 @@
+/**
+ * What the API reads from and writes to the catalog table. Every list is a Query on the
+ * index that serves it, with a Limit and an opaque cursor — never a Scan — so the cost of a
+ * page does not grow with the catalog.
+ */
+import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { keys, type ClipStatus } from '../workflows/catalog-table.ts';
+import type { CameraRecord, ClipRecord, RetentionClass } from '../workflows/clip-contract.ts';
+import { decodeStartKey, encodeCursor } from './cursor.ts';
+
+export interface Page<T> {
+  items: T[];
+  cursor?: string;
+}
+
+export interface CatalogAccess {
+  client: () => DynamoDBDocumentClient;
+  tableName: string;
+}
+
+/** Attributes that place an item in the table and its indexes; never shown to callers. */
+const KEY_ATTRIBUTES = ['pk', 'sk', 'cameraPk', 'cameraSk', 'dayPk', 'daySk', 'statusPk', 'statusSk', 'expiresAt'];
+
+export function withoutKeys<T>(item: Record<string, unknown>): T {
+  const copy: Record<string, unknown> = { ...item };
+  for (const name of KEY_ATTRIBUTES) delete copy[name];
+  return copy as T;
+}
+
+async function queryPage<T>(
+  access: CatalogAccess,
+  input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey' | 'Limit'>,
+  page: { limit: number; cursor?: string },
+  cursorShape: { attributes: readonly string[]; partition: { name: string; value: string } },
+): Promise<Page<T>> {
+  const ExclusiveStartKey = decodeStartKey(page.cursor, cursorShape.attributes, cursorShape.partition);
+  const result = await access.client().send(new QueryCommand({ ...input, TableName: access.tableName, Limit: page.limit, ExclusiveStartKey }));
+  return {
+    items: (result.Items ?? []).map((item) => withoutKeys<T>(item)),
+    cursor: encodeCursor(result.LastEvaluatedKey),
+  };
+}
+
+// ---- cameras ----
+
+export function listCameras(access: CatalogAccess, page: { limit: number; cursor?: string }): Promise<Page<CameraRecord>> {
+  return queryPage<CameraRecord>(
+    access,
+    { KeyConditionExpression: 'pk = :cameras', ExpressionAttributeValues: { ':cameras': 'CAMERAS' } },
+    page,
+    { attributes: ['pk', 'sk'], partition: { name: 'pk', value: 'CAMERAS' } },
+  );
+}
+
+export async function getCamera(access: CatalogAccess, camera: string): Promise<CameraRecord | undefined> {
+  const { Item } = await access.client().send(new GetCommand({ TableName: access.tableName, Key: keys.camera(camera) }));
+  return Item ? withoutKeys<CameraRecord>(Item) : undefined;
+}
+
+/** The settings an admin may change; `quietHours: null` removes quiet hours. */
+export interface CameraSettingsChange {
+  displayName?: string;
+  retentionClass?: RetentionClass;
+  alertsEnabled?: boolean;
+  cooldownSeconds?: number;
+  quietHours?: { start: string; end: string } | null;
+  timeZone?: string;
+}
+
+/**
+ * Write the given settings to the camera's record, creating the record (clip count zero)
+ * when the camera has not uploaded yet. Fields not given are left as they are — a camera
+ * that never chose a value keeps following the stack's defaults. Counters are never touched.
+ */
+export async function updateCameraSettings(access: CatalogAccess, camera: string, changes: CameraSettingsChange): Promise<CameraRecord> {
+  const names: Record<string, string> = { '#camera': 'camera', '#clipCount': 'clipCount' };
+  const values: Record<string, unknown> = { ':camera': camera, ':zero': 0 };
+  const sets = ['#camera = :camera', '#clipCount = if_not_exists(#clipCount, :zero)'];
+  const removes: string[] = [];
+  for (const [field, value] of Object.entries(changes)) {
+    if (value === undefined) continue;
+    names[`#${field}`] = field;
+    if (value === null) {
+      removes.push(`#${field}`);
+    } else {
+      values[`:${field}`] = value;
+      sets.push(`#${field} = :${field}`);
+    }
+  }
+  const { Attributes } = await access.client().send(
+    new UpdateCommand({
+      TableName: access.tableName,
+      Key: keys.camera(camera),
+      UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+      ReturnValues: 'ALL_NEW',
+    }),
+  );
+  return withoutKeys<CameraRecord>(Attributes ?? {});
+}
+
+// ---- clips ----
+
+/** A camera's clips, newest first, optionally between `from` and `to` (ISO 8601, inclusive). */
+export function listCameraClips(
+  access: CatalogAccess,
+  camera: string,
+  options: { from?: string; to?: string; limit: number; cursor?: string },
+): Promise<Page<ClipRecord>> {
+  const partition = `CAMERA#${camera}`;
+  const values: Record<string, unknown> = { ':camera': partition };
+  let range = '';
+  // Sort keys are `{capturedAt}#{clipId}`: '#' < any digit, '~' > it, so these bounds are inclusive.
+  if (options.from && options.to) {
+    range = ' AND cameraSk BETWEEN :from AND :to';
+    values[':from'] = options.from;
+    values[':to'] = `${options.to}~`;
+  } else if (options.from) {
+    range = ' AND cameraSk >= :from';
+    values[':from'] = options.from;
+  } else if (options.to) {
+    range = ' AND cameraSk <= :to';
+    values[':to'] = `${options.to}~`;
+  }
+  return queryPage<ClipRecord>(
+    access,
+    { IndexName: 'byCamera', KeyConditionExpression: `cameraPk = :camera${range}`, ExpressionAttributeValues: values, ScanIndexForward: false },
+    options,
+    { attributes: ['pk', 'sk', 'cameraPk', 'cameraSk'], partition: { name: 'cameraPk', value: partition } },
+  );
+}
+
+/** The day's clips across cameras (or one camera), newest first. */
+export function listDayClips(access: CatalogAccess, day: string, options: { camera?: string; limit: number; cursor?: string }): Promise<Page<ClipRecord>> {
+  const partition = `DAY#${day}`;
+  return queryPage<ClipRecord>(
+    access,
+    {
+      IndexName: 'byDay',
+      KeyConditionExpression: 'dayPk = :day',
+      ...(options.camera ? { FilterExpression: 'camera = :c' } : {}),
+      ExpressionAttributeValues: { ':day': partition, ...(options.camera ? { ':c': options.camera } : {}) },
+      ScanIndexForward: false,
+    },
+    options,
+    { attributes: ['pk', 'sk', 'dayPk', 'daySk'], partition: { name: 'dayPk', value: partition } },
+  );
+}
+
+/** Clips in a workflow status (the sparse `byStatus` index), most recently updated first. */
+export function listStatusClips(access: CatalogAccess, status: ClipStatus, options: { camera?: string; limit: number; cursor?: string }): Promise<Page<ClipRecord>> {
+  const partition = `STATUS#${status}`;
+  return queryPage<ClipRecord>(
+    access,
+    {
+      IndexName: 'byStatus',
+      KeyConditionExpression: 'statusPk = :status',
+      ...(options.camera ? { FilterExpression: 'camera = :c' } : {}),
+      ExpressionAttributeValues: { ':status': partition, ...(options.camera ? { ':c': options.camera } : {}) },
+      ScanIndexForward: false,
+    },
+    options,
+    { attributes: ['pk', 'sk', 'statusPk', 'statusSk'], partition: { name: 'statusPk', value: partition } },
+  );
+}
+
+export async function getClip(access: CatalogAccess, clipId: string): Promise<ClipRecord | undefined> {
+  const { Item } = await access.client().send(new GetCommand({ TableName: access.tableName, Key: keys.clip(clipId) }));
+  return Item ? withoutKeys<ClipRecord>(Item) : undefined;
+}
+
+/** Record the clip's hold state and retention class (only if the clip is still there). */
+export async function recordHold(access: CatalogAccess, clipId: string, held: boolean, retentionClass: RetentionClass): Promise<ClipRecord | undefined> {
+  try {
+    const { Attributes } = await access.client().send(
+      new UpdateCommand({
+        TableName: access.tableName,
+        Key: keys.clip(clipId),
+        UpdateExpression: 'SET held = :held, retentionClass = :class, updatedAt = :now',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':held': held, ':class': retentionClass, ':now': new Date().toISOString() },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return Attributes ? withoutKeys<ClipRecord>(Attributes) : undefined;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return undefined;
+    throw error;
+  }
+}
+
+export class ClipHeldError extends Error {
+  override name = 'ClipHeld';
+}
+
+/** Remove the clip's catalog item, refusing while it is held; decrements the camera's count. */
+export async function removeClipRecord(access: CatalogAccess, clip: ClipRecord): Promise<void> {
+  try {
+    await access.client().send(
+      new DeleteCommand({
+        TableName: access.tableName,
+        Key: keys.clip(clip.clipId),
+        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(held) OR held = :false)',
+        ExpressionAttributeValues: { ':false': false },
+      }),
+    );
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) {
+      const now = await getClip(access, clip.clipId);
+      if (now?.held) throw new ClipHeldError(`Clip '${clip.clipId}' is on evidence hold: release it (DELETE /clips/${clip.clipId}/hold) before deleting it.`);
+      return; // already gone
+    }
+    throw error;
+  }
+  try {
+    await access.client().send(
+      new UpdateCommand({
+        TableName: access.tableName,
+        Key: keys.camera(clip.camera),
+        UpdateExpression: 'SET clipCount = clipCount - :one',
+        ConditionExpression: 'attribute_exists(pk) AND clipCount > :zero',
+        ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  }
+}

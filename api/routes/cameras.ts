@@ -1,0 +1,96 @@
+/** Cameras: the list, one camera's clips, and its settings. */
+import { createRoute } from '@hono/zod-openapi';
+import { getCamera, listCameraClips, listCameras, updateCameraSettings } from '../catalog.ts';
+import { notFound, invalid } from '../errors.ts';
+import { requireRole } from '../auth/middleware.ts';
+import type { ApiApp, ApiContext } from '../context.ts';
+import {
+  CameraClipsQuery,
+  CameraPageSchema,
+  CameraParams,
+  CameraSettingsBody,
+  CameraSettingsSchema,
+  ClipPageSchema,
+  PageQuery,
+} from '../schemas.ts';
+import { errorResponses, json } from './responses.ts';
+import { cameraView, clipSummary } from '../views.ts';
+
+export function registerCameraRoutes(app: ApiApp, ctx: ApiContext): void {
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/cameras',
+      summary: 'Cameras, with display name, last clip time, clip count and settings',
+      tags: ['cameras'],
+      security: [{ bearer: [] }],
+      request: { query: PageQuery },
+      responses: { 200: json(CameraPageSchema, 'One page of cameras'), ...errorResponses(400, 401, 403) },
+    }),
+    async (c) => {
+      const { limit, cursor } = c.req.valid('query');
+      const page = await listCameras(ctx.catalog, { limit, cursor });
+      return c.json({ cameras: page.items.map((r) => cameraView(r)), cursor: page.cursor }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/cameras/{id}/clips',
+      summary: "A camera's clips, newest first",
+      tags: ['cameras', 'clips'],
+      security: [{ bearer: [] }],
+      request: { params: CameraParams, query: CameraClipsQuery },
+      responses: { 200: json(ClipPageSchema, 'One page of clips, newest first'), ...errorResponses(400, 401, 403, 404) },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const { from, to, limit, cursor } = c.req.valid('query');
+      if (from && to && from > to) throw invalid('from', 'must not be after to');
+      const page = await listCameraClips(ctx.catalog, id, { from, to, limit, cursor });
+      if (page.items.length === 0 && !cursor && !(await getCamera(ctx.catalog, id))) throw notFound.camera(id);
+      return c.json({ clips: page.items.map(clipSummary), cursor: page.cursor }, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/cameras/{id}/settings',
+      summary: "A camera's settings",
+      tags: ['cameras'],
+      security: [{ bearer: [] }],
+      request: { params: CameraParams },
+      responses: { 200: json(CameraSettingsSchema, 'The settings'), ...errorResponses(400, 401, 403, 404) },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const record = await getCamera(ctx.catalog, id);
+      if (!record) throw notFound.camera(id);
+      return c.json(cameraView(record).settings, 200);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'put',
+      path: '/cameras/{id}/settings',
+      summary: "Change a camera's settings (admin)",
+      description:
+        'Fields left out keep their value (a camera that never chose one follows the stack default). A camera that has not uploaded yet is created. The retention class applies to clips cataloged from now on.',
+      tags: ['cameras'],
+      security: [{ bearer: [] }],
+      middleware: [requireRole('admin')] as const,
+      request: { params: CameraParams, body: { content: { 'application/json': { schema: CameraSettingsBody } }, required: true } },
+      responses: { 200: json(CameraSettingsSchema, 'The settings now'), ...errorResponses(400, 401, 403) },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const changes = c.req.valid('json');
+      const record = await updateCameraSettings(ctx.catalog, id, changes);
+      ctx.logger.info('camera settings changed', { camera: id, changes, by: c.get('principal').username });
+      return c.json(cameraView(record).settings, 200);
+    },
+  );
+}

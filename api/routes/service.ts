@@ -1,0 +1,61 @@
+/** Health, the local issuer's login and key set, and alerts. */
+import { createRoute, z } from '@hono/zod-openapi';
+import { ApiError, ERROR_CODES } from '../errors.ts';
+import type { ApiApp, ApiContext } from '../context.ts';
+import { AlertPageSchema, LoginBody, LoginResponse, PageQuery } from '../schemas.ts';
+import { errorResponses, json } from './responses.ts';
+
+export function registerServiceRoutes(app: ApiApp, ctx: ApiContext): void {
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/health',
+      summary: 'Liveness (no authentication)',
+      tags: ['service'],
+      responses: { 200: json(z.object({ status: z.literal('ok') }).openapi('Health'), 'The API is up') },
+    }),
+    (c) => c.json({ status: 'ok' as const }, 200),
+  );
+
+  const issuer = ctx.deps.localIssuer;
+  if (issuer) {
+    app.openapi(
+      createRoute({
+        method: 'post',
+        path: '/auth/login',
+        summary: 'Sign in (local issuer only; in AWS sign in with Cognito)',
+        description: 'Checks the user name and password against the users created by `camflow users add` and returns a short-lived ES256 token.',
+        tags: ['auth'],
+        request: { body: { content: { 'application/json': { schema: LoginBody } }, required: true } },
+        responses: { 200: json(LoginResponse, 'A bearer token'), ...errorResponses(400, 401) },
+      }),
+      async (c) => {
+        const { username, password } = c.req.valid('json');
+        const result = await issuer.login(username, password);
+        if (!result) {
+          ctx.logger.warn('login refused', { username });
+          throw new ApiError(401, ERROR_CODES.badCredentials, 'Wrong user name or password. Create users with `npx camflow users add NAME --role admin|viewer`.');
+        }
+        return c.json(result, 200);
+      },
+    );
+    app.get('/.well-known/jwks.json', (c) => c.json(issuer.jwks(), 200, { 'cache-control': 'public, max-age=300' }));
+  }
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/alerts',
+      summary: 'Alerts sent, newest first',
+      tags: ['alerts'],
+      security: [{ bearer: [] }],
+      request: { query: PageQuery },
+      responses: { 200: json(AlertPageSchema, 'One page of alerts'), ...errorResponses(400, 401, 403) },
+    }),
+    async (c) => {
+      const { limit, cursor } = c.req.valid('query');
+      const page = await ctx.deps.alerts(cursor, limit);
+      return c.json({ alerts: page.alerts, cursor: page.cursor }, 200);
+    },
+  );
+}

@@ -1,0 +1,154 @@
+/**
+ * Workflow state through `@aws-sdk/client-sfn`: one clip's execution with a per-state
+ * timeline (DescribeExecution + GetExecutionHistory), recent executions, and redrive.
+ * Step Functions in AWS, the local endpoint on one machine — the same calls.
+ */
+import { createRoute } from '@hono/zod-openapi';
+import {
+  DescribeExecutionCommand,
+  ExecutionDoesNotExist,
+  ExecutionNotRedrivable,
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  RedriveExecutionCommand,
+  type ExecutionStatus,
+  type HistoryEvent,
+} from '@aws-sdk/client-sfn';
+import { requireRole } from '../auth/middleware.ts';
+import type { ApiApp, ApiContext } from '../context.ts';
+import { decodeCursorValue, encodeCursor } from '../cursor.ts';
+import { ApiError, ERROR_CODES, notFound } from '../errors.ts';
+import { ClipParams, ExecutionPageSchema, ExecutionParams, ExecutionsQuery, RedriveSchema, WorkflowSchema } from '../schemas.ts';
+import { errorResponses, json } from './responses.ts';
+import { stateTimeline } from '../workflow-timeline.ts';
+
+/** The execution of a clip: the workflow is started with name = clip id. */
+export function executionArnFor(stateMachineArn: string, name: string): string {
+  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+}
+
+const iso = (d: Date | undefined) => (d ? new Date(d).toISOString() : undefined);
+
+/** Every history event of an execution (pages of 1,000; a clip's run has a few dozen). */
+async function executionHistory(ctx: ApiContext, executionArn: string): Promise<HistoryEvent[]> {
+  const events: HistoryEvent[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await ctx.clients.sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken, includeExecutionData: false }));
+    events.push(...(page.events ?? []));
+    nextToken = page.nextToken;
+  } while (nextToken && events.length < 25_000);
+  return events;
+}
+
+export function registerWorkflowRoutes(app: ApiApp, ctx: ApiContext): void {
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/clips/{id}/workflow',
+      summary: "A clip's workflow: the execution's status and a per-state timeline",
+      tags: ['workflow'],
+      security: [{ bearer: [] }],
+      request: { params: ClipParams },
+      responses: { 200: json(WorkflowSchema, 'The execution, state by state'), ...errorResponses(400, 401, 403, 404) },
+    }),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const executionArn = executionArnFor(ctx.deps.stateMachineArn, id);
+      try {
+        const [execution, events] = await Promise.all([
+          ctx.clients.sfn.send(new DescribeExecutionCommand({ executionArn })),
+          executionHistory(ctx, executionArn),
+        ]);
+        return c.json(
+          {
+            clipId: id,
+            executionArn,
+            status: String(execution.status),
+            startedAt: iso(execution.startDate),
+            stoppedAt: iso(execution.stopDate),
+            redriveCount: execution.redriveCount,
+            error: execution.error,
+            cause: execution.cause,
+            states: await stateTimeline(events),
+          },
+          200,
+        );
+      } catch (error) {
+        if (error instanceof ExecutionDoesNotExist) throw notFound.execution(id);
+        throw error;
+      }
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'get',
+      path: '/executions',
+      summary: 'Recent clip workflow executions, newest first',
+      tags: ['workflow'],
+      security: [{ bearer: [] }],
+      request: { query: ExecutionsQuery },
+      responses: { 200: json(ExecutionPageSchema, 'One page of executions'), ...errorResponses(400, 401, 403) },
+    }),
+    async (c) => {
+      const { status, limit, cursor } = c.req.valid('query');
+      let nextToken: string | undefined;
+      if (cursor) {
+        const value = decodeCursorValue(cursor) as { t?: unknown };
+        if (typeof value?.t !== 'string') throw new ApiError(400, ERROR_CODES.invalidCursor, 'cursor: not a cursor this API issued for executions.', 'cursor');
+        nextToken = value.t;
+      }
+      const page = await ctx.clients.sfn.send(
+        new ListExecutionsCommand({
+          stateMachineArn: ctx.deps.stateMachineArn,
+          ...(status ? { statusFilter: status as ExecutionStatus } : {}),
+          maxResults: limit,
+          nextToken,
+        }),
+      );
+      return c.json(
+        {
+          executions: (page.executions ?? []).map((e) => ({
+            name: String(e.name),
+            executionArn: String(e.executionArn),
+            status: String(e.status),
+            startedAt: iso(e.startDate),
+            stoppedAt: iso(e.stopDate),
+            redriveCount: e.redriveCount,
+          })),
+          cursor: page.nextToken ? encodeCursor({ t: page.nextToken }) : undefined,
+        },
+        200,
+      );
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'post',
+      path: '/executions/{name}/redrive',
+      summary: 'Redrive a failed execution from the state that failed (admin)',
+      tags: ['workflow'],
+      security: [{ bearer: [] }],
+      middleware: [requireRole('admin')] as const,
+      request: { params: ExecutionParams },
+      responses: { 200: json(RedriveSchema, 'Redriven'), ...errorResponses(400, 401, 403, 404, 409) },
+    }),
+    async (c) => {
+      const { name } = c.req.valid('param');
+      const executionArn = executionArnFor(ctx.deps.stateMachineArn, name);
+      try {
+        const result = await ctx.clients.sfn.send(new RedriveExecutionCommand({ executionArn }));
+        ctx.logger.info('execution redriven', { executionName: name, by: c.get('principal').username });
+        return c.json({ name, executionArn, redriveDate: iso(result.redriveDate) ?? new Date().toISOString() }, 200);
+      } catch (error) {
+        if (error instanceof ExecutionDoesNotExist) throw notFound.execution(name);
+        if (error instanceof ExecutionNotRedrivable) {
+          throw new ApiError(409, ERROR_CODES.notRedrivable, `Execution '${name}' cannot be redriven: ${error.message}. Only FAILED, TIMED_OUT or ABORTED executions can.`);
+        }
+        throw error;
+      }
+    },
+  );
+}

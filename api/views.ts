@@ -1,0 +1,42 @@
+/** How catalog records are shown to callers (pure). */
+import type { CameraRecord, ClipRecord } from '../workflows/clip-contract.ts';
+import { cameraSettings } from '../tasks/camera-settings.ts';
+
+/**
+ * A camera as the API shows it. Its settings are the effective ones — the record's values,
+ * else the stack's defaults — computed by the same function the workflow's tasks use.
+ */
+export function cameraView(record: Partial<CameraRecord> & { camera: string }, env: Record<string, string | undefined> = process.env) {
+  const effective = cameraSettings(record.camera, record, env);
+  const settings = {
+    displayName: effective.displayName,
+    retentionClass: effective.retentionClass,
+    alertsEnabled: effective.alertsEnabled,
+    cooldownSeconds: effective.cooldownSeconds,
+    timeZone: effective.timeZone,
+    ...(effective.quietHours ? { quietHours: effective.quietHours } : {}),
+  };
+  return {
+    id: record.camera,
+    displayName: effective.displayName,
+    ...(record.lastClipAt ? { lastClipAt: record.lastClipAt } : {}),
+    clipCount: Number(record.clipCount ?? 0),
+    settings,
+  };
+}
+
+export function clipSummary(record: ClipRecord) {
+  return {
+    clipId: record.clipId,
+    camera: record.camera,
+    kind: record.kind,
+    status: record.status,
+    capturedAt: record.capturedAt,
+    uploadedAt: record.uploadedAt,
+    updatedAt: record.updatedAt,
+    durationSeconds: record.durationSeconds,
+    retentionClass: record.retentionClass,
+    held: record.held === true,
+    poster: record.poster,
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * Whether a clip deserves a motion alert, and its text (pure). The cooldown itself is
+ * decided by one conditional write in DynamoDB (see decide-alert.ts); this module says
+ * whether the camera wants alerts at all, whether the clip falls in its quiet hours, what
+ * the cooldown cutoff is, and what the email/SMS says.
+ */
+import type { AlertDecision, WorkflowState } from '../workflows/clip-contract.ts';
+import type { CameraSettings } from './camera-settings.ts';
+
+/** A motion alert to send, if the cooldown allows. */
+export interface AlertCandidate {
+  subject: string;
+  message: string;
+}
+
+export type AlertPolicyOutcome = { send: false; reason: 'alerts-off' | 'quiet-hours' } | { send: true; candidate: AlertCandidate };
+
+export const SUBJECT_MAX = 100;
+/** The first line of the message is what an SMS shows. */
+export const SMS_LINE_MAX = 140;
+
+export function alertPolicy(state: WorkflowState, settings: CameraSettings): AlertPolicyOutcome {
+  if (!settings.alertsEnabled) return { send: false, reason: 'alerts-off' };
+  const capturedAt = state.validation?.capturedAt ?? state.clip.uploadedAt;
+  if (settings.quietHours && inQuietHours(capturedAt, settings.quietHours, settings.timeZone)) return { send: false, reason: 'quiet-hours' };
+  return { send: true, candidate: alertText(state, settings) };
+}
+
+/** The `lastAlertAt` at or before which a new alert may be sent. */
+export function cooldownCutoff(now: Date, cooldownSeconds: number): string {
+  return new Date(now.getTime() - cooldownSeconds * 1000).toISOString();
+}
+
+/** Whether an ISO time falls in quiet hours [start, end) in a time zone; start > end spans midnight. */
+export function inQuietHours(at: string, quiet: { start: string; end: string }, timeZone: string): boolean {
+  const minutes = minutesOfDay(at, timeZone);
+  const start = clockMinutes(quiet.start);
+  const end = clockMinutes(quiet.end);
+  if (start === end) return false;
+  return start < end ? minutes >= start && minutes < end : minutes >= start || minutes < end;
+}
+
+export function alertText(state: WorkflowState, settings: CameraSettings): AlertCandidate {
+  const { clip, validation } = state;
+  const capturedAt = validation?.capturedAt ?? clip.uploadedAt;
+  const when = localTime(capturedAt, settings.timeZone);
+  const seconds = validation?.probe?.durationSeconds;
+  const duration = seconds && seconds > 0 ? `${Math.max(1, Math.round(seconds))} s` : undefined;
+  const subject = truncate(`Motion: ${settings.displayName} at ${when.time}${duration ? ` (${duration})` : ''}`, SUBJECT_MAX);
+  const first = truncate(`Motion on ${settings.displayName} at ${when.dateTime}${duration ? `, ${duration} clip` : ''}.`, SMS_LINE_MAX);
+  const video = validation?.probe?.video;
+  const details = [
+    `Camera: ${settings.displayName} (${clip.camera})`,
+    `Captured: ${when.dateTime} (${capturedAt})`,
+    duration ? `Duration: ${duration}` : undefined,
+    video ? `Video: ${video.width}x${video.height} ${video.codec}` : undefined,
+    `Clip: ${clip.clipId}`,
+    `Upload: s3://${clip.bucket}/${clip.key}`,
+    validation?.mediaPrefix ? `Playback: ${validation.mediaPrefix}` : undefined,
+  ].filter((line): line is string => line !== undefined);
+  return { subject, message: [first, '', ...details].join('\n') };
+}
+
+export function skippedDecision(reason: 'alerts-off' | 'quiet-hours' | 'cooldown'): AlertDecision {
+  return { send: false, reason };
+}
+
+function localTime(at: string, timeZone: string): { time: string; dateTime: string } {
+  const date = new Date(at);
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
+      .formatToParts(date)
+      .map((p) => [p.type, p.value]),
+  );
+  const zone = timeZone === 'UTC' ? ' UTC' : '';
+  return { time: `${parts.hour}:${parts.minute}${zone}`, dateTime: `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}${zone}` };
+}
+
+function minutesOfDay(at: string, timeZone: string): number {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(at)).map((p) => [p.type, p.value]),
+  );
+  return Number(parts.hour) * 60 + Number(parts.minute);
+}
+
+function clockMinutes(clock: string): number {
+  const [h, m] = clock.split(':').map(Number);
+  return (h ?? 0) * 60 + (m ?? 0);
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}

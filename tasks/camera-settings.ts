@@ -1,0 +1,57 @@
+/**
+ * A camera's effective settings (pure): what its catalog record says, else the defaults
+ * the stack sets in the environment. A camera with no record yet (its first clip) gets
+ * the defaults; defaults are never written into the record, so changing them applies to
+ * every camera that has not chosen its own.
+ */
+import { ENV, RETENTION_CLASSES, type CameraRecord, type RetentionClass } from '../workflows/clip-contract.ts';
+
+export interface CameraSettings {
+  camera: string;
+  displayName: string;
+  alertsEnabled: boolean;
+  cooldownSeconds: number;
+  retentionClass: RetentionClass;
+  quietHours?: { start: string; end: string };
+  timeZone: string;
+}
+
+export const DEFAULT_COOLDOWN_SECONDS = 300;
+export const DEFAULT_RETENTION_CLASS: RetentionClass = 'standard';
+
+export function cameraSettings(camera: string, record: Partial<CameraRecord> | undefined, env: Record<string, string | undefined> = process.env): CameraSettings {
+  const envCooldown = Number.parseInt(env[ENV.defaultCooldownSeconds] ?? '', 10);
+  const envRetention = env[ENV.defaultRetentionClass];
+  const settings: CameraSettings = {
+    camera,
+    displayName: record?.displayName || camera,
+    alertsEnabled: record?.alertsEnabled ?? true,
+    cooldownSeconds:
+      typeof record?.cooldownSeconds === 'number' && record.cooldownSeconds >= 0
+        ? record.cooldownSeconds
+        : Number.isFinite(envCooldown) && envCooldown >= 0
+          ? envCooldown
+          : DEFAULT_COOLDOWN_SECONDS,
+    retentionClass: isRetentionClass(record?.retentionClass) ? record.retentionClass : isRetentionClass(envRetention) ? envRetention : DEFAULT_RETENTION_CLASS,
+    timeZone: record?.timeZone && isTimeZone(record.timeZone) ? record.timeZone : 'UTC',
+  };
+  if (record?.quietHours && isClock(record.quietHours.start) && isClock(record.quietHours.end)) settings.quietHours = { start: record.quietHours.start, end: record.quietHours.end };
+  return settings;
+}
+
+export function isRetentionClass(value: unknown): value is RetentionClass {
+  return typeof value === 'string' && (RETENTION_CLASSES as readonly string[]).includes(value);
+}
+
+function isClock(value: unknown): value is string {
+  return typeof value === 'string' && /^([01]\d|2[0-3]):[0-5]\d$/.test(value);
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}

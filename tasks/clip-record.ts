@@ -1,0 +1,98 @@
+/**
+ * The catalog item of a clip, built from the workflow state (pure). "Catalog clip" writes
+ * the READY item; "Quarantine clip" and "Record failure" write the same identity fields with
+ * their status. Index attributes place the clip on its camera's timeline and its day; only
+ * PROCESSING, FAILED and QUARANTINED clips carry the sparse status index.
+ */
+import { keys, type ClipStatus } from '../workflows/catalog-table.ts';
+import type { ClipRecord, UploadKind, WorkflowState } from '../workflows/clip-contract.ts';
+import { MAX_THUMBNAILS } from '../workflows/render-job.ts';
+
+/** Attributes of the item that are not part of `ClipRecord`: keys and index attributes. */
+export const STATUS_INDEX_ATTRIBUTES = ['statusPk', 'statusSk'] as const;
+
+/** A clip item before validation has said what it is (PROCESSING, or FAILED early): `kind` may be unknown. */
+export type ClipItem = Omit<ClipRecord, 'kind'> & { kind?: UploadKind };
+
+/** What every catalog item of a clip says, whatever its status. */
+export function clipIdentity(state: WorkflowState, executionName: string, status: ClipStatus, now: string): ClipItem {
+  const { clip, validation } = state;
+  const probe = validation?.probe;
+  const source: ClipRecord['source'] = { bucket: clip.bucket, key: clip.key, sizeBytes: probe?.sizeBytes ?? clip.size };
+  if (probe) {
+    source.container = probe.container;
+    if (probe.video) Object.assign(source, { videoCodec: probe.video.codec, width: probe.video.width, height: probe.video.height });
+    else if (probe.image) Object.assign(source, { width: probe.image.width, height: probe.image.height });
+    if (probe.audio) source.audioCodec = probe.audio.codec;
+  }
+  const record: ClipItem = {
+    clipId: clip.clipId,
+    camera: clip.camera,
+    ...(validation ? { kind: validation.kind } : {}),
+    status,
+    capturedAt: validation?.capturedAt ?? clip.uploadedAt,
+    uploadedAt: clip.uploadedAt,
+    updatedAt: now,
+    executionName,
+    source,
+  };
+  if (probe?.video && probe.durationSeconds > 0) record.durationSeconds = probe.durationSeconds;
+  return record;
+}
+
+/** The READY item: a video with its renditions, poster and thumbnails, or a still that is its own poster. */
+export function readyClipRecord(state: WorkflowState, executionName: string, now: string): ClipRecord {
+  const { clip, validation } = state;
+  const record: ClipRecord = { ...clipIdentity(state, executionName, 'READY', now), kind: validation?.kind ?? 'invalid' };
+  if (validation?.kind === 'still') {
+    record.poster = `s3://${clip.bucket}/${clip.key}`;
+    return record;
+  }
+  if (validation?.kind !== 'video') {
+    throw new TypeError(`Clip ${clip.clipId} is '${validation?.kind ?? 'not validated'}', not a video or still: only those are cataloged READY.`);
+  }
+  const rendered = durationFromRender(state.outcome?.render?.outputGroups);
+  if (!record.durationSeconds && rendered) record.durationSeconds = rendered;
+  const outputs = validation.render?.outputs ?? [];
+  record.renditions = outputs.filter((o) => o.kind === 'hls' || o.kind === 'mp4');
+  const uri = (kind: string) => outputs.find((o) => o.kind === kind)?.uri;
+  const hlsMaster = uri('hls-master');
+  const mp4 = uri('mp4');
+  const poster = uri('poster');
+  if (hlsMaster) record.hlsMaster = hlsMaster;
+  if (mp4) record.mp4 = mp4;
+  if (poster) record.poster = poster;
+  const thumbnails = outputs.find((o) => o.kind === 'thumbnails');
+  if (thumbnails) {
+    const intervalSeconds = thumbnails.intervalSeconds ?? 2;
+    record.thumbnails = { prefix: thumbnails.uri, intervalSeconds };
+    if (record.durationSeconds) record.thumbnails.count = Math.min(MAX_THUMBNAILS, Math.floor(record.durationSeconds / intervalSeconds) + 1);
+  }
+  return record;
+}
+
+/** The item's index attributes for a record: timeline and day, plus the status index when the status is indexed. */
+export function indexAttributes(record: Pick<ClipRecord, 'camera' | 'capturedAt' | 'clipId' | 'status' | 'updatedAt'>): Record<string, string> {
+  return { ...keys.clipIndexes(record.camera, record.capturedAt, record.clipId), ...(keys.clipStatusIndex(record.status, record.updatedAt, record.clipId) ?? {}) };
+}
+
+/**
+ * The longest output duration in a MediaConvert job result (`OutputGroupDetails[].
+ * OutputDetails[].DurationInMs`, wherever the ResultSelector put it), in seconds.
+ */
+export function durationFromRender(outputGroups: unknown): number | undefined {
+  let longest = 0;
+  const visit = (value: unknown, depth: number) => {
+    if (depth > 6 || !value || typeof value !== 'object') return;
+    if (Array.isArray(value)) {
+      for (const v of value) visit(v, depth + 1);
+      return;
+    }
+    for (const [k, v] of Object.entries(value)) {
+      if (k === 'DurationInMs' && typeof v === 'number' && v > longest) longest = v;
+      else visit(v, depth + 1);
+    }
+  };
+  visit(outputGroups, 0);
+  return longest > 0 ? Math.round(longest) / 1000 : undefined;
+}

@@ -1,0 +1,27 @@
+/**
+ * "Quarantine clip": the upload is not a clip. Its catalog item becomes QUARANTINED with
+ * the reason (listed by the status index); the raw object stays where it is. Returns the
+ * notice "Tell operations: quarantined" publishes.
+ *
+ * Input: `TaskEvent` (with `$.validation` of kind `invalid`). Output: `OperationsNotice`.
+ */
+import type { OperationsNotice, TaskEvent } from '../workflows/clip-contract.ts';
+import { clipIdentity } from './clip-record.ts';
+import { writeClipItem } from './clip-status.ts';
+import { logger, runClipTask } from './observability.ts';
+import { quarantineNotice } from './operations-notice.ts';
+
+export const handler = (event: TaskEvent): Promise<OperationsNotice> => runClipTask('quarantine-clip', event, () => quarantineClip(event));
+
+export async function quarantineClip(event: TaskEvent, now: Date = new Date()): Promise<OperationsNotice> {
+  const { validation } = event.workflow;
+  const item = {
+    ...clipIdentity(event.workflow, event.executionName, 'QUARANTINED', now.toISOString()),
+    kind: 'invalid' as const,
+    quarantine: { reason: validation?.reason ?? 'not-media', detail: validation?.detail ?? 'The upload is not a clip.' },
+  };
+  const outcome = await writeClipItem(item, { remove: ['failure'] });
+  if (!outcome.written) logger.warn('Clip is READY under another execution: quarantine not recorded', { owner: outcome.owner });
+  else logger.warn('Clip quarantined', { reason: item.quarantine.reason, detail: item.quarantine.detail });
+  return quarantineNotice(event.workflow, event.executionName, outcome.written ? { written: true } : { written: false, owner: outcome.owner });
+}

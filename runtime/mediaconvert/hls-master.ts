@@ -1,0 +1,74 @@
+/**
+ * The HLS multivariant ("master") playlist, written by the engine rather than by ffmpeg
+ * (ffmpeg's own needs `var_stream_map`). Pure.
+ */
+
+export interface VariantPlaylist {
+  /** EXTINF durations in seconds, in order. */
+  segments: Array<{ uri: string; seconds: number }>;
+  targetDuration?: number;
+  ended: boolean;
+}
+
+/** Reads a media playlist's segments (what ffmpeg's HLS muxer writes). */
+export function readVariantPlaylist(text: string): VariantPlaylist {
+  const segments: VariantPlaylist['segments'] = [];
+  let pending: number | undefined;
+  let targetDuration: number | undefined;
+  let ended = false;
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line.startsWith('#EXTINF:')) pending = Number.parseFloat(line.slice('#EXTINF:'.length));
+    else if (line.startsWith('#EXT-X-TARGETDURATION:')) targetDuration = Number(line.slice('#EXT-X-TARGETDURATION:'.length));
+    else if (line === '#EXT-X-ENDLIST') ended = true;
+    else if (line && !line.startsWith('#') && pending !== undefined) {
+      segments.push({ uri: line, seconds: pending });
+      pending = undefined;
+    }
+  }
+  return { segments, ...(targetDuration !== undefined ? { targetDuration } : {}), ended };
+}
+
+/**
+ * BANDWIDTH (peak) and AVERAGE-BANDWIDTH of a rendition from its segments' sizes, as RFC 8216
+ * §4.3.4.2 defines them: the peak is the largest segment bit rate, the average the total
+ * bits over the total duration. A last segment shorter than half the target duration is
+ * left out of the peak: a fraction of a second that starts with an IDR frame would announce
+ * a bit rate the rendition never sustains, and players would skip it.
+ */
+export function renditionBandwidth(segments: Array<{ seconds: number; bytes: number }>, targetDuration: number): { peak: number; average: number } {
+  if (segments.length === 0) return { peak: 0, average: 0 };
+  const totalBits = segments.reduce((sum, s) => sum + s.bytes * 8, 0);
+  const totalSeconds = segments.reduce((sum, s) => sum + s.seconds, 0);
+  const last = segments[segments.length - 1]!;
+  const counted = segments.length > 1 && last.seconds < targetDuration / 2 ? segments.slice(0, -1) : segments;
+  const peak = Math.max(...counted.map((s) => (s.seconds > 0 ? (s.bytes * 8) / s.seconds : 0)));
+  return { peak: Math.ceil(peak), average: Math.ceil(totalSeconds > 0 ? totalBits / totalSeconds : 0) };
+}
+
+export interface MasterEntry {
+  uri: string;
+  bandwidth: number;
+  averageBandwidth: number;
+  width: number;
+  height: number;
+  /** RFC 6381 codec strings, video first. */
+  codecs: string[];
+  frameRate?: number;
+}
+
+/** The multivariant playlist: one EXT-X-STREAM-INF per rendition, in the job's order. */
+export function writeMasterPlaylist(entries: MasterEntry[]): string {
+  const lines = ['#EXTM3U', '#EXT-X-VERSION:3', '#EXT-X-INDEPENDENT-SEGMENTS'];
+  for (const entry of entries) {
+    const attributes = [
+      `BANDWIDTH=${entry.bandwidth}`,
+      `AVERAGE-BANDWIDTH=${entry.averageBandwidth}`,
+      `CODECS="${entry.codecs.join(',')}"`,
+      `RESOLUTION=${entry.width}x${entry.height}`,
+      ...(entry.frameRate ? [`FRAME-RATE=${entry.frameRate.toFixed(3)}`] : []),
+    ];
+    lines.push(`#EXT-X-STREAM-INF:${attributes.join(',')}`, entry.uri);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,410 @@
+/**
+ * MediaConvert on this machine: a CreateJob request (the `.sync` Task's parameters) is read
+ * into a render plan, queued under a concurrency limit, and executed by ffmpeg — input read
+ * from S3, every output written to S3 where the job names it — and answered in GetJob's
+ * shape once COMPLETE.
+ *
+ * Failures, as Step Functions reports them for `arn:aws:states:::mediaconvert:createJob.sync`:
+ * - settings the engine refuses (unsupported or invalid) are refused before the job is
+ *   queued, like CreateJob refusing them: an error named `MediaConvert.BadRequestException`
+ *   (Step Functions names a service's exceptions `<Service>.<Exception>`; BadRequestException
+ *   is CreateJob's error for bad settings);
+ * - a job that ran and ended in ERROR (input missing or unreadable, ffmpeg failed, upload
+ *   failed): an error named `States.TaskFailed`, the generic error of a Task whose job
+ *   failed; its `cause` is the failed job as JSON (Status ERROR, ErrorCode, ErrorMessage),
+ *   as Step Functions puts the job description in the Cause of a failed `.sync` job.
+ */
+import { randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ChildProcess } from 'node:child_process';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { LOCAL_ACCOUNT, LOCAL_REGION } from '../local-credentials.ts';
+import { defaultFfmpeg, FfmpegFailed, runFfmpeg } from './ffmpeg-binary.ts';
+import { AAC_LC_CODEC_STRING, avcCodecString, findSps } from './h264-encoding.ts';
+import { readVariantPlaylist, renditionBandwidth, writeMasterPlaylist, type MasterEntry } from './hls-master.ts';
+import { readJobSettings, type Destination, type RenderPlan } from './job-settings.ts';
+import { RenderNotPossible, renderCommands, type PlannedOutput } from './render-command.ts';
+import { probeSource, type SourceReport } from './source-probe.ts';
+
+export { BAD_REQUEST_ERROR, JobSettingsRejected } from './job-settings.ts';
+
+export interface LocalMediaConvertOptions {
+  /** Scratch space: one folder per running job (input copy and outputs), removed when it ends. */
+  workDirectory: string;
+  /** Jobs rendered at once; the rest wait in the queue. Default: the number of CPU cores. */
+  concurrency?: number;
+  /** Default: `ffmpeg` on PATH, else the npm-shipped `@ffmpeg-installer/ffmpeg`. */
+  ffmpegPath?: string;
+}
+
+/** The CreateJob request, as the `.sync` Task state passes it. */
+export interface CreateJobRequest {
+  Role?: string;
+  Settings: Record<string, unknown>;
+  UserMetadata?: Record<string, string>;
+  [other: string]: unknown;
+}
+
+export interface LocalOutputDetail {
+  /** What MediaConvert's COMPLETE event lists: the media file, the variant playlist, or the last captured image. */
+  OutputFilePaths: string[];
+  DurationInMs: number;
+  VideoDetails: { WidthInPx: number; HeightInPx: number };
+  /** Not in MediaConvert's API: how many objects this output wrote, and their total size. */
+  FileCount: number;
+  SizeInBytes: number;
+}
+
+export interface LocalOutputGroupDetail {
+  OutputDetails: LocalOutputDetail[];
+  /** As in MediaConvert's COMPLETE event. */
+  Type: 'HLS_GROUP' | 'FILE_GROUP';
+  /** HLS groups: the multivariant playlist. */
+  PlaylistFilePaths?: string[];
+}
+
+/** GetJob's `Job`, dates as ISO 8601 strings (how the SDK's Date fields serialize to JSON). */
+export interface LocalJob {
+  Id: string;
+  Arn: string;
+  Status: 'SUBMITTED' | 'PROGRESSING' | 'COMPLETE' | 'ERROR' | 'CANCELED';
+  Role?: string;
+  Queue: string;
+  Settings: Record<string, unknown>;
+  UserMetadata: Record<string, string>;
+  CreatedAt: string;
+  Timing: { SubmitTime: string; StartTime?: string; FinishTime?: string };
+  JobPercentComplete?: number;
+  OutputGroupDetails?: LocalOutputGroupDetail[];
+  ErrorCode?: number;
+  ErrorMessage?: string;
+}
+
+export const JOB_FAILED_ERROR = 'States.TaskFailed';
+
+/** A job that ran and ended in ERROR. */
+export class MediaConvertJobFailed extends Error {
+  override readonly name = JOB_FAILED_ERROR;
+  /** The failed job as JSON: what Step Functions puts in the Cause. */
+  override readonly cause: string;
+  constructor(readonly job: LocalJob) {
+    super(`MediaConvert job ${job.Id} failed (error ${job.ErrorCode}): ${job.ErrorMessage}`);
+    this.cause = JSON.stringify(job);
+  }
+}
+
+export interface LocalMediaConvert {
+  /** Runs one job to its end: resolves COMPLETE, rejects `JobSettingsRejected` or `MediaConvertJobFailed`. */
+  runJob(request: CreateJobRequest): Promise<{ Job: LocalJob }>;
+  /** A job this engine ran or runs (the most recent 500). */
+  getJob(id: string): LocalJob | undefined;
+  /** Jobs waiting for a slot. */
+  queued(): number;
+  /** Jobs rendering now. */
+  running(): number;
+  /** Refuses new jobs, fails the queued ones, stops running ffmpeg processes, waits for them to end. */
+  close(): Promise<void>;
+}
+
+const INPUT_ERROR = 1010; // MediaConvert: "File access error" — the input can't be opened.
+const GENERAL_ERROR = 1999; // MediaConvert: unclassified error.
+
+class JobError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  m3u8: 'application/vnd.apple.mpegurl',
+  ts: 'video/mp2t',
+  mp4: 'video/mp4',
+  jpg: 'image/jpeg',
+};
+
+export function contentTypeOf(fileName: string): string {
+  return CONTENT_TYPES[fileName.slice(fileName.lastIndexOf('.') + 1).toLowerCase()] ?? 'application/octet-stream';
+}
+
+const newJobId = () => `${Date.now()}-${randomBytes(4).readUInt32BE(0).toString(36).padStart(6, '0').slice(-6)}`;
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+export function createLocalMediaConvert(options: LocalMediaConvertOptions): LocalMediaConvert {
+  const limit = Math.max(1, options.concurrency ?? cpus().length);
+  const logger = new Logger({ serviceName: 'camflow-local-mediaconvert' });
+  const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? LOCAL_REGION;
+  let s3: S3Client | undefined;
+  const client = () => (s3 ??= new S3Client({}));
+  let ffmpeg: string | undefined;
+  const binary = () => (ffmpeg ??= options.ffmpegPath ?? defaultFfmpeg());
+
+  const jobs = new Map<string, LocalJob>();
+  const waiting: Array<{ start: () => void; cancel: (reason: Error) => void }> = [];
+  const children = new Set<ChildProcess>();
+  const inFlight = new Set<Promise<unknown>>();
+  let active = 0;
+  let closed = false;
+
+  const remember = (job: LocalJob) => {
+    jobs.set(job.Id, job);
+    if (jobs.size > 500) jobs.delete(jobs.keys().next().value!);
+  };
+
+  async function slot(): Promise<void> {
+    if (active < limit) {
+      active += 1;
+      return;
+    }
+    await new Promise<void>((start, cancel) => waiting.push({ start, cancel }));
+    active += 1;
+  }
+
+  function release(): void {
+    active -= 1;
+    waiting.shift()?.start();
+  }
+
+  async function runJob(request: CreateJobRequest): Promise<{ Job: LocalJob }> {
+    if (closed) throw new Error('The local MediaConvert engine is closed (camflow is stopping); the job was not started. Start camflow again and redrive the execution.');
+    // Refused settings fail CreateJob itself: nothing is queued.
+    const plan = readJobSettings(request.Settings);
+    const id = newJobId();
+    const now = new Date().toISOString();
+    const job: LocalJob = {
+      Id: id,
+      Arn: `arn:aws:mediaconvert:${region}:${LOCAL_ACCOUNT}:jobs/${id}`,
+      Status: 'SUBMITTED',
+      ...(request.Role ? { Role: request.Role } : {}),
+      Queue: `arn:aws:mediaconvert:${region}:${LOCAL_ACCOUNT}:queues/Default`,
+      Settings: request.Settings,
+      UserMetadata: request.UserMetadata ?? {},
+      CreatedAt: now,
+      Timing: { SubmitTime: now },
+    };
+    remember(job);
+    const work = (async () => {
+      try {
+        await slot();
+      } catch (reason) {
+        fail(job, new JobError(GENERAL_ERROR, (reason as Error).message), plan.input.uri);
+        throw new MediaConvertJobFailed(job);
+      }
+      const started = Date.now();
+      job.Status = 'PROGRESSING';
+      job.Timing.StartTime = new Date().toISOString();
+      job.JobPercentComplete = 0;
+      const directory = join(options.workDirectory, id);
+      try {
+        job.OutputGroupDetails = await render(plan, directory);
+        job.Status = 'COMPLETE';
+        job.JobPercentComplete = 100;
+        job.Timing.FinishTime = new Date().toISOString();
+        logger.info('MediaConvert job complete', { jobId: id, input: plan.input.uri, seconds: (Date.now() - started) / 1000 });
+        return { Job: job };
+      } catch (error) {
+        fail(job, error, plan.input.uri);
+        logger.error('MediaConvert job failed', { jobId: id, input: plan.input.uri, errorCode: job.ErrorCode, errorMessage: job.ErrorMessage });
+        throw new MediaConvertJobFailed(job);
+      } finally {
+        release();
+        await rm(directory, { recursive: true, force: true }).catch(() => undefined);
+      }
+    })();
+    inFlight.add(work);
+    work.then(
+      () => inFlight.delete(work),
+      () => inFlight.delete(work),
+    );
+    return work;
+  }
+
+  function fail(job: LocalJob, error: unknown, input: string): void {
+    job.Status = 'ERROR';
+    job.Timing.FinishTime = new Date().toISOString();
+    if (error instanceof JobError) {
+      job.ErrorCode = error.code;
+      job.ErrorMessage = error.message;
+    } else if (error instanceof RenderNotPossible) {
+      job.ErrorCode = GENERAL_ERROR;
+      job.ErrorMessage = `${error.message} (setting ${error.settingPath})`;
+    } else if (error instanceof FfmpegFailed) {
+      job.ErrorCode = GENERAL_ERROR;
+      job.ErrorMessage = closed
+        ? 'The render was stopped because camflow is stopping. Start camflow again and redrive the execution.'
+        : `Rendering ${input} failed: ${error.message}. Check that the clip plays (download it and run ffmpeg -i on it); if it does, redrive the execution.`;
+    } else {
+      job.ErrorCode = GENERAL_ERROR;
+      job.ErrorMessage = `${(error as Error)?.message ?? String(error)}. Redrive the execution once the cause is fixed.`;
+    }
+  }
+
+  async function render(plan: RenderPlan, directory: string): Promise<LocalOutputGroupDetail[]> {
+    const inputFile = join(directory, 'input', plan.input.location.key.slice(plan.input.location.key.lastIndexOf('/') + 1) || 'input');
+    await mkdir(join(directory, 'input'), { recursive: true });
+    await download(plan, inputFile);
+
+    const { report: source } = await probeSource(binary(), inputFile);
+    if (!source.video) {
+      throw new JobError(INPUT_ERROR, `Unable to open input file [${plan.input.uri}]: ffmpeg finds no video stream in it. Check the upload is a video clip.`);
+    }
+    const groupDirectory = (gi: number) => join(directory, 'out', `group-${gi}`);
+    const commands = renderCommands(plan, source, inputFile, groupDirectory);
+    await Promise.all(plan.groups.map((_, gi) => mkdir(groupDirectory(gi), { recursive: true })));
+
+    const track = (child: ChildProcess) => {
+      children.add(child);
+      child.on('close', () => children.delete(child));
+    };
+    if (closed) throw new JobError(GENERAL_ERROR, 'camflow is stopping; the render was not started. Start camflow again and redrive the execution.');
+    await runFfmpeg(binary(), commands.encode, track);
+    for (const args of commands.remux) await runFfmpeg(binary(), args, track);
+
+    const masterFiles = await writeMasters(plan, commands.masters, commands.outputs);
+    return upload(plan, source, commands.outputs, masterFiles);
+  }
+
+  async function download(plan: RenderPlan, file: string): Promise<void> {
+    const { bucket, key } = plan.input.location;
+    let body: unknown;
+    try {
+      body = (await client().send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body;
+    } catch (error) {
+      const name = (error as Error).name;
+      if (name === 'NoSuchKey' || name === 'NotFound' || name === 'NoSuchBucket') {
+        throw new JobError(INPUT_ERROR, `Unable to open input file [${plan.input.uri}]: it does not exist. Upload the clip again (a new workflow starts) or fix Settings.Inputs[0].FileInput.`);
+      }
+      throw new JobError(INPUT_ERROR, `Unable to open input file [${plan.input.uri}]: S3 said ${name}: ${(error as Error).message}. Check the local S3 is running, then redrive the execution.`);
+    }
+    if (!(body instanceof Readable)) throw new JobError(INPUT_ERROR, `Unable to open input file [${plan.input.uri}]: S3 returned no body.`);
+    await pipeline(body, createWriteStream(file));
+  }
+
+  /** Writes each HLS group's multivariant playlist; returns the master file per group index. */
+  async function writeMasters(plan: RenderPlan, masters: Array<{ groupIndex: number; directory: string; fileName: string }>, outputs: PlannedOutput[]): Promise<Map<number, string>> {
+    const written = new Map<number, string>();
+    for (const master of masters) {
+      const group = plan.groups[master.groupIndex]!;
+      if (group.kind !== 'hls') continue;
+      const entries: MasterEntry[] = [];
+      for (const output of outputs.filter((o) => o.groupIndex === master.groupIndex)) {
+        const playlist = readVariantPlaylist(await readFile(join(output.directory, output.fileName), 'utf8'));
+        if (playlist.segments.length === 0) throw new JobError(GENERAL_ERROR, `ffmpeg wrote no segments for ${output.settingPath} (${output.fileName}); the input may hold no decodable video.`);
+        const segments = await Promise.all(playlist.segments.map(async (s) => ({ seconds: s.seconds, bytes: (await stat(join(output.directory, s.uri))).size })));
+        const { peak, average } = renditionBandwidth(segments, playlist.targetDuration ?? group.segmentSeconds);
+        const first = await readFile(join(output.directory, playlist.segments[0]!.uri));
+        const sps = findSps(first);
+        const video = sps ? avcCodecString(sps) : output.videoCodec!;
+        entries.push({
+          uri: output.fileName,
+          bandwidth: peak,
+          averageBandwidth: average,
+          width: output.size.width,
+          height: output.size.height,
+          codecs: output.audio ? [video, AAC_LC_CODEC_STRING] : [video],
+          ...(output.frameRate ? { frameRate: output.frameRate } : {}),
+        });
+      }
+      await writeFile(join(master.directory, master.fileName), writeMasterPlaylist(entries));
+      written.set(master.groupIndex, master.fileName);
+    }
+    return written;
+  }
+
+  async function upload(plan: RenderPlan, source: SourceReport, outputs: PlannedOutput[], masters: Map<number, string>): Promise<LocalOutputGroupDetail[]> {
+    const uriOf = (destination: Destination, fileName: string) => `s3://${destination.bucket}/${destination.directory}${fileName}`;
+    const durationInMs = Math.round((source.durationSeconds ?? 0) * 1000);
+    const uploads: Array<{ file: string; bucket: string; key: string }> = [];
+    const details: LocalOutputGroupDetail[] = [];
+
+    for (const [gi, group] of plan.groups.entries()) {
+      const groupOutputs = outputs.filter((o) => o.groupIndex === gi);
+      const directory = groupOutputs[0]?.directory;
+      const files = directory ? await readdir(directory) : [];
+      const sizes = new Map(await Promise.all(files.map(async (f) => [f, (await stat(join(directory!, f))).size] as const)));
+      const claim = (names: string[]) => {
+        for (const name of names) uploads.push({ file: join(directory!, name), bucket: group.destination.bucket, key: `${group.destination.directory}${name}` });
+        return { FileCount: names.length, SizeInBytes: names.reduce((sum, n) => sum + (sizes.get(n) ?? 0), 0) };
+      };
+      const outputDetails: LocalOutputDetail[] = groupOutputs.map((output) => {
+        let names: string[];
+        let paths: string[];
+        if (output.kind === 'hls') {
+          const segment = new RegExp(`^${escapeRegExp(output.segmentPrefix!)}\\d{5,}\\.ts$`);
+          names = [output.fileName, ...files.filter((f) => segment.test(f)).sort()];
+          paths = [uriOf(group.destination, output.fileName)];
+        } else if (output.kind === 'mp4') {
+          names = files.includes(output.fileName) ? [output.fileName] : [];
+          paths = [uriOf(group.destination, output.fileName)];
+        } else {
+          const capture = new RegExp(`^${escapeRegExp(output.fileName)}\\.\\d{7,}\\.jpg$`);
+          names = files.filter((f) => capture.test(f)).sort();
+          paths = names.length > 0 ? [uriOf(group.destination, names[names.length - 1]!)] : [];
+        }
+        if (names.length === 0) throw new JobError(GENERAL_ERROR, `ffmpeg wrote nothing for ${output.settingPath}; the input may be too short or hold no decodable video.`);
+        return {
+          OutputFilePaths: paths,
+          DurationInMs: durationInMs,
+          VideoDetails: { WidthInPx: output.size.width, HeightInPx: output.size.height },
+          ...claim(names),
+        };
+      });
+      const detail: LocalOutputGroupDetail = { OutputDetails: outputDetails, Type: group.kind === 'hls' ? 'HLS_GROUP' : 'FILE_GROUP' };
+      const master = masters.get(gi);
+      if (master) {
+        claim([master]);
+        detail.PlaylistFilePaths = [uriOf(group.destination, master)];
+      }
+      details.push(detail);
+    }
+
+    // Segments and captures first, playlists last: a player that finds a playlist finds its segments.
+    const isPlaylist = (u: { key: string }) => u.key.endsWith('.m3u8');
+    const ordered = [...uploads.filter((u) => !isPlaylist(u)), ...uploads.filter((u) => isPlaylist(u) && !masterKeys(u)), ...uploads.filter(masterKeys)];
+    function masterKeys(u: { key: string; bucket: string }) {
+      return details.some((d) => d.PlaylistFilePaths?.includes(`s3://${u.bucket}/${u.key}`));
+    }
+    await putAll(ordered);
+    return details;
+  }
+
+  async function putAll(files: Array<{ file: string; bucket: string; key: string }>): Promise<void> {
+    let next = 0;
+    const worker = async () => {
+      while (next < files.length) {
+        const item = files[next++]!;
+        const size = (await stat(item.file)).size;
+        const body = size <= 8 * 1024 * 1024 ? await readFile(item.file) : createReadStream(item.file);
+        try {
+          await client().send(new PutObjectCommand({ Bucket: item.bucket, Key: item.key, Body: body, ContentLength: size, ContentType: contentTypeOf(item.key) }));
+        } catch (error) {
+          throw new JobError(GENERAL_ERROR, `Unable to write output s3://${item.bucket}/${item.key}: ${(error as Error).name}: ${(error as Error).message}. Check the bucket exists and the local S3 is running, then redrive the execution.`);
+        }
+      }
+    };
+    // Playlists are ordered last; six uploads at a time keep that order within a few files.
+    await Promise.all(Array.from({ length: Math.min(6, files.length) }, worker));
+  }
+
+  return {
+    runJob,
+    getJob: (id) => jobs.get(id),
+    queued: () => waiting.length,
+    running: () => active,
+    async close() {
+      closed = true;
+      for (const entry of waiting.splice(0)) entry.cancel(new Error('The job was still queued when camflow stopped. Start camflow again and redrive the execution.'));
+      for (const child of children) child.kill('SIGKILL');
+      await Promise.allSettled([...inFlight]);
+      s3?.destroy();
+    },
+  };
+}

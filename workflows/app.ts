@@ -1,0 +1,21 @@
+/**
+ * The CDK app (cdk.json: `npx tsx workflows/app.ts`): one CamflowStack, checked by cdk-nag's
+ * AwsSolutions rules. Every suppression sits next to the resource it concerns, with its reason.
+ */
+import { pathToFileURL } from 'node:url';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { CamflowStack } from './camflow-stack.ts';
+
+export function createApp(app: App = new App()): { app: App; stack: CamflowStack } {
+  const stack = new CamflowStack(app, 'Camflow', {
+    description: 'camflow: security-camera clips validated, rendered for the web, alerted, cataloged and retained',
+    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+  });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  return { app, stack };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  createApp().app.synth();
+}

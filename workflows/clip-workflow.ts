@@ -1,0 +1,174 @@
+/**
+ * The clip workflow: one Step Functions execution per uploaded clip.
+ *
+ *   Validate clip → What was uploaded?
+ *     video   → Alert and render (Parallel: Decide alert → Alert due? → Send motion alert | No alert needed
+ *                                           ‖ Render web playback, MediaConvert createJob.sync)
+ *               → Catalog clip → Apply retention → Clip ready
+ *     still   → Catalog clip → Apply retention → Clip ready
+ *     invalid → Quarantine clip → Tell operations: quarantined → Clip quarantined (Fail)
+ *   any Task fails (after its retries) → Record failure → Tell operations: failed → Clip failed (Fail)
+ *
+ * JSONPath only (no JSONata, no Assign/Variables): the local runtime runs this same ASL with
+ * aws-local-stepfunctions, which ignores both. Each Lambda task receives `TaskEvent`
+ * (`{ workflow: $, executionName }`) and returns the value stored at its ResultPath.
+ */
+import { Duration } from 'aws-cdk-lib';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { ERRORS, STATE } from './clip-contract.ts';
+
+export interface ClipWorkflowResources {
+  validateClip: lambda.IFunction;
+  decideAlert: lambda.IFunction;
+  catalogClip: lambda.IFunction;
+  applyRetention: lambda.IFunction;
+  quarantineClip: lambda.IFunction;
+  recordFailure: lambda.IFunction;
+  motionTopic: sns.ITopic;
+  operationsTopic: sns.ITopic;
+  /** The role MediaConvert assumes to read the upload and write the renditions. */
+  mediaConvertRole: iam.IRole;
+}
+
+/** Transient Lambda invocation errors, plus our handlers' own transient storage error. */
+export const LAMBDA_TRANSIENT_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.ClientExecutionTimeoutException',
+  'Lambda.TooManyRequestsException',
+  ERRORS.storageUnavailable,
+];
+
+/**
+ * MediaConvert API throttling and 5xx, as a Step Functions MediaConvert task reports them
+ * (`MediaConvert.` + the API's exception name). A job that ran and failed is not retried:
+ * rendering it again would fail again and cost again.
+ */
+export const MEDIACONVERT_TRANSIENT_ERRORS = ['MediaConvert.TooManyRequestsException', 'MediaConvert.InternalServerErrorException'];
+
+/** SNS Publish throttling and 5xx (`SNS.` + the API's exception name). */
+export const SNS_TRANSIENT_ERRORS = ['SNS.ThrottledException', 'SNS.InternalErrorException', 'SNS.KMSThrottlingException'];
+
+export const LAMBDA_TASK_TIMEOUT = Duration.minutes(5);
+export const RENDER_TASK_TIMEOUT = Duration.hours(2);
+export const PUBLISH_TASK_TIMEOUT = Duration.minutes(1);
+
+/** Error names the workflow ends with. */
+export const WORKFLOW_FAILURES = { failed: 'ClipFailed', quarantined: 'ClipQuarantined' } as const;
+
+const backoff = { backoffRate: 2, jitterStrategy: sfn.JitterType.FULL } as const;
+
+function lambdaTask(scope: Construct, id: string, stateName: string, fn: lambda.IFunction, resultPath: string): tasks.LambdaInvoke {
+  const task = new tasks.LambdaInvoke(scope, id, {
+    stateName,
+    lambdaFunction: fn,
+    payloadResponseOnly: true,
+    payload: sfn.TaskInput.fromObject({ workflow: sfn.JsonPath.entirePayload, executionName: sfn.JsonPath.executionName }),
+    retryOnServiceExceptions: false,
+    resultPath,
+    taskTimeout: sfn.Timeout.duration(LAMBDA_TASK_TIMEOUT),
+  });
+  task.addRetry({ errors: LAMBDA_TRANSIENT_ERRORS, interval: Duration.seconds(2), maxAttempts: 6, maxDelay: Duration.seconds(60), ...backoff });
+  return task;
+}
+
+function publishTask(scope: Construct, id: string, stateName: string, topic: sns.ITopic, noticePath: string, outputPath?: string): tasks.SnsPublish {
+  const task = new tasks.SnsPublish(scope, id, {
+    outputPath,
+    stateName,
+    topic,
+    message: sfn.TaskInput.fromJsonPathAt(`${noticePath}.message`),
+    subject: sfn.JsonPath.stringAt(`${noticePath}.subject`),
+    resultPath: sfn.JsonPath.DISCARD,
+    taskTimeout: sfn.Timeout.duration(PUBLISH_TASK_TIMEOUT),
+  });
+  task.addRetry({ errors: SNS_TRANSIENT_ERRORS, interval: Duration.seconds(2), maxAttempts: 5, maxDelay: Duration.seconds(60), ...backoff });
+  return task;
+}
+
+/** Builds the clip workflow's states in `scope` and returns its start. */
+export function buildClipWorkflow(scope: Construct, resources: ClipWorkflowResources): sfn.IChainable {
+  const states = new Construct(scope, 'ClipWorkflowStates');
+  const caught = { resultPath: '$.error' };
+
+  // Failure path: record it, tell operations, fail. Its own errors go straight to the Fail.
+  const clipFailed = new sfn.Fail(states, 'ClipFailed', {
+    stateName: STATE.failed,
+    error: WORKFLOW_FAILURES.failed,
+    cause: 'A step of the clip workflow failed after its retries; the clip is FAILED in the catalog with the error and cause.',
+  });
+  const recordFailure = lambdaTask(states, 'RecordFailure', STATE.recordFailure, resources.recordFailure, '$.failure');
+  const notifyFailure = publishTask(states, 'NotifyFailure', STATE.notifyFailure, resources.operationsTopic, '$.failure');
+  recordFailure.addCatch(clipFailed, { resultPath: '$.failureError' });
+  notifyFailure.addCatch(clipFailed, { resultPath: '$.failureError' });
+  const failurePath = recordFailure.next(notifyFailure).next(clipFailed);
+
+  // Quarantine path: an upload that is not a clip. The raw object stays where it is.
+  const quarantine = lambdaTask(states, 'QuarantineClip', STATE.quarantine, resources.quarantineClip, '$.quarantine');
+  const notifyQuarantine = publishTask(states, 'NotifyQuarantine', STATE.notifyQuarantine, resources.operationsTopic, '$.quarantine');
+  const quarantined = new sfn.Fail(states, 'ClipQuarantined', {
+    stateName: STATE.quarantined,
+    error: WORKFLOW_FAILURES.quarantined,
+    cause: 'The upload is not a playable clip; it is QUARANTINED in the catalog with the reason, and the raw object is kept.',
+  });
+  quarantine.addCatch(failurePath, caught);
+  notifyQuarantine.addCatch(failurePath, caught);
+
+  // Branch A: alert (the branch's output is the AlertDecision).
+  const decideAlert = lambdaTask(states, 'DecideAlert', STATE.decideAlert, resources.decideAlert, '$.alert');
+  // Both ends of the branch output `$.alert`.
+  const sendMotionAlert = publishTask(states, 'SendMotionAlert', STATE.sendMotionAlert, resources.motionTopic, '$.alert', '$.alert');
+  const noAlert = new sfn.Pass(states, 'NoAlertNeeded', { stateName: STATE.noAlert, outputPath: '$.alert' });
+  const alertBranch = decideAlert.next(
+    new sfn.Choice(states, 'AlertDue', { stateName: STATE.alertDue })
+      .when(sfn.Condition.booleanEquals('$.alert.send', true), sendMotionAlert)
+      .otherwise(noAlert),
+  );
+
+  // Branch B: render (the branch's output is { jobId, status, outputGroups }).
+  const render = new tasks.MediaConvertCreateJob(states, 'RenderWebPlayback', {
+    stateName: STATE.render,
+    integrationPattern: sfn.IntegrationPattern.RUN_JOB,
+    createJobRequest: {
+      Role: resources.mediaConvertRole.roleArn,
+      Settings: sfn.JsonPath.objectAt('$.validation.render.settings'),
+      UserMetadata: { clipId: sfn.JsonPath.stringAt('$.clip.clipId'), camera: sfn.JsonPath.stringAt('$.clip.camera') },
+    },
+    resultSelector: { jobId: sfn.JsonPath.stringAt('$.Job.Id'), status: sfn.JsonPath.stringAt('$.Job.Status'), outputGroups: sfn.JsonPath.objectAt('$.Job.OutputGroupDetails') },
+    taskTimeout: sfn.Timeout.duration(RENDER_TASK_TIMEOUT),
+  });
+  render.addRetry({ errors: MEDIACONVERT_TRANSIENT_ERRORS, interval: Duration.seconds(5), maxAttempts: 5, maxDelay: Duration.minutes(2), ...backoff });
+
+  const alertAndRender = new sfn.Parallel(states, 'AlertAndRender', {
+    stateName: STATE.alertAndRender,
+    resultSelector: { alert: sfn.JsonPath.objectAt('$[0]'), render: sfn.JsonPath.objectAt('$[1]') },
+    resultPath: '$.outcome',
+  })
+    .branch(alertBranch)
+    .branch(render);
+  alertAndRender.addCatch(failurePath, caught);
+
+  // Catalog and retention, for videos and stills alike.
+  const catalog = lambdaTask(states, 'CatalogClip', STATE.catalog, resources.catalogClip, '$.catalog');
+  const retention = lambdaTask(states, 'ApplyRetention', STATE.retention, resources.applyRetention, '$.retention');
+  catalog.addCatch(failurePath, caught);
+  retention.addCatch(failurePath, caught);
+  const ready = new sfn.Succeed(states, 'ClipReady', { stateName: STATE.ready });
+  const catalogAndRetain = catalog.next(retention).next(ready);
+  alertAndRender.next(catalogAndRetain);
+
+  const validate = lambdaTask(states, 'ValidateClip', STATE.validate, resources.validateClip, '$.validation');
+  validate.addCatch(failurePath, caught);
+  return validate.next(
+    new sfn.Choice(states, 'WhatWasUploaded', { stateName: STATE.whatWasUploaded })
+      .when(sfn.Condition.stringEquals('$.validation.kind', 'video'), alertAndRender)
+      .when(sfn.Condition.stringEquals('$.validation.kind', 'still'), catalogAndRetain)
+      .otherwise(quarantine.next(notifyQuarantine).next(quarantined)),
+  );
+}

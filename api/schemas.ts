@@ -181,16 +181,17 @@ export const CameraPageSchema = z.object({ cameras: z.array(CameraSchema), curso
 export const StateTimelineEntrySchema = z
   .object({
     name: z.string(),
-    type: z.string().optional(),
-    status: z.string(),
-    enteredAt: z.string().optional(),
+    type: z.string().openapi({ description: 'ASL state type: Task, Choice, Parallel, Pass, Succeed, Fail…' }),
+    status: z.enum(['RUNNING', 'SUCCEEDED', 'CAUGHT', 'FAILED', 'ABORTED', 'TIMED_OUT']),
+    enteredAt: z.string(),
     leftAt: z.string().optional(),
     durationMs: z.number().optional(),
-    retries: z.number(),
+    retries: z.number().openapi({ description: 'Task attempts after the first.' }),
     error: z.string().optional(),
     cause: z.string().optional(),
+    parent: z.string().optional().openapi({ description: 'The Parallel or Map state this state ran inside.' }),
+    redriveCount: z.number(),
   })
-  .passthrough()
   .openapi('StateTimelineEntry');
 
 export const WorkflowSchema = z

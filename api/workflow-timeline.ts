@@ -1,13 +1,37 @@
 /**
- * The per-state timeline of an execution, from its history events. The reading of the
- * history is the local Step Functions engineer's `timelineFromHistory`
- * (runtime/step-functions/state-timeline.ts), shared by `camflow status` and this API.
+ * The per-state timeline of an execution, from its history events, as the API shows it.
+ * Reading the history is `timelineFromHistory` (runtime/step-functions/state-timeline.ts),
+ * shared with `camflow status`; this only turns its dates into ISO strings.
  */
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
+import { timelineFromHistory } from '../runtime/step-functions/state-timeline.ts';
 
-export async function stateTimeline(events: HistoryEvent[]): Promise<Array<Record<string, unknown> & { name: string; status: string; retries: number }>> {
-  const { timelineFromHistory } = (await import('../runtime/step-functions/state-timeline.ts')) as {
-    timelineFromHistory: (events: HistoryEvent[]) => Array<Record<string, unknown> & { name: string; status: string; retries: number }>;
-  };
-  return timelineFromHistory(events);
+export interface StateTimelineEntry {
+  name: string;
+  type: string;
+  status: string;
+  enteredAt: string;
+  leftAt?: string;
+  durationMs?: number;
+  retries: number;
+  error?: string;
+  cause?: string;
+  parent?: string;
+  redriveCount: number;
+}
+
+export function stateTimeline(events: HistoryEvent[]): StateTimelineEntry[] {
+  return timelineFromHistory(events).map((step) => ({
+    name: step.name,
+    type: step.type,
+    status: step.status,
+    enteredAt: step.entered.toISOString(),
+    ...(step.left ? { leftAt: step.left.toISOString() } : {}),
+    ...(step.durationMs !== undefined ? { durationMs: step.durationMs } : {}),
+    retries: step.retries,
+    ...(step.error !== undefined ? { error: step.error } : {}),
+    ...(step.cause !== undefined ? { cause: step.cause } : {}),
+    ...(step.parent ? { parent: step.parent } : {}),
+    redriveCount: step.redriveCount,
+  }));
 }

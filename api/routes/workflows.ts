@@ -3,7 +3,7 @@
  * timeline (DescribeExecution + GetExecutionHistory), recent executions, and redrive.
  * Step Functions in AWS, the local endpoint on one machine — the same calls.
  */
-import { createRoute } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import {
   DescribeExecutionCommand,
   ExecutionDoesNotExist,
@@ -70,7 +70,7 @@ export function registerWorkflowRoutes(app: ApiApp, ctx: ApiContext): void {
             redriveCount: execution.redriveCount,
             error: execution.error,
             cause: execution.cause,
-            states: await stateTimeline(events),
+            states: stateTimeline(events) as z.infer<typeof WorkflowSchema>['states'],
           },
           200,
         );

@@ -178,31 +178,28 @@ export class CamflowStack extends Stack {
     const quarantineClip = fn('QuarantineClip', { environment: storage });
     const recordFailure = fn('RecordFailure', { environment: storage });
 
-    // Least privilege, per function.
+    // Least privilege, per function: exactly the calls its handler makes.
     const uploadsObjects = this.uploadsBucket.arnForObjects('*');
     const mediaObjects = this.mediaBucket.arnForObjects('*');
-    // ListBucket lets a missing key read as 404 (ClipNotFound) rather than 403.
-    validateClip.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [uploadsObjects] }));
-    validateClip.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.uploadsBucket.bucketArn] }));
-    catalogClip.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [this.table.tableArn] }));
-    catalogClip.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.mediaBucket.bucketArn] }));
-    applyRetention.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['s3:GetObjectTagging', 's3:PutObjectTagging'], resources: [uploadsObjects, mediaObjects] }),
-    );
-    applyRetention.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.uploadsBucket.bucketArn, this.mediaBucket.bucketArn] }));
+    const allow = (f: lambda.IFunction, actions: string[], resources: string[]) => f.addToRolePolicy(new iam.PolicyStatement({ actions, resources }));
+    // HeadObject + ranged GetObject; ListBucket makes a missing key a 404 (ClipNotFound), not a 403.
+    allow(validateClip, ['s3:GetObject'], [uploadsObjects]);
+    allow(validateClip, ['s3:ListBucket'], [this.uploadsBucket.bucketArn]);
     acknowledge(validateClip.role!, [{ id: this.objectsFinding(this.uploadsBucket), reason: 'Reads any upload: keys are per clip, not known at deploy time.' }]);
+    // The clip item: conditional UpdateItem, GetItem when the condition fails.
+    allow(catalogClip, ['dynamodb:GetItem', 'dynamodb:UpdateItem'], [this.table.tableArn]);
+    allow(quarantineClip, ['dynamodb:GetItem', 'dynamodb:UpdateItem'], [this.table.tableArn]);
+    allow(recordFailure, ['dynamodb:GetItem', 'dynamodb:UpdateItem'], [this.table.tableArn]);
+    // Camera settings and alert state (GetItem), cooldown claim (conditional UpdateItem), alert record (PutItem).
+    allow(decideAlert, ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'], [this.table.tableArn]);
+    // Lists the clip's renditions, reads and writes object tags; reads the clip and camera, records the class.
+    allow(applyRetention, ['s3:GetObjectTagging', 's3:PutObjectTagging'], [uploadsObjects, mediaObjects]);
+    allow(applyRetention, ['s3:ListBucket'], [this.uploadsBucket.bucketArn, this.mediaBucket.bucketArn]);
+    allow(applyRetention, ['dynamodb:GetItem', 'dynamodb:UpdateItem'], [this.table.tableArn]);
     acknowledge(applyRetention.role!, [
       { id: this.objectsFinding(this.uploadsBucket), reason: 'Tags any upload: keys are per clip, not known at deploy time.' },
       { id: this.objectsFinding(this.mediaBucket), reason: 'Tags any rendition: keys are per clip, not known at deploy time.' },
     ]);
-    applyRetention.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:Query'], resources: [this.table.tableArn] }));
-    applyRetention.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:UpdateItem'], resources: [this.table.tableArn] }));
-    decideAlert.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [this.table.tableArn] }),
-    );
-    for (const writer of [quarantineClip, recordFailure]) {
-      writer.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resources: [this.table.tableArn] }));
-    }
 
     // --- The clip workflow ---------------------------------------------------------------
     const workflowLogs = new logs.LogGroup(this, 'ClipWorkflowLogs', {
@@ -250,8 +247,12 @@ export class CamflowStack extends Stack {
       deadLetterQueue: triggerDeadLetters,
       environment: { ...storage, [ENV.stateMachineArn]: this.stateMachine.stateMachineArn },
     });
-    trigger.addToRolePolicy(new iam.PolicyStatement({ actions: ['states:StartExecution'], resources: [this.stateMachine.stateMachineArn] }));
-    trigger.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:PutItem'], resources: [this.table.tableArn] }));
+    allow(trigger, ['states:StartExecution'], [this.stateMachine.stateMachineArn]);
+    allow(trigger, ['dynamodb:PutItem'], [this.table.tableArn]);
+    // HeadObject (needs s3:GetObject) tells an URL-encoded event key from a literal one; ListBucket makes missing a 404.
+    allow(trigger, ['s3:GetObject'], [uploadsObjects]);
+    allow(trigger, ['s3:ListBucket'], [this.uploadsBucket.bucketArn]);
+    acknowledge(trigger.role!, [{ id: this.objectsFinding(this.uploadsBucket), reason: 'HeadObject on any upload: keys are per clip, not known at deploy time.' }]);
     new events.Rule(this, 'UploadCreated', {
       description: 'An object was created in the camflow uploads bucket: start its clip workflow',
       eventPattern: { source: ['aws.s3'], detailType: ['Object Created'], detail: { bucket: { name: [this.uploadsBucket.bucketName] } } },

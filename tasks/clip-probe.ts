@@ -38,6 +38,14 @@ export function isProbeFailure(probe: MediaProbe | ProbeFailure): probe is Probe
 /** Bytes per range read: few S3 GETs for a clip's header, little memory. */
 const CHUNK_SIZE = 1024 * 1024;
 
+/**
+ * Most bytes one probe reads. MediaInfoLib walks the whole media data of MP4 and Matroska
+ * files when fed a buffer; everything the workflow needs (tracks, sizes, duration, and the
+ * structure sizes that reveal truncation) is in the headers and the first frames, so the
+ * probe stops feeding it here and it reports what it has.
+ */
+export const PROBE_READ_BUDGET = 8 * 1024 * 1024;
+
 /** Where `MediaInfoModule.wasm` is: the installed package, or next to the running bundle (Lambda). */
 export function mediaInfoWasmPath(): string {
   const candidates: string[] = [];
@@ -79,7 +87,14 @@ function instance(): Promise<MediaInfo<'object'>> {
 
 async function analyze(source: ByteSource): Promise<MediaInfoResult> {
   const mi = await instance();
-  const run = queue.then(() => mi.analyzeData(source.size, (length, offset) => source.read(offset, length)));
+  let budget = PROBE_READ_BUDGET;
+  const readChunk = async (length: number, offset: number) => {
+    if (budget <= 0) return new Uint8Array(0);
+    const bytes = await source.read(offset, Math.min(length, budget));
+    budget -= bytes.length;
+    return bytes;
+  };
+  const run = queue.then(() => mi.analyzeData(source.size, readChunk));
   queue = run.catch(() => undefined);
   return run;
 }
@@ -224,9 +239,29 @@ const VIDEO_CODECS: Record<string, string> = {
   'Sorenson Spark': 'flv1',
 };
 
+/** Codec ids (Matroska, QuickTime/AVI FourCC) for tracks MediaInfoLib names no format for. */
+const VIDEO_CODEC_IDS: Record<string, string> = {
+  V_MJPEG: 'mjpeg',
+  MJPG: 'mjpeg',
+  jpeg: 'mjpeg',
+  mjpa: 'mjpeg',
+  mjpb: 'mjpeg',
+  'V_MPEG4/ISO/AVC': 'h264',
+  avc1: 'h264',
+  H264: 'h264',
+  'V_MPEGH/ISO/HEVC': 'hevc',
+  hvc1: 'hevc',
+  hev1: 'hevc',
+  V_VP8: 'vp8',
+  V_VP9: 'vp9',
+  V_AV1: 'av1',
+};
+
 export function videoCodecName(format: string | undefined, codecId?: string): string {
-  if (!format) return slug(codecId ?? 'unknown');
-  return VIDEO_CODECS[format] ?? slug(format);
+  if (format && VIDEO_CODECS[format]) return VIDEO_CODECS[format];
+  const id = codecId?.trim();
+  if (id && VIDEO_CODEC_IDS[id]) return VIDEO_CODEC_IDS[id];
+  return slug(format ?? id ?? 'unknown');
 }
 
 export function audioCodecName(format: string | undefined, profile?: string, codecId?: string): string {

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { CameraIdInvalid } from './errors.ts';
+import { clipWorkflowInput, keyCandidates, uploadedObjectFrom, type ObjectCreatedEvent } from './upload-event.ts';
+import { clipIdFor } from './clip-identity.ts';
+
+/** The example event of the S3 user guide ("EventBridge event message structure"), with a camera key. */
+const event: ObjectCreatedEvent = {
+  'detail-type': 'Object Created',
+  time: '2021-11-12T00:00:00Z',
+  detail: {
+    bucket: { name: 'camflow-uploads' },
+    object: { key: 'front-door/2021-11-12/000000.mp4', size: 5, etag: 'b1946ac92492d2347c6235b4d2611184', sequencer: '617f08299329d189' },
+    reason: 'PutObject',
+  },
+};
+
+describe('uploadedObjectFrom', () => {
+  it('reads bucket, key, size, etag and time', () => {
+    expect(uploadedObjectFrom(event)).toEqual({
+      bucket: 'camflow-uploads',
+      eventKey: 'front-door/2021-11-12/000000.mp4',
+      size: 5,
+      etag: 'b1946ac92492d2347c6235b4d2611184',
+      uploadedAt: '2021-11-12T00:00:00.000Z',
+    });
+  });
+
+  it('refuses an event that names no object', () => {
+    expect(() => uploadedObjectFrom({ 'detail-type': 'Object Created', detail: { bucket: { name: 'b' } } })).toThrow(/Object Created/);
+  });
+});
+
+describe('keyCandidates', () => {
+  it.each([
+    ['front-door/clip.mp4', ['front-door/clip.mp4']],
+    ['front-door/motion+2024.mp4', ['front-door/motion 2024.mp4', 'front-door/motion+2024.mp4']],
+    ['front-door/10%3A00.mp4', ['front-door/10:00.mp4', 'front-door/10%3A00.mp4']],
+    ['front-door/100%.mp4', ['front-door/100%.mp4']],
+  ])('%s → %j', (key, candidates) => {
+    expect(keyCandidates(key)).toEqual(candidates);
+  });
+});
+
+describe('clipWorkflowInput', () => {
+  const object = { ...uploadedObjectFrom(event), key: 'front-door/2021-11-12/000000.mp4' };
+
+  it('is the execution input: clip id, camera and the object', () => {
+    const input = clipWorkflowInput(object);
+    expect(input).toEqual({
+      clip: {
+        clipId: clipIdFor({ bucket: 'camflow-uploads', key: object.key, etag: object.etag }),
+        camera: 'front-door',
+        bucket: 'camflow-uploads',
+        key: object.key,
+        size: 5,
+        etag: 'b1946ac92492d2347c6235b4d2611184',
+        uploadedAt: '2021-11-12T00:00:00.000Z',
+      },
+    });
+  });
+
+  it('is byte-for-byte the same for the same event delivered twice', () => {
+    expect(JSON.stringify(clipWorkflowInput({ ...uploadedObjectFrom(structuredClone(event)), key: object.key }))).toBe(JSON.stringify(clipWorkflowInput(object)));
+  });
+
+  it('refuses a key without a valid camera id', () => {
+    expect(() => clipWorkflowInput({ ...object, key: 'Uploads/clip.mp4' })).toThrow(CameraIdInvalid);
+  });
+});

@@ -1,0 +1,264 @@
+/**
+ * SNS on this machine: what the workflow publishes (`arn:aws:states:::sns:publish`) lands in
+ * an outbox — JSON lines under the data directory, kept across restarts, listed newest first
+ * by the API — is printed as one line, and is mailed through SMTP when an SMTP server is
+ * configured, as an SNS email subscription would deliver it.
+ *
+ * Who gets mail (the local stand-in for the stack's email subscriptions):
+ * - topics whose name contains "operations" (the Operations topic): `emails.operations`, else
+ *   `CAMFLOW_OPERATIONS_EMAILS`, else the alert recipients;
+ * - every other topic (MotionAlerts): `emails.alerts`, else `CAMFLOW_ALERT_EMAILS`.
+ * Both variables are comma-separated addresses. The SMTP server is `smtpUrl`
+ * (`CAMFLOW_SMTP_URL`, e.g. `smtp://user:pass@127.0.0.1:1025`), the sender `from`
+ * (`CAMFLOW_SMTP_FROM`, default `camflow <camflow@localhost>`).
+ *
+ * A message is in the outbox once `publish` resolves; mail is best-effort, as SNS delivers
+ * email after Publish has returned: a failed delivery is printed, not thrown.
+ */
+import { randomUUID } from 'node:crypto';
+import { appendFile, mkdir, open, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Transporter } from 'nodemailer';
+
+export interface OutboxOptions {
+  /** Where the outbox file (`outbox.jsonl`) lives; default `.camflow/outbox`. */
+  directory?: string;
+  /** SMTP server URL; default `CAMFLOW_SMTP_URL`. No URL: nothing is mailed. */
+  smtpUrl?: string;
+  /** Sender address; default `CAMFLOW_SMTP_FROM` or `camflow <camflow@localhost>`. */
+  from?: string;
+  /** Recipients; defaults from `CAMFLOW_ALERT_EMAILS` and `CAMFLOW_OPERATIONS_EMAILS`. */
+  emails?: { alerts?: string[]; operations?: string[] };
+  /** Where the one-line summary of each message goes; default stdout. */
+  print?: (line: string) => void;
+}
+
+/** SNS Publish's request, as the Task state passes it. */
+export interface PublishRequest {
+  TopicArn: string;
+  Message: string;
+  Subject?: string;
+  MessageAttributes?: Record<string, unknown>;
+  [other: string]: unknown;
+}
+
+/** One published message, as kept in the outbox. */
+export interface OutboxMessage {
+  messageId: string;
+  /** 1, 2, 3… in publishing order; cursors count on it. */
+  position: number;
+  topicArn: string;
+  /** The topic's name: the ARN's last part (`MotionAlerts`). */
+  topic: string;
+  subject?: string;
+  message: string;
+  messageAttributes?: Record<string, unknown>;
+  /** FIFO topics only, as SNS. */
+  sequenceNumber?: string;
+  /** ISO 8601. */
+  publishedAt: string;
+}
+
+export interface Outbox {
+  publish(request: PublishRequest): Promise<{ MessageId: string; SequenceNumber?: string }>;
+  /** Newest first; `topic` is a topic name or ARN; `cursor` continues where the previous page stopped. */
+  list(options?: { topic?: string; limit?: number; cursor?: string }): Promise<{ messages: OutboxMessage[]; cursor?: string }>;
+  close(): Promise<void>;
+}
+
+/** SNS's own errors, named as Step Functions reports them (`SNS.` + exception). */
+export class OutboxRequestInvalid extends Error {
+  override readonly name = 'SNS.InvalidParameterException';
+}
+
+export class OutboxCursorInvalid extends Error {
+  override readonly name = 'InvalidCursor';
+  constructor() {
+    super('cursor: not a cursor this outbox issued. List again without a cursor.');
+  }
+}
+
+const OUTBOX_FILE = 'outbox.jsonl';
+const SUBJECT_MAX = 100; // SNS: subjects are at most 100 characters.
+const MESSAGE_MAX = 256 * 1024; // SNS: messages are at most 256 KB.
+
+const addresses = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
+
+export function topicNameOf(topicArn: string): string {
+  return topicArn.slice(topicArn.lastIndexOf(':') + 1);
+}
+
+const isOperationsTopic = (topic: string) => /operations/i.test(topic);
+
+/** The one line printed per message: `[alert] Motion: Front door at 13:02 (12 s) — Someone at the door`. */
+export function summaryLine(message: Pick<OutboxMessage, 'topic' | 'subject' | 'message'>): string {
+  const label = isOperationsTopic(message.topic) ? 'ops' : 'alert';
+  const lines = message.message.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const head = message.subject ?? lines.shift() ?? '';
+  const detail = lines[0];
+  const text = detail ? `${head} — ${detail}` : head;
+  return `[${label}] ${text.length > 200 ? `${text.slice(0, 199)}…` : text}`;
+}
+
+function encodeCursor(position: number): string {
+  return Buffer.from(JSON.stringify({ before: position })).toString('base64url');
+}
+
+function decodeCursor(cursor: string): number {
+  try {
+    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { before?: unknown };
+    if (typeof value.before === 'number' && Number.isInteger(value.before) && value.before > 0) return value.before;
+  } catch {
+    // fall through
+  }
+  throw new OutboxCursorInvalid();
+}
+
+export function createOutbox(options: OutboxOptions = {}): Outbox {
+  const directory = options.directory ?? join('.camflow', 'outbox');
+  const file = join(directory, OUTBOX_FILE);
+  const smtpUrl = options.smtpUrl ?? process.env.CAMFLOW_SMTP_URL;
+  const from = options.from ?? process.env.CAMFLOW_SMTP_FROM ?? 'camflow <camflow@localhost>';
+  const alertEmails = options.emails?.alerts ?? addresses(process.env.CAMFLOW_ALERT_EMAILS);
+  const operationsEmails = options.emails?.operations ?? (addresses(process.env.CAMFLOW_OPERATIONS_EMAILS).length > 0 ? addresses(process.env.CAMFLOW_OPERATIONS_EMAILS) : alertEmails);
+  const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+
+  // Every message read so far, oldest first, and how far into the file that is. Another
+  // outbox on the same directory (a restart, a second process) appends; reads pick it up.
+  const messages: OutboxMessage[] = [];
+  let readBytes = 0;
+  let pending = '';
+  let queue: Promise<unknown> = Promise.resolve();
+  let transport: Transporter | undefined;
+
+  /** Runs `work` after every earlier publish/list step: one writer at a time. */
+  function serialized<T>(work: () => Promise<T>): Promise<T> {
+    const result = queue.then(work);
+    queue = result.catch(() => undefined);
+    return result;
+  }
+
+  async function catchUp(): Promise<void> {
+    let size: number;
+    try {
+      size = (await stat(file)).size;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw error;
+    }
+    if (size <= readBytes) return;
+    const handle = await open(file, 'r');
+    try {
+      const buffer = Buffer.alloc(size - readBytes);
+      await handle.read(buffer, 0, buffer.length, readBytes);
+      readBytes = size;
+      const text = pending + buffer.toString('utf8');
+      const lines = text.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        if (!line.trim()) continue;
+        try {
+          messages.push(JSON.parse(line) as OutboxMessage);
+        } catch {
+          print(`[outbox] skipped a damaged line in ${file}`);
+        }
+      }
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async function mail(message: OutboxMessage): Promise<void> {
+    if (!smtpUrl) return;
+    const to = isOperationsTopic(message.topic) ? operationsEmails : alertEmails;
+    if (to.length === 0) {
+      print(`[outbox] not mailed: CAMFLOW_SMTP_URL is set but no recipients — set CAMFLOW_ALERT_EMAILS${isOperationsTopic(message.topic) ? ' or CAMFLOW_OPERATIONS_EMAILS' : ''}`);
+      return;
+    }
+    try {
+      if (!transport) {
+        const nodemailer = await import('nodemailer');
+        transport = nodemailer.createTransport(smtpUrl);
+      }
+      await transport.sendMail({
+        from,
+        to,
+        subject: message.subject ?? (message.message.split('\n')[0] ?? '').slice(0, SUBJECT_MAX),
+        text: message.message,
+        headers: { 'X-Camflow-Topic': message.topicArn, 'X-Camflow-Message-Id': message.messageId },
+      });
+    } catch (error) {
+      print(`[outbox] mail to ${to.join(', ')} failed: ${(error as Error).message}. Check CAMFLOW_SMTP_URL; the message is in the outbox.`);
+    }
+  }
+
+  return {
+    async publish(request) {
+      if (typeof request?.TopicArn !== 'string' || !/^arn:[^:]+:sns:[^:]*:[^:]*:[\w.-]+$/.test(request.TopicArn)) {
+        throw new OutboxRequestInvalid(`Invalid parameter: TopicArn ${JSON.stringify(request?.TopicArn)} is not an SNS topic ARN (arn:aws:sns:region:account:name).`);
+      }
+      if (typeof request.Message !== 'string' || request.Message.length === 0) {
+        throw new OutboxRequestInvalid('Invalid parameter: Message must be a non-empty string.');
+      }
+      if (Buffer.byteLength(request.Message) > MESSAGE_MAX) throw new OutboxRequestInvalid('Invalid parameter: Message too long (SNS allows 256 KB).');
+      if (request.Subject !== undefined && (typeof request.Subject !== 'string' || request.Subject.length === 0 || request.Subject.length > SUBJECT_MAX || /[\r\n]/.test(request.Subject))) {
+        throw new OutboxRequestInvalid('Invalid parameter: Subject must be 1-100 characters on one line.');
+      }
+      const message = await serialized(async () => {
+        await mkdir(directory, { recursive: true });
+        await catchUp();
+        const topic = topicNameOf(request.TopicArn);
+        const position = (messages[messages.length - 1]?.position ?? 0) + 1;
+        const record: OutboxMessage = {
+          messageId: randomUUID(),
+          position,
+          topicArn: request.TopicArn,
+          topic,
+          ...(request.Subject !== undefined ? { subject: request.Subject } : {}),
+          message: request.Message,
+          ...(request.MessageAttributes !== undefined ? { messageAttributes: request.MessageAttributes } : {}),
+          ...(topic.endsWith('.fifo') ? { sequenceNumber: String(position).padStart(20, '0') } : {}),
+          publishedAt: new Date().toISOString(),
+        };
+        await appendFile(file, `${JSON.stringify(record)}\n`);
+        await catchUp();
+        return record;
+      });
+      print(summaryLine(message));
+      await mail(message);
+      return { MessageId: message.messageId, ...(message.sequenceNumber ? { SequenceNumber: message.sequenceNumber } : {}) };
+    },
+
+    async list(listOptions = {}) {
+      const limit = Math.min(Math.max(1, Math.floor(listOptions.limit ?? 50)), 1000);
+      const before = listOptions.cursor ? decodeCursor(listOptions.cursor) : Number.POSITIVE_INFINITY;
+      const topic = listOptions.topic;
+      return serialized(async () => {
+        await catchUp();
+        const page: OutboxMessage[] = [];
+        let more = false;
+        for (let i = messages.length - 1; i >= 0; i--) {
+          const message = messages[i]!;
+          if (message.position >= before) continue;
+          if (topic && message.topic !== topic && message.topicArn !== topic) continue;
+          if (page.length === limit) {
+            more = true;
+            break;
+          }
+          page.push(message);
+        }
+        return { messages: page, ...(more ? { cursor: encodeCursor(page[page.length - 1]!.position) } : {}) };
+      });
+    },
+
+    async close() {
+      await queue;
+      transport?.close();
+      transport = undefined;
+    },
+  };
+}

@@ -1,0 +1,135 @@
+/**
+ * When a clip or still was captured, read from the name the camera gave it (cameras write
+ * their local wall-clock time into names and folders), else the file's modification time.
+ * Pure; the naming patterns are those of common makes' FTP uploads.
+ */
+
+export interface CaptureTime {
+  capturedAt: Date;
+  /** Which naming pattern matched, or `file-mtime`. */
+  source: string;
+}
+
+interface WallTime {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  millisecond: number;
+}
+
+interface NamingPattern {
+  make: string;
+  example: string;
+  /** Matched against the camera's path below its folder, segments joined with `/`. */
+  pattern: RegExp;
+  read(m: RegExpExecArray): WallTime;
+}
+
+const n = (s: string | undefined) => (s === undefined ? 0 : Number(s));
+const ymdhms = (m: RegExpExecArray, at = 1, ms?: number): WallTime => ({
+  year: n(m[at]),
+  month: n(m[at + 1]),
+  day: n(m[at + 2]),
+  hour: n(m[at + 3]),
+  minute: n(m[at + 4]),
+  second: n(m[at + 5]),
+  millisecond: ms === undefined ? 0 : n(m[ms]),
+});
+
+export const NAMING_PATTERNS: readonly NamingPattern[] = [
+  {
+    // Dahua and Amcrest (a Dahua OEM) put the date and hour in folders:
+    // stills `<SN>/2024-03-15/001/jpg/14/30/22[M][0@0][0].jpg`, clips `<SN>/2024-03-15/001/dav/14/14.30.22-14.31.05[M][0@0][0].mp4`.
+    make: 'dahua',
+    example: 'AMC0123/2024-03-15/001/jpg/14/30/22[M][0@0][0].jpg',
+    pattern: /(\d{4})-(\d{2})-(\d{2})\/\d{3}\/[a-z0-9]+\/(\d{2})\/(?:(\d{2})\/(\d{2})\[|\d{2}\.(\d{2})\.(\d{2})-)/i,
+    read: (m) => ({ year: n(m[1]), month: n(m[2]), day: n(m[3]), hour: n(m[4]), minute: n(m[5] ?? m[7]), second: n(m[6] ?? m[8]), millisecond: 0 }),
+  },
+  {
+    // Hikvision: `<ip or device>_<channel>_<yyyyMMddHHmmssSSS>_<EVENT>.jpg`.
+    make: 'hikvision',
+    example: '192.168.1.64_01_20240315143022123_MOTION_DETECTION.jpg',
+    pattern: /_\d{2}_(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{3})(?:_|\.)/,
+    read: (m) => ymdhms(m, 1, 7),
+  },
+  {
+    // Reolink: `<camera name>_<channel 00>_<yyyyMMddHHmmss>.jpg|.mp4`.
+    make: 'reolink',
+    example: 'FrontDoor_00_20240315143022.mp4',
+    pattern: /_\d{2}_(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:_|\.)/,
+    read: (m) => ymdhms(m),
+  },
+  {
+    // Foscam: stills `MDAlarm_20240315-143022.jpg`, clips `MDalarm_20240315_143022.mkv`, timed `Schedule_…`.
+    make: 'foscam',
+    example: 'MDAlarm_20240315-143022.jpg',
+    pattern: /(?:^|\/)(?:MDAlarm|HMAlarm|Alarm|Schedule|Manual)_(\d{4})(\d{2})(\d{2})[-_](\d{2})(\d{2})(\d{2})/i,
+    read: (m) => ymdhms(m),
+  },
+  {
+    // Axis: the default still suffix `%y-%m-%d_%H-%M-%S-%f` (two-digit year, hundredths): `image24-03-15_14-30-22-45.jpg`.
+    make: 'axis',
+    example: 'image24-03-15_14-30-22-45.jpg',
+    pattern: /(?:^|[^\d])(\d{2})-(\d{2})-(\d{2})_(\d{2})-(\d{2})-(\d{2})(?:-(\d{2}))?\./,
+    read: (m) => ({ year: 2000 + n(m[1]), month: n(m[2]), day: n(m[3]), hour: n(m[4]), minute: n(m[5]), second: n(m[6]), millisecond: n(m[7]) * 10 }),
+  },
+  {
+    // Axis edge recordings and many others: `20240315_143022_…`, `2024-03-15_14-30-22`, `20240315143022`.
+    make: 'timestamp',
+    example: '20240315_143022_1A2B_ACCC8E012345.mkv',
+    pattern: /(?:^|[^\d])(\d{4})[-_.]?(\d{2})[-_.]?(\d{2})[T_ .-]?(\d{2})[-_:.]?(\d{2})[-_:.]?(\d{2})(\d{3})?(?!\d)/,
+    read: (m) => ymdhms(m, 1, 7),
+  },
+];
+
+function plausible(t: WallTime): boolean {
+  return (
+    t.year >= 2000 && t.year <= 2100 &&
+    t.month >= 1 && t.month <= 12 &&
+    t.day >= 1 && t.day <= new Date(Date.UTC(t.year, t.month, 0)).getUTCDate() &&
+    t.hour <= 23 && t.minute <= 59 && t.second <= 59
+  );
+}
+
+/** The zone's UTC offset (ms) at an instant. */
+function zoneOffset(instant: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+  }).formatToParts(new Date(instant));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return asUtc - Math.floor(instant / 1000) * 1000;
+}
+
+/** A wall-clock time in an IANA zone → the instant. */
+export function wallTimeToInstant(t: WallTime, timeZone: string): Date {
+  const guess = Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second, t.millisecond);
+  const first = guess - zoneOffset(guess, timeZone);
+  const second = guess - zoneOffset(first, timeZone);
+  return new Date(second);
+}
+
+export function systemTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+}
+
+/**
+ * @param cameraPath the path below the camera's folder (`2024-03-15/001/jpg/14/30/22[M][0@0][0].jpg`)
+ * @param fileModifiedAt the file's mtime, used when no pattern matches
+ * @param timeZone the cameras' clock zone
+ */
+export function captureTimeOf(cameraPath: string, fileModifiedAt: Date, timeZone: string = systemTimeZone()): CaptureTime {
+  for (const naming of NAMING_PATTERNS) {
+    const m = naming.pattern.exec(cameraPath);
+    if (!m) continue;
+    const wall = naming.read(m);
+    if (!plausible(wall)) continue;
+    return { capturedAt: wallTimeToInstant(wall, timeZone), source: naming.make };
+  }
+  return { capturedAt: fileModifiedAt, source: 'file-mtime' };
+}

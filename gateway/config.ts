@@ -1,0 +1,167 @@
+/**
+ * The gateway's configuration file: JSON with comments (JSONC — `//` and `/* *​/` comments,
+ * trailing commas allowed). Relative paths are resolved from the file's own folder.
+ * See gateway/gateway.example.jsonc for every setting, commented.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { z } from 'zod';
+import { CAMERA_ID_PATTERN } from '../workflows/clip-contract.ts';
+import { isPasswordHash } from './password.ts';
+
+export const DEFAULT_EXTENSIONS = ['mp4', 'mkv', 'avi', 'mov', 'jpg', 'jpeg'] as const;
+
+const cameraSchema = z.strictObject({
+  /** From `camflow gateway hash-password`. */
+  passwordHash: z.string().refine(isPasswordHash, 'not a password hash: run `camflow gateway hash-password` and paste its output'),
+});
+
+export const gatewayConfigSchema = z.strictObject({
+  /** Where received files wait, with the journal and the status file. */
+  spoolDirectory: z.string().min(1),
+  /** The uploads bucket (the CDK stack's output; `camflow-uploads` locally). */
+  bucket: z.string().min(3).default('camflow-uploads'),
+  /** One FTP user per camera: the user name is the camera id. */
+  cameras: z.record(
+    z.string().regex(CAMERA_ID_PATTERN, 'camera ids are lowercase letters, digits and dashes (they become the first S3 key segment)'),
+    cameraSchema,
+  ),
+  ftp: z
+    .strictObject({
+      host: z.string().default('0.0.0.0'),
+      port: z.number().int().min(0).max(65535).default(2121),
+      /** The address cameras connect to for passive data connections (this box's LAN IP). */
+      passiveHost: z.string().optional(),
+      passivePortMin: z.number().int().min(1024).max(65535).default(30000),
+      passivePortMax: z.number().int().min(1024).max(65535).default(30100),
+    })
+    .default({ host: '0.0.0.0', port: 2121, passivePortMin: 30000, passivePortMax: 30100 }),
+  /** `--watch DIR` mode: a file is complete when its size has not changed for this long. */
+  watch: z
+    .strictObject({
+      stableSeconds: z.number().positive().default(10),
+      scanSeconds: z.number().positive().default(2),
+    })
+    .default({ stableSeconds: 10, scanSeconds: 2 }),
+  allowedExtensions: z
+    .array(z.string().regex(/^[a-z0-9]{1,8}$/, 'extensions are lowercase letters/digits, without the dot'))
+    .min(1)
+    .default([...DEFAULT_EXTENSIONS]),
+  /** Keep a copy of each confirmed file this long (0: remove as soon as S3 confirmed it). */
+  keepLocalHours: z.number().min(0).default(0),
+  /** Spool size limit. Past it, kept copies go first (oldest first); then new uploads are refused (FTP 452). */
+  spoolLimitMB: z.number().positive().default(20_000),
+  /** The cameras' clock zone, to read times in their file names (IANA name; default: this machine's). */
+  cameraTimeZone: z.string().optional(),
+  upload: z
+    .strictObject({
+      concurrency: z.number().int().min(1).max(16).default(2),
+      /** Files above this size go up as multipart uploads. */
+      multipartThresholdMB: z.number().min(5).default(16),
+      partSizeMB: z.number().min(5).default(8),
+      /** Parts in flight per multipart upload (memory ≈ concurrency × (queueSize + 1) × partSize). */
+      queueSize: z.number().int().min(1).max(8).default(2),
+      retryBaseSeconds: z.number().positive().default(1),
+      retryMaxSeconds: z.number().positive().default(60),
+      /**
+       * How S3's confirmation is checked: `auto` compares the checksum S3 returns (SHA-256) or,
+       * from a store that returns none, its MD5 ETag; when neither can confirm, the object is read
+       * back and hashed. `read-back` always reads back (needs s3:GetObject).
+       */
+      verify: z.enum(['auto', 'read-back']).default('auto'),
+    })
+    .default({ concurrency: 2, multipartThresholdMB: 16, partSizeMB: 8, queueSize: 2, retryBaseSeconds: 1, retryMaxSeconds: 60, verify: 'auto' }),
+  logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),
+});
+
+export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
+export type GatewayConfigInput = z.input<typeof gatewayConfigSchema>;
+
+export class GatewayConfigInvalid extends Error {
+  override name = 'GatewayConfigInvalid';
+}
+
+/** Strips `//` and `/* *​/` comments and trailing commas outside strings. */
+export function stripJsonComments(text: string): string {
+  let out = '';
+  let i = 0;
+  let inString = false;
+  while (i < text.length) {
+    const c = text[i]!;
+    const next = text[i + 1];
+    if (inString) {
+      out += c;
+      if (c === '\\') {
+        out += next ?? '';
+        i += 2;
+        continue;
+      }
+      if (c === '"') inString = false;
+      i++;
+    } else if (c === '"') {
+      inString = true;
+      out += c;
+      i++;
+    } else if (c === '/' && next === '/') {
+      while (i < text.length && text[i] !== '\n') i++;
+    } else if (c === '/' && next === '*') {
+      const end = text.indexOf('*/', i + 2);
+      i = end === -1 ? text.length : end + 2;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return dropTrailingCommas(out);
+}
+
+/** Removes a comma that is followed only by whitespace and `}` or `]` (outside strings). */
+function dropTrailingCommas(text: string): string {
+  let out = '';
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (inString) {
+      out += c;
+      if (c === '\\') out += text[++i] ?? '';
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (c === '"') inString = true;
+    if (c === ',') {
+      let j = i + 1;
+      while (j < text.length && /\s/.test(text[j]!)) j++;
+      if (text[j] === '}' || text[j] === ']') continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+export function parseGatewayConfig(text: string, baseDirectory: string): GatewayConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(stripJsonComments(text));
+  } catch (error) {
+    throw new GatewayConfigInvalid(`The gateway config is not valid JSON: ${(error as Error).message}`);
+  }
+  const parsed = gatewayConfigSchema.safeParse(raw);
+  if (!parsed.success) throw new GatewayConfigInvalid(`The gateway config has errors:\n${z.prettifyError(parsed.error)}`);
+  const config = parsed.data;
+  if (config.ftp.passivePortMin > config.ftp.passivePortMax) {
+    throw new GatewayConfigInvalid('ftp.passivePortMin must not be above ftp.passivePortMax.');
+  }
+  return { ...config, spoolDirectory: resolve(baseDirectory, config.spoolDirectory) };
+}
+
+export function loadGatewayConfig(file: string): GatewayConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new GatewayConfigInvalid(`Cannot read the gateway config ${file}: ${(error as Error).message}. Start from gateway/gateway.example.jsonc.`);
+  }
+  return parseGatewayConfig(text, dirname(resolve(file)));
+}
+
+export const MB = 1024 * 1024;

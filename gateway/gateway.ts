@@ -1,0 +1,131 @@
+/**
+ * `camflow gateway`, assembled: the spool (recovered first: anything not confirmed by S3 is
+ * uploaded again, to the key it was given when it arrived), the uploader, and one way of
+ * receiving — the embedded FTP server, or `--watch DIR` beside another FTP server.
+ */
+import { join } from 'node:path';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { MB, type GatewayConfig } from './config.ts';
+import { systemTimeZone } from './captured-at.ts';
+import { startFolderWatch, type FolderWatch } from './folder-watch.ts';
+import { startFtpServer, type RunningFtpServer } from './ftp-server.ts';
+import { createGatewayLogger } from './logger.ts';
+import { Spool } from './spool.ts';
+import { GatewayStatus } from './status.ts';
+import { Uploader } from './uploader.ts';
+
+export interface StartGatewayOptions {
+  /** Receive from this folder (one subfolder per camera) instead of running the FTP server. */
+  watchDirectory?: string;
+  logger?: Logger;
+  /** Pause before answering a wrong FTP password (ms; default 1000). */
+  loginFailureDelayMs?: number;
+}
+
+export interface RunningGateway {
+  /** The FTP server's address (FTP mode). */
+  ftp?: { host: string; port: number };
+  spool: Spool;
+  uploader: Uploader;
+  status: GatewayStatus;
+  watch?: FolderWatch;
+  stop(): Promise<void>;
+}
+
+export async function startGateway(config: GatewayConfig, options: StartGatewayOptions = {}): Promise<RunningGateway> {
+  const logger = options.logger ?? createGatewayLogger(config.logLevel);
+  const spool = await Spool.open({
+    directory: config.spoolDirectory,
+    limitBytes: Math.floor(config.spoolLimitMB * MB),
+    keepLocalHours: config.keepLocalHours,
+    timeZone: config.cameraTimeZone ?? systemTimeZone(),
+    partSizeBytes: Math.floor(config.upload.partSizeMB * MB),
+    logger,
+  });
+  const status = new GatewayStatus(config.spoolDirectory, {
+    mode: options.watchDirectory ? 'watch' : 'ftp',
+    ...(options.watchDirectory ? { watchDirectory: options.watchDirectory } : {}),
+    spool: spool.usage(),
+  });
+  status.start();
+  const uploader = new Uploader({
+    spool,
+    bucket: config.bucket,
+    concurrency: config.upload.concurrency,
+    multipartThresholdBytes: Math.floor(config.upload.multipartThresholdMB * MB),
+    partSizeBytes: Math.floor(config.upload.partSizeMB * MB),
+    queueSize: config.upload.queueSize,
+    retryBaseMs: config.upload.retryBaseSeconds * 1000,
+    retryMaxMs: config.upload.retryMaxSeconds * 1000,
+    verify: config.upload.verify,
+    logger,
+    status,
+  });
+  uploader.start();
+  spool.on('received', () => status.update((s) => (s.spool = spool.usage())));
+  spool.on('full', () => status.update((s) => (s.spool = spool.usage())));
+
+  let ftp: RunningFtpServer | undefined;
+  let watch: FolderWatch | undefined;
+  try {
+    if (options.watchDirectory) {
+      watch = startFolderWatch({
+        directory: options.watchDirectory,
+        cameras: Object.keys(config.cameras),
+        allowedExtensions: config.allowedExtensions,
+        stableMs: config.watch.stableSeconds * 1000,
+        scanMs: config.watch.scanSeconds * 1000,
+        spool,
+        logger,
+      });
+    } else {
+      ftp = await startFtpServer({
+        host: config.ftp.host,
+        port: config.ftp.port,
+        ...(config.ftp.passiveHost ? { passiveHost: config.ftp.passiveHost } : {}),
+        passivePortMin: config.ftp.passivePortMin,
+        passivePortMax: config.ftp.passivePortMax,
+        cameras: config.cameras,
+        allowedExtensions: config.allowedExtensions,
+        camerasDirectory: join(config.spoolDirectory, 'cameras'),
+        spool,
+        logger,
+        ...(options.loginFailureDelayMs !== undefined ? { loginFailureDelayMs: options.loginFailureDelayMs } : {}),
+      });
+      const address = { host: ftp.host, port: ftp.port };
+      status.update((s) => (s.ftp = address));
+    }
+  } catch (error) {
+    await uploader.stop();
+    status.stop();
+    await spool.close();
+    throw error;
+  }
+
+  // Kept copies expire; the disk-guard numbers stay fresh in the status file.
+  const housekeeping = setInterval(() => {
+    spool.sweepKeptCopies().catch((error: Error) => logger.error('Removing expired kept copies failed', { error: { name: error.name, message: error.message } }));
+    status.update((s) => (s.spool = spool.usage()));
+  }, 60_000);
+  housekeeping.unref();
+
+  let stopping: Promise<void> | undefined;
+  return {
+    ...(ftp ? { ftp: { host: ftp.host, port: ftp.port } } : {}),
+    spool,
+    uploader,
+    status,
+    ...(watch ? { watch } : {}),
+    stop: () =>
+      (stopping ??= (async () => {
+        clearInterval(housekeeping);
+        await ftp?.close();
+        await watch?.stop();
+        await uploader.stop();
+        status.update((s) => (s.spool = spool.usage()));
+        status.stop();
+        await spool.close();
+        logger.info('Gateway stopped', { waiting: spool.waiting().length });
+      })()),
+  };
+}

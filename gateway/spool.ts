@@ -1,0 +1,488 @@
+/**
+ * The durable spool: every received file is written to disk, fsynced and journaled before
+ * the camera hears "226 transfer complete", and stays until S3 has confirmed it (then it is
+ * removed, or kept `keepLocalHours`). The disk guard lives here too: past the size limit the
+ * oldest kept copies go first; files not yet uploaded are never deleted; then new files are
+ * refused (FTP 452).
+ */
+import { createHash, randomBytes, type Hash } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { createReadStream, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { open, unlink, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { captureTimeOf } from './captured-at.ts';
+import { contentTypeFor, extensionOf, keyFileName, uploadKey, withCollisionSuffix } from './file-names.ts';
+import { fsyncDirectory, Journal, readJournal, recordsOf, replayJournal, type ConfirmationMethod, type JournalRecord, type SpoolEntry, type SpooledFile } from './journal.ts';
+
+/** FTP reply 452: "Requested action not taken. Insufficient storage space in system." */
+export class SpoolFull extends Error {
+  override name = 'SpoolFull';
+  readonly ftpCode = 452;
+}
+
+export class GatewayAlreadyRunning extends Error {
+  override name = 'GatewayAlreadyRunning';
+}
+
+/** How long removed entries are remembered (to recognise a file sent twice, and keep keys unique). */
+const REMEMBER_HOURS = 48;
+/** Rewrite the journal once this many records were appended since the last rewrite. */
+const REWRITE_AFTER_RECORDS = 5000;
+
+export interface SpoolOptions {
+  directory: string;
+  limitBytes: number;
+  keepLocalHours: number;
+  timeZone: string;
+  /** The multipart part size: part digests are taken while a file arrives. */
+  partSizeBytes: number;
+  logger: Logger;
+}
+
+export const spoolPaths = (directory: string) => ({
+  files: join(directory, 'files'),
+  journal: join(directory, 'journal.jsonl'),
+  lock: join(directory, 'gateway.lock'),
+  status: join(directory, 'status.json'),
+});
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function takeLock(path: string): void {
+  try {
+    writeFileSync(path, String(process.pid), { flag: 'wx' });
+    return;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  const holder = Number(readFileSync(path, 'utf8').trim());
+  if (holder && holder !== process.pid && processAlive(holder)) {
+    throw new GatewayAlreadyRunning(`Another gateway (pid ${holder}) uses this spool folder. Stop it first, or give this one its own spoolDirectory.`);
+  }
+  writeFileSync(path, String(process.pid));
+}
+
+export interface NewFile {
+  camera: string;
+  /** The camera's path below its folder, as segments. */
+  segments: string[];
+  /** For `--watch`: where the file came from. */
+  source?: { path: string; size: number; mtimeMs: number };
+  /** The file's modification time (capture time when its name says nothing). */
+  modifiedAt: Date;
+}
+
+export class Spool extends EventEmitter<{ received: [SpooledFile]; full: [] }> {
+  private readonly entries: Map<string, SpoolEntry>;
+  private readonly paths: ReturnType<typeof spoolPaths>;
+  /** Bytes being received right now (counted against the limit). */
+  private receivingBytes = 0;
+  private refusing = false;
+  private closed = false;
+
+  private constructor(
+    private readonly options: SpoolOptions,
+    private readonly journal: Journal,
+    entries: Map<string, SpoolEntry>,
+  ) {
+    super();
+    this.entries = entries;
+    this.paths = spoolPaths(options.directory);
+  }
+
+  /** Opens (and recovers) the spool: takes the lock, replays the journal, removes partial receives. */
+  static async open(options: SpoolOptions): Promise<Spool> {
+    const paths = spoolPaths(options.directory);
+    mkdirSync(paths.files, { recursive: true });
+    takeLock(paths.lock);
+    const { records, unreadableLines } = readJournal(paths.journal);
+    if (unreadableLines) options.logger.warn('Journal had unreadable lines (a write cut short by a crash); they were never acknowledged', { unreadableLines });
+    const entries = replayJournal(records);
+    const journal = await Journal.open(paths.journal);
+    const spool = new Spool(options, journal, entries);
+    await spool.recover();
+    return spool;
+  }
+
+  private async recover(): Promise<void> {
+    const live = new Set<string>();
+    for (const entry of this.entries.values()) {
+      if (entry.removedAt) continue;
+      let size: number | undefined;
+      try {
+        size = statSync(join(this.options.directory, entry.file.file)).size;
+      } catch {
+        size = undefined;
+      }
+      if (size === entry.file.size) {
+        live.add(entry.file.file);
+        continue;
+      }
+      if (!entry.confirmedAt) {
+        this.options.logger.error('A journaled file is missing from the spool and was never confirmed by S3: it is lost. Was the spool folder edited by hand?', {
+          key: entry.file.key,
+          spoolFile: entry.file.file,
+        });
+      }
+      entry.removedAt = new Date().toISOString();
+      entry.removedReason = 'missing';
+    }
+    // Files the journal does not know were being received when the gateway stopped:
+    // the camera never got its 226, so they are not ours to keep.
+    for (const name of readdirSync(this.paths.files)) {
+      const relative = join('files', name);
+      if (live.has(relative)) continue;
+      unlinkSync(join(this.paths.files, name));
+      this.options.logger.info('Removed a partial receive left by the last run', { spoolFile: relative });
+    }
+    await this.compact();
+    const waiting = this.waiting();
+    this.options.logger.info('Spool opened', {
+      waiting: waiting.length,
+      waitingBytes: waiting.reduce((sum, e) => sum + e.file.size, 0),
+      kept: [...this.entries.values()].filter((e) => e.confirmedAt && !e.removedAt).length,
+    });
+  }
+
+  /** Rewrites the journal with the entries that still matter. */
+  private compact(): Promise<void> {
+    return this.journal.rewrite(() => {
+      const horizon = Date.now() - REMEMBER_HOURS * 3600_000;
+      for (const [id, entry] of this.entries) {
+        if (entry.removedAt && Date.parse(entry.removedAt) < horizon) this.entries.delete(id);
+      }
+      return [...this.entries.values()].sort(byReceived).flatMap(recordsOf);
+    });
+  }
+
+  private async journalAppend(record: JournalRecord): Promise<void> {
+    await this.journal.append(record);
+    if (this.journal.recordsSinceRewrite > REWRITE_AFTER_RECORDS) await this.compact();
+  }
+
+  /** Files not yet confirmed by S3, oldest first. */
+  waiting(): SpoolEntry[] {
+    return [...this.entries.values()].filter((e) => !e.confirmedAt && !e.removedAt).sort(byReceived);
+  }
+
+  get directory(): string {
+    return this.options.directory;
+  }
+
+  get partSizeBytes(): number {
+    return this.options.partSizeBytes;
+  }
+
+  pathOf(file: SpooledFile): string {
+    return join(this.options.directory, file.file);
+  }
+
+  usage(): { bytesUsed: number; limitBytes: number; refusingUploads: boolean; keptFiles: number } {
+    let bytesUsed = this.receivingBytes;
+    let keptFiles = 0;
+    for (const e of this.entries.values()) {
+      if (e.removedAt) continue;
+      bytesUsed += e.file.size;
+      if (e.confirmedAt) keptFiles++;
+    }
+    return { bytesUsed, limitBytes: this.options.limitBytes, refusingUploads: this.refusing, keptFiles };
+  }
+
+  /**
+   * The disk guard, asked before a new file is accepted. Frees kept copies (oldest first)
+   * when over the limit; if the spool is still over it — only unuploaded files left — throws
+   * SpoolFull (the FTP server answers 452) and logs at ERROR. Never deletes an unuploaded file.
+   */
+  async admitNewFile(camera: string): Promise<void> {
+    if (this.usage().bytesUsed >= this.options.limitBytes) await this.freeKeptCopies();
+    const { bytesUsed, limitBytes } = this.usage();
+    if (bytesUsed >= limitBytes) {
+      const waiting = this.waiting();
+      if (!this.refusing) this.emit('full');
+      this.refusing = true;
+      this.options.logger.error('SPOOL FULL: refusing new uploads (FTP 452) until S3 takes the waiting files. Nothing waiting is deleted. Check the uplink and the last upload error (`camflow gateway status`), or raise spoolLimitMB.', {
+        camera,
+        bytesUsed,
+        limitBytes,
+        waitingFiles: waiting.length,
+        oldestWaiting: waiting[0]?.file.key,
+      });
+      throw new SpoolFull(`gateway spool full (${Math.round(bytesUsed / 1024)} KiB of ${Math.round(limitBytes / 1024)} KiB waiting for S3); try again later`);
+    }
+    if (this.refusing) {
+      this.refusing = false;
+      this.options.logger.info('Spool below its limit again: accepting uploads', { bytesUsed, limitBytes });
+    }
+  }
+
+  private async freeKeptCopies(): Promise<void> {
+    const kept = [...this.entries.values()].filter((e) => e.confirmedAt && !e.removedAt).sort((a, b) => a.confirmedAt!.localeCompare(b.confirmedAt!));
+    for (const entry of kept) {
+      if (this.usage().bytesUsed < this.options.limitBytes) return;
+      await this.remove(entry, 'disk-guard');
+      this.options.logger.warn('Disk guard removed a kept copy (already confirmed by S3) to make room', { key: entry.file.key });
+    }
+  }
+
+  /** A writable that receives one file; it finishes only once the file is fsynced and journaled. */
+  createReceiveStream(file: Omit<NewFile, 'modifiedAt' | 'source'>): ReceiveStream {
+    return new ReceiveStream(this, file);
+  }
+
+  /** `--watch` mode: copies a complete file into the spool. `duplicate`: already spooled before. */
+  async ingestFile(file: NewFile & { source: NonNullable<NewFile['source']> }): Promise<SpooledFile | 'duplicate'> {
+    const known = [...this.entries.values()].find(
+      (e) => e.file.source && e.file.source.path === file.source.path && e.file.source.size === file.source.size && e.file.source.mtimeMs === file.source.mtimeMs,
+    );
+    if (known) return 'duplicate';
+    const stream = new ReceiveStream(this, file);
+    await pipeline(createReadStream(file.source.path), stream);
+    return stream.result ?? 'duplicate';
+  }
+
+  /** @internal ReceiveStream's bookkeeping. */
+  reserve(bytes: number): void {
+    this.receivingBytes += bytes;
+  }
+
+  /** @internal A fully written, fsynced file becomes a journaled spool entry. */
+  async commitReceived(partial: { id: string; relativePath: string; size: number; sha256: string; md5: string; parts?: SpooledFile['parts']; receivedAt: Date }, file: NewFile): Promise<SpooledFile | 'duplicate'> {
+    const cameraPath = file.segments.join('/');
+    const duplicate = [...this.entries.values()].find((e) => e.file.camera === file.camera && e.file.cameraPath === cameraPath && e.file.sha256 === partial.sha256);
+    if (duplicate) {
+      await unlink(join(this.options.directory, partial.relativePath));
+      this.options.logger.info('Same file received again (same name, same bytes): kept the first copy', { camera: file.camera, key: duplicate.file.key });
+      return 'duplicate';
+    }
+    const capture = captureTimeOf(cameraPath, file.modifiedAt, this.options.timeZone);
+    const baseName = keyFileName(file.segments);
+    const keysInUse = new Set([...this.entries.values()].map((e) => e.file.key));
+    let key = uploadKey(file.camera, capture.capturedAt, baseName);
+    for (let n = 2; keysInUse.has(key); n++) key = uploadKey(file.camera, capture.capturedAt, withCollisionSuffix(baseName, n));
+    const spooled: SpooledFile = {
+      id: partial.id,
+      camera: file.camera,
+      key,
+      file: partial.relativePath,
+      size: partial.size,
+      sha256: partial.sha256,
+      md5: partial.md5,
+      ...(partial.parts ? { parts: partial.parts } : {}),
+      contentType: contentTypeFor(baseName),
+      capturedAt: capture.capturedAt.toISOString(),
+      capturedAtSource: capture.source,
+      receivedAt: partial.receivedAt.toISOString(),
+      cameraPath,
+      ...(file.source ? { source: file.source } : {}),
+    };
+    this.entries.set(spooled.id, { file: spooled });
+    await this.journalAppend({ op: 'received', at: spooled.receivedAt, file: spooled });
+    this.options.logger.info('File received and spooled', { camera: spooled.camera, key, size: spooled.size, capturedAt: spooled.capturedAt, capturedAtSource: spooled.capturedAtSource });
+    this.emit('received', spooled);
+    return spooled;
+  }
+
+  /** S3 confirmed the file: journal it, then remove the copy (or keep it `keepLocalHours`). */
+  async confirm(id: string, confirmation: { confirmedBy: ConfirmationMethod; etag?: string; checksumSHA256?: string }): Promise<void> {
+    const entry = this.entries.get(id);
+    if (!entry || entry.confirmedAt) return;
+    entry.confirmedAt = new Date().toISOString();
+    entry.confirmedBy = confirmation.confirmedBy;
+    await this.journalAppend({ op: 'confirmed', at: entry.confirmedAt, id, ...confirmation });
+    if (this.options.keepLocalHours <= 0) await this.remove(entry, 'confirmed');
+  }
+
+  /** Removes kept copies older than `keepLocalHours`. */
+  async sweepKeptCopies(now = Date.now()): Promise<number> {
+    let removed = 0;
+    for (const entry of [...this.entries.values()]) {
+      if (!entry.confirmedAt || entry.removedAt) continue;
+      if (Date.parse(entry.confirmedAt) + this.options.keepLocalHours * 3600_000 > now) continue;
+      await this.remove(entry, 'kept-expired');
+      removed++;
+    }
+    return removed;
+  }
+
+  private async remove(entry: SpoolEntry, reason: 'confirmed' | 'kept-expired' | 'disk-guard'): Promise<void> {
+    if (!entry.confirmedAt) throw new Error(`Refusing to remove ${entry.file.key}: S3 has not confirmed it.`);
+    await unlink(join(this.options.directory, entry.file.file)).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
+    entry.removedAt = new Date().toISOString();
+    entry.removedReason = reason;
+    await this.journalAppend({ op: 'removed', at: entry.removedAt, id: entry.file.id, reason });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.journal.close();
+    try {
+      if (readFileSync(this.paths.lock, 'utf8').trim() === String(process.pid)) unlinkSync(this.paths.lock);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+function byReceived(a: SpoolEntry, b: SpoolEntry): number {
+  return a.file.receivedAt.localeCompare(b.file.receivedAt) || a.file.id.localeCompare(b.file.id);
+}
+
+function newId(now: Date): string {
+  return `${now.toISOString().replace(/[-:.]/g, '').replace('T', '-').slice(0, 15)}-${randomBytes(5).toString('hex')}`;
+}
+
+/**
+ * Writes one incoming file into the spool while hashing it (SHA-256 and MD5). `finish` is
+ * emitted only after the data is fsynced and the journal line is on disk, so ftp-srv sends
+ * "226" only for a file that survives a power cut. A transfer that breaks leaves nothing.
+ */
+export class ReceiveStream extends Writable {
+  private handle: FileHandle | undefined;
+  private readonly sha256: Hash = createHash('sha256');
+  private readonly md5: Hash = createHash('md5');
+  private readonly parts: PartDigests;
+  private bytes = 0;
+  /** Bytes counted against the spool limit while this file is being received. */
+  private reserved = 0;
+  private readonly id: string;
+  private readonly relativePath: string;
+  private readonly receivedAt = new Date();
+  private committed = false;
+  result: SpooledFile | 'duplicate' | undefined;
+
+  constructor(
+    private readonly spool: Spool,
+    private readonly file: Omit<NewFile, 'modifiedAt'> & { modifiedAt?: Date },
+  ) {
+    super({ highWaterMark: 1024 * 1024 });
+    this.parts = new PartDigests(spool.partSizeBytes);
+    this.id = newId(this.receivedAt);
+    const extension = extensionOf(file.segments.at(-1) ?? '');
+    this.relativePath = join('files', extension ? `${this.id}.${extension}` : this.id);
+  }
+
+  get path(): string {
+    return join(this.spool.directory, this.relativePath);
+  }
+
+  private reserve(bytes: number): void {
+    this.reserved += bytes;
+    this.spool.reserve(bytes);
+  }
+
+  private unreserve(): void {
+    this.spool.reserve(-this.reserved);
+    this.reserved = 0;
+  }
+
+  override _construct(callback: (error?: Error | null) => void): void {
+    open(this.path, 'wx').then(
+      (handle) => {
+        this.handle = handle;
+        callback();
+      },
+      (error: Error) => callback(error),
+    );
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.sha256.update(chunk);
+    this.md5.update(chunk);
+    this.parts.update(chunk);
+    this.bytes += chunk.length;
+    this.reserve(chunk.length);
+    this.handle!.write(chunk).then(() => callback(), callback);
+  }
+
+  override _writev(chunks: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void): void {
+    const buffers = chunks.map((c) => c.chunk);
+    for (const b of buffers) {
+      this.sha256.update(b);
+      this.md5.update(b);
+      this.parts.update(b);
+      this.bytes += b.length;
+      this.reserve(b.length);
+    }
+    this.handle!.writev(buffers).then(() => callback(), callback);
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    const finish = async () => {
+      await this.handle!.sync();
+      await this.handle!.close();
+      this.handle = undefined;
+      fsyncDirectory(join(this.spool.directory, 'files'));
+      const modifiedAt = this.file.modifiedAt ?? this.receivedAt;
+      this.unreserve();
+      this.result = await this.spool.commitReceived(
+        { id: this.id, relativePath: this.relativePath, size: this.bytes, sha256: this.sha256.digest('base64'), md5: this.md5.digest('hex'), parts: this.parts.result(), receivedAt: this.receivedAt },
+        { ...this.file, modifiedAt },
+      );
+      this.committed = true;
+    };
+    finish().then(() => callback(), (error: Error) => callback(error));
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.unreserve();
+    if (this.committed) return callback(error);
+    const handle = this.handle;
+    this.handle = undefined;
+    Promise.resolve(handle?.close())
+      .catch(() => undefined)
+      .then(() => unlink(this.path).catch(() => undefined))
+      .then(() => callback(error));
+  }
+}
+
+
+/** SHA-256 of each `partSize` slice of a stream: what S3's composite checksum is made of. */
+export class PartDigests {
+  private current: Hash = createHash('sha256');
+  private inPart = 0;
+  private readonly digests: string[] = [];
+
+  constructor(readonly partSize: number) {}
+
+  update(chunk: Buffer): void {
+    let offset = 0;
+    while (offset < chunk.length) {
+      const take = Math.min(this.partSize - this.inPart, chunk.length - offset);
+      this.current.update(chunk.subarray(offset, offset + take));
+      this.inPart += take;
+      offset += take;
+      if (this.inPart === this.partSize) {
+        this.digests.push(this.current.digest('base64'));
+        this.current = createHash('sha256');
+        this.inPart = 0;
+      }
+    }
+  }
+
+  /** Undefined for a file that fits in one part (it goes up as a single PUT). */
+  result(): { partSize: number; sha256: string[] } | undefined {
+    const digests = [...this.digests];
+    if (this.inPart > 0) digests.push(this.current.digest('base64'));
+    return digests.length > 1 ? { partSize: this.partSize, sha256: digests } : undefined;
+  }
+}
+
+/** Part digests of a file on disk (when the part size changed since the file arrived). */
+export async function partDigestsOfFile(path: string, partSize: number): Promise<{ partSize: number; sha256: string[] } | undefined> {
+  const parts = new PartDigests(partSize);
+  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) parts.update(chunk as Buffer);
+  return parts.result();
+}

@@ -1,0 +1,126 @@
+/**
+ * Helpers for the gateway's tests and benchmark: a real local S3 (s3rver), a gateway config
+ * in a temp folder, media made with ffmpeg, and S3 reads. No fakes: everything talks to the
+ * real servers over the network.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { LOCAL_BUCKETS, startLocalS3, type LocalS3 } from '../runtime/local-s3.ts';
+import { localAwsEnvironment, localClientConfig } from '../runtime/local-credentials.ts';
+import { parseGatewayConfig, type GatewayConfig, type GatewayConfigInput } from './config.ts';
+import { hashPassword } from './password.ts';
+
+export const TEST_PASSWORD = 'correct horse battery';
+
+export function tempDirectory(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `camflow-${prefix}-`));
+}
+
+/** Points the standard AWS variables of this process at a local S3. */
+export function useLocalS3(s3: { endpoint: string }): void {
+  Object.assign(process.env, localAwsEnvironment({ s3: s3.endpoint }));
+}
+
+export async function startTestS3(directory = tempDirectory('s3'), port = 0): Promise<LocalS3 & { directory: string }> {
+  const s3 = await startLocalS3({ directory, port });
+  return Object.assign(s3, { directory });
+}
+
+let passwordHash: string | undefined;
+export async function testConfig(spoolDirectory: string, overrides: Partial<GatewayConfigInput> & { cameraIds?: string[] } = {}): Promise<GatewayConfig> {
+  passwordHash ??= await hashPassword(TEST_PASSWORD);
+  const { cameraIds = ['front-door', 'garage'], ...rest } = overrides;
+  const input: GatewayConfigInput = {
+    spoolDirectory,
+    bucket: LOCAL_BUCKETS.uploads,
+    cameras: Object.fromEntries(cameraIds.map((id) => [id, { passwordHash: passwordHash! }])),
+    ftp: { host: '127.0.0.1', port: 0, passivePortMin: 40000, passivePortMax: 49999 },
+    cameraTimeZone: 'UTC',
+    logLevel: 'SILENT',
+    ...rest,
+  };
+  return parseGatewayConfig(JSON.stringify(input), spoolDirectory);
+}
+
+/** Writes a config file (for the gateway run as a child process). */
+export function writeConfigFile(path: string, config: GatewayConfig): string {
+  writeFileSync(path, JSON.stringify(config, null, 2));
+  return path;
+}
+
+/** A tiny clip (320x180, H.264) made with ffmpeg. */
+export function makeClip(path: string, seconds = 1): string {
+  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=320x180:rate=10:duration=${seconds}`, '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', path]);
+  return path;
+}
+
+/** A still (JPEG) made with ffmpeg. */
+export function makeStill(path: string): string {
+  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=320x180', '-frames:v', '1', path]);
+  return path;
+}
+
+export function sha256Base64(data: Buffer): string {
+  return createHash('sha256').update(data).digest('base64');
+}
+
+export function sha256OfFile(path: string): string {
+  return sha256Base64(readFileSync(path));
+}
+
+let client: S3Client | undefined;
+/** A test's own S3 client (path-style against the local endpoint). */
+export function testS3Client(endpoint: string): S3Client {
+  client?.destroy();
+  client = new S3Client({ ...localClientConfig(), endpoint, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
+  return client;
+}
+
+export async function listKeys(s3: S3Client, prefix = ''): Promise<string[]> {
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: LOCAL_BUCKETS.uploads, Prefix: prefix, ContinuationToken: token }));
+    for (const o of page.Contents ?? []) keys.push(o.Key!);
+    token = page.NextContinuationToken;
+  } while (token);
+  return keys.sort();
+}
+
+export async function readObject(s3: S3Client, key: string): Promise<{ body: Buffer; metadata: Record<string, string>; contentType?: string }> {
+  const object = await s3.send(new GetObjectCommand({ Bucket: LOCAL_BUCKETS.uploads, Key: key }));
+  const chunks: Buffer[] = [];
+  for await (const chunk of object.Body as Readable) chunks.push(chunk as Buffer);
+  return { body: Buffer.concat(chunks), metadata: object.Metadata ?? {}, ...(object.ContentType ? { contentType: object.ContentType } : {}) };
+}
+
+/** SHA-256 (base64) of an object, streamed. */
+export async function objectSha256(s3: S3Client, key: string): Promise<{ sha256: string; size: number }> {
+  const object = await s3.send(new GetObjectCommand({ Bucket: LOCAL_BUCKETS.uploads, Key: key }));
+  const hash = createHash('sha256');
+  let size = 0;
+  for await (const chunk of object.Body as Readable) {
+    hash.update(chunk as Buffer);
+    size += (chunk as Buffer).length;
+  }
+  return { sha256: hash.digest('base64'), size };
+}
+
+export async function headObject(s3: S3Client, key: string) {
+  return s3.send(new HeadObjectCommand({ Bucket: LOCAL_BUCKETS.uploads, Key: key }));
+}
+
+export async function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 60_000, pollMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+}

@@ -124,3 +124,55 @@ export async function waitFor<T>(what: string, check: () => T | undefined | fals
     await new Promise((r) => setTimeout(r, pollMs));
   }
 }
+
+export interface RecordedRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+export interface S3Proxy {
+  endpoint: string;
+  port: number;
+  requests: RecordedRequest[];
+  stop(): Promise<void>;
+}
+
+/**
+ * An HTTP proxy in front of the local S3 that records every request the gateway makes (to
+ * check the checksum headers it sends) and lets a test act when one arrives (to kill the
+ * gateway in the middle of a multipart upload). Bodies stream through untouched; SigV4 still
+ * verifies because the Host header is passed on as sent.
+ */
+export async function startS3Proxy(targetPort: number, onRequest?: (request: RecordedRequest) => void): Promise<S3Proxy> {
+  const http = await import('node:http');
+  const requests: RecordedRequest[] = [];
+  const sockets = new Set<import('node:net').Socket>();
+  const server = http.createServer((req, res) => {
+    const recorded = { method: req.method ?? '', url: req.url ?? '', headers: { ...req.headers } };
+    requests.push(recorded);
+    onRequest?.(recorded);
+    const upstream = http.request({ host: '127.0.0.1', port: targetPort, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as import('node:net').AddressInfo).port;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    port,
+    requests,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { GatewayConfigInvalid, parseGatewayConfig, stripJsonComments } from './config.ts';
+import { hashPassword, isPasswordHash, verifyPassword } from './password.ts';
+
+describe('config file', () => {
+  it('strips comments and trailing commas, but not inside strings', () => {
+    const text = `{
+      // a comment
+      "a": "http://x//y", /* block */ "b": "/* not a comment */",
+      "c": [1, 2,],
+      "d": "a,}",
+    }`;
+    expect(JSON.parse(stripJsonComments(text))).toEqual({ a: 'http://x//y', b: '/* not a comment */', c: [1, 2], d: 'a,}' });
+  });
+
+  it('the shipped example parses once its placeholder hashes are replaced', async () => {
+    const hash = await hashPassword('front door secret');
+    const text = readFileSync(new URL('./gateway.example.jsonc', import.meta.url), 'utf8').replace(/scrypt\$16384\$8\$1\$REPLACE_WITH_SALT\$REPLACE_WITH_HASH=/g, hash);
+    const config = parseGatewayConfig(text, '/etc/camflow');
+    expect(Object.keys(config.cameras)).toEqual(['front-door', 'garage']);
+    expect(config.allowedExtensions).toEqual(['mp4', 'mkv', 'avi', 'mov', 'jpg', 'jpeg']);
+    expect(config.ftp).toMatchObject({ port: 2121, passivePortMin: 30000, passivePortMax: 30100 });
+    expect(config.spoolDirectory).toBe('/var/lib/camflow-gateway');
+  });
+
+  it('refuses the placeholders, bad camera ids and unknown settings with a readable message', () => {
+    const example = readFileSync(new URL('./gateway.example.jsonc', import.meta.url), 'utf8');
+    expect(() => parseGatewayConfig(example, '/')).toThrow(/hash-password/);
+    expect(() => parseGatewayConfig(JSON.stringify({ spoolDirectory: 's', cameras: { 'Front Door': { passwordHash: 'x' } } }), '/')).toThrow(GatewayConfigInvalid);
+    expect(() => parseGatewayConfig(JSON.stringify({ spoolDirectory: 's', cameras: {}, spoolLimitGB: 3 }), '/')).toThrow(/spoolLimitGB/);
+  });
+
+  it('fills defaults and resolves the spool folder from the config file folder', () => {
+    const config = parseGatewayConfig(JSON.stringify({ spoolDirectory: 'spool', cameras: {} }), '/home/pi');
+    expect(config.spoolDirectory).toBe('/home/pi/spool');
+    expect(config.upload).toMatchObject({ concurrency: 2, partSizeMB: 8, verify: 'auto' });
+    expect(config.keepLocalHours).toBe(0);
+  });
+});
+
+describe('camera passwords', () => {
+  it('are stored as salted scrypt hashes and verified', async () => {
+    const a = await hashPassword('correct horse battery');
+    const b = await hashPassword('correct horse battery');
+    expect(isPasswordHash(a)).toBe(true);
+    expect(a).not.toBe(b);
+    expect(a).not.toContain('correct');
+    expect(await verifyPassword('correct horse battery', a)).toBe(true);
+    expect(await verifyPassword('correct horse batterY', a)).toBe(false);
+    expect(await verifyPassword('correct horse battery', 'plain-text')).toBe(false);
+  });
+
+  it('refuses short passwords', async () => {
+    await expect(hashPassword('short')).rejects.toThrow(/8 characters/);
+  });
+});

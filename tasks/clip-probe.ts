@@ -77,9 +77,13 @@ let queue: Promise<unknown> = Promise.resolve();
 function instance(): Promise<MediaInfo<'object'>> {
   if (!mediaInfo) {
     const wasm = mediaInfoWasmPath();
-    mediaInfo = mediaInfoFactory({ format: 'object', chunkSize: CHUNK_SIZE, locateFile: () => wasm });
-    mediaInfo.catch(() => {
+    mediaInfo = mediaInfoFactory({ format: 'object', chunkSize: CHUNK_SIZE, locateFile: () => wasm }).catch((error: unknown) => {
       mediaInfo = undefined;
+      throw new Error(
+        `mediainfo.js could not load ${wasm} (${error instanceof Error ? error.message : String(error)}). ` +
+          "In a bundle, resolve mediainfo.js with the 'node' export condition (esbuild --conditions=node): its 'module' build is for browsers and fetches the WebAssembly over HTTP.",
+        { cause: error },
+      );
     });
   }
   return mediaInfo;

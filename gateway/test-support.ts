@@ -144,21 +144,23 @@ export interface S3Proxy {
  * gateway in the middle of a multipart upload). Bodies stream through untouched; SigV4 still
  * verifies because the Host header is passed on as sent.
  */
-export async function startS3Proxy(targetPort: number, onRequest?: (request: RecordedRequest) => void): Promise<S3Proxy> {
+export async function startS3Proxy(targetPort: number, onRequest?: (request: RecordedRequest) => void | Promise<void>): Promise<S3Proxy> {
   const http = await import('node:http');
   const requests: RecordedRequest[] = [];
   const sockets = new Set<import('node:net').Socket>();
   const server = http.createServer((req, res) => {
     const recorded = { method: req.method ?? '', url: req.url ?? '', headers: { ...req.headers } };
     requests.push(recorded);
-    onRequest?.(recorded);
+    void Promise.resolve(onRequest?.(recorded)).then(() => forward(req, res));
+  });
+  const forward = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
     const upstream = http.request({ host: '127.0.0.1', port: targetPort, method: req.method, path: req.url, headers: req.headers }, (answer) => {
       res.writeHead(answer.statusCode ?? 502, answer.headers);
       answer.pipe(res);
     });
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
-  });
+  };
   server.on('connection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
@@ -175,4 +177,45 @@ export async function startS3Proxy(targetPort: number, onRequest?: (request: Rec
         server.close(() => resolve());
       }),
   };
+}
+
+export interface GatewayProcess {
+  child: import('node:child_process').ChildProcess;
+  /** stdout + stderr so far (JSON log lines). */
+  output(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const repositoryRoot = new URL('..', import.meta.url).pathname;
+
+/** Runs `node bin/camflow.js gateway …` as its own process, S3 variables pointing at `s3Endpoint`. */
+export async function spawnGateway(args: string[], s3Endpoint: string): Promise<GatewayProcess> {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, [join(repositoryRoot, 'bin/camflow.js'), 'gateway', ...args], {
+    cwd: repositoryRoot,
+    env: { ...process.env, ...localAwsEnvironment({ s3: s3Endpoint }) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  return { child, output: () => output, exited };
+}
+
+/** A file of `bytes` random bytes, written in 1 MiB blocks. */
+export async function writeRandomFile(path: string, bytes: number): Promise<string> {
+  const { randomBytes } = await import('node:crypto');
+  const { open } = await import('node:fs/promises');
+  const handle = await open(path, 'w');
+  try {
+    for (let written = 0; written < bytes; ) {
+      const block = randomBytes(Math.min(1024 * 1024, bytes - written));
+      await handle.write(block);
+      written += block.length;
+    }
+  } finally {
+    await handle.close();
+  }
+  return path;
 }

@@ -47,6 +47,8 @@ export function gatewayS3Client(): S3Client {
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
     maxAttempts: 1,
+    // The SDK would print its own warnings to the console; the uploader logs every failure.
+    logger: { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
     requestHandler: { connectionTimeout: 5_000, requestTimeout: 120_000 },
   });
   return s3;

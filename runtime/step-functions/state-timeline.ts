@@ -120,11 +120,20 @@ export function timelineFromHistory(events: HistoryEvent[]): StateStep[] {
 
     // Events of a state: find it by the previous event, else by name or as the last open task.
     const exitedName = event.stateExitedEventDetails?.name;
+    // The kind of state the event is about: Parallel*/Map* events, or a task's events.
+    const kind = type.startsWith('Parallel') ? 'Parallel' : type.startsWith('Map') ? 'Map' : /^(Task|LambdaFunction|Activity)/.test(type) ? 'Task' : undefined;
     let step = previous && open.has(previous) ? previous : undefined;
-    if (exitedName !== undefined && step?.name !== exitedName) step = lastOpen((s) => s.name === exitedName);
-    if (!step && !type.startsWith('Execution')) {
-      step = type.startsWith('Parallel') ? lastOpen((s) => s.type === 'Parallel') : type.startsWith('Map') ? lastOpen((s) => s.type === 'Map') : lastOpen((s) => s.type === 'Task');
+    if (step && kind && step.type !== kind) {
+      // E.g. ParallelStateFailed follows the failed task inside it: walk up to the Parallel.
+      let ancestor: StateStep | undefined = step;
+      while (ancestor && ancestor.type !== kind) {
+        const parentName: string | undefined = ancestor.parent;
+        ancestor = parentName ? lastOpen((s) => s.name === parentName) : undefined;
+      }
+      step = ancestor;
     }
+    if (exitedName !== undefined && step?.name !== exitedName) step = lastOpen((s) => s.name === exitedName);
+    if (!step && kind) step = lastOpen((s) => s.type === kind);
     if (!step) continue;
     owner.set(id, step);
 

@@ -1,0 +1,100 @@
+/**
+ * `camflow status <clip-id> [--endpoint URL]`: one clip's workflow execution (named after
+ * the clip id), a line per state with its status, duration, retries and error.
+ */
+import { parseArgs } from 'node:util';
+import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListStateMachinesCommand, type DescribeExecutionCommandOutput, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { executionArnFor, isValidName } from './step-functions/arns.ts';
+import { endpointFrom, formatDuration, formatFailure, formatTime, pad, stepFunctionsClient, unreachable } from './step-functions/command-support.ts';
+import { timelineFromHistory, type StateStep } from './step-functions/state-timeline.ts';
+
+const USAGE = 'usage: camflow status <clip-id> [--endpoint URL]';
+
+/** The lines `camflow status` prints for an execution and its history. */
+export function statusReport(execution: Pick<DescribeExecutionCommandOutput, 'name' | 'status' | 'startDate' | 'stopDate' | 'error' | 'cause' | 'redriveCount'>, events: HistoryEvent[]): string[] {
+  const steps = timelineFromHistory(events);
+  const took = execution.startDate ? formatDuration((execution.stopDate ?? new Date()).getTime() - execution.startDate.getTime()) : '';
+  const redriven = execution.redriveCount ? `, redriven ${execution.redriveCount}×` : '';
+  const lines = [`${execution.name}  ${execution.status}  started ${formatTime(execution.startDate)}, ${execution.status === 'RUNNING' ? 'running for' : 'took'} ${took}${redriven}`];
+  const failure = formatFailure(execution.error, execution.cause);
+  if (failure) lines.push(`  ${failure}`);
+  const depth = (step: StateStep): number => {
+    let level = 0;
+    let parent = step.parent;
+    while (parent && level < 10) {
+      level++;
+      parent = steps.find((candidate) => candidate.name === parent)?.parent;
+    }
+    return level;
+  };
+  const nameWidth = Math.max(24, ...steps.map((step) => step.name.length + 2 * depth(step) + 4));
+  let redrive = 0;
+  for (const step of steps) {
+    if (step.redriveCount !== redrive) {
+      redrive = step.redriveCount;
+      lines.push(`  -- redrive ${redrive} --`);
+    }
+    const name = `${'  '.repeat(depth(step) + 1)}${step.name}`;
+    const duration = step.status === 'RUNNING' ? `${formatDuration(Date.now() - step.entered.getTime())}…` : formatDuration(step.durationMs);
+    const retries = step.retries > 0 ? `retries ${step.retries}` : '';
+    const why = formatFailure(step.error, step.cause);
+    lines.push(`${pad(name, nameWidth)}${pad(step.status, 11)}${duration.padStart(10)}  ${pad(retries, 11)}${why}`.trimEnd());
+  }
+  if (steps.length === 0) lines.push('  (no state entered yet)');
+  return lines;
+}
+
+export async function run(args: string[], print: (line: string) => void = console.log): Promise<number> {
+  let values: { endpoint?: string; help?: boolean };
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({ args, allowPositionals: true, options: { endpoint: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }));
+  } catch (error) {
+    print(`${(error as Error).message}\n${USAGE}`);
+    return 1;
+  }
+  if (values.help) {
+    print(USAGE);
+    return 0;
+  }
+  const clipId = positionals[0];
+  if (!clipId || positionals.length > 1) {
+    print(USAGE);
+    return 1;
+  }
+  if (!isValidName(clipId)) {
+    print(`"${clipId}" is not a clip id (letters, digits, "-" and "_"; \`camflow executions\` lists them).`);
+    return 1;
+  }
+  const endpoint = endpointFrom(values.endpoint);
+  const client = stepFunctionsClient(endpoint);
+  try {
+    const machines = (await client.send(new ListStateMachinesCommand({}))).stateMachines ?? [];
+    for (const machine of machines) {
+      const executionArn = executionArnFor(machine.stateMachineArn!, clipId);
+      let execution: DescribeExecutionCommandOutput;
+      try {
+        execution = await client.send(new DescribeExecutionCommand({ executionArn, includedData: 'METADATA_ONLY' }));
+      } catch (error) {
+        if ((error as Error).name === 'ExecutionDoesNotExist') continue;
+        throw error;
+      }
+      const events: HistoryEvent[] = [];
+      let nextToken: string | undefined;
+      do {
+        const page = await client.send(new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000, includeExecutionData: false }));
+        events.push(...(page.events ?? []));
+        nextToken = page.nextToken;
+      } while (nextToken);
+      for (const line of statusReport(execution, events)) print(line);
+      return 0;
+    }
+    print(`No workflow execution for clip "${clipId}" at ${endpoint} (\`camflow executions\` lists them).`);
+    return 1;
+  } catch (error) {
+    print(unreachable(error, endpoint) ?? `Reading clip "${clipId}" at ${endpoint} failed: ${(error as Error).name}: ${(error as Error).message}`);
+    return 1;
+  } finally {
+    client.destroy();
+  }
+}

@@ -12,15 +12,9 @@ import { lazyApiClients } from './aws-clients.ts';
 import { catalogAlertsSource } from './alerts.ts';
 import { createTokenVerifier } from './auth/token-verifier.ts';
 import type { ApiDependencies } from './dependencies.ts';
+import { API_ENV } from './environment.ts';
 
-/** Environment variables the API function reads (besides `ENV.table`, `ENV.uploadsBucket`, `ENV.mediaBucket`, `ENV.stateMachineArn`). */
-export const API_ENV = {
-  userPoolId: 'USER_POOL_ID',
-  userPoolClientId: 'USER_POOL_CLIENT_ID',
-  corsOrigins: 'CORS_ORIGINS',
-  presignExpirySeconds: 'PRESIGN_EXPIRY_SECONDS',
-  publicUrl: 'API_PUBLIC_URL',
-} as const;
+export { API_ENV };
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name];

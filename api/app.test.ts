@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetObjectTaggingCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../workflows/catalog-table.ts';
-import { RETENTION_TAG, type AlertRecord } from '../workflows/clip-contract.ts';
+import { RETENTION_TAG, type AlertRecord, type WorkflowState } from '../workflows/clip-contract.ts';
 import { LOCAL_BUCKETS } from '../runtime/local-s3.ts';
 import {
   cameraRecord,
@@ -432,6 +432,39 @@ describe('evidence hold and delete', () => {
 
     expect((await api.call(`/clips/${HELD.clipId}`, { method: 'DELETE', token: api.tokens.admin })).status).toBe(404);
     expect((await api.call(`/clips/${HELD.clipId}/hold`, { method: 'PUT', token: api.tokens.admin })).status).toBe(404);
+  });
+});
+
+describe('a clip cataloged by the workflow\'s own "Catalog clip" handler', () => {
+  it('is listed on its camera, counted, and plays', async () => {
+    const { catalogClip } = await import('../tasks/catalog-clip.ts');
+    const planned = readyClip('side-gate-00000000000000dd', 'side-gate', '2025-02-02T07:30:00.000Z');
+    process.env.CATALOG_TABLE = TEST_TABLE;
+    const mediaPrefix = planned.hlsMaster!.replace('hls/index.m3u8', '');
+    const state: WorkflowState = {
+      clip: { clipId: planned.clipId, camera: 'side-gate', bucket: LOCAL_BUCKETS.uploads, key: planned.source.key, size: 1000, etag: 'e', uploadedAt: planned.uploadedAt },
+      validation: {
+        kind: 'video',
+        capturedAt: planned.capturedAt,
+        mediaPrefix,
+        probe: { container: 'mp4', durationSeconds: 2, sizeBytes: 1000, video: { codec: 'h264', width: 320, height: 180 } },
+        render: { settings: {}, outputs: planned.renditions! },
+      },
+    };
+    const result = await catalogClip({ workflow: state, executionName: planned.clipId });
+    expect(result).toMatchObject({ clipId: planned.clipId, status: 'READY' });
+    const media = await uploadRenderedClip(services, planned);
+
+    const list = await json(await api.call('/cameras/side-gate/clips', { token: api.tokens.viewer }));
+    expect(list.clips).toEqual([expect.objectContaining({ clipId: planned.clipId, status: 'READY', durationSeconds: 2, held: false })]);
+    const camera = (await json(await api.call('/cameras', { token: api.tokens.viewer }))).cameras.find((c: { id: string }) => c.id === 'side-gate');
+    expect(camera).toMatchObject({ clipCount: 1, lastClipAt: planned.capturedAt });
+
+    const clip = await json(await api.call(`/clips/${planned.clipId}`, { token: api.tokens.viewer }));
+    const mp4Key = planned.mp4!.replace(`s3://${LOCAL_BUCKETS.media}/`, '');
+    expect(Buffer.from(await (await fetch(clip.playback.mp4)).arrayBuffer()).equals(media.objects.get(mp4Key)!)).toBe(true);
+    const master = await (await fetch(clip.playback.hls)).text();
+    expect(master).toMatch(/index_180p\.m3u8\?exp=/);
   });
 });
 

@@ -1,0 +1,344 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from './app.ts';
+import { CamflowStack, TASK_FUNCTIONS } from './camflow-stack.ts';
+import { catalogTable } from './catalog-table.ts';
+import { STATE_MACHINE_NAME } from './clip-contract.ts';
+import { RETENTION_CONTEXT_KEYS } from './retention-rules.ts';
+
+/** The stack synthesized without bundling (fast); `context` as `-c key=value` would give it. */
+function synth(context: Record<string, unknown> = {}) {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+  const stack = new CamflowStack(app, 'Camflow');
+  return { app, stack, template: Template.fromStack(stack) };
+}
+
+type Resource = { Type: string; Properties: Record<string, any> };
+let stack: CamflowStack;
+let template: Template;
+let resources: Record<string, Resource>;
+
+const logicalId = (construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as never);
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+
+/** Every statement of the inline policies attached to a role (by its logical id). */
+function statementsOfRole(roleId: string): Array<{ Action: string | string[]; Resource: unknown; Effect: string }> {
+  return ofType('AWS::IAM::Policy')
+    .filter(([, p]) => (p.Properties.Roles as Array<{ Ref: string }> | undefined)?.some((r) => r.Ref === roleId))
+    .flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+}
+function actionsOfFunction(id: keyof typeof TASK_FUNCTIONS): string[] {
+  const fn = resources[logicalId(stack.functions[id])]!;
+  const roleId = fn.Properties.Role['Fn::GetAtt'][0] as string;
+  return statementsOfRole(roleId)
+    .flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]))
+    .filter((a) => !a.startsWith('logs:') && !a.startsWith('xray:'))
+    .sort();
+}
+function lifecycleRules(bucketId: string) {
+  return resources[bucketId]!.Properties.LifecycleConfiguration.Rules as Array<Record<string, any>>;
+}
+
+beforeAll(() => {
+  ({ stack, template } = synth());
+  resources = template.toJSON().Resources;
+});
+
+describe('CamflowStack: buckets', () => {
+  it('has an uploads and a media bucket: public access blocked, encrypted, TLS only, access-logged', () => {
+    for (const bucket of [stack.uploadsBucket, stack.mediaBucket]) {
+      const props = resources[logicalId(bucket)]!.Properties;
+      expect(props.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+      expect(props.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
+      expect(props.LoggingConfiguration.DestinationBucketName).toBeDefined();
+      template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: { Ref: logicalId(bucket) },
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Action: 's3:*', Principal: { AWS: '*' }, Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    }
+    // Every bucket in the stack (the access-log bucket too) blocks public access and refuses plain HTTP.
+    expect(ofType('AWS::S3::Bucket')).toHaveLength(3);
+    for (const [, bucket] of ofType('AWS::S3::Bucket')) expect(bucket.Properties.PublicAccessBlockConfiguration.BlockPublicPolicy).toBe(true);
+    expect(ofType('AWS::S3::BucketPolicy')).toHaveLength(3);
+  });
+
+  it('sends the uploads bucket’s events to EventBridge (and only that bucket’s)', () => {
+    expect(resources[logicalId(stack.uploadsBucket)]!.Properties.NotificationConfiguration).toEqual({ EventBridgeConfiguration: { EventBridgeEnabled: true } });
+    expect(resources[logicalId(stack.mediaBucket)]!.Properties.NotificationConfiguration).toBeUndefined();
+  });
+
+  it('tiers and expires objects by their retention-class tag, on both buckets; hold never expires', () => {
+    for (const bucket of [stack.uploadsBucket, stack.mediaBucket]) {
+      const rules = lifecycleRules(logicalId(bucket));
+      const byClass = (cls: string) => rules.filter((r) => r.TagFilters?.some((t: { Key: string; Value: string }) => t.Key === 'retention-class' && t.Value === cls));
+      expect(byClass('short')).toEqual([{ Id: 'retention-class-short', Status: 'Enabled', TagFilters: [{ Key: 'retention-class', Value: 'short' }], ExpirationInDays: 7 }]);
+      expect(byClass('standard')).toEqual([
+        {
+          Id: 'retention-class-standard',
+          Status: 'Enabled',
+          TagFilters: [{ Key: 'retention-class', Value: 'standard' }],
+          Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 30 }],
+          ExpirationInDays: 365,
+        },
+      ]);
+      expect(byClass('archive')).toEqual([
+        {
+          Id: 'retention-class-archive',
+          Status: 'Enabled',
+          TagFilters: [{ Key: 'retention-class', Value: 'archive' }],
+          Transitions: [
+            { StorageClass: 'GLACIER', TransitionInDays: 30 },
+            { StorageClass: 'DEEP_ARCHIVE', TransitionInDays: 180 },
+          ],
+          ExpirationInDays: 7 * 365,
+        },
+      ]);
+      expect(byClass('hold')).toEqual([]);
+      // Nothing expires an object by any other means but the class rules (and stale multipart parts).
+      for (const rule of rules.filter((r) => !r.TagFilters)) expect(Object.keys(rule).sort()).toEqual(['AbortIncompleteMultipartUpload', 'Id', 'Status']);
+    }
+  });
+
+  it('takes every day count from context', () => {
+    const overrides = {
+      [RETENTION_CONTEXT_KEYS.shortExpireDays]: '3',
+      [RETENTION_CONTEXT_KEYS.standardInstantRetrievalDays]: 60,
+      [RETENTION_CONTEXT_KEYS.standardExpireDays]: '730',
+      [RETENTION_CONTEXT_KEYS.archiveFlexibleRetrievalDays]: '14',
+      [RETENTION_CONTEXT_KEYS.archiveDeepArchiveDays]: '120',
+      [RETENTION_CONTEXT_KEYS.archiveExpireDays]: '3650',
+    };
+    const other = synth(overrides);
+    const rules = (other.template.toJSON().Resources[other.stack.getLogicalId(other.stack.mediaBucket.node.defaultChild as never)] as Resource).Properties.LifecycleConfiguration.Rules as Array<Record<string, any>>;
+    const rule = (id: string) => rules.find((r) => r.Id === id)!;
+    expect(rule('retention-class-short').ExpirationInDays).toBe(3);
+    expect(rule('retention-class-standard').Transitions).toEqual([{ StorageClass: 'GLACIER_IR', TransitionInDays: 60 }]);
+    expect(rule('retention-class-standard').ExpirationInDays).toBe(730);
+    expect(rule('retention-class-archive').Transitions).toEqual([
+      { StorageClass: 'GLACIER', TransitionInDays: 14 },
+      { StorageClass: 'DEEP_ARCHIVE', TransitionInDays: 120 },
+    ]);
+    expect(rule('retention-class-archive').ExpirationInDays).toBe(3650);
+  });
+
+  it('refuses day counts that are not whole numbers or that go backwards', () => {
+    expect(() => synth({ [RETENTION_CONTEXT_KEYS.shortExpireDays]: 'a week' })).toThrow(/retention\.short\.expireDays must be a whole number/);
+    expect(() => synth({ [RETENTION_CONTEXT_KEYS.standardExpireDays]: '20' })).toThrow(/retention\.standard\.expireDays \(20\) must be at least 1 day\(s\) after/);
+    expect(() => synth({ [RETENTION_CONTEXT_KEYS.archiveDeepArchiveDays]: '60' })).toThrow(/at least 90 day/);
+  });
+});
+
+describe('CamflowStack: catalog table', () => {
+  it('is the catalog-table.ts design: pk/sk, the three GSIs, on demand, PITR, TTL on expiresAt', () => {
+    const props = resources[logicalId(stack.table)]!.Properties;
+    expect(ofType('AWS::DynamoDB::Table')).toHaveLength(1);
+    expect(props.KeySchema).toEqual([
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ]);
+    expect(props.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(props.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(props.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+    expect(
+      (props.GlobalSecondaryIndexes as Array<Record<string, any>>).map((i) => ({ name: i.IndexName, keys: i.KeySchema, projection: i.Projection.ProjectionType })),
+    ).toEqual(
+      catalogTable.indexes.map((i) => ({
+        name: i.name,
+        keys: [
+          { AttributeName: i.partitionKey.name, KeyType: 'HASH' },
+          { AttributeName: i.sortKey.name, KeyType: 'RANGE' },
+        ],
+        projection: 'ALL',
+      })),
+    );
+    expect(props.GlobalSecondaryIndexes.map((i: { IndexName: string }) => i.IndexName)).toEqual(['byCamera', 'byDay', 'byStatus']);
+  });
+});
+
+describe('CamflowStack: topics', () => {
+  it('has a motion-alert and an operations topic, encrypted and publishable over TLS only', () => {
+    for (const topic of [stack.motionTopic, stack.operationsTopic]) {
+      expect(resources[logicalId(topic)]!.Properties.KmsMasterKeyId).toBeDefined();
+      template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        Topics: [{ Ref: logicalId(topic) }],
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Action: 'sns:Publish', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      });
+    }
+    expect(ofType('AWS::SNS::Topic')).toHaveLength(2);
+    expect(ofType('AWS::SNS::Subscription')).toHaveLength(0);
+  });
+
+  it('subscribes alertEmails and alertPhones to motion alerts, and the emails to operations', () => {
+    const other = synth({ alertEmails: 'owner@example.com, partner@example.com', alertPhones: '+15555550100' });
+    const topicId = (t: { node: { defaultChild?: unknown } }) => other.stack.getLogicalId(t.node.defaultChild as never);
+    const subscriptions = Object.values(other.template.toJSON().Resources as Record<string, Resource>).filter((r) => r.Type === 'AWS::SNS::Subscription').map((r) => r.Properties);
+    const on = (topic: { node: { defaultChild?: unknown } }) =>
+      subscriptions.filter((s) => s.TopicArn.Ref === topicId(topic)).map((s) => `${s.Protocol}:${s.Endpoint}`).sort();
+    expect(on(other.stack.motionTopic)).toEqual(['email:owner@example.com', 'email:partner@example.com', 'sms:+15555550100']);
+    expect(on(other.stack.operationsTopic)).toEqual(['email:owner@example.com', 'email:partner@example.com']);
+    const separate = synth({ alertEmails: ['owner@example.com'], operationsEmails: 'ops@example.com' });
+    expect(separate.template.findResources('AWS::SNS::Subscription', { Properties: { Endpoint: 'ops@example.com' } })).not.toEqual({});
+    expect(Object.keys(separate.template.findResources('AWS::SNS::Subscription'))).toHaveLength(2);
+  });
+});
+
+describe('CamflowStack: the clip workflow', () => {
+  it('is a Standard state machine named camflow-clip-workflow, logging ALL with execution data, traced by X-Ray', () => {
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineName: STATE_MACHINE_NAME,
+      StateMachineType: 'STANDARD',
+      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: true, Destinations: [Match.objectLike({ CloudWatchLogsLogGroup: Match.anyValue() })] },
+      TracingConfiguration: { Enabled: true },
+    });
+  });
+
+  it('may run MediaConvert with its role only, and that role reads uploads and writes media', () => {
+    const machine = ofType('AWS::StepFunctions::StateMachine')[0]![1];
+    const statements = statementsOfRole(machine.Properties.RoleArn['Fn::GetAtt'][0]);
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Action: 'iam:PassRole',
+        Resource: { 'Fn::GetAtt': [logicalId(stack.mediaConvertRole), 'Arn'] },
+        Condition: { StringLike: { 'iam:PassedToService': 'mediaconvert.amazonaws.com' } },
+      }),
+    );
+    const role = resources[logicalId(stack.mediaConvertRole)]!.Properties;
+    expect(role.AssumeRolePolicyDocument.Statement[0].Principal).toEqual({ Service: 'mediaconvert.amazonaws.com' });
+    expect(statementsOfRole(logicalId(stack.mediaConvertRole)).map((s) => s.Action)).toEqual(['s3:GetObject', 's3:PutObject']);
+  });
+});
+
+describe('CamflowStack: Lambdas', () => {
+  it('runs every task on Node.js 22, arm64, ESM, traced, with the Powertools service name', () => {
+    const functions = ofType('AWS::Lambda::Function');
+    expect(functions.map(([id]) => id).sort()).toEqual(Object.keys(TASK_FUNCTIONS).map((id) => logicalId(stack.functions[id as keyof typeof TASK_FUNCTIONS])).sort());
+    for (const [id, fn] of functions) {
+      expect(fn.Properties.Runtime, id).toBe('nodejs22.x');
+      expect(fn.Properties.Architectures, id).toEqual(['arm64']);
+      expect(fn.Properties.TracingConfig, id).toEqual({ Mode: 'Active' });
+      expect(fn.Properties.Handler, id).toBe('index.handler');
+      expect(fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME, id).toBe('camflow');
+      expect(fn.Properties.LoggingConfig.LogGroup, id).toEqual({ Ref: expect.stringMatching(/Logs/) });
+    }
+  });
+
+  it('tells each task where things are, and the trigger which state machine to start', () => {
+    const env = (id: keyof typeof TASK_FUNCTIONS) => resources[logicalId(stack.functions[id])]!.Properties.Environment.Variables;
+    for (const id of Object.keys(TASK_FUNCTIONS) as Array<keyof typeof TASK_FUNCTIONS>) {
+      expect(env(id).UPLOADS_BUCKET).toEqual({ Ref: logicalId(stack.uploadsBucket) });
+      expect(env(id).MEDIA_BUCKET).toEqual({ Ref: logicalId(stack.mediaBucket) });
+      expect(env(id).CATALOG_TABLE).toEqual({ Ref: logicalId(stack.table) });
+    }
+    expect(env('Trigger').CLIP_WORKFLOW_ARN).toEqual({ Ref: logicalId(stack.stateMachine) });
+    expect(env('ApplyRetention').DEFAULT_RETENTION_CLASS).toBe('standard');
+  });
+
+  it('grants each function only the calls its handler makes', () => {
+    expect(actionsOfFunction('ValidateClip')).toEqual(['s3:GetObject', 's3:ListBucket']);
+    expect(actionsOfFunction('DecideAlert')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    expect(actionsOfFunction('CatalogClip')).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    expect(actionsOfFunction('ApplyRetention')).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem', 's3:GetObjectTagging', 's3:ListBucket', 's3:PutObjectTagging']);
+    expect(actionsOfFunction('QuarantineClip')).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    expect(actionsOfFunction('RecordFailure')).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    expect(actionsOfFunction('Trigger')).toEqual(['dynamodb:PutItem', 's3:GetObject', 's3:ListBucket', 'sqs:SendMessage', 'states:StartExecution']);
+    // No managed policies anywhere: each role has its own inline policy.
+    for (const [id, role] of ofType('AWS::IAM::Role')) expect(role.Properties.ManagedPolicyArns, id).toBeUndefined();
+  });
+
+  it('starts the trigger on every "Object Created" event of the uploads bucket, with retries and a dead-letter queue', () => {
+    template.resourceCountIs('AWS::Events::Rule', 1);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['aws.s3'], 'detail-type': ['Object Created'], detail: { bucket: { name: [{ Ref: logicalId(stack.uploadsBucket) }] } } },
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [logicalId(stack.functions.Trigger), 'Arn'] },
+          DeadLetterConfig: Match.objectLike({ Arn: Match.anyValue() }),
+          RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 86400 },
+        }),
+      ],
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'events.amazonaws.com',
+      FunctionName: { 'Fn::GetAtt': [logicalId(stack.functions.Trigger), 'Arn'] },
+    });
+  });
+});
+
+describe('CamflowStack: the gateway user', () => {
+  it('may only put objects (and manage its multipart uploads) in the uploads bucket, has no access key, and is an output', () => {
+    const userId = logicalId(stack.gatewayUploader);
+    template.resourceCountIs('AWS::IAM::User', 1);
+    template.resourceCountIs('AWS::IAM::AccessKey', 0);
+    expect(resources[userId]!.Properties?.ManagedPolicyArns).toBeUndefined();
+    expect(resources[userId]!.Properties?.Policies).toBeUndefined();
+    const policies = ofType('AWS::IAM::Policy').filter(([, p]) => p.Properties.Users?.some((u: { Ref: string }) => u.Ref === userId));
+    expect(policies).toHaveLength(1);
+    const statements = policies[0]![1].Properties.PolicyDocument.Statement as Array<{ Effect: string; Action: string[]; Resource: unknown }>;
+    expect(statements).toHaveLength(1);
+    expect(statements[0]!.Effect).toBe('Allow');
+    expect([...statements[0]!.Action].sort()).toEqual(['s3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:PutObject']);
+    expect(statements[0]!.Resource).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(stack.uploadsBucket), 'Arn'] }, '/*']] });
+    template.hasOutput('GatewayUploaderUserName', { Value: { Ref: userId } });
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  it('finds no unacknowledged error, and every acknowledgement gives a one-line reason', () => {
+    const { app } = createApp(new App({ context: { 'aws:cdk:bundling-stacks': [] } }));
+    const report = new AwsSolutionsChecks(app).validateScope(app);
+    const errors = report.violations.filter((v) => v.severity === 'error').map((v) => `${v.ruleName} ${v.violatingResources.map((r) => r.constructPath).join(', ')}`);
+    expect(errors).toEqual([]);
+    const warnings = report.violations.filter((v) => v.severity === 'warning').map((v) => v.ruleName);
+    expect(warnings).toEqual([]);
+    const acknowledgements = app.node
+      .findAll()
+      .flatMap((c) => c.node.metadata.filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY))
+      .flatMap((m) => Object.entries(m.data as Record<string, string | { reason: string }>));
+    expect(acknowledgements.length).toBeGreaterThan(0);
+    for (const [id, value] of acknowledgements) {
+      const reason = typeof value === 'string' ? value : value.reason;
+      expect(reason.length, id).toBeGreaterThan(20);
+      expect(reason, id).not.toMatch(/\n/);
+    }
+  });
+
+  it('runs as a validation plugin of the app, so a finding stops synthesis', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    createApp(app);
+    const unacknowledged = new Stack(app, 'Unacknowledged');
+    // A bucket without access logs: AwsSolutions-S1.
+    new s3.Bucket(unacknowledged, 'Plain', { enforceSSL: true });
+    expect(() => app.synth()).toThrow(/AwsSolutions-S1|Validation failed/);
+  });
+});
+
+describe('synthesis with bundling (esbuild, no Docker)', () => {
+  it('bundles every task as ESM for Node.js 22, with mediainfo’s WebAssembly beside the validate-clip bundle', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'camflow-cdk-out-'));
+    try {
+      const app = new App({ outdir });
+      const bundled = new CamflowStack(app, 'Camflow');
+      const assembly = app.synth();
+      const assets = readdirSync(assembly.directory).filter((name) => name.startsWith('asset.'));
+      expect(assets).toHaveLength(Object.keys(TASK_FUNCTIONS).length);
+      for (const asset of assets) expect(existsSync(join(assembly.directory, asset, 'index.mjs')), asset).toBe(true);
+      const validateCode = assembly.getStackByName(bundled.stackName).template.Resources[bundled.getLogicalId(bundled.functions.ValidateClip.node.defaultChild as never)].Properties.Code;
+      const validateAsset = assets.find((a) => JSON.stringify(validateCode).includes(a.slice('asset.'.length)))!;
+      expect(readdirSync(join(assembly.directory, validateAsset)).sort()).toEqual(['MediaInfoModule.wasm', 'index.mjs', 'index.mjs.map']);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+});

@@ -331,6 +331,7 @@ export class CamflowStack extends Stack {
         sourceMap: true,
         externalModules: [],
         forceDockerBundling: false,
+        logLevel: nodejs.LogLevel.WARNING,
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],

@@ -75,7 +75,7 @@ export interface OrchestrationResult {
 
 /** The clip workflow's ASL with every task answering at once: what the orchestration itself costs. */
 export async function orchestrationThroughput(work: string, executions = 200): Promise<OrchestrationResult> {
-  const { asl } = await synthesizeClipWorkflowDefinition();
+  const { asl } = synthesizeClipWorkflowDefinition();
   const instant = (resource: string, stateName: string) => async (): Promise<unknown> => {
     if (resource.includes('mediaconvert')) return { Job: { Id: 'instant', Status: 'COMPLETE', OutputGroupDetails: [] } };
     if (resource.includes('sns:publish')) return { MessageId: 'instant' };

@@ -64,7 +64,7 @@ export async function followExecution(
     const described = await sfn.send(new DescribeExecutionCommand({ executionArn }));
     const steps = timelineFromHistory(await readHistory(sfn, executionArn));
     for (const step of steps) {
-      const id = `${step.name}#${step.enteredAt ?? ''}`;
+      const id = `${step.name}#${step.entered.toISOString()}`;
       if (shown.has(id) || step.status === 'RUNNING') continue;
       shown.add(id);
       const mark = step.status === 'SUCCEEDED' ? '✓' : '✗';

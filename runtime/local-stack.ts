@@ -134,8 +134,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const mediaConvert = createLocalMediaConvert({ workDirectory: join(dataDirectory, 'mediaconvert'), concurrency: options.renderConcurrency });
     started.push({ stop: () => mediaConvert.close() });
     const outbox = createOutbox({ directory: join(dataDirectory, 'outbox'), smtpUrl: options.smtpUrl ?? process.env.CAMFLOW_SMTP_URL, print });
+    started.push({ stop: () => outbox.close() });
 
-    const { asl } = await synthesizeClipWorkflowDefinition();
+    const { asl } = synthesizeClipWorkflowDefinition();
     let requests = 0;
     const resolveTask = (resource: string, stateName: string): TaskRunner => {
       if (resource.startsWith('arn:aws:states:::mediaconvert:createJob')) {
@@ -191,8 +192,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     let api: { url: string; stop(): Promise<void> } | undefined;
     if (options.api !== false) {
       const { startLocalApi } = await import('./local-api.ts');
-      api = await startLocalApi({ port: ports.api, dataDirectory, outbox, stateMachineArn, tableName });
-      started.push(api);
+      const server = await startLocalApi({ port: ports.api, dataDirectory, outbox, stateMachineArn, tableName });
+      started.push(server);
+      api = server;
     }
 
     const waitForIdle = async () => {

@@ -12,7 +12,7 @@ import { DEFAULT_PORTS, startLocalStack, type LocalStack } from './local-stack.t
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './local-credentials.ts';
 import { followExecution } from './execution-progress.ts';
 
-const run = promisify(execFile);
+const execFileAsync = promisify(execFile);
 
 interface UpOptions {
   demo: boolean;
@@ -133,7 +133,7 @@ async function runDemo(stack: LocalStack): Promise<boolean> {
   const dir = mkdtempSync(join(tmpdir(), 'camflow-demo-'));
   try {
     const file = join(dir, 'demo.mp4');
-    await run('ffmpeg', [
+    await execFileAsync('ffmpeg', [
       '-hide_banner', '-loglevel', 'error', '-y',
       '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=25:duration=8',
       '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=8',

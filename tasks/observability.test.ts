@@ -44,6 +44,25 @@ describe('withClipContext', () => {
     expect(logger.getPersistentLogAttributes().clipId).toBeUndefined();
   });
 
+  it('keeps the keys of each clip on its own lines when clips are handled at once (the local runtime)', async () => {
+    const pause = () => new Promise((r) => setTimeout(r, 5));
+    const lines = await linesDuring(() =>
+      Promise.all(
+        ['porch-0001', 'garage-0002', 'yard-0003'].map((clipId) =>
+          withClipContext('decide-alert', { clipId, camera: clipId.split('-')[0]!, executionName: clipId }, async () => {
+            for (let i = 0; i < 3; i++) {
+              await pause();
+              logger.info('step', { about: clipId });
+            }
+          }),
+        ),
+      ),
+    );
+    expect(lines).toHaveLength(9);
+    for (const line of lines) expect(line.clipId).toBe(line.about);
+    for (const line of lines) expect(line.executionName).toBe(line.about);
+  });
+
   it('runs with tracing disabled outside Lambda', async () => {
     expect(tracer.isTracingEnabled()).toBe(false);
     await expect(withClipContext('x', { clipId: 'c-1', camera: 'c' }, async () => 7)).resolves.toBe(7);

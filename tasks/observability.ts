@@ -5,13 +5,29 @@
  * up`) the Tracer disables itself (no `AWS_EXECUTION_ENV`) and the Logger writes JSON to
  * stdout, so the same handlers run unchanged.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import type { TaskEvent } from '../workflows/clip-contract.ts';
 
 export const SERVICE_NAME = 'camflow';
 
-export const logger = new Logger({ serviceName: SERVICE_NAME });
+const baseLogger = new Logger({ serviceName: SERVICE_NAME });
+/** The logger of the clip being handled in this async context (the local runtime runs many at once). */
+const clipLoggers = new AsyncLocalStorage<Logger>();
+
+/**
+ * The task logger. Inside `withClipContext` it is that clip's own child logger, so lines
+ * carry the right clip keys even when several clips are handled at once in one process
+ * (the local runtime); in Lambda, one clip at a time, it behaves the same.
+ */
+export const logger: Logger = new Proxy(baseLogger, {
+  get(target, property) {
+    const current = clipLoggers.getStore() ?? target;
+    const value = Reflect.get(current, property, current) as unknown;
+    return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(current) : value;
+  },
+});
 export const tracer = new Tracer({ serviceName: SERVICE_NAME });
 
 /** What identifies the clip a task works on, in logs and traces. */
@@ -20,8 +36,6 @@ export interface ClipContext {
   camera: string;
   executionName?: string;
 }
-
-const CONTEXT_KEYS = ['clipId', 'camera', 'executionName'] as const;
 
 /** The clip context of a workflow task event. */
 export function clipContextOf(event: TaskEvent): ClipContext {
@@ -32,12 +46,16 @@ export function clipContextOf(event: TaskEvent): ClipContext {
  * Run one task's work for one clip: every log line inside carries the clip's keys, the
  * work is traced as subsegment `### {task}` with annotations `clipId` and `camera`, a
  * failure is logged (with the error's stable name) and rethrown, and the keys are removed
- * afterwards so a warm Lambda never logs a previous clip's id.
+ * afterwards so a warm Lambda never logs a previous clip's id (each clip gets a child
+ * logger for the duration of its work).
  */
 export async function withClipContext<T>(task: string, context: ClipContext, work: () => Promise<T>): Promise<T> {
   const keys: Record<string, string> = { clipId: context.clipId, camera: context.camera };
   if (context.executionName) keys.executionName = context.executionName;
-  logger.appendPersistentKeys({ ...keys, task });
+  return clipLoggers.run(baseLogger.createChild({ persistentKeys: { ...keys, task } }), () => traced(task, context, work));
+}
+
+async function traced<T>(task: string, context: ClipContext, work: () => Promise<T>): Promise<T> {
   const parent = tracer.isTracingEnabled() ? tracer.getSegment() : undefined;
   const subsegment = parent?.addNewSubsegment(`### ${task}`);
   if (subsegment) tracer.setSegment(subsegment);
@@ -53,7 +71,6 @@ export async function withClipContext<T>(task: string, context: ClipContext, wor
   } finally {
     subsegment?.close();
     if (parent) tracer.setSegment(parent);
-    logger.removePersistentKeys([...CONTEXT_KEYS, 'task']);
   }
 }
 

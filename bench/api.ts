@@ -1,0 +1,134 @@
+/**
+ * API benchmark: `GET /cameras/{id}/clips?limit=50` at 50 connections (autocannon, ~10 s) with
+ * a catalog of 1,000 and of 100,000 clips across 14 cameras in dynalite. A page is a Query on
+ * the `byCamera` index with Limit 50, so latency should not grow with the catalog.
+ *
+ * `npx tsx bench/api.ts [--clips 1000,100000] [--seconds 10]` prints JSON; `npm run bench` calls
+ * `runApiBenchmark()`. The load generator runs in a child process so it does not share the
+ * API's event loop.
+ */
+import '../runtime/node20-polyfills.ts';
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { keys } from '../workflows/catalog-table.ts';
+import type { ClipRecord } from '../workflows/clip-contract.ts';
+import { batchWriteItems, cameraRecord, clipItem, readyClip, startLocalServices, startTestApi } from '../api/test-support.ts';
+
+export interface ApiBenchmarkResult {
+  clips: number;
+  p50Ms: number;
+  p99Ms: number;
+  requests: number;
+  /** Mean requests per second over the run. */
+  requestsPerSecond: number;
+  /** How long writing the clips added for this size took (BatchWriteItem, 25 per request, 16 in parallel). */
+  loadMs: number;
+}
+
+const CAMERAS = Array.from({ length: 14 }, (_, i) => `camera-${String(i + 1).padStart(2, '0')}`);
+const START = Date.parse('2024-01-01T00:00:00.000Z');
+
+/** Clip number `n` of the catalog: cameras in turn, one clip a minute, full records like the workflow writes. */
+function clip(n: number): Record<string, unknown> {
+  const camera = CAMERAS[n % CAMERAS.length]!;
+  const capturedAt = new Date(START + n * 60_000).toISOString();
+  const clipId = `${camera}-${n.toString(16).padStart(16, '0')}`;
+  const record: ClipRecord = readyClip(clipId, camera, capturedAt);
+  return clipItem(record);
+}
+
+async function load(from: number, to: number): Promise<number> {
+  const started = performance.now();
+  const chunk = 5000;
+  for (let i = from; i < to; i += chunk) {
+    const items = [];
+    for (let n = i; n < Math.min(to, i + chunk); n++) items.push(clip(n));
+    await batchWriteItems(items, 16);
+  }
+  return performance.now() - started;
+}
+
+interface CannonSummary {
+  latency: { p50: number; p99: number };
+  requests: { total: number; average: number };
+  non2xx: number;
+  errors: number;
+}
+
+/** autocannon in a child process, cycling through the cameras. */
+function autocannon(url: string, token: string, seconds: number): Promise<CannonSummary> {
+  const require = createRequire(import.meta.url);
+  const script = `
+    const autocannon = require(${JSON.stringify(require.resolve('autocannon'))});
+    const cameras = ${JSON.stringify(CAMERAS)};
+    autocannon({
+      url: ${JSON.stringify(url)},
+      connections: 50,
+      duration: ${seconds},
+      headers: { authorization: ${JSON.stringify(`Bearer ${token}`)} },
+      requests: cameras.map((c) => ({ method: 'GET', path: '/cameras/' + c + '/clips?limit=50' })),
+    }, (error, result) => {
+      if (error) { console.error(error); process.exit(1); }
+      process.stdout.write(JSON.stringify({ latency: result.latency, requests: result.requests, non2xx: result.non2xx, errors: result.errors }));
+    });`;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as CannonSummary) : reject(new Error(`autocannon exited with ${code}`))));
+  });
+}
+
+export async function runApiBenchmark(options: { clips?: number[]; seconds?: number; log?: (line: string) => void } = {}): Promise<ApiBenchmarkResult[]> {
+  const sizes = [...(options.clips ?? [1_000, 100_000])].sort((a, b) => a - b);
+  const seconds = options.seconds ?? 10;
+  const log = options.log ?? ((line: string) => console.error(line));
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+  const services = await startLocalServices();
+  const api = await startTestApi(services);
+  const results: ApiBenchmarkResult[] = [];
+  try {
+    for (const camera of CAMERAS) {
+      await services.documents.send(
+        new (await import('@aws-sdk/lib-dynamodb')).PutCommand({ TableName: 'camflow', Item: { ...keys.camera(camera), ...cameraRecord(camera) } }),
+      );
+    }
+    let loaded = 0;
+    for (const size of sizes) {
+      const loadMs = await load(loaded, size);
+      log(`catalog: ${size} clips (${size - loaded} written in ${Math.round(loadMs)} ms)`);
+      loaded = size;
+      // Check a page before loading the server: 50 clips of one camera, newest first.
+      const page = JSON.parse(await (await api.call(`/cameras/${CAMERAS[0]}/clips?limit=50`, { token: api.tokens.viewer })).text());
+      if (page.clips.length !== Math.min(50, Math.ceil(size / CAMERAS.length))) throw new Error(`unexpected page: ${page.clips.length} clips`);
+      const summary = await autocannon(api.url, api.tokens.viewer, seconds);
+      if (summary.non2xx || summary.errors) throw new Error(`${summary.non2xx} non-2xx responses, ${summary.errors} errors`);
+      const result: ApiBenchmarkResult = {
+        clips: size,
+        p50Ms: summary.latency.p50,
+        p99Ms: summary.latency.p99,
+        requests: summary.requests.total,
+        requestsPerSecond: summary.requests.average,
+        loadMs: Math.round(loadMs),
+      };
+      log(`GET /cameras/{id}/clips?limit=50 with ${size} clips: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ${result.requests} requests`);
+      results.push(result);
+    }
+  } finally {
+    await api.server.stop();
+    await services.stop();
+  }
+  return results;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { values } = parseArgs({ options: { clips: { type: 'string' }, seconds: { type: 'string' } } });
+  const results = await runApiBenchmark({
+    clips: values.clips ? values.clips.split(',').map(Number) : undefined,
+    seconds: values.seconds ? Number(values.seconds) : undefined,
+  });
+  console.log(JSON.stringify(results, null, 2));
+}

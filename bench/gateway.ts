@@ -1,0 +1,184 @@
+/**
+ * Gateway benchmark (issue 4), against the local S3 (s3rver, in this process):
+ *
+ * 1. Upload throughput: the same files go to S3 (a) through the gateway — spooled first (FTP in
+ *    while S3 is unreachable), then the gateway is restarted and times itself from start until
+ *    its last S3 confirmation — and (b) through a bare SDK upload loop (PutObject / lib-storage
+ *    Upload, same concurrency, part size and queue size, no checksums, no confirmation), run as
+ *    its own process like the gateway. Ratio = gateway MB/s ÷ bare MB/s (target ≥ 0.9).
+ * 2. Peak memory: a large file (2 GiB by default) goes through the gateway — FTP in, multipart
+ *    to S3, confirmed — while the gateway process's RSS is sampled from outside
+ *    (/proc/<pid>/status VmRSS, and VmHWM at the end). Target < 150 MB.
+ *
+ *   npx tsx bench/gateway.ts [largeFileBytes]     prints the result as JSON
+ */
+import { createReadStream, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import '../runtime/node20-polyfills.ts';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { Client } from 'basic-ftp';
+import { readJournal } from '../gateway/journal.ts';
+import { spoolPaths } from '../gateway/spool.ts';
+import { readStatus } from '../gateway/status.ts';
+import { spawnGateway, startTestS3, tempDirectory, testConfig, TEST_PASSWORD, waitFor, writeConfigFile, writeRandomFile, type GatewayProcess } from '../gateway/test-support.ts';
+import { localAwsEnvironment } from '../runtime/local-credentials.ts';
+import { LOCAL_BUCKETS } from '../runtime/local-s3.ts';
+
+const MiB = 1024 * 1024;
+const UPLOAD = { concurrency: 2, partSizeMB: 8, queueSize: 2, multipartThresholdMB: 16 };
+
+export interface GatewayBenchmarkResult {
+  throughputRatio: number;
+  gatewayMBps: number;
+  bareSdkMBps: number;
+  peakRssMB: number;
+  largeFileBytes: number;
+  notes: string[];
+}
+
+async function deadPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+function readRss(pid: number): { rssMB: number; hwmMB: number } | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
+    return { rssMB: kb('VmRSS') / 1024, hwmMB: kb('VmHWM') / 1024 };
+  } catch {
+    return undefined;
+  }
+}
+
+async function ftpPort(spool: string): Promise<number> {
+  return waitFor('the gateway to listen', () => {
+    const r = readStatus(spool);
+    return r.running && r.gateway?.ftp?.port ? r.gateway.ftp.port : undefined;
+  }, 60_000, 100);
+}
+
+async function stopGateway(gateway: GatewayProcess): Promise<void> {
+  gateway.child.kill('SIGTERM');
+  await gateway.exited;
+}
+
+async function ftpUpload(port: number, files: string[]): Promise<void> {
+  const client = new Client(600_000);
+  await client.access({ host: '127.0.0.1', port, user: 'bench', password: TEST_PASSWORD });
+  for (const file of files) await client.uploadFrom(file, file.split('/').at(-1)!);
+  client.close();
+}
+
+/** The bare loop, in its own process: `tsx bench/gateway.ts --bare-upload DIR`. Prints elapsed ms. */
+async function bareUploadLoop(directory: string): Promise<number> {
+  const files = readdirSync(directory).sort().map((name) => join(directory, name));
+  const started = performance.now();
+  const client = new S3Client({ requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
+  const queue = [...files];
+  const worker = async () => {
+    for (let file = queue.shift(); file; file = queue.shift()) {
+      const size = statSync(file).size;
+      const Key = `bare/${file.split('/').at(-1)}`;
+      if (size <= UPLOAD.multipartThresholdMB * MiB) {
+        await client.send(new PutObjectCommand({ Bucket: LOCAL_BUCKETS.uploads, Key, Body: createReadStream(file), ContentLength: size }));
+      } else {
+        await new Upload({ client, params: { Bucket: LOCAL_BUCKETS.uploads, Key, Body: createReadStream(file, { highWaterMark: MiB }), ContentLength: size }, partSize: UPLOAD.partSizeMB * MiB, queueSize: UPLOAD.queueSize }).done();
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: UPLOAD.concurrency }, worker));
+  return performance.now() - started;
+}
+
+async function runBareLoop(directory: string, endpoint: string): Promise<number> {
+  const { execFile } = await import('node:child_process');
+  const tsx = new URL('../node_modules/.bin/tsx', import.meta.url).pathname;
+  const out = await new Promise<string>((resolve, reject) =>
+    execFile(tsx, [new URL(import.meta.url).pathname, '--bare-upload', directory], { env: { ...process.env, ...localAwsEnvironment({ s3: endpoint }) } }, (error, stdout) => (error ? reject(error) : resolve(stdout))),
+  );
+  return Number(/elapsedMs=(\d+(?:\.\d+)?)/.exec(out)?.[1]);
+}
+
+export async function runGatewayBenchmark(options: { largeFileBytes?: number } = {}): Promise<GatewayBenchmarkResult> {
+  const largeFileBytes = options.largeFileBytes ?? 2 * 1024 * MiB;
+  const work = tempDirectory('bench-gateway');
+  const s3 = await startTestS3(join(work, 's3'));
+  const notes: string[] = [];
+  try {
+    // --- 1. throughput -------------------------------------------------------------------
+    const media = join(work, 'media');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(media);
+    const files: string[] = [];
+    for (let i = 0; i < 8; i++) files.push(await writeRandomFile(join(media, `Clip_00_202403151400${String(i).padStart(2, '0')}.mp4`), 32 * MiB));
+    for (let i = 0; i < 32; i++) files.push(await writeRandomFile(join(media, `Still_00_202403151500${String(i).padStart(2, '0')}.jpg`), 256 * 1024));
+    const totalBytes = files.reduce((sum, f) => sum + statSync(f).size, 0);
+
+    const spool = join(work, 'spool');
+    const configFile = writeConfigFile(join(work, 'gateway.json'), await testConfig(spool, { cameraIds: ['bench'], upload: UPLOAD, spoolLimitMB: 100_000, logLevel: 'WARN' }));
+    // Fill the spool while S3 is unreachable...
+    const filling = await spawnGateway(['--config', configFile], `http://127.0.0.1:${await deadPort()}`);
+    await ftpUpload(await ftpPort(spool), files);
+    await waitFor('all files spooled', () => readStatus(spool).queueLength === files.length, 120_000, 100);
+    await stopGateway(filling);
+    // ...then let the gateway empty it into S3 and time it.
+    const draining = await spawnGateway(['--config', configFile], s3.endpoint);
+    await waitFor('the spool to drain', () => { const r = readStatus(spool); return r.running && r.queueLength === 0; }, 600_000, 100);
+    const startedAt = Date.parse(readStatus(spool).gateway!.startedAt);
+    const lastConfirmed = Math.max(...readJournal(spoolPaths(spool).journal).records.filter((r) => r.op === 'confirmed').map((r) => Date.parse(r.at)));
+    await stopGateway(draining);
+    const gatewaySeconds = (lastConfirmed - startedAt) / 1000;
+    const bareSeconds = (await runBareLoop(media, s3.endpoint)) / 1000;
+    const gatewayMBps = totalBytes / MiB / gatewaySeconds;
+    const bareSdkMBps = totalBytes / MiB / bareSeconds;
+    notes.push(
+      `Throughput set: ${files.length} files, ${(totalBytes / MiB).toFixed(0)} MiB (8 × 32 MiB clips, 32 × 256 KiB stills); concurrency ${UPLOAD.concurrency}, parts ${UPLOAD.partSizeMB} MiB, queueSize ${UPLOAD.queueSize}.`,
+      `Gateway: ${gatewaySeconds.toFixed(2)} s from start to last S3 confirmation (SHA-256 checksum headers on every request; confirmed by the MD5 ETag s3rver returns, since s3rver returns no checksum). Bare SDK loop: ${bareSeconds.toFixed(2)} s (no checksums, no confirmation).`,
+    );
+    rmSync(media, { recursive: true, force: true });
+
+    // --- 2. peak memory with a large file ----------------------------------------------
+    const large = await writeRandomFile(join(work, 'Large_00_20240315160000.mp4'), largeFileBytes);
+    const spool2 = join(work, 'spool-large');
+    const configFile2 = writeConfigFile(join(work, 'gateway-large.json'), await testConfig(spool2, { cameraIds: ['bench'], upload: UPLOAD, spoolLimitMB: 100_000, logLevel: 'WARN' }));
+    const gateway = await spawnGateway(['--config', configFile2], s3.endpoint);
+    const pid = gateway.child.pid!;
+    let peakSampledMB = 0;
+    const sampler = setInterval(() => {
+      const r = readRss(pid);
+      if (r) peakSampledMB = Math.max(peakSampledMB, r.rssMB);
+    }, 100);
+    const largeStarted = performance.now();
+    await ftpUpload(await ftpPort(spool2), [large]);
+    await waitFor('the large file to be confirmed', () => readStatus(spool2).queueLength === 0, 1_800_000, 200);
+    const largeSeconds = (performance.now() - largeStarted) / 1000;
+    clearInterval(sampler);
+    const hwm = readRss(pid)?.hwmMB ?? 0;
+    await stopGateway(gateway);
+    const peakRssMB = Math.max(hwm, peakSampledMB);
+    notes.push(
+      `Large file: ${(largeFileBytes / MiB).toFixed(0)} MiB FTP in → spool → multipart (${Math.ceil(largeFileBytes / (UPLOAD.partSizeMB * MiB))} parts) → confirmed in ${largeSeconds.toFixed(1)} s; gateway peak RSS ${peakRssMB.toFixed(0)} MB (VmHWM ${hwm.toFixed(0)} MB, highest sampled VmRSS ${peakSampledMB.toFixed(0)} MB; node + tsx + SDK).`,
+    );
+    return { throughputRatio: gatewayMBps / bareSdkMBps, gatewayMBps, bareSdkMBps, peakRssMB, largeFileBytes, notes };
+  } finally {
+    await s3.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  if (process.argv[2] === '--bare-upload') {
+    const ms = await bareUploadLoop(process.argv[3]!);
+    console.log(`elapsedMs=${ms}`);
+  } else {
+    const largeFileBytes = process.argv[2] ? Number(process.argv[2]) : undefined;
+    console.log(JSON.stringify(await runGatewayBenchmark(largeFileBytes ? { largeFileBytes } : {}), null, 2));
+  }
+}

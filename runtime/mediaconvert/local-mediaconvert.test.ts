@@ -3,7 +3,7 @@
  * npm-shipped 2018 static build — with jobs built by the real render-job builder.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -171,6 +171,20 @@ async function expectRendered(job: LocalJob, render: RenderJob, expected: Expect
     expect(segmentStreams.find((s) => s.codec_type === 'audio')?.codec_name).toBe(expected.audio ? 'aac' : undefined);
     expect(detail.FileCount).toBe(1 + playlist.segments.length);
   }
+
+  // A player reading the master from a copy of the folder finds every rendition and segment.
+  const hlsFolder = join(scratch, `hls-${job.Id}`);
+  await mkdir(hlsFolder);
+  const hlsPrefix = masterUri.slice(0, masterUri.lastIndexOf('/') + 1);
+  for (const key of await keysUnder(hlsPrefix)) await writeFile(join(hlsFolder, key.slice(key.lastIndexOf('/') + 1)), (await getObject(`s3://${LOCAL_BUCKETS.media}/${key}`)).bytes);
+  const { stdout: played } = await run('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name,width,height:program', '-of', 'json', join(hlsFolder, 'index.m3u8')]);
+  const programs = (JSON.parse(played) as { programs: Array<{ streams: Array<{ codec_name: string; width?: number; height?: number }> }> }).programs;
+  expect(programs).toHaveLength(streams.length);
+  for (const [i, program] of programs.entries()) {
+    expect(program.streams.map((s) => s.codec_name).sort()).toEqual(expected.audio ? ['aac', 'h264'] : ['h264']);
+    expect(program.streams.find((s) => s.codec_name === 'h264')).toMatchObject({ width: planned('hls')[i]!.width, height: planned('hls')[i]!.height });
+  }
+  await rm(hlsFolder, { recursive: true });
 
   // MP4: moov before mdat, H.264 Main (+ AAC).
   const mp4Uri = planned('mp4')[0]!.uri;

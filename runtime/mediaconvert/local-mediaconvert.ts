@@ -19,6 +19,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ChildProcess } from 'node:child_process';
@@ -204,11 +205,12 @@ export function createLocalMediaConvert(options: LocalMediaConvertOptions): Loca
       job.JobPercentComplete = 0;
       const directory = join(options.workDirectory, id);
       try {
-        job.OutputGroupDetails = await render(plan, directory);
+        const phases: Record<string, number> = {};
+        job.OutputGroupDetails = await render(plan, directory, phases);
         job.Status = 'COMPLETE';
         job.JobPercentComplete = 100;
         job.Timing.FinishTime = new Date().toISOString();
-        logger.info('MediaConvert job complete', { jobId: id, input: plan.input.uri, seconds: (Date.now() - started) / 1000 });
+        logger.info('MediaConvert job complete', { jobId: id, input: plan.input.uri, seconds: (Date.now() - started) / 1000, phases });
         return { Job: job };
       } catch (error) {
         fail(job, error, plan.input.uri);
@@ -247,10 +249,18 @@ export function createLocalMediaConvert(options: LocalMediaConvertOptions): Loca
     }
   }
 
-  async function render(plan: RenderPlan, directory: string): Promise<LocalOutputGroupDetail[]> {
+  /** Renders the plan; `phases` gets the seconds each step took (logged with the job). */
+  async function render(plan: RenderPlan, directory: string, phases: Record<string, number>): Promise<LocalOutputGroupDetail[]> {
+    let mark = performance.now();
+    const lap = (phase: string) => {
+      const now = performance.now();
+      phases[phase] = Math.round(now - mark) / 1000;
+      mark = now;
+    };
     const inputFile = join(directory, 'input', plan.input.location.key.slice(plan.input.location.key.lastIndexOf('/') + 1) || 'input');
     await mkdir(join(directory, 'input'), { recursive: true });
     await download(plan, inputFile);
+    lap('download');
 
     const { report: source } = await probeSource(binary(), inputFile);
     if (!source.video) {
@@ -265,11 +275,15 @@ export function createLocalMediaConvert(options: LocalMediaConvertOptions): Loca
       child.on('close', () => children.delete(child));
     };
     if (closed) throw new JobError(GENERAL_ERROR, 'camflow is stopping; the render was not started. Start camflow again and redrive the execution.');
+    lap('probe');
     await runFfmpeg(binary(), commands.encode, track);
+    lap('encode');
     for (const args of commands.remux) await runFfmpeg(binary(), args, track);
-
+    lap('remux');
     const masterFiles = await writeMasters(plan, commands.masters, commands.outputs);
-    return upload(plan, source, commands.outputs, masterFiles);
+    const details = await upload(plan, source, commands.outputs, masterFiles);
+    lap('upload');
+    return details;
   }
 
   async function download(plan: RenderPlan, file: string): Promise<void> {

@@ -3,7 +3,7 @@
  * npm-shipped 2018 static build — with jobs built by the real render-job builder.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -312,6 +312,17 @@ describe('job queue and refused settings', () => {
     const [jobA, jobB] = await Promise.all([a, b]);
     expect(jobB.Job.Timing.StartTime! >= jobA.Job.Timing.FinishTime!).toBe(true);
     expect(engine.running() + engine.queued()).toBe(0);
+  });
+
+  it('removes the folders of jobs cut off by an earlier stop, and only those', async () => {
+    const workDirectory = join(scratch, 'work-leftovers');
+    await mkdir(join(workDirectory, '1700000000000-abc123', 'input'), { recursive: true });
+    await writeFile(join(workDirectory, '1700000000000-abc123', 'input', 'clip.mp4'), 'partial');
+    await mkdir(join(workDirectory, 'keep-me'));
+    const fresh = createLocalMediaConvert({ workDirectory, concurrency: 1 });
+    await fresh.runJob({ Settings: (await jobFor('silent-hevc.mkv', 'leftovers')).settings });
+    await fresh.close();
+    expect(await readdir(workDirectory)).toEqual(['keep-me']);
   });
 
   it('after close, fails queued jobs and refuses new ones with a message that says what to do', async () => {

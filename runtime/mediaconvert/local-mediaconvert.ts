@@ -136,6 +136,7 @@ export function contentTypeOf(fileName: string): string {
   return CONTENT_TYPES[fileName.slice(fileName.lastIndexOf('.') + 1).toLowerCase()] ?? 'application/octet-stream';
 }
 
+const JOB_ID = /^\d{13}-[0-9a-z]{6}$/;
 const newJobId = () => `${Date.now()}-${randomBytes(4).readUInt32BE(0).toString(36).padStart(6, '0').slice(-6)}`;
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -174,6 +175,17 @@ export function createLocalMediaConvert(options: LocalMediaConvertOptions): Loca
     waiting.shift()?.start();
   }
 
+  // Folders of jobs cut off by a previous stop (the process was killed mid-render). Only
+  // job-id-named folders are removed: the work directory may be shared.
+  let sweep: Promise<void> | undefined;
+  const sweepLeftovers = () =>
+    (sweep ??= readdir(options.workDirectory)
+      .then((names) => Promise.all(names.filter((n) => JOB_ID.test(n)).map((n) => rm(join(options.workDirectory, n), { recursive: true, force: true }))))
+      .then(
+        () => undefined,
+        () => undefined,
+      ));
+
   async function runJob(request: CreateJobRequest): Promise<{ Job: LocalJob }> {
     if (closed) throw new Error('The local MediaConvert engine is closed (camflow is stopping); the job was not started. Start camflow again and redrive the execution.');
     // Refused settings fail CreateJob itself: nothing is queued.
@@ -199,6 +211,7 @@ export function createLocalMediaConvert(options: LocalMediaConvertOptions): Loca
         fail(job, new JobError(GENERAL_ERROR, (reason as Error).message), plan.input.uri);
         throw new MediaConvertJobFailed(job);
       }
+      await sweepLeftovers();
       const started = Date.now();
       job.Status = 'PROGRESSING';
       job.Timing.StartTime = new Date().toISOString();

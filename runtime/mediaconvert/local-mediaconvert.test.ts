@@ -282,6 +282,26 @@ describe.each(binaries)('with %s', (label, ffmpegPath) => {
     expect(JSON.parse(error.cause)).toMatchObject({ Id: error.job.Id, Status: 'ERROR', ErrorCode: 1010 });
     expect(engine.getJob(error.job.Id)?.Status).toBe('ERROR');
   });
+
+  it('fails a job whose input is not a video (random bytes named .mp4) with error 1010 naming the input', async () => {
+    await s3.send(new PutObjectCommand({ Bucket: LOCAL_BUCKETS.uploads, Key: `frontdoor/${tag}-noise.mp4`, Body: Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 251)) }));
+    const settings = structuredClone((await jobFor('silent-hevc.mkv', `${tag}-noise`)).settings) as Record<string, any>;
+    settings.Inputs[0].FileInput = `s3://${LOCAL_BUCKETS.uploads}/frontdoor/${tag}-noise.mp4`;
+    const error = (await engine.runJob({ Settings: settings }).catch((e: unknown) => e)) as MediaConvertJobFailed;
+    expect(error).toBeInstanceOf(MediaConvertJobFailed);
+    expect(error.job.ErrorCode).toBe(1010);
+    expect(error.message).toContain(`Unable to open input file [s3://${LOCAL_BUCKETS.uploads}/frontdoor/${tag}-noise.mp4]: ffmpeg finds no video stream`);
+  });
+
+  it('fails a job that asks for audio from a silent clip, saying which setting and what to do', async () => {
+    const silent = await jobFor('silent-hevc.mkv', `${tag}-wants-audio`);
+    const withAudio = await jobFor('h264-aac-720p.mp4', `${tag}-wants-audio`);
+    const settings = structuredClone(withAudio.settings) as Record<string, any>;
+    settings.Inputs[0].FileInput = (silent.settings.Inputs as Array<{ FileInput: string }>)[0]!.FileInput;
+    const error = (await engine.runJob({ Settings: settings }).catch((e: unknown) => e)) as MediaConvertJobFailed;
+    expect(error.name).toBe('States.TaskFailed');
+    expect(error.message).toMatch(/Settings\.OutputGroups\[\d\]\.Outputs\[0\]\.AudioDescriptions\[0\] asks for audio, but .*silent-hevc\.mkv has no audio track\. Leave AudioDescriptions and AudioSelectors out for silent clips/);
+  });
 });
 
 describe('job queue and refused settings', () => {

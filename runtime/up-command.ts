@@ -3,13 +3,17 @@
  * clip for camera `demo` is made with ffmpeg, uploaded, and followed state by state.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { dynamoUserStore } from '../api/auth/users.ts';
+import { generatePassword } from '../api/auth/passwords.ts';
 import { DEFAULT_PORTS, startLocalStack, type LocalStack } from './local-stack.ts';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from './local-credentials.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, localClientConfig } from './local-credentials.ts';
 import { followExecution } from './execution-progress.ts';
 
 const execFileAsync = promisify(execFile);
@@ -20,6 +24,7 @@ interface UpOptions {
   ports: Partial<Record<keyof typeof DEFAULT_PORTS, number>>;
   resume: boolean;
   exitAfterDemo: boolean;
+  verbose: boolean;
 }
 
 const PORT_FLAGS: Record<string, keyof typeof DEFAULT_PORTS> = {
@@ -36,7 +41,7 @@ const PORT_ENV: Record<keyof typeof DEFAULT_PORTS, string> = {
 };
 
 export function parseUpArguments(args: string[], env: NodeJS.ProcessEnv = process.env): UpOptions {
-  const options: UpOptions = { demo: false, ports: {}, resume: true, exitAfterDemo: false, dataDirectory: env.CAMFLOW_DATA };
+  const options: UpOptions = { demo: false, ports: {}, resume: true, exitAfterDemo: false, verbose: false, dataDirectory: env.CAMFLOW_DATA };
   for (const [name, variable] of Object.entries(PORT_ENV) as Array<[keyof typeof DEFAULT_PORTS, string]>) {
     if (env[variable]) options.ports[name] = parsePort(env[variable]!, variable);
   }
@@ -45,6 +50,7 @@ export function parseUpArguments(args: string[], env: NodeJS.ProcessEnv = proces
     if (arg === '--demo') options.demo = true;
     else if (arg === '--exit-after-demo') options.exitAfterDemo = true;
     else if (arg === '--no-resume') options.resume = false;
+    else if (arg === '--verbose') options.verbose = true;
     else if (arg === '--data') options.dataDirectory = requireValue(args, ++i, arg);
     else if (PORT_FLAGS[arg]) options.ports[PORT_FLAGS[arg]] = parsePort(requireValue(args, ++i, arg), arg);
     else throw new Error(`camflow up: unknown option ${arg}`);
@@ -72,6 +78,8 @@ export async function run(args: string[]): Promise<number> {
     console.error((error as Error).message);
     return 1;
   }
+  // The handlers' JSON logs (Powertools) at INFO with --verbose; warnings and errors otherwise.
+  process.env.POWERTOOLS_LOG_LEVEL ??= options.verbose ? 'INFO' : 'WARN';
   const stack = await startLocalStack({
     dataDirectory: options.dataDirectory,
     ports: options.ports,
@@ -92,6 +100,7 @@ export async function run(args: string[]): Promise<number> {
   process.on('SIGTERM', stop);
 
   if (options.demo) {
+    if (stack.endpoints.api) printDemoLogin(stack, await demoLogin(stack));
     const ok = await runDemo(stack);
     if (options.exitAfterDemo) {
       await stack.stop();
@@ -115,7 +124,7 @@ function printWelcome(stack: LocalStack): void {
       e.api ? `  REST API        ${e.api}   (OpenAPI at ${e.api}/openapi.json)` : '',
       '',
       'Credentials for any AWS SDK or the AWS CLI:',
-      `  export AWS_ACCESS_KEY_ID=${LOCAL_CREDENTIALS.accessKeyId} AWS_SECRET_ACCESS_KEY=${LOCAL_CREDENTIALS.secretAccessKey} AWS_REGION=${LOCAL_REGION}`,
+      `  export AWS_ACCESS_KEY_ID=${LOCAL_CREDENTIALS.accessKeyId} AWS_SECRET_ACCESS_KEY=${LOCAL_CREDENTIALS.secretAccessKey} AWS_REGION=${LOCAL_REGION} AWS_DEFAULT_REGION=${LOCAL_REGION}`,
       '',
       'Upload a clip of your own (the first folder is the camera id):',
       `  aws s3 cp clip.mp4 s3://${stack.buckets.uploads}/frontdoor/ --endpoint-url ${e.s3}`,
@@ -125,6 +134,35 @@ function printWelcome(stack: LocalStack): void {
     ]
       .filter((line) => line !== null)
       .join('\n'),
+  );
+}
+
+/** The demo's API user (admin), created once per data directory; its password is kept there. */
+async function demoLogin(stack: LocalStack): Promise<{ username: string; password: string }> {
+  const file = join(stack.dataDirectory, 'demo-login.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as { username: string; password: string };
+  const login = { username: 'demo', password: generatePassword() };
+  const db = DynamoDBDocumentClient.from(new DynamoDBClient({ ...localClientConfig(), endpoint: stack.endpoints.dynamodb }));
+  try {
+    await dynamoUserStore(() => db, stack.tableName).add({ ...login, role: 'admin', replace: true });
+  } finally {
+    db.destroy();
+  }
+  writeFileSync(file, JSON.stringify(login), { mode: 0o600 });
+  return login;
+}
+
+function printDemoLogin(stack: LocalStack, login: { username: string; password: string }): void {
+  const api = stack.endpoints.api!;
+  console.log(
+    [
+      '',
+      `REST API demo login (admin): ${login.username} / ${login.password}`,
+      `  TOKEN=$(curl -s -X POST ${api}/auth/login -H 'content-type: application/json' \\`,
+      `      -d '{"username":"${login.username}","password":"${login.password}"}' | sed -E 's/.*"token":"([^"]+)".*/\\1/')`,
+      `  curl -s -H "authorization: Bearer $TOKEN" ${api}/cameras/demo/clips`,
+      'More users: npx camflow users add NAME --role admin|viewer',
+    ].join('\n'),
   );
 }
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
@@ -337,6 +337,10 @@ describe('synthesis with bundling (esbuild, no Docker)', () => {
       const validateCode = assembly.getStackByName(bundled.stackName).template.Resources[bundled.getLogicalId(bundled.functions.ValidateClip.node.defaultChild as never)].Properties.Code;
       const validateAsset = assets.find((a) => JSON.stringify(validateCode).includes(a.slice('asset.'.length)))!;
       expect(readdirSync(join(assembly.directory, validateAsset)).sort()).toEqual(['MediaInfoModule.wasm', 'index.mjs', 'index.mjs.map']);
+      // mediainfo.js's Node build (reads the WASM from disk), not its browser bundle (fetches it over HTTP).
+      const sources = (JSON.parse(readFileSync(join(assembly.directory, validateAsset, 'index.mjs.map'), 'utf8')) as { sources: string[] }).sources;
+      expect(sources.some((s) => s.includes('mediainfo.js/dist/esm/'))).toBe(true);
+      expect(sources.some((s) => s.includes('mediainfo.js/dist/esm-bundle/'))).toBe(false);
     } finally {
       rmSync(outdir, { recursive: true, force: true });
     }

@@ -326,6 +326,9 @@ export class CamflowStack extends Stack {
         target: 'node22',
         platform: 'node',
         mainFields: ['module', 'main'],
+        // Without it esbuild's default `module` condition picks mediainfo.js's browser bundle,
+        // which fetches its WASM over HTTP and fails in Lambda (tasks/clip-probe.bundle.test.ts).
+        esbuildArgs: { '--conditions': 'node' },
         banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
         minify: true,
         sourceMap: true,

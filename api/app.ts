@@ -96,7 +96,8 @@ export function createApiApp(deps: ApiDependencies): OpenAPIHono<ApiEnv> {
       return c.json({ code: ERROR_CODES.invalidRequest, message: 'The body is not valid JSON.' }, 400);
     }
     const name = (error as { name?: string }).name ?? 'Error';
-    const fault = (error as { $fault?: string }).$fault;
+    // An AWS SDK error (it carries $metadata): the service failed or could not be reached.
+    const fault = (error as { $fault?: string }).$fault ?? ((error as { $metadata?: unknown }).$metadata ? 'server' : undefined);
     ctx.logger.error('unhandled error', { error: error as Error, path: c.req.path });
     if (fault) {
       return c.json({ code: ERROR_CODES.upstreamUnavailable, message: `An AWS service failed (${name}); try again shortly.` }, 502);

@@ -173,6 +173,17 @@ describe('roles', () => {
 });
 
 describe('the verifier', () => {
+  it('remembers a verified token only until it expires', async () => {
+    const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+    const verify = createTokenVerifier({ issuer: 'https://issuer', audience: 'camflow', jwks: { keys: [{ ...(await exportJWK(publicKey)), kid: 'k' }] }, clockToleranceSeconds: 0 });
+    const exp = Math.floor(Date.now() / 1000) + 2;
+    const shortLived = await new SignJWT({ 'cognito:groups': ['viewer'] }).setProtectedHeader({ alg: 'ES256', kid: 'k' }).setIssuer('https://issuer').setAudience('camflow').setExpirationTime(exp).sign(privateKey);
+    expect(await verify(shortLived)).toEqual({ username: '', roles: ['viewer'] });
+    expect(await verify(shortLived)).toEqual({ username: '', roles: ['viewer'] });
+    await new Promise((resolve) => setTimeout(resolve, exp * 1000 - Date.now() + 200));
+    await expect(verify(shortLived)).rejects.toMatchObject({ name: 'TokenRejected', message: expect.stringContaining('expired') });
+  });
+
   it('accepts a Cognito access token, whose audience is in client_id', async () => {
     const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
     const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'RS256' };

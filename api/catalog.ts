@@ -103,6 +103,13 @@ export async function updateCameraSettings(access: CatalogAccess, camera: string
 
 // ---- clips ----
 
+/** What a clip list shows (views.clipSummary): lists read only these attributes, not the renditions. */
+const SUMMARY_ATTRIBUTES = ['clipId', 'camera', 'kind', 'status', 'capturedAt', 'uploadedAt', 'updatedAt', 'durationSeconds', 'retentionClass', 'held', 'poster'];
+const summaryProjection = {
+  ProjectionExpression: SUMMARY_ATTRIBUTES.map((_, i) => `#s${i}`).join(', '),
+  names: Object.fromEntries(SUMMARY_ATTRIBUTES.map((a, i) => [`#s${i}`, a])),
+};
+
 /** A camera's clips, newest first, optionally between `from` and `to` (ISO 8601, inclusive). */
 export function listCameraClips(
   access: CatalogAccess,
@@ -126,7 +133,14 @@ export function listCameraClips(
   }
   return queryPage<ClipRecord>(
     access,
-    { IndexName: 'byCamera', KeyConditionExpression: `cameraPk = :camera${range}`, ExpressionAttributeValues: values, ScanIndexForward: false },
+    {
+      IndexName: 'byCamera',
+      KeyConditionExpression: `cameraPk = :camera${range}`,
+      ProjectionExpression: summaryProjection.ProjectionExpression,
+      ExpressionAttributeNames: summaryProjection.names,
+      ExpressionAttributeValues: values,
+      ScanIndexForward: false,
+    },
     options,
     { attributes: ['pk', 'sk', 'cameraPk', 'cameraSk'], partition: { name: 'cameraPk', value: partition } },
   );
@@ -140,7 +154,9 @@ export function listDayClips(access: CatalogAccess, day: string, options: { came
     {
       IndexName: 'byDay',
       KeyConditionExpression: 'dayPk = :day',
-      ...(options.camera ? { FilterExpression: 'camera = :c' } : {}),
+      ProjectionExpression: summaryProjection.ProjectionExpression,
+      ExpressionAttributeNames: summaryProjection.names,
+      ...(options.camera ? { FilterExpression: '#s1 = :c' } : {}),
       ExpressionAttributeValues: { ':day': partition, ...(options.camera ? { ':c': options.camera } : {}) },
       ScanIndexForward: false,
     },
@@ -157,7 +173,9 @@ export function listStatusClips(access: CatalogAccess, status: ClipStatus, optio
     {
       IndexName: 'byStatus',
       KeyConditionExpression: 'statusPk = :status',
-      ...(options.camera ? { FilterExpression: 'camera = :c' } : {}),
+      ProjectionExpression: summaryProjection.ProjectionExpression,
+      ExpressionAttributeNames: summaryProjection.names,
+      ...(options.camera ? { FilterExpression: '#s1 = :c' } : {}),
       ExpressionAttributeValues: { ':status': partition, ...(options.camera ? { ':c': options.camera } : {}) },
       ScanIndexForward: false,
     },

@@ -35,9 +35,9 @@ export interface LocalServices {
   stop(): Promise<void>;
 }
 
-export async function startLocalServices(extraEndpoints: { stepfunctions?: string } = {}): Promise<LocalServices> {
+export async function startLocalServices(extraEndpoints: { stepfunctions?: string } = {}, options: { dynamodb?: LocalDynamoDB } = {}): Promise<LocalServices> {
   const directory = mkdtempSync(join(tmpdir(), 'camflow-api-'));
-  const dynamodb = await startLocalDynamoDB({ tableName: TEST_TABLE });
+  const dynamodb = options.dynamodb ?? (await startLocalDynamoDB({ tableName: TEST_TABLE }));
   const s3 = await startLocalS3({ directory: join(directory, 's3') });
   const env = localAwsEnvironment({ s3: s3.endpoint, dynamodb: dynamodb.endpoint, ...extraEndpoints });
   Object.assign(process.env, env);

@@ -14,7 +14,8 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { keys } from '../workflows/catalog-table.ts';
 import type { ClipRecord } from '../workflows/clip-contract.ts';
-import { batchWriteItems, cameraRecord, clipItem, readyClip, startLocalServices, startTestApi } from '../api/test-support.ts';
+import { batchWriteItems, cameraRecord, clipItem, readyClip, startLocalServices, startTestApi, TEST_TABLE } from '../api/test-support.ts';
+import { ensureCatalogTable, type LocalDynamoDB } from '../runtime/local-dynamodb.ts';
 
 export interface ApiBenchmarkResult {
   clips: number;
@@ -57,6 +58,34 @@ interface CannonSummary {
   errors: number;
 }
 
+/**
+ * dynalite in a process of its own (as DynamoDB is a service of its own in AWS), so the API,
+ * the database and the load generator each get a core's worth of scheduling.
+ */
+async function startDynaliteProcess(): Promise<LocalDynamoDB> {
+  const require = createRequire(import.meta.url);
+  const script = `
+    const server = require(${JSON.stringify(require.resolve('dynalite'))})({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+    process.on('SIGTERM', () => process.exit(0));
+    server.listen(0, '127.0.0.1', () => process.stdout.write(String(server.address().port) + '\\n'));`;
+  const child = spawn(process.execPath, [...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []), '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout.once('data', (d) => resolve(Number(String(d).trim())));
+    child.once('exit', (code) => reject(new Error(`dynalite exited with ${code}`)));
+  });
+  const endpoint = `http://127.0.0.1:${port}`;
+  await ensureCatalogTable(endpoint, TEST_TABLE);
+  return {
+    endpoint,
+    port,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill();
+      }),
+  };
+}
+
 /** autocannon in a child process, cycling through the cameras. */
 function autocannon(url: string, token: string, seconds: number): Promise<CannonSummary> {
   const require = createRequire(import.meta.url);
@@ -65,7 +94,7 @@ function autocannon(url: string, token: string, seconds: number): Promise<Cannon
     const cameras = ${JSON.stringify(CAMERAS)};
     autocannon({
       url: ${JSON.stringify(url)},
-      connections: 50,
+      connections: ${Number(process.env.BENCH_CONNECTIONS ?? 50)},
       duration: ${seconds},
       headers: { authorization: ${JSON.stringify(`Bearer ${token}`)} },
       requests: cameras.map((c) => ({ method: 'GET', path: '/cameras/' + c + '/clips?limit=50' })),
@@ -87,13 +116,13 @@ export async function runApiBenchmark(options: { clips?: number[]; seconds?: num
   const seconds = options.seconds ?? 10;
   const log = options.log ?? ((line: string) => console.error(line));
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
-  const services = await startLocalServices();
+  const services = await startLocalServices({}, { dynamodb: await startDynaliteProcess() });
   const api = await startTestApi(services);
   const results: ApiBenchmarkResult[] = [];
   try {
     for (const camera of CAMERAS) {
       await services.documents.send(
-        new (await import('@aws-sdk/lib-dynamodb')).PutCommand({ TableName: 'camflow', Item: { ...keys.camera(camera), ...cameraRecord(camera) } }),
+        new (await import('@aws-sdk/lib-dynamodb')).PutCommand({ TableName: TEST_TABLE, Item: { ...keys.camera(camera), ...cameraRecord(camera) } }),
       );
     }
     let loaded = 0;

@@ -2,14 +2,18 @@
  * The local runtime stopped in the middle of a render and started again on the same data
  * directory: the execution is resumed, and no clip is lost or duplicated.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, expect, it } from 'vitest';
 import { STATE } from '../workflows/clip-contract.ts';
 import { startLocalStack, type LocalStack } from '../runtime/local-stack.ts';
-import { h264AacMp4 } from './clip-fixtures.ts';
+import { startLocalS3 } from '../runtime/local-s3.ts';
+import { localClientConfig } from '../runtime/local-credentials.ts';
+import { clipIdFor } from '../tasks/clip-identity.ts';
+import { h264AacMp4, jpegStill } from './clip-fixtures.ts';
 import { allExecutions, clipRecord, describeClipExecution, executionArnFor, uploadClip } from './local-stack-support.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'camflow-restart-'));
@@ -58,4 +62,27 @@ it('resumes an execution cut off mid-render, without losing or duplicating the c
   expect(executions).toHaveLength(1);
   const record = await clipRecord(stack, upload.clipId);
   expect(record).toMatchObject({ status: 'READY', kind: 'video' });
+});
+
+it('starts the workflow for an upload stored while the trigger was not running', async () => {
+  const data = join(work, 'data-missed');
+  const media = join(work, 'media-missed');
+  mkdirSync(media, { recursive: true });
+  const still = await jpegStill(media);
+  // Only S3 is up (as when the runtime died between storing an object and running its trigger).
+  const s3Only = await startLocalS3({ directory: join(data, 's3') });
+  const client = new S3Client({ ...localClientConfig(), endpoint: s3Only.endpoint, forcePathStyle: true });
+  const put = await client.send(new PutObjectCommand({ Bucket: 'camflow-uploads', Key: 'shed/missed.jpg', Body: readFileSync(still.path) }));
+  client.destroy();
+  await s3Only.stop();
+
+  const restarted = await startLocalStack({ dataDirectory: data, api: false, print: () => undefined, ports: { s3: 0, dynamodb: 0, stepFunctions: 0, api: 0 } });
+  try {
+    await restarted.waitForIdle();
+    const clipId = clipIdFor({ bucket: 'camflow-uploads', key: 'shed/missed.jpg', etag: (put.ETag ?? '').replace(/"/g, '') });
+    expect((await describeClipExecution(restarted, clipId)).status).toBe('SUCCEEDED');
+    expect(await clipRecord(restarted, clipId)).toMatchObject({ kind: 'still', status: 'READY' });
+  } finally {
+    await restarted.stop();
+  }
 });

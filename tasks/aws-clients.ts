@@ -12,27 +12,37 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { ENV } from '../workflows/clip-contract.ts';
 import { tracer } from './observability.ts';
 
-let s3: S3Client | undefined;
-let documents: DynamoDBDocumentClient | undefined;
-let sfn: SFNClient | undefined;
-
-export function s3Client(): S3Client {
-  s3 ??= tracer.captureAWSv3Client(new S3Client({}));
-  return s3;
+/**
+ * One client per configuration: reused while the standard variables it was made from stay
+ * the same (always, in Lambda), made anew when they change (a local stack restarted on other
+ * ports in the same process, as the end-to-end tests do).
+ */
+function reusedWhileConfigured<T extends { destroy(): void }>(variables: string[], make: () => T): () => T {
+  let client: T | undefined;
+  let madeFor: string | undefined;
+  return () => {
+    const configuration = variables.map((name) => process.env[name] ?? '').join('\n');
+    if (!client || configuration !== madeFor) {
+      client?.destroy();
+      client = make();
+      madeFor = configuration;
+    }
+    return client;
+  };
 }
+
+const COMMON = ['AWS_ENDPOINT_URL', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'];
+
+export const s3Client: () => S3Client = reusedWhileConfigured([...COMMON, 'AWS_ENDPOINT_URL_S3'], () => tracer.captureAWSv3Client(new S3Client({})));
 
 /** DynamoDB with plain JavaScript values (undefined attributes are left out). */
-export function catalogClient(): DynamoDBDocumentClient {
-  documents ??= DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({})), {
+export const catalogClient: () => DynamoDBDocumentClient = reusedWhileConfigured([...COMMON, 'AWS_ENDPOINT_URL_DYNAMODB'], () =>
+  DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({})), {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
-  });
-  return documents;
-}
+  }),
+);
 
-export function stepFunctionsClient(): SFNClient {
-  sfn ??= tracer.captureAWSv3Client(new SFNClient({}));
-  return sfn;
-}
+export const stepFunctionsClient: () => SFNClient = reusedWhileConfigured([...COMMON, 'AWS_ENDPOINT_URL_SFN'], () => tracer.captureAWSv3Client(new SFNClient({})));
 
 /** A required environment variable, with an error that names it. */
 export function requiredEnv(name: string): string {

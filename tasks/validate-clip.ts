@@ -2,7 +2,8 @@
  * "Validate clip": read the upload's size and media info over S3 range reads (mediainfo.js,
  * no native binary), classify it (video, still, or invalid with a reason) and, for a video,
  * plan its MediaConvert job. Limits from env `MAX_CLIP_BYTES` (default 2 GiB) and
- * `MAX_CLIP_SECONDS` (default 30 min). A missing object is `ClipNotFound`.
+ * `MAX_CLIP_SECONDS` (default 30 min); HLS rungs from `HLS_LADDER` (default all). A missing
+ * object is `ClipNotFound`.
  *
  * Input: `TaskEvent`. Output (`$.validation`): `ValidationResult`.
  */
@@ -19,9 +20,15 @@ export async function validateClip(event: TaskEvent): Promise<ValidationResult> 
   const { clip } = event.workflow;
   const limits = clipLimitsFromEnv();
   const source = await s3ByteSource(clip.bucket, clip.key);
-  const result = await validateUpload(source, { ...clip, size: source.size }, { mediaBucket: requiredEnv(ENV.mediaBucket), ...limits, capturedAt: source.capturedAt });
+  const result = await validateUpload(source, { ...clip, size: source.size }, { mediaBucket: requiredEnv(ENV.mediaBucket), ...limits, capturedAt: source.capturedAt, ladder: ladderFromEnv() });
   logger.info('Clip validated', { kind: result.kind, reason: result.reason, container: result.probe?.container, video: result.probe?.video, durationSeconds: result.probe?.durationSeconds });
   return result;
+}
+
+/** `HLS_LADDER=720p,360p` → ['720p', '360p']; unset → undefined (every rung). */
+export function ladderFromEnv(env: Record<string, string | undefined> = process.env): string[] | undefined {
+  const value = env[ENV.hlsLadder]?.trim();
+  return value ? value.split(',').map((label) => label.trim()).filter(Boolean) : undefined;
 }
 
 export function clipLimitsFromEnv(env: Record<string, string | undefined> = process.env): ClipLimits {

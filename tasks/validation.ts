@@ -18,6 +18,8 @@ export interface ValidateUploadOptions {
   maxSeconds?: number;
   /** When the clip was recorded (e.g. the `captured-at` metadata); default: `clip.uploadedAt`. */
   capturedAt?: string;
+  /** HLS rungs to render (labels such as `720p`); default all. */
+  ladder?: readonly string[];
 }
 
 export async function validateUpload(source: ByteSource, clip: ClipWorkflowInput['clip'], options: ValidateUploadOptions): Promise<ValidationResult> {
@@ -41,6 +43,7 @@ export async function validateUpload(source: ByteSource, clip: ClipWorkflowInput
       mediaBucket: options.mediaBucket,
       capturedAt,
       probe: knownProbe,
+      ladder: options.ladder,
     });
     result.mediaPrefix = job.mediaPrefix;
     result.render = { settings: job.settings, outputs: job.outputs };

@@ -7,7 +7,8 @@
  * - `alertEmails`, `alertPhones`: comma-separated; subscribed to the motion-alert topic.
  * - `operationsEmails`: comma-separated; subscribed to the operations topic (default: alertEmails).
  * - retention day counts: see RETENTION_CONTEXT_KEYS in retention-rules.ts.
- * - `defaultRetentionClass`, `alertCooldownSeconds`, `maxClipBytes`, `maxClipSeconds`: task settings.
+ * - `defaultRetentionClass`, `alertCooldownSeconds`, `maxClipBytes`, `maxClipSeconds`,
+ *   `hlsLadder` (e.g. `720p,360p`): task settings.
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -168,7 +169,7 @@ export class CamflowStack extends Stack {
     const validateClip = fn('ValidateClip', {
       memorySize: 1024,
       timeout: Duration.minutes(3),
-      environment: { ...storage, ...optional(ENV.maxClipBytes, 'maxClipBytes'), ...optional(ENV.maxClipSeconds, 'maxClipSeconds') },
+      environment: { ...storage, ...optional(ENV.maxClipBytes, 'maxClipBytes'), ...optional(ENV.maxClipSeconds, 'maxClipSeconds'), ...optional(ENV.hlsLadder, 'hlsLadder') },
       // mediainfo.js loads its WebAssembly from beside the bundle.
       afterBundling: ['cp "{inputDir}/node_modules/mediainfo.js/dist/MediaInfoModule.wasm" "{outputDir}/MediaInfoModule.wasm"'],
     });

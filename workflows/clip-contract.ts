@@ -159,6 +159,8 @@ export const ENV = {
   maxClipSeconds: 'MAX_CLIP_SECONDS',
   defaultRetentionClass: 'DEFAULT_RETENTION_CLASS',
   defaultCooldownSeconds: 'DEFAULT_ALERT_COOLDOWN_SECONDS',
+  /** HLS rungs to render, e.g. `720p,360p` (default all: `1080p,720p,360p`); fewer rungs cost less. */
+  hlsLadder: 'HLS_LADDER',
 } as const;
 
 export const RETENTION_CLASSES = ['short', 'standard', 'archive', 'hold'] as const;

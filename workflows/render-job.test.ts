@@ -63,6 +63,17 @@ describe('mediaPrefixFor', () => {
 });
 
 describe('buildRenderJob', () => {
+  it('renders only the rungs a smaller ladder names (fewer billed outputs), still never above the source', () => {
+    const base: RenderJobInput = { clipId: 'c0ffee1234', camera: 'front-door', sourceUri: 's3://camflow-uploads/front-door/clip.mp4', mediaBucket: 'camflow-media', capturedAt: '2025-03-09T10:00:00Z', probe: { container: 'mp4', durationSeconds: 10, sizeBytes: 1, video: { codec: 'h264', width: 1920, height: 1080 } } };
+    const { settings, outputs } = buildRenderJob({ ...base, ladder: ['720p', '360p'] });
+    expect(sizes(settings, 'HLS')).toEqual([[1280, 720], [640, 360]]);
+    // The MP4 and the poster follow the largest rung rendered.
+    expect(sizes(settings, 'MP4')).toEqual([[1280, 720]]);
+    expect(outputs.filter((o) => o.kind === 'hls').map((o) => o.height)).toEqual([720, 360]);
+    expect(sizes(buildRenderJob({ ...base, probe: { ...base.probe, video: { codec: 'h264', width: 640, height: 360 } }, ladder: ['1080p', '360p'] }).settings, 'HLS')).toEqual([[640, 360]]);
+    expect(() => buildRenderJob({ ...base, ladder: ['4k'] })).toThrow(/must name rungs from 1080p, 720p, 360p/);
+  });
+
   it('renders a 1080p clip with audio to the whole ladder, an MP4, a poster and thumbnails', () => {
     const { settings, outputs, mediaPrefix } = job({ codec: 'h264', width: 1920, height: 1080 });
     expect(mediaPrefix).toBe('s3://camflow-media/front-door/2025/03/09/c0ffee1234/');

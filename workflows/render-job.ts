@@ -31,6 +31,11 @@ export interface RenderJobInput {
   /** ISO 8601; its UTC date places the outputs. */
   capturedAt: string;
   probe: MediaProbe;
+  /**
+   * Labels of the HLS rungs to render, from `HLS_LADDER` (default all). Each rung is a
+   * MediaConvert output billed by the minute: `['720p', '360p']` costs about half.
+   */
+  ladder?: readonly string[];
 }
 
 export interface RenderJob {
@@ -118,9 +123,13 @@ export function scaleToWidth(source: FrameSize, width: number): FrameSize {
  * The HLS rungs for a source: every ladder rung whose short side fits in the source's
  * (no upscaling); a source smaller than the lowest rung gets one rung at its own size.
  */
-export function planLadder(source: FrameSize): PlannedRung[] {
+export function planLadder(source: FrameSize, ladder: readonly string[] = HLS_LADDER.map((r) => r.label)): PlannedRung[] {
   const short = Math.min(source.width, source.height);
-  const rungs = HLS_LADDER.filter((r) => r.shortSide <= short).map((r) => ({ label: r.label, maxBitrate: r.maxBitrate, ...scaleToShortSide(source, r.shortSide) }));
+  const unknown = ladder.filter((label) => !HLS_LADDER.some((r) => r.label === label));
+  if (unknown.length || ladder.length === 0) {
+    throw new TypeError(`HLS ladder ${JSON.stringify(ladder)} must name rungs from ${HLS_LADDER.map((r) => r.label).join(', ')}`);
+  }
+  const rungs = HLS_LADDER.filter((r) => ladder.includes(r.label) && r.shortSide <= short).map((r) => ({ label: r.label, maxBitrate: r.maxBitrate, ...scaleToShortSide(source, r.shortSide) }));
   if (rungs.length > 0) return rungs;
   const own = scaleToShortSide(source, short);
   return [{ label: `${Math.min(own.width, own.height)}p`, maxBitrate: SMALL_SOURCE_MAX_BITRATE, ...own }];
@@ -180,7 +189,7 @@ export function buildRenderJob(input: RenderJobInput): RenderJob {
   const mediaPrefix = mediaPrefixFor(input);
   const hasAudio = probe.audio !== undefined;
   const source = displaySize(probe.video);
-  const rungs = planLadder(source);
+  const rungs = planLadder(source, input.ladder);
   const top = rungs[0]!;
   const audio = hasAudio ? { AudioDescriptions: aacAudio() } : {};
   const seconds = Number.isFinite(probe.durationSeconds) && probe.durationSeconds > 0 ? probe.durationSeconds : 0;

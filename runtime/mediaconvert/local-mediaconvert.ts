@@ -100,6 +100,14 @@ export class MediaConvertJobFailed extends Error {
   }
 }
 
+/** A job submitted after `close()`: never started. */
+export class EngineClosed extends Error {
+  override readonly name = JOB_FAILED_ERROR;
+  constructor() {
+    super('The local MediaConvert engine is closed (camflow is stopping); the job was not started. Start camflow again and redrive the execution.');
+  }
+}
+
 export interface LocalMediaConvert {
   /** Runs one job to its end: resolves COMPLETE, rejects `JobSettingsRejected` or `MediaConvertJobFailed`. */
   runJob(request: CreateJobRequest): Promise<{ Job: LocalJob }>;
@@ -187,7 +195,7 @@ export function createLocalMediaConvert(options: LocalMediaConvertOptions): Loca
       ));
 
   async function runJob(request: CreateJobRequest): Promise<{ Job: LocalJob }> {
-    if (closed) throw new Error('The local MediaConvert engine is closed (camflow is stopping); the job was not started. Start camflow again and redrive the execution.');
+    if (closed) throw new EngineClosed();
     // Refused settings fail CreateJob itself: nothing is queued.
     const plan = readJobSettings(request.Settings);
     const id = newJobId();

@@ -62,6 +62,15 @@ export function createApiApp(deps: ApiDependencies): OpenAPIHono<ApiEnv> {
     }),
   );
   app.use('*', authenticate(deps.verifier, isPublicRoute));
+  // `curl -d '{…}'` labels its body form-urlencoded: the login body is JSON whatever the label.
+  app.use('/auth/login', async (c, next) => {
+    if (c.req.method === 'POST' && !/application\/json/i.test(c.req.header('content-type') ?? '')) {
+      const headers = new Headers(c.req.raw.headers);
+      headers.set('content-type', 'application/json');
+      c.req.raw = new Request(c.req.raw, { headers });
+    }
+    await next();
+  });
 
   registerServiceRoutes(app, ctx);
   registerCameraRoutes(app, ctx);

@@ -8,7 +8,6 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { Tracer } from '@aws-lambda-powertools/tracer';
 
 export interface ApiClients {
   readonly dynamodb: DynamoDBDocumentClient;
@@ -16,21 +15,26 @@ export interface ApiClients {
   readonly sfn: SFNClient;
 }
 
-export const tracer = new Tracer({ serviceName: 'camflow-api' });
+/** Wraps a client for tracing (in Lambda: the Powertools Tracer's `captureAWSv3Client`). */
+export type ClientInstrumentation = <T>(client: T) => T;
 
 function memo<T>(make: () => T): () => T {
   let value: T | undefined;
   return () => (value ??= make());
 }
 
-/** Clients created lazily (on first property access) and memoized; `overrides` win. */
-export function lazyApiClients(overrides: Partial<ApiClients> = {}): ApiClients {
-  const dynamodb = memo(() =>
-    overrides.dynamodb ??
-    DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({})), { marshallOptions: { removeUndefinedValues: true } }),
+/**
+ * Clients created lazily (on first property access) and memoized; `overrides` win.
+ * `instrument` wraps each new client: api/lambda.ts passes the Powertools Tracer. The local
+ * server passes nothing — importing the X-Ray SDK installs a process-wide async hook that
+ * costs on every promise and traces nothing outside Lambda.
+ */
+export function lazyApiClients(overrides: Partial<ApiClients> = {}, instrument: ClientInstrumentation = (client) => client): ApiClients {
+  const dynamodb = memo(
+    () => overrides.dynamodb ?? DynamoDBDocumentClient.from(instrument(new DynamoDBClient({})), { marshallOptions: { removeUndefinedValues: true } }),
   );
-  const s3 = memo(() => overrides.s3 ?? tracer.captureAWSv3Client(new S3Client({})));
-  const sfn = memo(() => overrides.sfn ?? tracer.captureAWSv3Client(new SFNClient({})));
+  const s3 = memo(() => overrides.s3 ?? instrument(new S3Client({})));
+  const sfn = memo(() => overrides.sfn ?? instrument(new SFNClient({})));
   return {
     get dynamodb() {
       return dynamodb();

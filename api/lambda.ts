@@ -6,6 +6,7 @@
 import { handle } from 'hono/aws-lambda';
 import type { Context } from 'hono';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Tracer } from '@aws-lambda-powertools/tracer';
 import { ENV } from '../workflows/clip-contract.ts';
 import { createApiApp } from './app.ts';
 import { lazyApiClients } from './aws-clients.ts';
@@ -27,7 +28,8 @@ export function awsApiDependencies(env: NodeJS.ProcessEnv = process.env): ApiDep
   const region = required(env, 'AWS_REGION');
   const userPoolId = required(env, API_ENV.userPoolId);
   const issuer = `https://cognito-idp.${region}.amazonaws.com/${userPoolId}`;
-  const clients = lazyApiClients();
+  const tracer = new Tracer({ serviceName: 'camflow-api' });
+  const clients = lazyApiClients({}, (client) => tracer.captureAWSv3Client(client));
   const tableName = required(env, ENV.table);
   return {
     tableName,

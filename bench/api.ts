@@ -147,6 +147,8 @@ export async function runApiBenchmark(options: { clips?: number[]; seconds?: num
       results.push(result);
     }
   } finally {
+    // Let requests autocannon left in flight finish before the services go.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
     await api.server.stop();
     await services.stop();
   }

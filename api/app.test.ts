@@ -433,6 +433,16 @@ describe('evidence hold and delete', () => {
     expect((await api.call(`/clips/${HELD.clipId}`, { method: 'DELETE', token: api.tokens.admin })).status).toBe(404);
     expect((await api.call(`/clips/${HELD.clipId}/hold`, { method: 'PUT', token: api.tokens.admin })).status).toBe(404);
   });
+
+  it('refuses a hold once a delete has begun (no object is deleted from under a hold)', async () => {
+    const deleting = readyClip('front-door-00000000000000dd', CAMERA, '2025-02-01T09:00:00.000Z');
+    await putCatalogItem(services, { ...clipItem(deleting), deletingSince: '2025-02-01T10:00:00.000Z' });
+    const response = await api.call(`/clips/${deleting.clipId}/hold`, { method: 'PUT', token: api.tokens.admin });
+    expect(response.status).toBe(409);
+    expect((await json(response)).code).toBe('CLIP_BEING_DELETED');
+    // The interrupted delete can be finished.
+    expect((await api.call(`/clips/${deleting.clipId}`, { method: 'DELETE', token: api.tokens.admin })).status).toBe(204);
+  });
 });
 
 describe('a clip cataloged by the workflow\'s own "Catalog clip" handler', () => {

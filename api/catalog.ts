@@ -189,7 +189,15 @@ export async function getClip(access: CatalogAccess, clipId: string): Promise<Cl
   return Item ? withoutKeys<ClipRecord>(Item) : undefined;
 }
 
-/** Record the clip's hold state and retention class (only if the clip is still there). */
+/** Why a hold or a delete was refused by the clip's current state. */
+export class ClipStateConflict extends Error {
+  override name = 'ClipStateConflict';
+}
+
+/**
+ * Record the clip's hold state and retention class. A hold is refused (`ClipStateConflict`)
+ * once a delete has begun; `undefined` when the clip is not there.
+ */
 export async function recordHold(access: CatalogAccess, clipId: string, held: boolean, retentionClass: RetentionClass): Promise<ClipRecord | undefined> {
   try {
     const { Attributes } = await access.client().send(
@@ -197,39 +205,50 @@ export async function recordHold(access: CatalogAccess, clipId: string, held: bo
         TableName: access.tableName,
         Key: keys.clip(clipId),
         UpdateExpression: 'SET held = :held, retentionClass = :class, updatedAt = :now',
-        ConditionExpression: 'attribute_exists(pk)',
+        ConditionExpression: held ? 'attribute_exists(pk) AND attribute_not_exists(deletingSince)' : 'attribute_exists(pk)',
         ExpressionAttributeValues: { ':held': held, ':class': retentionClass, ':now': new Date().toISOString() },
         ReturnValues: 'ALL_NEW',
       }),
     );
     return Attributes ? withoutKeys<ClipRecord>(Attributes) : undefined;
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return undefined;
-    throw error;
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    if (held && (await getClip(access, clipId))) throw new ClipStateConflict(`Clip '${clipId}' is being deleted; it cannot be held.`);
+    return undefined;
   }
 }
 
-export class ClipHeldError extends Error {
-  override name = 'ClipHeld';
-}
-
-/** Remove the clip's catalog item, refusing while it is held; decrements the camera's count. */
-export async function removeClipRecord(access: CatalogAccess, clip: ClipRecord): Promise<void> {
+/**
+ * Mark the clip as being deleted, unless it is held (`ClipStateConflict`): from then on no
+ * hold is accepted, so no object is deleted from under a hold. `false` when the clip is gone.
+ */
+export async function beginClipRemoval(access: CatalogAccess, clipId: string): Promise<boolean> {
   try {
     await access.client().send(
-      new DeleteCommand({
+      new UpdateCommand({
         TableName: access.tableName,
-        Key: keys.clip(clip.clipId),
+        Key: keys.clip(clipId),
+        UpdateExpression: 'SET deletingSince = if_not_exists(deletingSince, :now)',
         ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(held) OR held = :false)',
-        ExpressionAttributeValues: { ':false': false },
+        ExpressionAttributeValues: { ':now': new Date().toISOString(), ':false': false },
       }),
     );
+    return true;
   } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) {
-      const now = await getClip(access, clip.clipId);
-      if (now?.held) throw new ClipHeldError(`Clip '${clip.clipId}' is on evidence hold: release it (DELETE /clips/${clip.clipId}/hold) before deleting it.`);
-      return; // already gone
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    if ((await getClip(access, clipId))?.held) {
+      throw new ClipStateConflict(`Clip '${clipId}' is on evidence hold: release it (DELETE /clips/${clipId}/hold) before deleting it.`);
     }
+    return false;
+  }
+}
+
+/** Remove the clip's catalog item (after its objects) and take it off its camera's count. */
+export async function removeClipRecord(access: CatalogAccess, clip: ClipRecord): Promise<void> {
+  try {
+    await access.client().send(new DeleteCommand({ TableName: access.tableName, Key: keys.clip(clip.clipId), ConditionExpression: 'attribute_exists(pk)' }));
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return; // already gone
     throw error;
   }
   try {

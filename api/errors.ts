@@ -16,6 +16,7 @@ export const ERROR_CODES = {
   routeNotFound: 'ROUTE_NOT_FOUND',
   playlistNotFound: 'PLAYLIST_NOT_FOUND',
   clipHeld: 'CLIP_HELD',
+  clipBeingDeleted: 'CLIP_BEING_DELETED',
   clipNotPlayable: 'CLIP_NOT_PLAYABLE',
   notRedrivable: 'EXECUTION_NOT_REDRIVABLE',
   playbackLinkInvalid: 'PLAYBACK_LINK_INVALID',

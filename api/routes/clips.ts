@@ -1,7 +1,7 @@
 /** Clips: lists by day or status, one clip with playback URLs, evidence hold, delete. */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { ClipRecord } from '../../workflows/clip-contract.ts';
-import { ClipHeldError, getCamera, getClip, listDayClips, listStatusClips, recordHold, removeClipRecord } from '../catalog.ts';
+import { beginClipRemoval, ClipStateConflict, getCamera, getClip, listDayClips, listStatusClips, recordHold, removeClipRecord } from '../catalog.ts';
 import { deleteObjects, listClipObjects, listThumbnails, parseS3Uri, presignObject, tagRetentionClass, type ObjectLocation } from '../clip-objects.ts';
 import { ApiError, ERROR_CODES, invalid, notFound } from '../errors.ts';
 import { requireRole } from '../auth/middleware.ts';
@@ -54,7 +54,7 @@ export async function playbackFor(ctx: ApiContext, clip: ClipRecord, baseUrl: st
   };
 }
 
-async function requireClip(ctx: ApiContext, clipId: string): Promise<ClipRecord> {
+async function requireClip(ctx: ApiContext, clipId: string): Promise<ClipRecord & { deletingSince?: string }> {
   const clip = await getClip(ctx.catalog, clipId);
   if (!clip) throw notFound.clip(clipId);
   return clip;
@@ -132,9 +132,16 @@ export function registerClipRoutes(app: ApiApp, ctx: ApiContext): void {
     async (c) => {
       const { id } = c.req.valid('param');
       const clip = await requireClip(ctx, id);
+      if (clip.deletingSince) throw new ApiError(409, ERROR_CODES.clipBeingDeleted, `Clip '${id}' is being deleted; it cannot be held.`);
+      // Held in the catalog first (refused once a delete has begun), then every object tagged.
+      try {
+        if (!(await recordHold(ctx.catalog, id, true, 'hold'))) throw notFound.clip(id);
+      } catch (error) {
+        if (error instanceof ClipStateConflict) throw new ApiError(409, ERROR_CODES.clipBeingDeleted, error.message);
+        throw error;
+      }
       const objects = await listClipObjects(ctx.clients.s3, clip, ctx.deps.buckets);
       await tagRetentionClass(ctx.clients.s3, objects, 'hold');
-      if (!(await recordHold(ctx.catalog, id, true, 'hold'))) throw notFound.clip(id);
       ctx.logger.info('clip held', { clipId: id, objects: objects.length, by: c.get('principal').username });
       return c.json({ clipId: id, held: true, retentionClass: 'hold', objectsTagged: objects.length }, 200);
     },
@@ -185,14 +192,16 @@ export function registerClipRoutes(app: ApiApp, ctx: ApiContext): void {
       if (clip.held) {
         throw new ApiError(409, ERROR_CODES.clipHeld, `Clip '${id}' is on evidence hold: release it (DELETE /clips/${id}/hold) before deleting it.`);
       }
-      const objects = await listClipObjects(ctx.clients.s3, clip, ctx.deps.buckets);
-      await deleteObjects(ctx.clients.s3, objects);
+      // Marked in the catalog first (refused while held; no hold accepted after), then objects, then the item.
       try {
-        await removeClipRecord(ctx.catalog, clip);
+        if (!(await beginClipRemoval(ctx.catalog, id))) throw notFound.clip(id);
       } catch (error) {
-        if (error instanceof ClipHeldError) throw new ApiError(409, ERROR_CODES.clipHeld, error.message);
+        if (error instanceof ClipStateConflict) throw new ApiError(409, ERROR_CODES.clipHeld, error.message);
         throw error;
       }
+      const objects = await listClipObjects(ctx.clients.s3, clip, ctx.deps.buckets);
+      await deleteObjects(ctx.clients.s3, objects);
+      await removeClipRecord(ctx.catalog, clip);
       ctx.logger.info('clip deleted', { clipId: id, objects: objects.length, by: c.get('principal').username });
       return c.body(null, 204);
     },

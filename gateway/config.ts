@@ -59,7 +59,7 @@ export const gatewayConfigSchema = z.strictObject({
       /** Files above this size go up as multipart uploads. */
       multipartThresholdMB: z.number().min(5).default(16),
       partSizeMB: z.number().min(5).default(8),
-      /** Parts in flight per multipart upload (memory ≈ concurrency × (queueSize + 1) × partSize). */
+      /** Parts in flight per multipart upload (each streamed from disk: memory does not depend on part size). */
       queueSize: z.number().int().min(1).max(8).default(2),
       retryBaseSeconds: z.number().positive().default(1),
       retryMaxSeconds: z.number().positive().default(60),

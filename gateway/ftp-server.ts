@@ -9,6 +9,7 @@
  * - 502 for commands the gateway does not offer (RETR, APPE, REST, STOU, RNFR/RNTO, SITE);
  * - 530 for a wrong user name or password (after a pause, to slow guessing).
  */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { mkdir, readdir, rmdir, stat } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
@@ -29,6 +30,9 @@ const { FtpSrv, FileSystem, ftpErrors } = FtpSrvModule as unknown as {
 };
 
 /** Commands a camera never needs: reading back, appending, resuming, renaming, SITE. */
+/** A camera connection idle this long is closed. */
+const IDLE_TIMEOUT_MS = 10 * 60_000;
+
 const REFUSED_COMMANDS = ['RETR', 'APPE', 'REST', 'STOU', 'RNFR', 'RNTO', 'SITE', 'ALLO'];
 
 export interface CameraAccount {
@@ -190,14 +194,30 @@ export async function startFtpServer(options: FtpServerOptions): Promise<Running
     anonymous: false,
     blacklist: REFUSED_COMMANDS,
     log: bunyanAdapter(logger),
-    timeout: 10 * 60_000,
+    // No ftp-srv timeout: it would also arm a timer of that length on every disconnect,
+    // holding the process open at shutdown. Idle connections are timed out below instead.
+    timeout: 0,
   });
   // ftp-srv installs SIGTERM/SIGINT handlers that exit the process; the gateway shuts down itself.
   for (const [signal, before] of signalsBefore) for (const l of process.listeners(signal)) if (!before.has(l)) process.off(signal, l);
 
+  // Cameras log in for every file: remember a correct password (as an HMAC under a key that
+  // lives only in this process) for a while, instead of running scrypt (16 MiB, ~50 ms) each time.
+  const recentKey = randomBytes(32);
+  const recent = new Map<string, { digest: Buffer; until: number }>();
+  const digestOf = (user: string, password: string) => createHmac('sha256', recentKey).update(`${user}\0${password}`).digest();
+  const check = async (user: string, password: string, hash: string | undefined): Promise<boolean> => {
+    const known = recent.get(user);
+    const digest = digestOf(user, password);
+    if (hash && known && known.until > Date.now() && timingSafeEqual(known.digest, digest)) return true;
+    const ok = await verifyPassword(password, hash ?? UNKNOWN_USER_HASH);
+    if (ok && hash) recent.set(user, { digest, until: Date.now() + 10 * 60_000 });
+    return ok && !!hash;
+  };
+
   server.on('login', ({ connection, username, password }, resolve, reject) => {
     const account = Object.hasOwn(options.cameras, username) ? options.cameras[username] : undefined;
-    verifyPassword(password, account?.passwordHash ?? UNKNOWN_USER_HASH).then(
+    check(username, password, account?.passwordHash).then(
       async (ok) => {
         if (!ok || !account) {
           logger.warn('FTP login refused: wrong user name or password', { user: username.slice(0, 64), ip: connection.ip });
@@ -213,7 +233,11 @@ export async function startFtpServer(options: FtpServerOptions): Promise<Running
     );
   });
 
-  (server as unknown as NodeJS.EventEmitter).on('connect', ({ connection }: { connection: FtpConnection }) => guardUploads(connection, logger));
+  (server as unknown as NodeJS.EventEmitter).on('connect', ({ connection }: { connection: FtpConnection }) => {
+    // ftp-srv closes the connection on the socket's 'timeout' event.
+    (connection as unknown as { commandSocket: import('node:net').Socket }).commandSocket.setTimeout(IDLE_TIMEOUT_MS);
+    guardUploads(connection, logger);
+  });
   server.on('client-error', ({ context, error }) => logger.debug('FTP client error', { context, error: error.message }));
 
   await server.listen();

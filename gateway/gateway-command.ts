@@ -94,6 +94,8 @@ export async function run(args: string[]): Promise<number> {
       process.once('SIGINT', stop);
     });
     await gateway.stop();
+    // Everything is closed; should a library still hold a timer, do not wait for it.
+    setTimeout(() => process.exit(0), 2000).unref();
     return 0;
   } catch (error) {
     const e = error as Error;

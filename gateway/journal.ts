@@ -123,7 +123,7 @@ function fsyncDirectory(path: string): void {
 
 export class Journal {
   private handle: FileHandle | undefined;
-  private pending: Array<{ line: string; resolve: () => void; reject: (e: unknown) => void }> = [];
+  private pending: Array<{ line: string; sync: boolean; resolve: () => void; reject: (e: unknown) => void }> = [];
   private flushScheduled = false;
   /** Every write and rewrite runs in this chain, one at a time. */
   private tail: Promise<void> = Promise.resolve();
@@ -141,10 +141,14 @@ export class Journal {
     return this.appendedSinceRewrite;
   }
 
-  /** Resolves once the record is on disk (fsynced). */
-  append(record: JournalRecord): Promise<void> {
+  /**
+   * Resolves once the record is written and — unless `sync: false` — fsynced. A record whose
+   * loss a restart repairs by itself (a removal: the file is gone either way) need not wait
+   * for the disk.
+   */
+  append(record: JournalRecord, options: { sync?: boolean } = {}): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ line: JSON.stringify(record) + '\n', resolve, reject });
+      this.pending.push({ line: JSON.stringify(record) + '\n', sync: options.sync ?? true, resolve, reject });
       if (!this.flushScheduled) {
         this.flushScheduled = true;
         this.tail = this.tail.then(() => this.flush());
@@ -159,7 +163,7 @@ export class Journal {
     try {
       if (!this.handle) throw new Error('The journal is closed.');
       await this.handle.appendFile(batch.map((b) => b.line).join(''));
-      await this.handle.sync();
+      if (batch.some((b) => b.sync)) await this.handle.sync();
       this.appendedSinceRewrite += batch.length;
       for (const b of batch) b.resolve();
     } catch (error) {

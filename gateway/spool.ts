@@ -87,6 +87,8 @@ export class Spool extends EventEmitter<{ received: [SpooledFile]; full: [] }> {
   private readonly paths: ReturnType<typeof spoolPaths>;
   /** Bytes being received right now (counted against the limit). */
   private receivingBytes = 0;
+  /** Confirmed in memory, confirmation not yet on disk: not removable yet. */
+  private readonly confirming = new Set<string>();
   private refusing = false;
   private closed = false;
 
@@ -165,8 +167,8 @@ export class Spool extends EventEmitter<{ received: [SpooledFile]; full: [] }> {
     });
   }
 
-  private async journalAppend(record: JournalRecord): Promise<void> {
-    await this.journal.append(record);
+  private async journalAppend(record: JournalRecord, options: { sync?: boolean } = {}): Promise<void> {
+    await this.journal.append(record, options);
     if (this.journal.recordsSinceRewrite > REWRITE_AFTER_RECORDS) await this.compact();
   }
 
@@ -226,7 +228,7 @@ export class Spool extends EventEmitter<{ received: [SpooledFile]; full: [] }> {
   }
 
   private async freeKeptCopies(): Promise<void> {
-    const kept = [...this.entries.values()].filter((e) => e.confirmedAt && !e.removedAt).sort((a, b) => a.confirmedAt!.localeCompare(b.confirmedAt!));
+    const kept = [...this.entries.values()].filter((e) => e.confirmedAt && !e.removedAt && !this.confirming.has(e.file.id)).sort((a, b) => a.confirmedAt!.localeCompare(b.confirmedAt!));
     for (const entry of kept) {
       if (this.usage().bytesUsed < this.options.limitBytes) return;
       await this.remove(entry, 'disk-guard');
@@ -296,9 +298,15 @@ export class Spool extends EventEmitter<{ received: [SpooledFile]; full: [] }> {
   async confirm(id: string, confirmation: { confirmedBy: ConfirmationMethod; etag?: string; checksumSHA256?: string }): Promise<void> {
     const entry = this.entries.get(id);
     if (!entry || entry.confirmedAt) return;
+    // Out of the queue at once; removable only once the confirmation is on disk.
     entry.confirmedAt = new Date().toISOString();
     entry.confirmedBy = confirmation.confirmedBy;
-    await this.journalAppend({ op: 'confirmed', at: entry.confirmedAt, id, ...confirmation });
+    this.confirming.add(id);
+    try {
+      await this.journalAppend({ op: 'confirmed', at: entry.confirmedAt, id, ...confirmation });
+    } finally {
+      this.confirming.delete(id);
+    }
     if (this.options.keepLocalHours <= 0) await this.remove(entry, 'confirmed');
   }
 
@@ -306,7 +314,7 @@ export class Spool extends EventEmitter<{ received: [SpooledFile]; full: [] }> {
   async sweepKeptCopies(now = Date.now()): Promise<number> {
     let removed = 0;
     for (const entry of [...this.entries.values()]) {
-      if (!entry.confirmedAt || entry.removedAt) continue;
+      if (!entry.confirmedAt || entry.removedAt || this.confirming.has(entry.file.id)) continue;
       if (Date.parse(entry.confirmedAt) + this.options.keepLocalHours * 3600_000 > now) continue;
       await this.remove(entry, 'kept-expired');
       removed++;
@@ -321,7 +329,8 @@ export class Spool extends EventEmitter<{ received: [SpooledFile]; full: [] }> {
     });
     entry.removedAt = new Date().toISOString();
     entry.removedReason = reason;
-    await this.journalAppend({ op: 'removed', at: entry.removedAt, id: entry.file.id, reason });
+    // Not fsynced: if this line is lost, the next start finds the file gone and records it then.
+    await this.journalAppend({ op: 'removed', at: entry.removedAt, id: entry.file.id, reason }, { sync: false });
   }
 
   async close(): Promise<void> {
@@ -367,7 +376,7 @@ export class ReceiveStream extends Writable {
     private readonly spool: Spool,
     private readonly file: Omit<NewFile, 'modifiedAt'> & { modifiedAt?: Date },
   ) {
-    super({ highWaterMark: 1024 * 1024 });
+    super({ highWaterMark: 256 * 1024 });
     this.parts = new PartDigests(spool.partSizeBytes);
     this.id = newId(this.receivedAt);
     const extension = extensionOf(file.segments.at(-1) ?? '');

@@ -189,9 +189,9 @@ export interface GatewayProcess {
 const repositoryRoot = new URL('..', import.meta.url).pathname;
 
 /** Runs `node bin/camflow.js gateway …` as its own process, S3 variables pointing at `s3Endpoint`. */
-export async function spawnGateway(args: string[], s3Endpoint: string): Promise<GatewayProcess> {
+export async function spawnGateway(args: string[], s3Endpoint: string, nodeFlags: string[] = []): Promise<GatewayProcess> {
   const { spawn } = await import('node:child_process');
-  const child = spawn(process.execPath, [join(repositoryRoot, 'bin/camflow.js'), 'gateway', ...args], {
+  const child = spawn(process.execPath, [...nodeFlags, join(repositoryRoot, 'bin/camflow.js'), 'gateway', ...args], {
     cwd: repositoryRoot,
     env: { ...process.env, ...localAwsEnvironment({ s3: s3Endpoint }) },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -218,4 +218,11 @@ export async function writeRandomFile(path: string, bytes: number): Promise<stri
     await handle.close();
   }
   return path;
+}
+
+/** The node flags the shipped systemd unit runs the gateway with (its ExecStart line). */
+export function unitNodeFlags(): string[] {
+  const unit = readFileSync(new URL('./camflow-gateway.service', import.meta.url), 'utf8');
+  const exec = /^ExecStart=.*?\bnode((?:\s+--\S+)*)\s+\S*camflow\.js/m.exec(unit);
+  return exec?.[1]?.trim().split(/\s+/).filter(Boolean) ?? [];
 }

@@ -1,7 +1,7 @@
 /**
  * Takes spooled files to S3, oldest first, a few at a time, and tells the spool only once
- * S3 has confirmed the bytes (confirmation.ts). Large files go up as multipart uploads with
- * bounded memory (lib-storage: about (queueSize + 1) × partSize per file). When S3 is
+ * S3 has confirmed the bytes (confirmation.ts). Large files go up as multipart uploads, each
+ * part streamed from disk (multipart.ts): memory does not grow with file or part size. When S3 is
  * unreachable, every new attempt waits an exponential, fully jittered delay capped at
  * `retryMaxSeconds`, one probe at a time, for as long as the outage lasts.
  */
@@ -9,8 +9,8 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { uploadMultipart } from './multipart.ts';
 import { judgeUpload, retryDelayMs, type StoreAnswer } from './confirmation.ts';
 import type { ConfirmationMethod, SpooledFile } from './journal.ts';
 import { partDigestsOfFile, type Spool } from './spool.ts';
@@ -82,6 +82,7 @@ export class Uploader {
   private pausedUntil = 0;
   private timer: NodeJS.Timeout | undefined;
   private readonly attempts = new Map<string, number>();
+  private readonly confirming = new Set<Promise<unknown>>();
   private readonly onReceived = () => this.pump();
 
   constructor(private readonly options: UploaderOptions) {}
@@ -99,11 +100,12 @@ export class Uploader {
     clearTimeout(this.timer);
     for (const f of this.inFlight.values()) f.abort.abort();
     await Promise.allSettled([...this.inFlight.values()].map((f) => f.promise));
+    await Promise.allSettled([...this.confirming]);
   }
 
   /** Resolves when nothing waits in the spool (tests and the benchmark). */
   async drained(pollMs = 50): Promise<void> {
-    while (this.options.spool.waiting().length > 0) await new Promise((r) => setTimeout(r, pollMs));
+    while (this.options.spool.waiting().length > 0 || this.confirming.size > 0) await new Promise((r) => setTimeout(r, pollMs));
   }
 
   private pump(): void {
@@ -131,7 +133,13 @@ export class Uploader {
     const promise = (async () => {
       try {
         const confirmation = await this.upload(file, abort.signal);
-        await this.options.spool.confirm(file.id, confirmation);
+        // The spool marks the file confirmed at once (it leaves the queue), then journals it and
+        // removes the copy; the upload slot is free meanwhile.
+        const confirming = this.options.spool.confirm(file.id, confirmation).catch((error: Error) =>
+          this.options.logger.error('Recording a confirmation failed; the file will be uploaded again after a restart', { key: file.key, error: { name: error.name, message: error.message } }),
+        );
+        this.confirming.add(confirming);
+        void confirming.finally(() => this.confirming.delete(confirming));
         this.consecutiveFailures = 0;
         this.pausedUntil = 0;
         this.attempts.delete(file.id);
@@ -190,7 +198,9 @@ export class Uploader {
     const common = { Bucket: this.options.bucket, Key: file.key, ContentType: file.contentType, Metadata: metadataOf(file) };
     let answer: StoreAnswer;
     let partSha256: string[] | undefined;
-    if (file.size <= this.options.multipartThresholdBytes) {
+    // Above the threshold: multipart, with the part digests taken when the file arrived.
+    const parts = file.size > this.options.multipartThresholdBytes ? (file.parts ?? (await partDigestsOfFile(path, this.options.partSizeBytes))) : undefined;
+    if (!parts) {
       const body = createReadStream(path);
       try {
         const result = await client.send(
@@ -202,30 +212,8 @@ export class Uploader {
         body.destroy();
       }
     } else {
-      // The part size the digests were taken at (a config change later does not matter).
-      const parts = file.parts ?? (await partDigestsOfFile(path, this.options.partSizeBytes));
-      const partSize = parts?.partSize ?? this.options.partSizeBytes;
-      partSha256 = parts?.sha256;
-      const body: Readable = createReadStream(path, { highWaterMark: 1024 * 1024 });
-      const upload = new Upload({
-        client,
-        params: { ...common, Body: body, ContentLength: file.size, ChecksumAlgorithm: 'SHA256' },
-        partSize,
-        queueSize: this.options.queueSize,
-        // The gateway's credentials may only put objects; an S3 lifecycle rule cleans up
-        // parts of uploads that never completed.
-        leavePartsOnError: true,
-      });
-      upload.on('httpUploadProgress', (p) => this.progress(file, p.loaded ?? 0));
-      const onAbort = () => void upload.abort();
-      signal.addEventListener('abort', onAbort);
-      try {
-        const result = await upload.done();
-        answer = { checksumSHA256: (result as { ChecksumSHA256?: string }).ChecksumSHA256, etag: result.ETag };
-      } finally {
-        signal.removeEventListener('abort', onAbort);
-        body.destroy();
-      }
+      partSha256 = parts.sha256;
+      answer = await uploadMultipart(client, common, { path, size: file.size, parts }, { queueSize: this.options.queueSize, signal, onProgress: (sent) => this.progress(file, sent) });
     }
     const verdict = this.options.verify === 'read-back' ? ({ outcome: 'unknown' } as const) : judgeUpload({ sha256: file.sha256, md5: file.md5, ...(partSha256 ? { partSha256 } : {}) }, answer);
     if (verdict.outcome === 'mismatch') throw new UploadNotConfirmed(`S3 stored different bytes for ${file.key}: ${verdict.detail}. Uploading again.`);

@@ -1,0 +1,56 @@
+/**
+ * Camera to workflow on one machine: the whole local stack (`startLocalStack`, as `npm start`
+ * runs it) and the gateway beside it; a camera FTPs a clip and a still, the gateway uploads
+ * them, and the clip workflow runs for each: SUCCEEDED, cataloged with the capture time the
+ * gateway read from the file name.
+ */
+import { join } from 'node:path';
+import { Client } from 'basic-ftp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeClipExecution, clipRecord } from '../integ-tests/local-stack-support.ts';
+import { startLocalStack, type LocalStack } from '../runtime/local-stack.ts';
+import { clipIdFor } from '../tasks/clip-identity.ts';
+import { startGateway, type RunningGateway } from './gateway.ts';
+import { headObject, makeClip, makeStill, tempDirectory, testConfig, TEST_PASSWORD } from './test-support.ts';
+
+let stack: LocalStack;
+let gateway: RunningGateway;
+
+beforeAll(async () => {
+  const work = tempDirectory('gateway-stack');
+  stack = await startLocalStack({ dataDirectory: join(work, 'data'), ports: { s3: 0, dynamodb: 0, stepFunctions: 0, api: 0 }, api: false, print: () => undefined });
+  // startLocalStack sets the standard AWS variables of this process; the gateway reads them.
+  gateway = await startGateway(await testConfig(join(work, 'spool')));
+}, 300_000);
+
+afterAll(async () => {
+  await gateway?.stop();
+  await stack?.stop();
+});
+
+describe('camera → gateway → clip workflow', () => {
+  it('a clip and a still sent over FTP each start the clip workflow, which catalogs them', async () => {
+    const media = tempDirectory('media');
+    const clip = makeClip(join(media, 'FrontDoor_00_20240315143022.mp4'), 2);
+    const still = makeStill(join(media, 'MDAlarm_20240315-143025.jpg'));
+    const client = new Client(10_000);
+    await client.access({ host: '127.0.0.1', port: gateway.ftp!.port, user: 'front-door', password: TEST_PASSWORD });
+    await client.uploadFrom(clip, 'FrontDoor_00_20240315143022.mp4');
+    await client.uploadFrom(still, 'MDAlarm_20240315-143025.jpg');
+    client.close();
+    await gateway.uploader.drained();
+    await stack.waitForIdle();
+
+    for (const [key, kind, capturedAt] of [
+      ['front-door/2024/03/15/FrontDoor_00_20240315143022.mp4', 'video', '2024-03-15T14:30:22.000Z'],
+      ['front-door/2024/03/15/MDAlarm_20240315-143025.jpg', 'still', '2024-03-15T14:30:25.000Z'],
+    ] as const) {
+      const etag = ((await headObject(stack.clients.s3, key)).ETag ?? '').replace(/"/g, '');
+      const clipId = clipIdFor({ bucket: stack.buckets.uploads, key, etag });
+      const execution = await describeClipExecution(stack, clipId);
+      expect(execution.status, `${key}: ${execution.error} ${execution.cause}`).toBe('SUCCEEDED');
+      const record = await clipRecord(stack, clipId);
+      expect(record).toMatchObject({ camera: 'front-door', kind, capturedAt, source: { key } });
+    }
+  });
+});

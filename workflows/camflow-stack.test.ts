@@ -222,13 +222,16 @@ describe('CamflowStack: the clip workflow', () => {
 describe('CamflowStack: Lambdas', () => {
   it('runs every task on Node.js 22, arm64, ESM, traced, with the Powertools service name', () => {
     const functions = ofType('AWS::Lambda::Function');
-    expect(functions.map(([id]) => id).sort()).toEqual(Object.keys(TASK_FUNCTIONS).map((id) => logicalId(stack.functions[id as keyof typeof TASK_FUNCTIONS])).sort());
+    // The seven tasks and the REST API's handler (api/api-construct.ts), nothing else.
+    expect(functions.map(([id]) => id).sort()).toEqual(
+      [...Object.keys(TASK_FUNCTIONS).map((id) => logicalId(stack.functions[id as keyof typeof TASK_FUNCTIONS])), logicalId(stack.api.handler)].sort(),
+    );
     for (const [id, fn] of functions) {
       expect(fn.Properties.Runtime, id).toBe('nodejs22.x');
       expect(fn.Properties.Architectures, id).toEqual(['arm64']);
       expect(fn.Properties.TracingConfig, id).toEqual({ Mode: 'Active' });
       expect(fn.Properties.Handler, id).toBe('index.handler');
-      expect(fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME, id).toBe('camflow');
+      expect(fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME, id).toMatch(/^camflow(-api)?$/);
       expect(fn.Properties.LoggingConfig.LogGroup, id).toEqual({ Ref: expect.stringMatching(/Logs/) });
     }
   });
@@ -252,8 +255,13 @@ describe('CamflowStack: Lambdas', () => {
     expect(actionsOfFunction('QuarantineClip')).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
     expect(actionsOfFunction('RecordFailure')).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
     expect(actionsOfFunction('Trigger')).toEqual(['dynamodb:PutItem', 's3:GetObject', 's3:ListBucket', 'sqs:SendMessage', 'states:StartExecution']);
-    // No managed policies anywhere: each role has its own inline policy.
-    for (const [id, role] of ofType('AWS::IAM::Role')) expect(role.Properties.ManagedPolicyArns, id).toBeUndefined();
+    // No managed policies: each role has its own inline policy — except API Gateway's
+    // account-wide role for pushing access logs, which takes AWS's managed policy.
+    const apiGatewayLogging = logicalId(stack.api.restApi.node.findChild('CloudWatchRole'));
+    for (const [id, role] of ofType('AWS::IAM::Role')) {
+      if (id === apiGatewayLogging) expect(JSON.stringify(role.Properties.ManagedPolicyArns), id).toContain('AmazonAPIGatewayPushToCloudWatchLogs');
+      else expect(role.Properties.ManagedPolicyArns, id).toBeUndefined();
+    }
   });
 
   it('starts the trigger on every "Object Created" event of the uploads bucket, with retries and a dead-letter queue', () => {
@@ -332,7 +340,8 @@ describe('synthesis with bundling (esbuild, no Docker)', () => {
       const bundled = new CamflowStack(app, 'Camflow');
       const assembly = app.synth();
       const assets = readdirSync(assembly.directory).filter((name) => name.startsWith('asset.'));
-      expect(assets).toHaveLength(Object.keys(TASK_FUNCTIONS).length);
+      // One bundle per task, and the REST API's.
+      expect(assets).toHaveLength(Object.keys(TASK_FUNCTIONS).length + 1);
       for (const asset of assets) expect(existsSync(join(assembly.directory, asset, 'index.mjs')), asset).toBe(true);
       const validateCode = assembly.getStackByName(bundled.stackName).template.Resources[bundled.getLogicalId(bundled.functions.ValidateClip.node.defaultChild as never)].Properties.Code;
       const validateAsset = assets.find((a) => JSON.stringify(validateCode).includes(a.slice('asset.'.length)))!;

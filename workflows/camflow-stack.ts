@@ -30,6 +30,7 @@ import type { Construct, IConstruct } from 'constructs';
 import { catalogTable } from './catalog-table.ts';
 import { ENV, RETENTION_CLASSES, RETENTION_TAG, STATE_MACHINE_NAME, type RetentionClass } from './clip-contract.ts';
 import { buildClipWorkflow } from './clip-workflow.ts';
+import { CamflowApi } from '../api/api-construct.ts';
 import { retentionDaysFrom, retentionRules } from './retention-rules.ts';
 
 const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -64,6 +65,8 @@ export class CamflowStack extends Stack {
   readonly stateMachine: sfn.StateMachine;
   readonly mediaConvertRole: iam.Role;
   readonly gatewayUploader: iam.User;
+  /** The REST API: API Gateway + Lambda + the Cognito user pool (groups admin, viewer). */
+  readonly api: CamflowApi;
   readonly functions: Record<TaskFunctionId, nodejs.NodejsFunction>;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
@@ -282,6 +285,16 @@ export class CamflowStack extends Stack {
     new CfnOutput(this, 'GatewayUploaderUserName', {
       value: this.gatewayUploader.userName,
       description: 'IAM user for the on-prem gateway (PutObject on uploads only); create its access key yourself',
+    });
+
+    // The web app's origin: the only one CORS lets call the API and fetch media (context `webOrigin`).
+    const webOrigin = String(context('webOrigin') ?? 'http://localhost:5173');
+    this.api = new CamflowApi(this, 'Api', {
+      table: this.table,
+      uploadsBucket: this.uploadsBucket,
+      mediaBucket: this.mediaBucket,
+      stateMachine: this.stateMachine,
+      webOrigin,
     });
   }
 

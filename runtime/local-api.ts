@@ -6,6 +6,7 @@ import { LOCAL_BUCKETS } from './local-s3.ts';
 import type { Outbox, OutboxMessage } from './outbox.ts';
 import { localApiDependencies, startApiServer, type ApiServer } from '../api/local-server.ts';
 import type { AlertsSource, AlertView } from '../api/alerts.ts';
+import { ApiError, ERROR_CODES } from '../api/errors.ts';
 
 /** The motion topic's construct id, as the resolved ASL names it (see workflows/synthesized-definition.ts). */
 export const MOTION_TOPIC = 'MotionAlerts';
@@ -20,7 +21,10 @@ export function alertFromOutbox(message: OutboxMessage): AlertView {
 
 export function outboxAlertsSource(outbox: Outbox): AlertsSource {
   return async (cursor, limit) => {
-    const page = await outbox.list({ topic: MOTION_TOPIC, limit, cursor });
+    const page = await outbox.list({ topic: MOTION_TOPIC, limit, cursor }).catch((error: Error) => {
+      if (error.name === 'InvalidCursor') throw new ApiError(400, ERROR_CODES.invalidCursor, 'cursor: not a cursor from a previous page of GET /alerts', 'cursor');
+      throw error;
+    });
     return { alerts: page.messages.map(alertFromOutbox), cursor: page.cursor };
   };
 }

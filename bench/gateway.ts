@@ -12,7 +12,7 @@
  *
  *   npx tsx bench/gateway.ts [largeFileBytes]     prints the result as JSON
  */
-import { createReadStream, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -23,12 +23,14 @@ import { Client } from 'basic-ftp';
 import { readJournal } from '../gateway/journal.ts';
 import { spoolPaths } from '../gateway/spool.ts';
 import { readStatus } from '../gateway/status.ts';
-import { spawnGateway, unitNodeFlags, startTestS3, tempDirectory, testConfig, TEST_PASSWORD, waitFor, writeConfigFile, writeRandomFile, type GatewayProcess } from '../gateway/test-support.ts';
+import { spawnGateway, unitRuntime, startTestS3, tempDirectory, testConfig, TEST_PASSWORD, waitFor, writeConfigFile, writeRandomFile, type GatewayProcess } from '../gateway/test-support.ts';
 import { localAwsEnvironment } from '../runtime/local-credentials.ts';
 import { LOCAL_BUCKETS } from '../runtime/local-s3.ts';
 
 const MiB = 1024 * 1024;
 const UPLOAD = { concurrency: 2, partSizeMB: 8, queueSize: 2, multipartThresholdMB: 16 };
+const ROUNDS = 3;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export interface GatewayBenchmarkResult {
   throughputRatio: number;
@@ -97,11 +99,11 @@ async function bareUploadLoop(directory: string): Promise<number> {
   return performance.now() - started;
 }
 
-async function runBareLoop(directory: string, endpoint: string, nodeFlags: string[]): Promise<number> {
+async function runBareLoop(directory: string, endpoint: string): Promise<number> {
   const { execFile } = await import('node:child_process');
-  // The same runtime as the gateway: node with the same flags, TypeScript through tsx.
+  // Its own process like the gateway, TypeScript through tsx like the gateway, default node settings.
   const out = await new Promise<string>((resolve, reject) =>
-    execFile(process.execPath, [...nodeFlags, '--import', 'tsx', new URL(import.meta.url).pathname, '--bare-upload', directory], { env: { ...process.env, ...localAwsEnvironment({ s3: endpoint }) } }, (error, stdout) => (error ? reject(error) : resolve(stdout))),
+    execFile(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--bare-upload', directory], { env: { ...process.env, ...localAwsEnvironment({ s3: endpoint }) } }, (error, stdout) => (error ? reject(error) : resolve(stdout))),
   );
   return Number(/elapsedMs=(\d+(?:\.\d+)?)/.exec(out)?.[1]);
 }
@@ -111,39 +113,48 @@ export async function runGatewayBenchmark(options: { largeFileBytes?: number } =
   const work = tempDirectory('bench-gateway');
   const s3 = await startTestS3(join(work, 's3'));
   const notes: string[] = [];
-  // Run the gateway as the systemd unit does (same node flags).
-  const nodeFlags = unitNodeFlags();
-  notes.push(`Gateway process: node ${[...nodeFlags, 'bin/camflow.js gateway'].join(' ')} (the ExecStart of gateway/camflow-gateway.service), S3 = s3rver in the benchmark process.`);
+  // Run the gateway as the systemd unit does (its node flags and environment).
+  const runtime = unitRuntime();
+  notes.push(
+    `Gateway process: ${Object.entries(runtime.environment).map(([k, v]) => `${k}=${v} `).join('')}node ${[...runtime.nodeFlags, 'bin/camflow.js gateway'].join(' ')} (as gateway/camflow-gateway.service runs it); S3 = s3rver in the benchmark process.`,
+  );
   try {
     // --- 1. throughput -------------------------------------------------------------------
     const media = join(work, 'media');
-    const { mkdirSync } = await import('node:fs');
     mkdirSync(media);
     const files: string[] = [];
     for (let i = 0; i < 16; i++) files.push(await writeRandomFile(join(media, `Clip_00_202403151400${String(i).padStart(2, '0')}.mp4`), 32 * MiB));
     for (let i = 0; i < 64; i++) files.push(await writeRandomFile(join(media, `Still_00_2024031515${String(Math.floor(i / 60)).padStart(2, '0')}${String(i % 60).padStart(2, '0')}.jpg`), 256 * 1024));
     const totalBytes = files.reduce((sum, f) => sum + statSync(f).size, 0);
 
-    const spool = join(work, 'spool');
-    const configFile = writeConfigFile(join(work, 'gateway.json'), await testConfig(spool, { cameraIds: ['bench'], upload: UPLOAD, spoolLimitMB: 100_000, logLevel: 'WARN' }));
-    // Fill the spool while S3 is unreachable...
-    const filling = await spawnGateway(['--config', configFile], `http://127.0.0.1:${await deadPort()}`, nodeFlags);
-    await ftpUpload(await ftpPort(spool), files);
-    await waitFor('all files spooled', () => readStatus(spool).queueLength === files.length, 120_000, 100);
-    await stopGateway(filling);
-    // ...then let the gateway empty it into S3 and time it.
-    const draining = await spawnGateway(['--config', configFile], s3.endpoint, nodeFlags);
-    await waitFor('the spool to drain', () => { const r = readStatus(spool); return r.running && r.queueLength === 0; }, 600_000, 100);
-    const startedAt = Date.parse(readStatus(spool).gateway!.startedAt);
-    const lastConfirmed = Math.max(...readJournal(spoolPaths(spool).journal).records.filter((r) => r.op === 'confirmed').map((r) => Date.parse(r.at)));
-    await stopGateway(draining);
-    const gatewaySeconds = (lastConfirmed - startedAt) / 1000;
-    const bareSeconds = (await runBareLoop(media, s3.endpoint, nodeFlags)) / 1000;
+    // Alternate gateway and bare rounds (the machine is shared: take each one's median).
+    const gatewayRuns: number[] = [];
+    const bareRuns: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const spool = join(work, `spool-${round}`);
+      const configFile = writeConfigFile(join(work, `gateway-${round}.json`), await testConfig(spool, { cameraIds: ['bench'], upload: UPLOAD, spoolLimitMB: 100_000, logLevel: 'WARN' }));
+      // Fill the spool while S3 is unreachable...
+      const filling = await spawnGateway(['--config', configFile], `http://127.0.0.1:${await deadPort()}`, runtime);
+      await ftpUpload(await ftpPort(spool), files);
+      await waitFor('all files spooled', () => readStatus(spool).queueLength === files.length, 120_000, 100);
+      await stopGateway(filling);
+      // ...then let the gateway empty it into S3: from its start to its last confirmation.
+      const draining = await spawnGateway(['--config', configFile], s3.endpoint, runtime);
+      await waitFor('the spool to drain', () => { const r = readStatus(spool); return r.running && r.queueLength === 0; }, 600_000, 100);
+      const startedAt = Date.parse(readStatus(spool).gateway!.startedAt);
+      const lastConfirmed = Math.max(...readJournal(spoolPaths(spool).journal).records.filter((r) => r.op === 'confirmed').map((r) => Date.parse(r.at)));
+      await stopGateway(draining);
+      rmSync(spool, { recursive: true, force: true });
+      gatewayRuns.push((lastConfirmed - startedAt) / 1000);
+      bareRuns.push((await runBareLoop(media, s3.endpoint)) / 1000);
+    }
+    const gatewaySeconds = median(gatewayRuns);
+    const bareSeconds = median(bareRuns);
     const gatewayMBps = totalBytes / MiB / gatewaySeconds;
     const bareSdkMBps = totalBytes / MiB / bareSeconds;
     notes.push(
-      `Throughput set: ${files.length} files, ${(totalBytes / MiB).toFixed(0)} MiB (16 × 32 MiB clips, 64 × 256 KiB stills); concurrency ${UPLOAD.concurrency}, parts ${UPLOAD.partSizeMB} MiB, queueSize ${UPLOAD.queueSize}.`,
-      `Gateway: ${gatewaySeconds.toFixed(2)} s from start to last S3 confirmation (SHA-256 checksum headers on every request; confirmed by the MD5 ETag s3rver returns, since s3rver returns no checksum). Bare SDK loop (same node flags, PutObject / lib-storage Upload): ${bareSeconds.toFixed(2)} s (no checksums, no confirmation).`,
+      `Throughput set: ${files.length} files, ${(totalBytes / MiB).toFixed(0)} MiB (16 × 32 MiB clips, 64 × 256 KiB stills); concurrency ${UPLOAD.concurrency}, parts ${UPLOAD.partSizeMB} MiB, queueSize ${UPLOAD.queueSize}; ${ROUNDS} alternating rounds, medians.`,
+      `Gateway: ${gatewayRuns.map((x) => x.toFixed(2)).join(' / ')} s from start to last S3 confirmation (spool filled beforehand; SHA-256 checksum headers on every request; confirmed by the MD5 ETag s3rver returns, since s3rver returns no checksum). Bare SDK loop (plain tsx; PutObject, lib-storage Upload above ${UPLOAD.multipartThresholdMB} MiB; no checksums, no confirmation): ${bareRuns.map((x) => x.toFixed(2)).join(' / ')} s.`,
     );
     rmSync(media, { recursive: true, force: true });
 
@@ -151,7 +162,7 @@ export async function runGatewayBenchmark(options: { largeFileBytes?: number } =
     const large = await writeRandomFile(join(work, 'Large_00_20240315160000.mp4'), largeFileBytes);
     const spool2 = join(work, 'spool-large');
     const configFile2 = writeConfigFile(join(work, 'gateway-large.json'), await testConfig(spool2, { cameraIds: ['bench'], upload: UPLOAD, spoolLimitMB: 100_000, logLevel: 'WARN' }));
-    const gateway = await spawnGateway(['--config', configFile2], s3.endpoint, nodeFlags);
+    const gateway = await spawnGateway(['--config', configFile2], s3.endpoint, runtime);
     const pid = gateway.child.pid!;
     let peakSampledMB = 0;
     const sampler = setInterval(() => {

@@ -20,6 +20,7 @@ describe('judgeUpload: did S3 confirm the bytes received?', () => {
       .digest('base64');
     expect(compositeSha256(parts)).toBe(`${composite}-3`);
     expect(judgeUpload({ ...received, partSha256: parts }, { checksumSHA256: `${composite}-3` })).toEqual({ outcome: 'confirmed', by: 'checksum-sha256' });
+    expect(judgeUpload({ ...received, partSha256: parts }, { checksumSHA256: composite })).toEqual({ outcome: 'confirmed', by: 'checksum-sha256' });
     expect(judgeUpload({ ...received, partSha256: parts.slice(0, 2) }, { checksumSHA256: `${composite}-3` })).toMatchObject({ outcome: 'mismatch' });
     expect(judgeUpload(received, { checksumSHA256: `${composite}-3` })).toEqual({ outcome: 'unknown' });
   });

@@ -41,14 +41,14 @@ export function compositeSha256(partSha256: readonly string[]): string {
 export function judgeUpload(received: ReceivedDigests, answer: StoreAnswer): Verdict {
   const checksum = answer.checksumSHA256;
   if (checksum) {
-    const composite = /^(.+)-(\d+)$/.exec(checksum);
-    if (composite) {
-      if (!received.partSha256) return { outcome: 'unknown' };
-      const expected = compositeSha256(received.partSha256);
-      return expected === checksum
-        ? { outcome: 'confirmed', by: 'checksum-sha256' }
-        : { outcome: 'mismatch', detail: `S3 stored composite SHA-256 ${checksum}, expected ${expected}` };
+    const [digest, partCount] = checksum.split('-') as [string, string | undefined];
+    if (received.partSha256) {
+      // Multipart: S3's composite checksum (`…-N`; accepted with or without the suffix).
+      const composite = compositeSha256(received.partSha256);
+      if (checksum === composite || (partCount === undefined && `${digest}-${received.partSha256.length}` === composite)) return { outcome: 'confirmed', by: 'checksum-sha256' };
+      return { outcome: 'mismatch', detail: `S3 stored composite SHA-256 ${checksum}, expected ${composite}` };
     }
+    if (partCount !== undefined) return { outcome: 'unknown' };
     return checksum === received.sha256
       ? { outcome: 'confirmed', by: 'checksum-sha256' }
       : { outcome: 'mismatch', detail: `S3 stored SHA-256 ${checksum}, expected ${received.sha256}` };

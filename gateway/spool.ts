@@ -169,7 +169,10 @@ export class Spool extends EventEmitter<{ received: [SpooledFile]; full: [] }> {
 
   private async journalAppend(record: JournalRecord, options: { sync?: boolean } = {}): Promise<void> {
     await this.journal.append(record, options);
-    if (this.journal.recordsSinceRewrite > REWRITE_AFTER_RECORDS) await this.compact();
+    if (this.journal.recordsSinceRewrite > REWRITE_AFTER_RECORDS) {
+      // The record is on disk already; a failed rewrite only leaves the journal longer.
+      await this.compact().catch((error: Error) => this.options.logger.error('Rewriting the journal failed; it stays as it is', { error: { name: error.name, message: error.message } }));
+    }
   }
 
   /** Files not yet confirmed by S3, oldest first. */
@@ -370,6 +373,8 @@ export class ReceiveStream extends Writable {
   private readonly relativePath: string;
   private readonly receivedAt = new Date();
   private committed = false;
+  private finalizing = false;
+  private aborted = false;
   result: SpooledFile | 'duplicate' | undefined;
 
   constructor(
@@ -429,11 +434,15 @@ export class ReceiveStream extends Writable {
   }
 
   override _final(callback: (error?: Error | null) => void): void {
+    this.finalizing = true;
     const finish = async () => {
+      if (this.aborted) return this.discard();
       await this.handle!.sync();
       await this.handle!.close();
       this.handle = undefined;
       fsyncDirectory(join(this.spool.directory, 'files'));
+      // The transfer broke while the data was being made durable: not a file we acknowledge.
+      if (this.aborted) return this.discard();
       const modifiedAt = this.file.modifiedAt ?? this.receivedAt;
       this.unreserve();
       this.result = await this.spool.commitReceived(
@@ -442,21 +451,31 @@ export class ReceiveStream extends Writable {
       );
       this.committed = true;
     };
-    finish().then(() => callback(), (error: Error) => callback(error));
+    finish().then(
+      () => callback(),
+      (error: Error) => this.discard().then(() => callback(error)),
+    );
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     this.unreserve();
     if (this.committed) return callback(error);
+    this.aborted = true;
+    // A finalization in progress cleans up after itself (or has already journaled the file).
+    if (this.finalizing) return callback(error);
+    this.discard().then(() => callback(error));
+  }
+
+  /** Closes and deletes the partial file (never a committed one). */
+  private async discard(): Promise<void> {
+    this.unreserve();
+    if (this.committed) return;
     const handle = this.handle;
     this.handle = undefined;
-    Promise.resolve(handle?.close())
-      .catch(() => undefined)
-      .then(() => unlink(this.path).catch(() => undefined))
-      .then(() => callback(error));
+    await Promise.resolve(handle?.close()).catch(() => undefined);
+    await unlink(this.path).catch(() => undefined);
   }
 }
-
 
 /** SHA-256 of each `partSize` slice of a stream: what S3's composite checksum is made of. */
 export class PartDigests {

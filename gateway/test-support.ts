@@ -189,11 +189,11 @@ export interface GatewayProcess {
 const repositoryRoot = new URL('..', import.meta.url).pathname;
 
 /** Runs `node bin/camflow.js gateway …` as its own process, S3 variables pointing at `s3Endpoint`. */
-export async function spawnGateway(args: string[], s3Endpoint: string, nodeFlags: string[] = []): Promise<GatewayProcess> {
+export async function spawnGateway(args: string[], s3Endpoint: string, runtime: { nodeFlags?: string[]; environment?: Record<string, string> } = {}): Promise<GatewayProcess> {
   const { spawn } = await import('node:child_process');
-  const child = spawn(process.execPath, [...nodeFlags, join(repositoryRoot, 'bin/camflow.js'), 'gateway', ...args], {
+  const child = spawn(process.execPath, [...(runtime.nodeFlags ?? []), join(repositoryRoot, 'bin/camflow.js'), 'gateway', ...args], {
     cwd: repositoryRoot,
-    env: { ...process.env, ...localAwsEnvironment({ s3: s3Endpoint }) },
+    env: { ...process.env, ...runtime.environment, ...localAwsEnvironment({ s3: s3Endpoint }) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -220,9 +220,11 @@ export async function writeRandomFile(path: string, bytes: number): Promise<stri
   return path;
 }
 
-/** The node flags the shipped systemd unit runs the gateway with (its ExecStart line). */
-export function unitNodeFlags(): string[] {
+/** How the shipped systemd unit runs the gateway: the node flags of its ExecStart, its Environment= settings. */
+export function unitRuntime(): { nodeFlags: string[]; environment: Record<string, string> } {
   const unit = readFileSync(new URL('./camflow-gateway.service', import.meta.url), 'utf8');
   const exec = /^ExecStart=.*?\bnode((?:\s+--\S+)*)\s+\S*camflow\.js/m.exec(unit);
-  return exec?.[1]?.trim().split(/\s+/).filter(Boolean) ?? [];
+  const environment: Record<string, string> = {};
+  for (const m of unit.matchAll(/^Environment=([A-Za-z_][A-Za-z0-9_]*)=(\S*)$/gm)) environment[m[1]!] = m[2]!;
+  return { nodeFlags: exec?.[1]?.trim().split(/\s+/).filter(Boolean) ?? [], environment };
 }

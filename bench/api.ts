@@ -26,6 +26,11 @@ export interface ApiBenchmarkResult {
   requestsPerSecond: number;
   /** How long writing the clips added for this size took (BatchWriteItem, 25 per request, 16 in parallel). */
   loadMs: number;
+  /**
+   * The floor under the API: the route's own DynamoDB Query (byCamera, Limit 50, newest first)
+   * sent straight to the local DynamoDB at the same concurrency, with no API in front.
+   */
+  bareQuery: { p50Ms: number; p99Ms: number; requests: number };
 }
 
 const CAMERAS = Array.from({ length: 14 }, (_, i) => `camera-${String(i + 1).padStart(2, '0')}`);
@@ -86,6 +91,38 @@ async function startDynaliteProcess(): Promise<LocalDynamoDB> {
   };
 }
 
+/** The route's Query sent straight to DynamoDB by the SDK at `connections` at once, in a child process. */
+function bareQueryLoad(endpoint: string, seconds: number): Promise<{ p50Ms: number; p99Ms: number; requests: number }> {
+  const require = createRequire(import.meta.url);
+  const script = `
+    const { DynamoDBClient } = require(${JSON.stringify(require.resolve('@aws-sdk/client-dynamodb'))});
+    const { DynamoDBDocumentClient, QueryCommand } = require(${JSON.stringify(require.resolve('@aws-sdk/lib-dynamodb'))});
+    const db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: ${JSON.stringify(endpoint)}, region: 'us-east-1', credentials: { accessKeyId: 'camflow', secretAccessKey: 'camflowlocal' } }));
+    const cameras = ${JSON.stringify(CAMERAS)};
+    const latencies = [];
+    const end = Date.now() + ${seconds * 1000};
+    Promise.all(Array.from({ length: ${Number(process.env.BENCH_CONNECTIONS ?? 50)} }, async (_, worker) => {
+      for (let i = worker; Date.now() < end; i++) {
+        const started = performance.now();
+        await db.send(new QueryCommand({ TableName: ${JSON.stringify(TEST_TABLE)}, IndexName: 'byCamera', KeyConditionExpression: 'cameraPk = :c',
+          ExpressionAttributeValues: { ':c': 'CAMERA#' + cameras[i % cameras.length] }, ScanIndexForward: false, Limit: 50 }));
+        latencies.push(performance.now() - started);
+      }
+    })).then(() => {
+      latencies.sort((a, b) => a - b);
+      const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * q))];
+      process.stdout.write(JSON.stringify({ p50Ms: at(0.5), p99Ms: at(0.99), requests: latencies.length }));
+      db.destroy();
+    });`;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`bare query load exited with ${code}`))));
+  });
+}
+
 /** autocannon in a child process, cycling through the cameras. */
 function autocannon(url: string, token: string, seconds: number): Promise<CannonSummary> {
   const require = createRequire(import.meta.url);
@@ -134,6 +171,7 @@ export async function runApiBenchmark(options: { clips?: number[]; seconds?: num
       const page = JSON.parse(await (await api.call(`/cameras/${CAMERAS[0]}/clips?limit=50`, { token: api.tokens.viewer })).text());
       if (page.clips.length !== Math.min(50, Math.ceil(size / CAMERAS.length))) throw new Error(`unexpected page: ${page.clips.length} clips`);
       const summary = await autocannon(api.url, api.tokens.viewer, seconds);
+      const bareQuery = await bareQueryLoad(services.dynamodb.endpoint, seconds);
       if (summary.non2xx || summary.errors) throw new Error(`${summary.non2xx} non-2xx responses, ${summary.errors} errors`);
       const result: ApiBenchmarkResult = {
         clips: size,
@@ -142,8 +180,9 @@ export async function runApiBenchmark(options: { clips?: number[]; seconds?: num
         requests: summary.requests.total,
         requestsPerSecond: summary.requests.average,
         loadMs: Math.round(loadMs),
+        bareQuery,
       };
-      log(`GET /cameras/{id}/clips?limit=50 with ${size} clips: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ${result.requests} requests`);
+      log(`GET /cameras/{id}/clips?limit=50 with ${size} clips: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ${result.requests} requests; the same Query straight to DynamoDB: p50 ${Math.round(bareQuery.p50Ms)} ms, p99 ${Math.round(bareQuery.p99Ms)} ms`);
       results.push(result);
     }
   } finally {

@@ -2,13 +2,16 @@
  * Gateway benchmark (issue 4), against the local S3 (s3rver, in this process):
  *
  * 1. Upload throughput: the same files go to S3 (a) through the gateway — spooled first (FTP in
- *    while S3 is unreachable), then the gateway is restarted and times itself from start until
- *    its last S3 confirmation — and (b) through a bare SDK upload loop (PutObject / lib-storage
- *    Upload, same concurrency, part size and queue size, no checksums, no confirmation), run as
- *    its own process like the gateway. Ratio = gateway MB/s ÷ bare MB/s (target ≥ 0.9).
+ *    while S3 is unreachable), then the gateway is restarted and times itself from its start to
+ *    its last S3 confirmation — and (b) through a bare SDK upload loop (PutObject, lib-storage
+ *    Upload above the multipart threshold; same concurrency, part size and queue size; no
+ *    checksums, no confirmation), in its own process like the gateway. Three alternating
+ *    rounds, medians. Ratio = gateway MB/s ÷ bare MB/s (target ≥ 0.9).
  * 2. Peak memory: a large file (2 GiB by default) goes through the gateway — FTP in, multipart
  *    to S3, confirmed — while the gateway process's RSS is sampled from outside
  *    (/proc/<pid>/status VmRSS, and VmHWM at the end). Target < 150 MB.
+ *
+ * The gateway runs as gateway/camflow-gateway.service runs it (its node flags and Environment=).
  *
  *   npx tsx bench/gateway.ts [largeFileBytes]     prints the result as JSON
  */

@@ -4,6 +4,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { RETENTION_CLASSES } from '../workflows/clip-contract.ts';
+import { isTimeZone } from '../tasks/camera-settings.ts';
 import { CAMERA_ID_PATTERN, CLIP_ID_PATTERN, EXECUTION_NAME_PATTERN } from './ids.ts';
 import { PLAYLIST_NAME_PATTERN } from './hls-playlists.ts';
 
@@ -73,14 +74,6 @@ export const LoginBody = z.object({
   password: z.string().min(1, 'is required').max(1024),
 });
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time HH:MM');
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-GB', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 export const CameraSettingsBody = z
   .object({
     displayName: z.string().trim().min(1, 'must not be empty').max(80, 'must be at most 80 characters').optional(),

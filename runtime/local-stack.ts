@@ -13,7 +13,6 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import type { Context } from 'aws-lambda';
 import { CATALOG_TABLE_NAME_LOCAL } from '../workflows/catalog-table.ts';
 import { ENV, STATE_MACHINE_NAME } from '../workflows/clip-contract.ts';
-import { synthesizeClipWorkflowDefinition } from '../workflows/synthesized-definition.ts';
 import { LOCAL_ACCOUNT, LOCAL_REGION, localAwsEnvironment, localClientConfig } from './local-credentials.ts';
 import { startLocalDynamoDB, type LocalDynamoDB } from './local-dynamodb.ts';
 import { LOCAL_BUCKETS, startLocalS3, type LocalS3, type ObjectCreatedNotice } from './local-s3.ts';
@@ -21,6 +20,7 @@ import { createLocalMediaConvert } from './mediaconvert/local-mediaconvert.ts';
 import { createOutbox } from './outbox.ts';
 import { startLocalStepFunctions, type TaskRunner } from './step-functions/local-step-functions.ts';
 import { lambdaHandlerFor } from './task-handlers.ts';
+import { clipWorkflowDefinition } from './clip-workflow-definition.ts';
 import { reconcileUploads } from './upload-reconciler.ts';
 
 export const DEFAULT_PORTS = { s3: 4569, dynamodb: 8000, stepFunctions: 8083, api: 8080 } as const;
@@ -136,7 +136,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const outbox = createOutbox({ directory: join(dataDirectory, 'outbox'), smtpUrl: options.smtpUrl ?? process.env.CAMFLOW_SMTP_URL, print });
     started.push({ stop: () => outbox.close() });
 
-    const { asl } = synthesizeClipWorkflowDefinition();
+    const asl = await clipWorkflowDefinition();
     let requests = 0;
     const resolveTask = (resource: string, stateName: string): TaskRunner => {
       if (resource.startsWith('arn:aws:states:::mediaconvert:createJob')) {

@@ -17,6 +17,12 @@ S3rverAccount.DUMMY_ACCOUNT.createKeyPair(LOCAL_CREDENTIALS.accessKeyId, LOCAL_C
 
 export const LOCAL_BUCKETS = { uploads: 'camflow-uploads', media: 'camflow-media' } as const;
 
+/**
+ * Browsers play clips straight from S3 (presigned URLs: the signature, not the origin, is what
+ * grants access), so the local buckets let any origin GET and HEAD, with Range for seeking.
+ */
+const PLAYBACK_CORS = `<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>GET</AllowedMethod><AllowedMethod>HEAD</AllowedMethod><AllowedHeader>Range</AllowedHeader><MaxAgeSeconds>600</MaxAgeSeconds></CORSRule></CORSConfiguration>`;
+
 export interface ObjectCreatedNotice {
   bucket: string;
   key: string;
@@ -41,7 +47,7 @@ export async function startLocalS3(options: { directory: string; port?: number; 
     port: options.port ?? 0,
     directory: options.directory,
     silent: true,
-    configureBuckets: buckets.map((name) => ({ name })),
+    configureBuckets: buckets.map((name) => ({ name, configs: [PLAYBACK_CORS] })),
     // Browsers (the web app, presigned playback) may read from it.
     allowMismatchedSignatures: false,
   });

@@ -15,6 +15,7 @@ import { generatePassword } from '../api/auth/passwords.ts';
 import { DEFAULT_PORTS, startLocalStack, type LocalStack } from './local-stack.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localClientConfig } from './local-credentials.ts';
 import { followExecution } from './execution-progress.ts';
+import { defaultFfmpeg } from './mediaconvert/ffmpeg-binary.ts';
 
 const execFileAsync = promisify(execFile);
 
@@ -171,7 +172,8 @@ async function runDemo(stack: LocalStack): Promise<boolean> {
   const dir = mkdtempSync(join(tmpdir(), 'camflow-demo-'));
   try {
     const file = join(dir, 'demo.mp4');
-    await execFileAsync('ffmpeg', [
+    // Debian's ffmpeg when installed, else the npm-shipped one: `npm start` needs nothing else.
+    await execFileAsync(defaultFfmpeg(), [
       '-hide_banner', '-loglevel', 'error', '-y',
       '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=25:duration=8',
       '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=8',

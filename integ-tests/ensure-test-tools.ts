@@ -1,0 +1,35 @@
+/**
+ * `npm test` runs this first (pretest): the tests need ffmpeg and ffprobe (Debian's 5.1:
+ * libx265 for the HEVC fixtures, ffprobe to check outputs), curl (the gateway's FTP client
+ * test) and the AWS CLI (the Step Functions endpoint test). On a fresh Debian machine, as
+ * root, it installs the missing ones from Debian's packages; elsewhere it says what to install.
+ */
+import { spawnSync } from 'node:child_process';
+
+const TOOLS: Array<{ command: string; args: string[]; debianPackage: string }> = [
+  { command: 'ffmpeg', args: ['-version'], debianPackage: 'ffmpeg' },
+  { command: 'ffprobe', args: ['-version'], debianPackage: 'ffmpeg' },
+  { command: 'curl', args: ['--version'], debianPackage: 'curl' },
+  { command: 'aws', args: ['--version'], debianPackage: 'awscli' },
+];
+
+const runs = (command: string, args: string[]) => spawnSync(command, args, { stdio: 'ignore' }).status === 0;
+
+const missing = TOOLS.filter((tool) => !runs(tool.command, tool.args));
+if (missing.length > 0) {
+  const packages = [...new Set(missing.map((tool) => tool.debianPackage))];
+  const canInstall = process.getuid?.() === 0 && runs('apt-get', ['--version']);
+  if (!canInstall) {
+    console.error(`The tests need ${missing.map((t) => t.command).join(', ')}: install ${packages.join(' ')} (apt-get install ${packages.join(' ')}, brew install ${packages.join(' ')}…), then run npm test again.`);
+    process.exit(1);
+  }
+  console.log(`Installing what the tests need from Debian's packages: ${packages.join(' ')}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', ...packages]]) {
+    const result = spawnSync('apt-get', args, { stdio: 'inherit', env });
+    if (result.status !== 0) {
+      console.error(`apt-get ${args.join(' ')} failed; install ${packages.join(' ')} yourself, then run npm test again.`);
+      process.exit(1);
+    }
+  }
+}

@@ -16,7 +16,6 @@
  *   npx tsx bench/gateway.ts [largeFileBytes]     prints the result as JSON
  */
 import { createReadStream, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import '../runtime/node20-polyfills.ts';
@@ -26,9 +25,10 @@ import { Client } from 'basic-ftp';
 import { readJournal } from '../gateway/journal.ts';
 import { spoolPaths } from '../gateway/spool.ts';
 import { readStatus } from '../gateway/status.ts';
-import { spawnGateway, unitRuntime, startTestS3, tempDirectory, testConfig, TEST_PASSWORD, waitFor, writeConfigFile, writeRandomFile, type GatewayProcess } from '../gateway/test-support.ts';
+import { gatewayFtpPort, spawnGateway, unitRuntime, startTestS3, tempDirectory, testConfig, TEST_PASSWORD, waitFor, writeConfigFile, writeRandomFile, type GatewayProcess } from '../gateway/test-support.ts';
 import { localAwsEnvironment } from '../runtime/local-credentials.ts';
 import { LOCAL_BUCKETS } from '../runtime/local-s3.ts';
+import { freePort } from '../runtime/local-stack.ts';
 
 const MiB = 1024 * 1024;
 const UPLOAD = { concurrency: 2, partSizeMB: 8, queueSize: 2, multipartThresholdMB: 16 };
@@ -44,14 +44,6 @@ export interface GatewayBenchmarkResult {
   notes: string[];
 }
 
-async function deadPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
 function readRss(pid: number): { rssMB: number; hwmMB: number } | undefined {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -60,13 +52,6 @@ function readRss(pid: number): { rssMB: number; hwmMB: number } | undefined {
   } catch {
     return undefined;
   }
-}
-
-async function ftpPort(spool: string): Promise<number> {
-  return waitFor('the gateway to listen', () => {
-    const r = readStatus(spool);
-    return r.running && r.gateway?.ftp?.port ? r.gateway.ftp.port : undefined;
-  }, 60_000, 100);
 }
 
 async function stopGateway(gateway: GatewayProcess): Promise<void> {
@@ -137,8 +122,8 @@ export async function runGatewayBenchmark(options: { largeFileBytes?: number } =
       const spool = join(work, `spool-${round}`);
       const configFile = writeConfigFile(join(work, `gateway-${round}.json`), await testConfig(spool, { cameraIds: ['bench'], upload: UPLOAD, spoolLimitMB: 100_000, logLevel: 'WARN' }));
       // Fill the spool while S3 is unreachable...
-      const filling = await spawnGateway(['--config', configFile], `http://127.0.0.1:${await deadPort()}`, runtime);
-      await ftpUpload(await ftpPort(spool), files);
+      const filling = await spawnGateway(['--config', configFile], `http://127.0.0.1:${await freePort()}`, runtime);
+      await ftpUpload(await gatewayFtpPort(spool), files);
       await waitFor('all files spooled', () => readStatus(spool).queueLength === files.length, 120_000, 100);
       await stopGateway(filling);
       // ...then let the gateway empty it into S3: from its start to its last confirmation.
@@ -173,7 +158,7 @@ export async function runGatewayBenchmark(options: { largeFileBytes?: number } =
       if (r) peakSampledMB = Math.max(peakSampledMB, r.rssMB);
     }, 100);
     const largeStarted = performance.now();
-    await ftpUpload(await ftpPort(spool2), [large]);
+    await ftpUpload(await gatewayFtpPort(spool2), [large]);
     await waitFor('the large file to be confirmed', () => readStatus(spool2).queueLength === 0, 1_800_000, 200);
     const largeSeconds = (performance.now() - largeStarted) / 1000;
     clearInterval(sampler);

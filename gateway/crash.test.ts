@@ -15,7 +15,7 @@ import { readJournal } from './journal.ts';
 import { spoolPaths } from './spool.ts';
 import { readStatus } from './status.ts';
 import {
-  listKeys, objectSha256, sha256OfFile, spawnGateway, startS3Proxy, startTestS3, tempDirectory, testConfig, testS3Client, TEST_PASSWORD, waitFor, writeConfigFile, writeRandomFile,
+  gatewayFtpPort, listKeys, objectSha256, sha256OfFile, spawnGateway, startS3Proxy, startTestS3, tempDirectory, testConfig, testS3Client, TEST_PASSWORD, waitFor, writeConfigFile, writeRandomFile,
   type GatewayProcess, type S3Proxy,
 } from './test-support.ts';
 
@@ -43,13 +43,6 @@ afterAll(async () => {
   await s3?.stop();
 });
 
-async function ftpPortOf(spool: string): Promise<number> {
-  return waitFor('the gateway to listen', () => {
-    const report = readStatus(spool);
-    return report.running && report.gateway?.ftp?.port ? report.gateway.ftp.port : undefined;
-  }, 60_000, 100);
-}
-
 describe('crash in the middle of a multipart upload', () => {
   it('after SIGKILL and a restart, the 40 MB clip arrives whole and once', async () => {
     const dir = tempDirectory('crash');
@@ -66,7 +59,7 @@ describe('crash in the middle of a multipart upload', () => {
 
     running = await spawnGateway(['--config', configFile], proxy.endpoint);
     const client = new Client(30_000);
-    await client.access({ host: '127.0.0.1', port: await ftpPortOf(spool), user: 'front-door', password: TEST_PASSWORD });
+    await client.access({ host: '127.0.0.1', port: await gatewayFtpPort(spool), user: 'front-door', password: TEST_PASSWORD });
     await client.uploadFrom(clip, 'Driveway_00_20240315143022.mp4'); // 226: spooled and journaled
     client.close();
     await part3;

@@ -7,11 +7,11 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client, FTPError } from 'basic-ftp';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../runtime/local-stack.ts';
 import { startGateway, type RunningGateway } from './gateway.ts';
 import { readJournal } from './journal.ts';
 import { spoolPaths } from './spool.ts';
@@ -28,14 +28,6 @@ afterAll(async () => {
   for (const g of gateways) await g.stop();
   await s3?.stop();
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 async function upload(gateway: RunningGateway, file: string, name: string): Promise<number> {
   const client = new Client(10_000);

@@ -29,10 +29,10 @@ const { FtpSrv, FileSystem, ftpErrors } = FtpSrvModule as unknown as {
   ftpErrors: { FileSystemError: new (message: string, code?: number) => Error };
 };
 
-/** Commands a camera never needs: reading back, appending, resuming, renaming, SITE. */
 /** A camera connection idle this long is closed. */
 const IDLE_TIMEOUT_MS = 10 * 60_000;
 
+/** Commands a camera never needs: reading back, appending, resuming, renaming, SITE. */
 const REFUSED_COMMANDS = ['RETR', 'APPE', 'REST', 'STOU', 'RNFR', 'RNTO', 'SITE', 'ALLO'];
 
 export interface CameraAccount {

@@ -49,7 +49,8 @@ export const spoolPaths = (directory: string) => ({
   status: join(directory, 'status.json'),
 });
 
-function processAlive(pid: number): boolean {
+/** Whether a process with this pid exists (EPERM: it does, owned by another user). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -412,24 +413,23 @@ export class ReceiveStream extends Writable {
     );
   }
 
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+  /** Hashes a chunk on its way to disk and counts it against the spool limit. */
+  private take(chunk: Buffer): void {
     this.sha256.update(chunk);
     this.md5.update(chunk);
     this.parts.update(chunk);
     this.bytes += chunk.length;
     this.reserve(chunk.length);
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.take(chunk);
     this.handle!.write(chunk).then(() => callback(), callback);
   }
 
   override _writev(chunks: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void): void {
     const buffers = chunks.map((c) => c.chunk);
-    for (const b of buffers) {
-      this.sha256.update(b);
-      this.md5.update(b);
-      this.parts.update(b);
-      this.bytes += b.length;
-      this.reserve(b.length);
-    }
+    for (const b of buffers) this.take(b);
     this.handle!.writev(buffers).then(() => callback(), callback);
   }
 

@@ -6,7 +6,7 @@
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { readJournal, replayJournal } from './journal.ts';
-import { spoolPaths } from './spool.ts';
+import { processAlive, spoolPaths } from './spool.ts';
 
 export interface RunningState {
   pid: number;
@@ -80,15 +80,6 @@ export interface StatusReport {
   gateway?: RunningState;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Reads the status without disturbing a running gateway (read-only: no lock, no rewrite). */
 export function readStatus(spoolDirectory: string): StatusReport {
   const paths = spoolPaths(spoolDirectory);
@@ -101,7 +92,7 @@ export function readStatus(spoolDirectory: string): StatusReport {
   } catch {
     gateway = undefined;
   }
-  const running = !!gateway && alive(gateway.pid) && (() => {
+  const running = !!gateway && processAlive(gateway.pid) && (() => {
     try {
       return Number(readFileSync(paths.lock, 'utf8').trim()) === gateway!.pid;
     } catch {

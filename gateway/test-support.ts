@@ -14,6 +14,7 @@ import { LOCAL_BUCKETS, startLocalS3, type LocalS3 } from '../runtime/local-s3.t
 import { localAwsEnvironment, localClientConfig } from '../runtime/local-credentials.ts';
 import { parseGatewayConfig, type GatewayConfig, type GatewayConfigInput } from './config.ts';
 import { hashPassword } from './password.ts';
+import { readStatus } from './status.ts';
 
 export const TEST_PASSWORD = 'correct horse battery';
 
@@ -201,6 +202,14 @@ export async function spawnGateway(args: string[], s3Endpoint: string, runtime: 
   child.stderr!.on('data', (d) => (output += d));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
   return { child, output: () => output, exited };
+}
+
+/** The FTP port of the gateway using `spool`, once it is running and listening (from its status file). */
+export function gatewayFtpPort(spool: string): Promise<number> {
+  return waitFor('the gateway to listen', () => {
+    const report = readStatus(spool);
+    return report.running && report.gateway?.ftp?.port ? report.gateway.ftp.port : undefined;
+  }, 60_000, 100);
 }
 
 /** A file of `bytes` random bytes, written in 1 MiB blocks. */

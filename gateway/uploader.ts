@@ -54,12 +54,6 @@ export function gatewayS3Client(): S3Client {
   return s3;
 }
 
-/** Forget the client (tests point the variables elsewhere between runs). */
-export function resetGatewayS3Client(): void {
-  s3?.destroy();
-  s3 = undefined;
-}
-
 function metadataOf(file: SpooledFile): Record<string, string> {
   return {
     'captured-at': file.capturedAt,

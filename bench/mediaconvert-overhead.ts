@@ -25,7 +25,7 @@ export interface BaselineOptions {
 export async function bareFfmpegBaseline(sourcePath: string, settings: Record<string, unknown>, options: BaselineOptions = {}): Promise<{ seconds: number }> {
   const ffmpeg = options.ffmpegPath ?? defaultFfmpeg();
   const plan = readJobSettings(settings);
-  const { report } = await probeSource(ffmpeg, sourcePath);
+  const report = await probeSource(ffmpeg, sourcePath);
   const scratch = await mkdtemp(join(options.workDirectory ?? tmpdir(), 'camflow-bare-ffmpeg-'));
   try {
     const groupDirectory = (gi: number) => join(scratch, `group-${gi}`);

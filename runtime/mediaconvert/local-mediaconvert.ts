@@ -283,7 +283,7 @@ export function createLocalMediaConvert(options: LocalMediaConvertOptions): Loca
     await download(plan, inputFile);
     lap('download');
 
-    const { report: source } = await probeSource(binary(), inputFile);
+    const source = await probeSource(binary(), inputFile);
     if (!source.video) {
       throw new JobError(INPUT_ERROR, `Unable to open input file [${plan.input.uri}]: ffmpeg finds no video stream in it. Check the upload is a video clip.`);
     }
@@ -358,6 +358,7 @@ export function createLocalMediaConvert(options: LocalMediaConvertOptions): Loca
     const uriOf = (destination: Destination, fileName: string) => `s3://${destination.bucket}/${destination.directory}${fileName}`;
     const durationInMs = Math.round((source.durationSeconds ?? 0) * 1000);
     const uploads: Array<{ file: string; bucket: string; key: string }> = [];
+    const masterUploads: typeof uploads = [];
     const details: LocalOutputGroupDetail[] = [];
 
     for (const [gi, group] of plan.groups.entries()) {
@@ -365,8 +366,8 @@ export function createLocalMediaConvert(options: LocalMediaConvertOptions): Loca
       const directory = groupOutputs[0]?.directory;
       const files = directory ? await readdir(directory) : [];
       const sizes = new Map(await Promise.all(files.map(async (f) => [f, (await stat(join(directory!, f))).size] as const)));
-      const claim = (names: string[]) => {
-        for (const name of names) uploads.push({ file: join(directory!, name), bucket: group.destination.bucket, key: `${group.destination.directory}${name}` });
+      const claim = (names: string[], into = uploads) => {
+        for (const name of names) into.push({ file: join(directory!, name), bucket: group.destination.bucket, key: `${group.destination.directory}${name}` });
         return { FileCount: names.length, SizeInBytes: names.reduce((sum, n) => sum + (sizes.get(n) ?? 0), 0) };
       };
       const outputDetails: LocalOutputDetail[] = groupOutputs.map((output) => {
@@ -395,19 +396,16 @@ export function createLocalMediaConvert(options: LocalMediaConvertOptions): Loca
       const detail: LocalOutputGroupDetail = { OutputDetails: outputDetails, Type: group.kind === 'hls' ? 'HLS_GROUP' : 'FILE_GROUP' };
       const master = masters.get(gi);
       if (master) {
-        claim([master]);
+        claim([master], masterUploads);
         detail.PlaylistFilePaths = [uriOf(group.destination, master)];
       }
       details.push(detail);
     }
 
-    // Segments and captures first, playlists last: a player that finds a playlist finds its segments.
+    // Segments and captures first, then variant playlists, master playlists last: a player
+    // that finds a playlist finds its segments.
     const isPlaylist = (u: { key: string }) => u.key.endsWith('.m3u8');
-    const ordered = [...uploads.filter((u) => !isPlaylist(u)), ...uploads.filter((u) => isPlaylist(u) && !masterKeys(u)), ...uploads.filter(masterKeys)];
-    function masterKeys(u: { key: string; bucket: string }) {
-      return details.some((d) => d.PlaylistFilePaths?.includes(`s3://${u.bucket}/${u.key}`));
-    }
-    await putAll(ordered);
+    await putAll([...uploads.filter((u) => !isPlaylist(u)), ...uploads.filter(isPlaylist), ...masterUploads]);
     return details;
   }
 

@@ -138,8 +138,7 @@ function keyframeSeconds(video: H264Encode, segmentSeconds?: number): number | u
   return segmentSeconds;
 }
 
-function videoArgs(video: H264Encode, frame: FrameSize, fps: number, segmentSeconds?: number): { args: string[]; level: string } {
-  const level = video.level === 'AUTO' ? autoLevel({ ...frame, fps, bitrate: peakBitrate(video), profile: video.profile }) : video.level;
+function videoArgs(video: H264Encode, level: string, fps: number, segmentSeconds?: number): string[] {
   const args = ['-c:v', 'libx264', '-preset', x264Preset(video.qualityTuning), '-profile:v', video.profile.toLowerCase(), '-level:v', level, ...rateControlArgs(video)];
   if (video.gop) {
     const frames = video.gop.units === 'SECONDS' ? Math.max(1, Math.round(video.gop.size * fps)) : Math.max(1, Math.round(video.gop.size));
@@ -149,7 +148,7 @@ function videoArgs(video: H264Encode, frame: FrameSize, fps: number, segmentSeco
   if (forced !== undefined) args.push('-force_key_frames', `expr:gte(t,n_forced*${forced})`);
   if (!video.sceneChangeDetect) args.push('-sc_threshold', '0');
   if (video.frameRate) args.push('-r', `${video.frameRate.numerator}/${video.frameRate.denominator}`);
-  return { args, level };
+  return args;
 }
 
 function audioArgs(audio: AacEncode, track: number): string[] {
@@ -203,11 +202,12 @@ export function renderCommands(plan: RenderPlan, source: SourceReport, inputFile
   };
 
   // HLS renditions that an MP4 output's encode can serve.
-  const mp4Encodes: Array<{ key: EncodeKey; directory: string; fileName: string; segmentSeconds?: number; feeds: number }> = [];
+  // segmentSeconds: set once the MP4 feeds a rendition (its keyframes then follow the segments).
+  const mp4Encodes: Array<{ key: EncodeKey; directory: string; fileName: string; segmentSeconds?: number }> = [];
   plan.groups.forEach((group, gi) => {
     if (group.kind !== 'file') return;
     for (const output of group.outputs) {
-      if (output.kind === 'mp4') mp4Encodes.push({ key: { video: output.video, ...(output.audio ? { audio: output.audio } : {}) }, directory: groupDirectory(gi), fileName: `${group.destination.baseName}${output.nameModifier}.mp4`, feeds: 0 });
+      if (output.kind === 'mp4') mp4Encodes.push({ key: { video: output.video, ...(output.audio ? { audio: output.audio } : {}) }, directory: groupDirectory(gi), fileName: `${group.destination.baseName}${output.nameModifier}.mp4` });
     }
   });
   const sharedWith = new Map<string, (typeof mp4Encodes)[number]>();
@@ -218,7 +218,6 @@ export function renderCommands(plan: RenderPlan, source: SourceReport, inputFile
       const mp4 = mp4Encodes.find((m) => sameEncode(m.key, key) && (m.segmentSeconds === undefined || m.segmentSeconds === group.segmentSeconds));
       if (mp4) {
         mp4.segmentSeconds = group.segmentSeconds;
-        mp4.feeds += 1;
         sharedWith.set(`${gi}/${oi}`, mp4);
       }
     });
@@ -238,13 +237,19 @@ export function renderCommands(plan: RenderPlan, source: SourceReport, inputFile
     return `[${label}]`;
   };
 
-  const h264Output = (video: H264Encode, audio: AacEncode | undefined, settingPath: string, segmentSeconds: number | undefined, muxer: string[]): { frame: FrameSize; fps: number; codec: string } => {
+  /** What an H.264 encode makes: frame size, frame rate, level and the codec string it announces. */
+  const h264Shape = (video: H264Encode) => {
     const frame = outputFrameSize(video, picture);
     const fps = video.frameRate ? rateOf(video.frameRate) : sourceFps;
-    const label = addVideoChain([...scalingFilters(picture, frame, video.scaling), 'format=yuv420p']);
-    const { args, level } = videoArgs(video, frame, fps, segmentSeconds);
-    outputArgs.push(['-map', label, ...args, ...(audio ? audioArgs(audio, trackOf(audio, settingPath)) : []), ...muxer]);
-    return { frame, fps, codec: expectedAvcCodecString(video.profile, level) };
+    const level = video.level === 'AUTO' ? autoLevel({ ...frame, fps, bitrate: peakBitrate(video), profile: video.profile }) : video.level;
+    return { frame, fps, level, codec: expectedAvcCodecString(video.profile, level) };
+  };
+
+  const h264Output = (video: H264Encode, audio: AacEncode | undefined, settingPath: string, segmentSeconds: number | undefined, muxer: string[]): { frame: FrameSize; fps: number; codec: string } => {
+    const shape = h264Shape(video);
+    const label = addVideoChain([...scalingFilters(picture, shape.frame, video.scaling), 'format=yuv420p']);
+    outputArgs.push(['-map', label, ...videoArgs(video, shape.level, shape.fps, segmentSeconds), ...(audio ? audioArgs(audio, trackOf(audio, settingPath)) : []), ...muxer]);
+    return shape;
   };
 
   const captureOutput = (capture: FrameCaptureEncode, muxer: string[]): FrameSize => {
@@ -263,7 +268,7 @@ export function renderCommands(plan: RenderPlan, source: SourceReport, inputFile
       if (output.kind === 'mp4') {
         const fileName = `${base}.mp4`;
         const shared = mp4Encodes.find((m) => m.directory === directory && m.fileName === fileName);
-        const { frame, fps, codec } = h264Output(output.video, output.audio, output.settingPath, shared?.feeds ? shared.segmentSeconds : undefined, [
+        const { frame, fps, codec } = h264Output(output.video, output.audio, output.settingPath, shared?.segmentSeconds, [
           ...(output.faststart ? ['-movflags', '+faststart'] : []),
           '-f',
           'mp4',
@@ -291,10 +296,7 @@ export function renderCommands(plan: RenderPlan, source: SourceReport, inputFile
       let fps: number;
       let codec: string;
       if (shared) {
-        frame = outputFrameSize(rendition.video, picture);
-        fps = rendition.video.frameRate ? rateOf(rendition.video.frameRate) : sourceFps;
-        const level = rendition.video.level === 'AUTO' ? autoLevel({ ...frame, fps, bitrate: peakBitrate(rendition.video), profile: rendition.video.profile }) : rendition.video.level;
-        codec = expectedAvcCodecString(rendition.video.profile, level);
+        ({ frame, fps, codec } = h264Shape(rendition.video));
         remux.push(['-hide_banner', '-nostdin', '-y', '-loglevel', 'error', '-i', `${shared.directory}/${shared.fileName}`, '-map', '0:v:0', ...(rendition.audio ? ['-map', '0:a:0'] : []), '-c', 'copy', ...muxer]);
       } else {
         ({ frame, fps, codec } = h264Output(rendition.video, rendition.audio, rendition.settingPath, group.segmentSeconds, muxer));

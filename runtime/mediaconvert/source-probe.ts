@@ -97,7 +97,7 @@ export function displayedSize(video: SourceVideo): { width: number; height: numb
 }
 
 /** Runs `ffmpeg -i` on a local file and parses the report (ffmpeg exits 1: no output named). */
-export function probeSource(ffmpegPath: string, file: string): Promise<{ report: SourceReport; text: string }> {
+export function probeSource(ffmpegPath: string, file: string): Promise<SourceReport> {
   return new Promise((resolve, reject) => {
     const child = spawn(ffmpegPath, ['-hide_banner', '-nostdin', '-i', file], { stdio: ['ignore', 'ignore', 'pipe'] });
     let text = '';
@@ -106,6 +106,6 @@ export function probeSource(ffmpegPath: string, file: string): Promise<{ report:
       if (text.length < 256 * 1024) text += chunk;
     });
     child.on('error', reject);
-    child.on('close', () => resolve({ report: parseSourceReport(text), text }));
+    child.on('close', () => resolve(parseSourceReport(text)));
   });
 }

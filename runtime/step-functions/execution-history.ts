@@ -310,13 +310,7 @@ export class ExecutionRecorder {
       attempt.controller.abort();
       const error = event.Error ?? 'States.Timeout';
       const cause = typeof event.Cause === 'string' && event.Cause !== error ? event.Cause : undefined;
-      if (attempt.resource.kind === 'lambda-function') {
-        this.emitForState(open, 'LambdaFunctionTimedOut', { lambdaFunctionTimedOutEventDetails: { error, ...(cause ? { cause } : {}) } });
-      } else {
-        this.emitForState(open, 'TaskTimedOut', {
-          taskTimedOutEventDetails: { resourceType: attempt.resource.resourceType, resource: attempt.resource.resource, error, ...(cause ? { cause } : {}) },
-        });
-      }
+      this.emitTaskOutcome(open, attempt.resource, 'TimedOut', { error, ...(cause ? { cause } : {}) });
     }
     open.attempt = undefined;
     if (open.type === 'Parallel' || open.type === 'Map') {
@@ -350,35 +344,27 @@ export class ExecutionRecorder {
       if (definition.Error === undefined && definition.ErrorPath === undefined) error = undefined;
       if (definition.Cause === undefined && definition.CausePath === undefined) cause = undefined;
     }
-    this.abortOpenStates();
-    const details: Record<string, string> = {};
-    if (error !== undefined) details.error = error;
-    if (cause !== undefined) details.cause = cause;
-    this.emit('ExecutionFailed', { executionFailedEventDetails: details }, this.record.events.length);
-    Object.assign(this.record, { status: 'FAILED', stopDate: Date.now(), error, cause });
-    if (error === undefined) delete this.record.error;
-    if (cause === undefined) delete this.record.cause;
-    this.closeRun();
+    this.endUnsuccessfully('FAILED', 'Failed', error, cause);
   }
 
   private executionTimedOut(): void {
-    this.abortOpenStates();
-    const error = 'States.Timeout';
-    const cause = 'The execution ran longer than the state machine\'s TimeoutSeconds.';
-    this.emit('ExecutionTimedOut', { executionTimedOutEventDetails: { error, cause } }, this.record.events.length);
-    Object.assign(this.record, { status: 'TIMED_OUT', stopDate: Date.now(), error, cause });
-    this.closeRun();
+    this.endUnsuccessfully('TIMED_OUT', 'TimedOut', 'States.Timeout', 'The execution ran longer than the state machine\'s TimeoutSeconds.');
   }
 
   /** StopExecution: aborts the open states and ends the execution as ABORTED. */
   aborted(error?: string, cause?: string): void {
     if (this.detached) return;
+    this.endUnsuccessfully('ABORTED', 'Aborted', error, cause);
+  }
+
+  /** Aborts the open states, records `Execution<outcome>` and ends the execution with `status`. */
+  private endUnsuccessfully(status: 'FAILED' | 'TIMED_OUT' | 'ABORTED', outcome: 'Failed' | 'TimedOut' | 'Aborted', error: string | undefined, cause: string | undefined): void {
     this.abortOpenStates();
     const details: Record<string, string> = {};
     if (error !== undefined) details.error = error;
     if (cause !== undefined) details.cause = cause;
-    this.emit('ExecutionAborted', { executionAbortedEventDetails: details }, this.record.events.length);
-    Object.assign(this.record, { status: 'ABORTED', stopDate: Date.now(), error, cause });
+    this.emit(`Execution${outcome}`, { [`execution${outcome}EventDetails`]: details }, this.record.events.length);
+    Object.assign(this.record, { status, stopDate: Date.now(), ...details });
     if (error === undefined) delete this.record.error;
     if (cause === undefined) delete this.record.cause;
     delete this.record.output;
@@ -419,29 +405,27 @@ export class ExecutionRecorder {
       this.emitForState(open, 'TaskScheduled', { taskScheduledEventDetails: { ...names, region: LOCAL_REGION, parameters: json(input), ...timeout, ...heartbeat } });
       this.emitForState(open, 'TaskStarted', { taskStartedEventDetails: names });
     }
-    const settle = (type: string, details: Record<string, unknown>) => {
+    const settle = (outcome: 'Succeeded' | 'Failed', details: Record<string, unknown>) => {
       if (attempt.settled || this.detached || this.open.get(stateName) !== open) return;
       attempt.settled = true;
-      this.emitForState(open, type, details);
+      this.emitTaskOutcome(open, resource, outcome, details);
     };
     return {
       signal: controller.signal,
-      succeeded: (output) => {
-        if (resource.kind === 'lambda-function') {
-          settle('LambdaFunctionSucceeded', { lambdaFunctionSucceededEventDetails: { output: json(output), outputDetails: NOT_TRUNCATED } });
-        } else {
-          settle('TaskSucceeded', {
-            taskSucceededEventDetails: { resourceType: resource.resourceType, resource: resource.resource, output: json(output), outputDetails: NOT_TRUNCATED },
-          });
-        }
-      },
-      failed: ({ error, cause }) => {
-        if (resource.kind === 'lambda-function') {
-          settle('LambdaFunctionFailed', { lambdaFunctionFailedEventDetails: { error, cause } });
-        } else {
-          settle('TaskFailed', { taskFailedEventDetails: { resourceType: resource.resourceType, resource: resource.resource, error, cause } });
-        }
-      },
+      succeeded: (output) => settle('Succeeded', { output: json(output), outputDetails: NOT_TRUNCATED }),
+      failed: ({ error, cause }) => settle('Failed', { error, cause }),
     };
+  }
+
+  /**
+   * A task's outcome event: `LambdaFunction<outcome>` for a Lambda function ARN, else
+   * `Task<outcome>` whose details also name the resource.
+   */
+  private emitTaskOutcome(open: OpenState, resource: TaskResource, outcome: 'Succeeded' | 'Failed' | 'TimedOut', details: Record<string, unknown>): void {
+    if (resource.kind === 'lambda-function') {
+      this.emitForState(open, `LambdaFunction${outcome}`, { [`lambdaFunction${outcome}EventDetails`]: details });
+    } else {
+      this.emitForState(open, `Task${outcome}`, { [`task${outcome}EventDetails`]: { resourceType: resource.resourceType, resource: resource.resource, ...details } });
+    }
   }
 }

@@ -80,7 +80,6 @@ export class CamflowApi extends Construct {
 
   constructor(scope: Construct, id: string, props: CamflowApiProps) {
     super(scope, id);
-    const stack = Stack.of(this);
     const logRetention = props.logRetention ?? logs.RetentionDays.THREE_MONTHS;
 
     // --- Who may sign in ---------------------------------------------------------------

@@ -5,7 +5,7 @@
  */
 import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { keys, type ClipStatus } from '../workflows/catalog-table.ts';
+import { attributeDefinitions, catalogTable, keys, TTL_ATTRIBUTE, type ClipStatus } from '../workflows/catalog-table.ts';
 import type { CameraRecord, ClipRecord, RetentionClass } from '../workflows/clip-contract.ts';
 import { decodeStartKey, encodeCursor } from './cursor.ts';
 
@@ -20,7 +20,7 @@ export interface CatalogAccess {
 }
 
 /** Attributes that place an item in the table and its indexes; never shown to callers. */
-const KEY_ATTRIBUTES = ['pk', 'sk', 'cameraPk', 'cameraSk', 'dayPk', 'daySk', 'statusPk', 'statusSk', 'expiresAt'];
+const KEY_ATTRIBUTES = [...attributeDefinitions().map((a) => a.name), TTL_ATTRIBUTE];
 
 export function withoutKeys<T>(item: Record<string, unknown>): T {
   const copy: Record<string, unknown> = { ...item };
@@ -108,7 +108,39 @@ const SUMMARY_ATTRIBUTES = ['clipId', 'camera', 'kind', 'status', 'capturedAt', 
 const summaryProjection = {
   ProjectionExpression: SUMMARY_ATTRIBUTES.map((_, i) => `#s${i}`).join(', '),
   names: Object.fromEntries(SUMMARY_ATTRIBUTES.map((a, i) => [`#s${i}`, a])),
+  /** The name standing for `camera` (lists of one camera filter on it). */
+  camera: `#s${SUMMARY_ATTRIBUTES.indexOf('camera')}`,
 };
+
+/**
+ * One page of the clips in a partition of a clip index, newest first, reading only the
+ * summary attributes. `sortRange` narrows the sort key; `camera` filters a partition that
+ * holds every camera's clips.
+ */
+function queryClipIndex(
+  access: CatalogAccess,
+  indexName: 'byCamera' | 'byDay' | 'byStatus',
+  partition: string,
+  options: { camera?: string; limit: number; cursor?: string },
+  sortRange: { condition: string; values: Record<string, string> } = { condition: '', values: {} },
+): Promise<Page<ClipRecord>> {
+  const index = catalogTable.indexes.find((i) => i.name === indexName)!;
+  const pk = index.partitionKey.name;
+  return queryPage<ClipRecord>(
+    access,
+    {
+      IndexName: indexName,
+      KeyConditionExpression: `${pk} = :partition${sortRange.condition}`,
+      ProjectionExpression: summaryProjection.ProjectionExpression,
+      ExpressionAttributeNames: summaryProjection.names,
+      ...(options.camera ? { FilterExpression: `${summaryProjection.camera} = :c` } : {}),
+      ExpressionAttributeValues: { ':partition': partition, ...sortRange.values, ...(options.camera ? { ':c': options.camera } : {}) },
+      ScanIndexForward: false,
+    },
+    options,
+    { attributes: ['pk', 'sk', pk, index.sortKey.name], partition: { name: pk, value: partition } },
+  );
+}
 
 /** A camera's clips, newest first, optionally between `from` and `to` (ISO 8601, inclusive). */
 export function listCameraClips(
@@ -116,72 +148,31 @@ export function listCameraClips(
   camera: string,
   options: { from?: string; to?: string; limit: number; cursor?: string },
 ): Promise<Page<ClipRecord>> {
-  const partition = `CAMERA#${camera}`;
-  const values: Record<string, unknown> = { ':camera': partition };
-  let range = '';
+  const values: Record<string, string> = {};
+  let condition = '';
   // Sort keys are `{capturedAt}#{clipId}`: '#' < any digit, '~' > it, so these bounds are inclusive.
   if (options.from && options.to) {
-    range = ' AND cameraSk BETWEEN :from AND :to';
+    condition = ' AND cameraSk BETWEEN :from AND :to';
     values[':from'] = options.from;
     values[':to'] = `${options.to}~`;
   } else if (options.from) {
-    range = ' AND cameraSk >= :from';
+    condition = ' AND cameraSk >= :from';
     values[':from'] = options.from;
   } else if (options.to) {
-    range = ' AND cameraSk <= :to';
+    condition = ' AND cameraSk <= :to';
     values[':to'] = `${options.to}~`;
   }
-  return queryPage<ClipRecord>(
-    access,
-    {
-      IndexName: 'byCamera',
-      KeyConditionExpression: `cameraPk = :camera${range}`,
-      ProjectionExpression: summaryProjection.ProjectionExpression,
-      ExpressionAttributeNames: summaryProjection.names,
-      ExpressionAttributeValues: values,
-      ScanIndexForward: false,
-    },
-    options,
-    { attributes: ['pk', 'sk', 'cameraPk', 'cameraSk'], partition: { name: 'cameraPk', value: partition } },
-  );
+  return queryClipIndex(access, 'byCamera', `CAMERA#${camera}`, options, { condition, values });
 }
 
 /** The day's clips across cameras (or one camera), newest first. */
 export function listDayClips(access: CatalogAccess, day: string, options: { camera?: string; limit: number; cursor?: string }): Promise<Page<ClipRecord>> {
-  const partition = `DAY#${day}`;
-  return queryPage<ClipRecord>(
-    access,
-    {
-      IndexName: 'byDay',
-      KeyConditionExpression: 'dayPk = :day',
-      ProjectionExpression: summaryProjection.ProjectionExpression,
-      ExpressionAttributeNames: summaryProjection.names,
-      ...(options.camera ? { FilterExpression: '#s1 = :c' } : {}),
-      ExpressionAttributeValues: { ':day': partition, ...(options.camera ? { ':c': options.camera } : {}) },
-      ScanIndexForward: false,
-    },
-    options,
-    { attributes: ['pk', 'sk', 'dayPk', 'daySk'], partition: { name: 'dayPk', value: partition } },
-  );
+  return queryClipIndex(access, 'byDay', `DAY#${day}`, options);
 }
 
 /** Clips in a workflow status (the sparse `byStatus` index), most recently updated first. */
 export function listStatusClips(access: CatalogAccess, status: ClipStatus, options: { camera?: string; limit: number; cursor?: string }): Promise<Page<ClipRecord>> {
-  const partition = `STATUS#${status}`;
-  return queryPage<ClipRecord>(
-    access,
-    {
-      IndexName: 'byStatus',
-      KeyConditionExpression: 'statusPk = :status',
-      ProjectionExpression: summaryProjection.ProjectionExpression,
-      ExpressionAttributeNames: summaryProjection.names,
-      ...(options.camera ? { FilterExpression: '#s1 = :c' } : {}),
-      ExpressionAttributeValues: { ':status': partition, ...(options.camera ? { ':c': options.camera } : {}) },
-      ScanIndexForward: false,
-    },
-    options,
-    { attributes: ['pk', 'sk', 'statusPk', 'statusSk'], partition: { name: 'statusPk', value: partition } },
-  );
+  return queryClipIndex(access, 'byStatus', `STATUS#${status}`, options);
 }
 
 export async function getClip(access: CatalogAccess, clipId: string): Promise<ClipRecord | undefined> {

@@ -5,7 +5,6 @@
  */
 import { handle } from 'hono/aws-lambda';
 import type { Context } from 'hono';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { ENV } from '../workflows/clip-contract.ts';
 import { createApiApp } from './app.ts';
@@ -14,8 +13,6 @@ import { catalogAlertsSource } from './alerts.ts';
 import { createTokenVerifier } from './auth/token-verifier.ts';
 import type { ApiDependencies } from './dependencies.ts';
 import { API_ENV } from './environment.ts';
-
-export { API_ENV };
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name];
@@ -48,7 +45,6 @@ export function awsApiDependencies(env: NodeJS.ProcessEnv = process.env): ApiDep
       const stage = event?.requestContext?.stage;
       return domain ? `https://${domain}${stage && stage !== '$default' ? `/${stage}` : ''}` : new URL(c.req.url).origin;
     },
-    logger: new Logger({ serviceName: 'camflow-api' }),
   };
 }
 

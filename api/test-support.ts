@@ -3,7 +3,7 @@
  * ports, the standard SDK variables pointing at them, the API served on a free port with a
  * local issuer, and an admin and a viewer with tokens. Not used in production.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -18,7 +18,6 @@ import { STATE_MACHINE_NAME, type CameraRecord, type ClipRecord } from '../workf
 import type { AlertsSource } from './alerts.ts';
 import { catalogAlertsSource } from './alerts.ts';
 import { dynamoUserStore } from './auth/users.ts';
-import { lazyApiClients } from './aws-clients.ts';
 import type { ApiDependencies } from './dependencies.ts';
 import { localApiDependencies, startApiServer, type ApiServer } from './local-server.ts';
 
@@ -200,7 +199,6 @@ export async function uploadRenderedClip(services: LocalServices, clip: ClipReco
     ffmpeg('-i', 'clip.mp4', '-c', 'copy', '-f', 'hls', '-hls_time', '1', '-hls_playlist_type', 'vod', '-hls_segment_filename', 'index_180p_%05d.ts', 'index_180p.m3u8');
     ffmpeg('-i', 'clip.mp4', '-frames:v', '1', 'poster.jpg');
     ffmpeg('-i', 'clip.mp4', '-vf', 'fps=1', '-frames:v', '2', 'thumb.%07d.jpg');
-    const { readFileSync, readdirSync } = await import('node:fs');
     const master = '#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-STREAM-INF:BANDWIDTH=300000,RESOLUTION=320x180,CODECS="avc1.64000d"\nindex_180p.m3u8\n';
     const prefix = clip.hlsMaster!.replace(`s3://${LOCAL_BUCKETS.media}/`, '').replace(/hls\/index\.m3u8$/, '');
     const objects = new Map<string, Buffer>();
@@ -223,5 +221,3 @@ export async function uploadRenderedClip(services: LocalServices, clip: ClipReco
     rmSync(work, { recursive: true, force: true });
   }
 }
-
-export { lazyApiClients };

@@ -13,9 +13,9 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { keys } from '../workflows/catalog-table.ts';
-import type { ClipRecord } from '../workflows/clip-contract.ts';
-import { batchWriteItems, cameraRecord, clipItem, readyClip, startLocalServices, startTestApi, TEST_TABLE } from '../api/test-support.ts';
+import { batchWriteItems, cameraRecord, clipItem, putCatalogItem, readyClip, startLocalServices, startTestApi, TEST_TABLE } from '../api/test-support.ts';
 import { ensureCatalogTable, type LocalDynamoDB } from '../runtime/local-dynamodb.ts';
+import { localClientConfig } from '../runtime/local-credentials.ts';
 
 export interface ApiBenchmarkResult {
   clips: number;
@@ -35,14 +35,16 @@ export interface ApiBenchmarkResult {
 
 const CAMERAS = Array.from({ length: 14 }, (_, i) => `camera-${String(i + 1).padStart(2, '0')}`);
 const START = Date.parse('2024-01-01T00:00:00.000Z');
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+/** Where a package is, for the scripts the child processes run. */
+const resolvePackage = createRequire(import.meta.url).resolve;
 
 /** Clip number `n` of the catalog: cameras in turn, one clip a minute, full records like the workflow writes. */
 function clip(n: number): Record<string, unknown> {
   const camera = CAMERAS[n % CAMERAS.length]!;
   const capturedAt = new Date(START + n * 60_000).toISOString();
   const clipId = `${camera}-${n.toString(16).padStart(16, '0')}`;
-  const record: ClipRecord = readyClip(clipId, camera, capturedAt);
-  return clipItem(record);
+  return clipItem(readyClip(clipId, camera, capturedAt));
 }
 
 async function load(from: number, to: number): Promise<number> {
@@ -68,9 +70,8 @@ interface CannonSummary {
  * the database and the load generator each get a core's worth of scheduling.
  */
 async function startDynaliteProcess(): Promise<LocalDynamoDB> {
-  const require = createRequire(import.meta.url);
   const script = `
-    const server = require(${JSON.stringify(require.resolve('dynalite'))})({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+    const server = require(${JSON.stringify(resolvePackage('dynalite'))})({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
     process.on('SIGTERM', () => process.exit(0));
     server.listen(0, '127.0.0.1', () => process.stdout.write(String(server.address().port) + '\\n'));`;
   const child = spawn(process.execPath, [...(process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []), '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -91,17 +92,27 @@ async function startDynaliteProcess(): Promise<LocalDynamoDB> {
   };
 }
 
-/** The route's Query sent straight to DynamoDB by the SDK at `connections` at once, in a child process. */
+/** Run `script` in a child Node process; what it writes to stdout is JSON, the result. */
+function runScript<T>(what: string, script: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as T) : reject(new Error(`${what} exited with ${code}`))));
+  });
+}
+
+/** The route's Query sent straight to DynamoDB by the SDK at `CONNECTIONS` at once, in a child process. */
 function bareQueryLoad(endpoint: string, seconds: number): Promise<{ p50Ms: number; p99Ms: number; requests: number }> {
-  const require = createRequire(import.meta.url);
-  const script = `
-    const { DynamoDBClient } = require(${JSON.stringify(require.resolve('@aws-sdk/client-dynamodb'))});
-    const { DynamoDBDocumentClient, QueryCommand } = require(${JSON.stringify(require.resolve('@aws-sdk/lib-dynamodb'))});
-    const db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: ${JSON.stringify(endpoint)}, region: 'us-east-1', credentials: { accessKeyId: 'camflow', secretAccessKey: 'camflowlocal' } }));
+  return runScript('bare query load', `
+    const { DynamoDBClient } = require(${JSON.stringify(resolvePackage('@aws-sdk/client-dynamodb'))});
+    const { DynamoDBDocumentClient, QueryCommand } = require(${JSON.stringify(resolvePackage('@aws-sdk/lib-dynamodb'))});
+    const db = DynamoDBDocumentClient.from(new DynamoDBClient(${JSON.stringify({ ...localClientConfig(), endpoint })}));
     const cameras = ${JSON.stringify(CAMERAS)};
     const latencies = [];
     const end = Date.now() + ${seconds * 1000};
-    Promise.all(Array.from({ length: ${Number(process.env.BENCH_CONNECTIONS ?? 50)} }, async (_, worker) => {
+    Promise.all(Array.from({ length: ${CONNECTIONS} }, async (_, worker) => {
       for (let i = worker; Date.now() < end; i++) {
         const started = performance.now();
         await db.send(new QueryCommand({ TableName: ${JSON.stringify(TEST_TABLE)}, IndexName: 'byCamera', KeyConditionExpression: 'cameraPk = :c',
@@ -113,39 +124,24 @@ function bareQueryLoad(endpoint: string, seconds: number): Promise<{ p50Ms: numb
       const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * q))];
       process.stdout.write(JSON.stringify({ p50Ms: at(0.5), p99Ms: at(0.99), requests: latencies.length }));
       db.destroy();
-    });`;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`bare query load exited with ${code}`))));
-  });
+    });`);
 }
 
 /** autocannon in a child process, cycling through the cameras. */
 function autocannon(url: string, token: string, seconds: number): Promise<CannonSummary> {
-  const require = createRequire(import.meta.url);
-  const script = `
-    const autocannon = require(${JSON.stringify(require.resolve('autocannon'))});
+  return runScript('autocannon', `
+    const autocannon = require(${JSON.stringify(resolvePackage('autocannon'))});
     const cameras = ${JSON.stringify(CAMERAS)};
     autocannon({
       url: ${JSON.stringify(url)},
-      connections: ${Number(process.env.BENCH_CONNECTIONS ?? 50)},
+      connections: ${CONNECTIONS},
       duration: ${seconds},
       headers: { authorization: ${JSON.stringify(`Bearer ${token}`)} },
       requests: cameras.map((c) => ({ method: 'GET', path: '/cameras/' + c + '/clips?limit=50' })),
     }, (error, result) => {
       if (error) { console.error(error); process.exit(1); }
       process.stdout.write(JSON.stringify({ latency: result.latency, requests: result.requests, non2xx: result.non2xx, errors: result.errors }));
-    });`;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as CannonSummary) : reject(new Error(`autocannon exited with ${code}`))));
-  });
+    });`);
 }
 
 export async function runApiBenchmark(options: { clips?: number[]; seconds?: number; log?: (line: string) => void } = {}): Promise<ApiBenchmarkResult[]> {
@@ -157,11 +153,7 @@ export async function runApiBenchmark(options: { clips?: number[]; seconds?: num
   const api = await startTestApi(services);
   const results: ApiBenchmarkResult[] = [];
   try {
-    for (const camera of CAMERAS) {
-      await services.documents.send(
-        new (await import('@aws-sdk/lib-dynamodb')).PutCommand({ TableName: TEST_TABLE, Item: { ...keys.camera(camera), ...cameraRecord(camera) } }),
-      );
-    }
+    for (const camera of CAMERAS) await putCatalogItem(services, { ...keys.camera(camera), ...cameraRecord(camera) });
     let loaded = 0;
     for (const size of sizes) {
       const loadMs = await load(loaded, size);

@@ -15,8 +15,6 @@ import { verifyPlayback } from '../playback-token.ts';
 import { PlaylistParams, PlaylistQuery } from '../schemas.ts';
 import { errorResponses } from './responses.ts';
 
-export const PLAYBACK_PATH = '/clips/:id/playback/:playlist';
-
 function refused(): ApiError {
   return new ApiError(403, ERROR_CODES.playbackLinkInvalid, 'This playback link is invalid or has expired: get a fresh one from GET /clips/{id}.');
 }

@@ -3,7 +3,7 @@
  * timeline (DescribeExecution + GetExecutionHistory), recent executions, and redrive.
  * Step Functions in AWS, the local endpoint on one machine — the same calls.
  */
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import {
   DescribeExecutionCommand,
   ExecutionDoesNotExist,
@@ -21,11 +21,7 @@ import { ApiError, ERROR_CODES, notFound } from '../errors.ts';
 import { ClipParams, ExecutionPageSchema, ExecutionParams, ExecutionsQuery, RedriveSchema, WorkflowSchema } from '../schemas.ts';
 import { errorResponses, json } from './responses.ts';
 import { stateTimeline } from '../workflow-timeline.ts';
-
-/** The execution of a clip: the workflow is started with name = clip id. */
-export function executionArnFor(stateMachineArn: string, name: string): string {
-  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
-}
+import { executionArnFor } from '../../runtime/step-functions/arns.ts';
 
 const iso = (d: Date | undefined) => (d ? new Date(d).toISOString() : undefined);
 
@@ -54,6 +50,7 @@ export function registerWorkflowRoutes(app: ApiApp, ctx: ApiContext): void {
     }),
     async (c) => {
       const { id } = c.req.valid('param');
+      // The workflow is started with name = clip id.
       const executionArn = executionArnFor(ctx.deps.stateMachineArn, id);
       try {
         const [execution, events] = await Promise.all([
@@ -70,7 +67,7 @@ export function registerWorkflowRoutes(app: ApiApp, ctx: ApiContext): void {
             redriveCount: execution.redriveCount,
             error: execution.error,
             cause: execution.cause,
-            states: stateTimeline(events) as z.infer<typeof WorkflowSchema>['states'],
+            states: stateTimeline(events),
           },
           200,
         );

@@ -28,7 +28,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct, IConstruct } from 'constructs';
 import { catalogTable } from './catalog-table.ts';
-import { ENV, RETENTION_CLASSES, RETENTION_TAG, STATE_MACHINE_NAME, type RetentionClass } from './clip-contract.ts';
+import { ENV, RETENTION_CLASSES, RETENTION_TAG, SERVICE_NAME, STATE_MACHINE_NAME } from './clip-contract.ts';
 import { buildClipWorkflow } from './clip-workflow.ts';
 import { CamflowApi } from '../api/api-construct.ts';
 import { retentionDaysFrom, retentionRules } from './retention-rules.ts';
@@ -46,8 +46,6 @@ export const TASK_FUNCTIONS = {
   Trigger: 'trigger',
 } as const;
 export type TaskFunctionId = keyof typeof TASK_FUNCTIONS;
-
-export const SERVICE_NAME = 'camflow';
 
 /** Splits a context value given as `a,b` (CLI) or `["a","b"]` (cdk.json). */
 export function contextList(value: unknown): string[] {
@@ -76,11 +74,15 @@ export class CamflowStack extends Stack {
     const context = (key: string) => this.node.tryGetContext(key) as unknown;
 
     // --- Storage -------------------------------------------------------------------------
-    const accessLogs = new s3.Bucket(this, 'AccessLogs', {
+    // Every bucket: no public access, encrypted, TLS only, no ACLs.
+    const privateBucket = {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       encryption: s3.BucketEncryption.S3_MANAGED,
       enforceSSL: true,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+    } satisfies s3.BucketProps;
+    const accessLogs = new s3.Bucket(this, 'AccessLogs', {
+      ...privateBucket,
       lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(90) }],
     });
     acknowledge(accessLogs, [
@@ -100,10 +102,7 @@ export class CamflowStack extends Stack {
       ),
     ];
     const bucketProps = (logPrefix: string): s3.BucketProps => ({
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      ...privateBucket,
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: logPrefix,
       lifecycleRules,
@@ -113,6 +112,8 @@ export class CamflowStack extends Stack {
     // does through a custom-resource Lambda; this needs none).
     (this.uploadsBucket.node.defaultChild as s3.CfnBucket).notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
     this.mediaBucket = new s3.Bucket(this, 'Media', bucketProps('media/'));
+    const uploadsObjects = this.uploadsBucket.arnForObjects('*');
+    const mediaObjects = this.mediaBucket.arnForObjects('*');
 
     this.table = new dynamodb.Table(this, 'Catalog', {
       partitionKey: { name: catalogTable.partitionKey.name, type: dynamodb.AttributeType.STRING },
@@ -146,8 +147,8 @@ export class CamflowStack extends Stack {
       assumedBy: new iam.ServicePrincipal('mediaconvert.amazonaws.com'),
       description: 'Assumed by MediaConvert to read camflow uploads and write renditions',
     });
-    this.mediaConvertRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [this.uploadsBucket.arnForObjects('*')] }));
-    this.mediaConvertRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [this.mediaBucket.arnForObjects('*')] }));
+    this.mediaConvertRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [uploadsObjects] }));
+    this.mediaConvertRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [mediaObjects] }));
     acknowledge(this.mediaConvertRole, [
       { id: this.objectsFinding(this.uploadsBucket), reason: 'MediaConvert reads any upload: keys are per clip, not known at deploy time.' },
       { id: this.objectsFinding(this.mediaBucket), reason: 'MediaConvert writes renditions under per-clip keys, not known at deploy time.' },
@@ -183,17 +184,16 @@ export class CamflowStack extends Stack {
     const recordFailure = fn('RecordFailure', { environment: storage });
 
     // Least privilege, per function: exactly the calls its handler makes.
-    const uploadsObjects = this.uploadsBucket.arnForObjects('*');
-    const mediaObjects = this.mediaBucket.arnForObjects('*');
     const allow = (f: lambda.IFunction, actions: string[], resources: string[]) => f.addToRolePolicy(new iam.PolicyStatement({ actions, resources }));
-    // HeadObject + ranged GetObject; ListBucket makes a missing key a 404 (ClipNotFound), not a 403.
-    allow(validateClip, ['s3:GetObject'], [uploadsObjects]);
-    allow(validateClip, ['s3:ListBucket'], [this.uploadsBucket.bucketArn]);
-    acknowledge(validateClip.role!, [{ id: this.objectsFinding(this.uploadsBucket), reason: 'Reads any upload: keys are per clip, not known at deploy time.' }]);
+    /** GetObject (HeadObject, ranged reads) on any upload; ListBucket makes a missing key a 404 (ClipNotFound), not a 403. */
+    const readUploads = (f: lambda.IFunction, reason: string) => {
+      allow(f, ['s3:GetObject'], [uploadsObjects]);
+      allow(f, ['s3:ListBucket'], [this.uploadsBucket.bucketArn]);
+      acknowledge(f.role!, [{ id: this.objectsFinding(this.uploadsBucket), reason }]);
+    };
+    readUploads(validateClip, 'Reads any upload: keys are per clip, not known at deploy time.');
     // The clip item: conditional UpdateItem, GetItem when the condition fails.
-    allow(catalogClip, ['dynamodb:GetItem', 'dynamodb:UpdateItem'], [this.table.tableArn]);
-    allow(quarantineClip, ['dynamodb:GetItem', 'dynamodb:UpdateItem'], [this.table.tableArn]);
-    allow(recordFailure, ['dynamodb:GetItem', 'dynamodb:UpdateItem'], [this.table.tableArn]);
+    for (const f of [catalogClip, quarantineClip, recordFailure]) allow(f, ['dynamodb:GetItem', 'dynamodb:UpdateItem'], [this.table.tableArn]);
     // Camera settings and alert state (GetItem), cooldown claim (conditional UpdateItem), alert record (PutItem).
     allow(decideAlert, ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'], [this.table.tableArn]);
     // Lists the clip's renditions, reads and writes object tags; reads the clip and camera, records the class.
@@ -253,10 +253,8 @@ export class CamflowStack extends Stack {
     });
     allow(trigger, ['states:StartExecution'], [this.stateMachine.stateMachineArn]);
     allow(trigger, ['dynamodb:PutItem'], [this.table.tableArn]);
-    // HeadObject (needs s3:GetObject) tells an URL-encoded event key from a literal one; ListBucket makes missing a 404.
-    allow(trigger, ['s3:GetObject'], [uploadsObjects]);
-    allow(trigger, ['s3:ListBucket'], [this.uploadsBucket.bucketArn]);
-    acknowledge(trigger.role!, [{ id: this.objectsFinding(this.uploadsBucket), reason: 'HeadObject on any upload: keys are per clip, not known at deploy time.' }]);
+    // HeadObject tells an URL-encoded event key from a literal one.
+    readUploads(trigger, 'HeadObject on any upload: keys are per clip, not known at deploy time.');
     new events.Rule(this, 'UploadCreated', {
       description: 'An object was created in the camflow uploads bucket: start its clip workflow',
       eventPattern: { source: ['aws.s3'], detailType: ['Object Created'], detail: { bucket: { name: [this.uploadsBucket.bucketName] } } },
@@ -398,6 +396,3 @@ function storageClassOf(name: string): s3.StorageClass {
 function attributeType(type: 'S' | 'N'): dynamodb.AttributeType {
   return type === 'S' ? dynamodb.AttributeType.STRING : dynamodb.AttributeType.NUMBER;
 }
-
-/** Which retention classes have a lifecycle rule (all but `hold`). */
-export const EXPIRING_CLASSES: readonly RetentionClass[] = ['short', 'standard', 'archive'];

@@ -30,6 +30,9 @@ export const STATE = {
 
 export const STATE_MACHINE_NAME = 'camflow-clip-workflow';
 
+/** The service name in the tasks' logs and traces (Powertools `POWERTOOLS_SERVICE_NAME`). */
+export const SERVICE_NAME = 'camflow';
+
 /** The execution input, written by the trigger. The execution is named `clipId`. */
 export interface ClipWorkflowInput {
   clip: {

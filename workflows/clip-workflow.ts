@@ -95,7 +95,6 @@ function publishTask(scope: Construct, id: string, stateName: string, topic: sns
 /** Builds the clip workflow's states in `scope` and returns its start. */
 export function buildClipWorkflow(scope: Construct, resources: ClipWorkflowResources): sfn.IChainable {
   const states = new Construct(scope, 'ClipWorkflowStates');
-  const caught = { resultPath: '$.error' };
 
   // Failure path: record it, tell operations, fail. Its own errors go straight to the Fail.
   const clipFailed = new sfn.Fail(states, 'ClipFailed', {
@@ -117,8 +116,6 @@ export function buildClipWorkflow(scope: Construct, resources: ClipWorkflowResou
     error: WORKFLOW_FAILURES.quarantined,
     cause: 'The upload is not a playable clip; it is QUARANTINED in the catalog with the reason, and the raw object is kept.',
   });
-  quarantine.addCatch(failurePath, caught);
-  notifyQuarantine.addCatch(failurePath, caught);
 
   // Branch A: alert (the branch's output is the AlertDecision).
   const decideAlert = lambdaTask(states, 'DecideAlert', STATE.decideAlert, resources.decideAlert, '$.alert');
@@ -152,19 +149,17 @@ export function buildClipWorkflow(scope: Construct, resources: ClipWorkflowResou
   })
     .branch(alertBranch)
     .branch(render);
-  alertAndRender.addCatch(failurePath, caught);
 
   // Catalog and retention, for videos and stills alike.
   const catalog = lambdaTask(states, 'CatalogClip', STATE.catalog, resources.catalogClip, '$.catalog');
   const retention = lambdaTask(states, 'ApplyRetention', STATE.retention, resources.applyRetention, '$.retention');
-  catalog.addCatch(failurePath, caught);
-  retention.addCatch(failurePath, caught);
   const ready = new sfn.Succeed(states, 'ClipReady', { stateName: STATE.ready });
   const catalogAndRetain = catalog.next(retention).next(ready);
   alertAndRender.next(catalogAndRetain);
 
   const validate = lambdaTask(states, 'ValidateClip', STATE.validate, resources.validateClip, '$.validation');
-  validate.addCatch(failurePath, caught);
+  // Any other step that fails (after its retries) goes to the failure path, its error at `$.error`.
+  for (const state of [validate, alertAndRender, catalog, retention, quarantine, notifyQuarantine]) state.addCatch(failurePath, { resultPath: '$.error' });
   return validate.next(
     new sfn.Choice(states, 'WhatWasUploaded', { stateName: STATE.whatWasUploaded })
       .when(sfn.Condition.stringEquals('$.validation.kind', 'video'), alertAndRender)

@@ -19,21 +19,17 @@ export interface SynthesizeOptions {
   region?: string;
   /** Default 000000000000. */
   account?: string;
-  /** Extra CDK context (e.g. retention day counts); bundling is always skipped. */
-  context?: Record<string, unknown>;
 }
 
 export interface SynthesizedClipWorkflow {
   /** The state machine definition, every ARN a plain string. */
   asl: Record<string, unknown>;
-  /** The whole CloudFormation template of the stack. */
-  template: Record<string, unknown>;
 }
 
 type Template = { Resources: Record<string, { Type: string; Properties?: Record<string, unknown> }> };
 
 /** How the resolver names resources: logical id → construct id (`ValidateClip`, `MotionAlerts`…). */
-export type ConstructIds = ReadonlyMap<string, string>;
+type ConstructIds = ReadonlyMap<string, string>;
 
 /** logical id → the id of the construct that owns the resource (the L2, not its `Resource` child). */
 export function constructIdsOf(stack: Stack): Map<string, string> {
@@ -50,19 +46,19 @@ export function constructIdsOf(stack: Stack): Map<string, string> {
 export function synthesizeClipWorkflowDefinition(options: SynthesizeOptions = {}): SynthesizedClipWorkflow {
   const region = options.region ?? 'us-east-1';
   const account = options.account ?? '000000000000';
-  const app = new App({ context: { ...options.context, 'aws:cdk:bundling-stacks': [] } });
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new CamflowStack(app, 'Camflow');
-  const template = app.synth().getStackByName(stack.stackName).template as Template & Record<string, unknown>;
+  const template = app.synth().getStackByName(stack.stackName).template as Template;
   const machines = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::StepFunctions::StateMachine');
   if (machines.length !== 1) throw new Error(`expected one state machine in the camflow stack, found ${machines.length}`);
   const definition = machines[0]![1].Properties?.DefinitionString;
   const text = resolveIntrinsic(definition, template, { region, account, constructIds: constructIdsOf(stack) });
   if (typeof text !== 'string') throw new Error('the state machine DefinitionString did not resolve to a string');
-  return { asl: JSON.parse(text) as Record<string, unknown>, template };
+  return { asl: JSON.parse(text) as Record<string, unknown> };
 }
 
 /** Resolves the intrinsics a DefinitionString holds to placeholder strings (see the module doc). */
-export function resolveIntrinsic(value: unknown, template: Template, where: Where): unknown {
+function resolveIntrinsic(value: unknown, template: Template, where: Where): unknown {
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
   if (Array.isArray(value)) return value.map((v) => resolveIntrinsic(v, template, where));
   if (value === null || typeof value !== 'object') throw new Error(`cannot resolve ${JSON.stringify(value)}`);
@@ -85,7 +81,7 @@ export function resolveIntrinsic(value: unknown, template: Template, where: Wher
   }
 }
 
-export interface Where {
+interface Where {
   region: string;
   account: string;
   constructIds: ConstructIds;

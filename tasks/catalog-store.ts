@@ -1,9 +1,9 @@
 /**
- * Small helpers over the catalog table (thin AWS calls): read a camera, write attributes of
- * an item with one UpdateItem. Every call goes through `storageCall`, so throttling and
+ * Small helpers over the catalog table (thin AWS calls): read a camera, put an item, write
+ * attributes of an item with one UpdateItem. Every call goes through `storageCall`, so throttling and
  * outages surface as `StorageUnavailable` (retried by the workflow).
  */
-import { GetCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../workflows/catalog-table.ts';
 import type { CameraRecord } from '../workflows/clip-contract.ts';
 import { catalogClient, catalogTableName } from './aws-clients.ts';
@@ -18,6 +18,13 @@ export async function getItem<T>(key: ItemKey, what: string): Promise<T | undefi
 
 export function getCameraRecord(camera: string): Promise<Partial<CameraRecord> | undefined> {
   return getItem<Partial<CameraRecord>>(keys.camera(camera), `Reading camera ${camera}`);
+}
+
+/** One PutItem; with a `condition` (e.g. `attribute_not_exists(pk)`), a failed one throws ConditionalCheckFailedException. */
+export async function putItem(item: ItemKey & Record<string, unknown>, what: string, condition?: string): Promise<void> {
+  await storageCall(what, () =>
+    catalogClient().send(new PutCommand({ TableName: catalogTableName(), Item: item, ...(condition ? { ConditionExpression: condition } : {}) })),
+  );
 }
 
 export interface AttributeUpdate {

@@ -6,14 +6,12 @@
  *
  * Input: `TaskEvent`. Output (`$.alert`): `AlertDecision`.
  */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../workflows/catalog-table.ts';
 import type { AlertDecision, AlertRecord, TaskEvent } from '../workflows/clip-contract.ts';
 import { alertPolicy, cooldownCutoff, skippedDecision } from './alert-policy.ts';
-import { catalogClient, catalogTableName } from './aws-clients.ts';
 import { cameraSettings } from './camera-settings.ts';
-import { getCameraRecord, getItem, updateItem } from './catalog-store.ts';
-import { isConditionFailed, storageCall } from './errors.ts';
+import { getCameraRecord, getItem, putItem, updateItem } from './catalog-store.ts';
+import { isConditionFailed } from './errors.ts';
 import { logger, runClipTask } from './observability.ts';
 
 /** Alert records are kept this long (DynamoDB TTL, in AWS). */
@@ -42,9 +40,7 @@ export async function decideAlert(event: TaskEvent, now: Date = new Date()): Pro
     message: policy.candidate.message,
     expiresAt: Math.floor(Date.parse(claim.sentAt) / 1000) + ALERT_RECORD_DAYS * 86_400,
   };
-  await storageCall(`Recording the alert for clip ${clip.clipId}`, () =>
-    catalogClient().send(new PutCommand({ TableName: catalogTableName(), Item: { ...keys.alertRecord(claim.sentAt, clip.clipId), ...record } })),
-  );
+  await putItem({ ...keys.alertRecord(claim.sentAt, clip.clipId), ...record }, `Recording the alert for clip ${clip.clipId}`);
   logger.info('Motion alert due', { subject: record.subject });
   return { send: true, subject: record.subject, message: record.message };
 }

@@ -23,5 +23,5 @@ export async function quarantineClip(event: TaskEvent, now: Date = new Date()): 
   const outcome = await writeClipItem(item, { remove: ['failure'] });
   if (!outcome.written) logger.warn('Clip is READY under another execution: quarantine not recorded', { owner: outcome.owner });
   else logger.warn('Clip quarantined', { reason: item.quarantine.reason, detail: item.quarantine.detail });
-  return quarantineNotice(event.workflow, event.executionName, outcome.written ? { written: true } : { written: false, owner: outcome.owner });
+  return quarantineNotice(event.workflow, event.executionName, outcome);
 }

@@ -21,5 +21,5 @@ export async function recordFailure(event: TaskEvent, now: Date = new Date()): P
   const outcome = await writeClipItem(item);
   if (!outcome.written) logger.warn('Clip is READY under another execution: failure not recorded', { owner: outcome.owner, failure });
   else logger.error('Clip failed', { failure });
-  return failureNotice(event.workflow, event.executionName, outcome.written ? { written: true } : { written: false, owner: outcome.owner });
+  return failureNotice(event.workflow, event.executionName, outcome);
 }

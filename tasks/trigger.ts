@@ -9,12 +9,12 @@
  * Input: the EventBridge event. Output: `TriggerResult` (for logs and tests).
  */
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { keys } from '../workflows/catalog-table.ts';
 import { ENV, type ClipWorkflowInput } from '../workflows/clip-contract.ts';
-import { catalogClient, catalogTableName, requiredEnv, s3Client, stepFunctionsClient } from './aws-clients.ts';
-import { indexAttributes, type ClipItem } from './clip-record.ts';
+import { requiredEnv, s3Client, stepFunctionsClient } from './aws-clients.ts';
+import { putItem } from './catalog-store.ts';
+import { clipIdentity, indexAttributes } from './clip-record.ts';
 import { CameraIdInvalid, isConditionFailed, isNotFound, storageCall } from './errors.ts';
 import { logger, withClipContext } from './observability.ts';
 import { clipWorkflowInput, keyCandidates, uploadedObjectFrom, type ObjectCreatedEvent } from './upload-event.ts';
@@ -61,26 +61,10 @@ export async function resolveKey(bucket: string, eventKey: string): Promise<stri
 /** The clip's PROCESSING item, written only if the clip has no item yet. Returns whether it was written. */
 export async function catalogProcessing(input: ClipWorkflowInput, now: string): Promise<boolean> {
   const { clip } = input;
-  const item: ClipItem = {
-    clipId: clip.clipId,
-    camera: clip.camera,
-    status: 'PROCESSING',
-    capturedAt: clip.uploadedAt,
-    uploadedAt: clip.uploadedAt,
-    updatedAt: now,
-    executionName: clip.clipId,
-    source: { bucket: clip.bucket, key: clip.key, sizeBytes: clip.size },
-  };
+  // Not validated yet: captured when uploaded, and owned by the execution named after the clip.
+  const item = clipIdentity(input, clip.clipId, 'PROCESSING', now);
   try {
-    await storageCall(`Cataloging clip ${clip.clipId} as PROCESSING`, () =>
-      catalogClient().send(
-        new PutCommand({
-          TableName: catalogTableName(),
-          Item: { ...keys.clip(clip.clipId), ...item, ...indexAttributes(item) },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      ),
-    );
+    await putItem({ ...keys.clip(clip.clipId), ...item, ...indexAttributes(item) }, `Cataloging clip ${clip.clipId} as PROCESSING`, 'attribute_not_exists(pk)');
     return true;
   } catch (error) {
     if (!isConditionFailed(error)) throw error;

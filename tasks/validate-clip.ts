@@ -11,8 +11,7 @@ import { ENV, type TaskEvent, type ValidationResult } from '../workflows/clip-co
 import { requiredEnv } from './aws-clients.ts';
 import { s3ByteSource } from './byte-source.ts';
 import { logger, runClipTask } from './observability.ts';
-import { DEFAULT_CLIP_LIMITS, type ClipLimits } from './upload-classification.ts';
-import { validateUpload } from './validation.ts';
+import { clipLimitsFromEnv, ladderFromEnv, validateUpload } from './validation.ts';
 
 export const handler = (event: TaskEvent): Promise<ValidationResult> => runClipTask('validate-clip', event, () => validateClip(event));
 
@@ -23,18 +22,4 @@ export async function validateClip(event: TaskEvent): Promise<ValidationResult> 
   const result = await validateUpload(source, { ...clip, size: source.size }, { mediaBucket: requiredEnv(ENV.mediaBucket), ...limits, capturedAt: source.capturedAt, ladder: ladderFromEnv() });
   logger.info('Clip validated', { kind: result.kind, reason: result.reason, container: result.probe?.container, video: result.probe?.video, durationSeconds: result.probe?.durationSeconds });
   return result;
-}
-
-/** `HLS_LADDER=720p,360p` → ['720p', '360p']; unset → undefined (every rung). */
-export function ladderFromEnv(env: Record<string, string | undefined> = process.env): string[] | undefined {
-  const value = env[ENV.hlsLadder]?.trim();
-  return value ? value.split(',').map((label) => label.trim()).filter(Boolean) : undefined;
-}
-
-export function clipLimitsFromEnv(env: Record<string, string | undefined> = process.env): ClipLimits {
-  const positive = (value: string | undefined, fallback: number) => {
-    const n = Number(value);
-    return value && Number.isFinite(n) && n > 0 ? n : fallback;
-  };
-  return { maxBytes: positive(env[ENV.maxClipBytes], DEFAULT_CLIP_LIMITS.maxBytes), maxSeconds: positive(env[ENV.maxClipSeconds], DEFAULT_CLIP_LIMITS.maxSeconds) };
 }

@@ -3,11 +3,11 @@
  * video plan the MediaConvert job (settings + the files it will write). `camflow plan` runs
  * this on a local file; the task runs it on the S3 object.
  */
-import type { ClipWorkflowInput, ValidationResult } from '../workflows/clip-contract.ts';
+import { ENV, type ClipWorkflowInput, type ValidationResult } from '../workflows/clip-contract.ts';
 import { buildRenderJob } from '../workflows/render-job.ts';
 import type { ByteSource } from './byte-source.ts';
 import { probeClip, isProbeFailure } from './clip-probe.ts';
-import { classifyBySize, classifyUpload, DEFAULT_CLIP_LIMITS } from './upload-classification.ts';
+import { classifyBySize, classifyUpload, DEFAULT_CLIP_LIMITS, type ClipLimits } from './upload-classification.ts';
 import { capturedAtFrom } from './clip-identity.ts';
 
 export interface ValidateUploadOptions {
@@ -49,4 +49,19 @@ export async function validateUpload(source: ByteSource, clip: ClipWorkflowInput
     result.render = { settings: job.settings, outputs: job.outputs };
   }
   return result;
+}
+
+/** `HLS_LADDER=720p,360p` → ['720p', '360p']; unset → undefined (every rung). */
+export function ladderFromEnv(env: Record<string, string | undefined> = process.env): string[] | undefined {
+  const value = env[ENV.hlsLadder]?.trim();
+  return value ? value.split(',').map((label) => label.trim()).filter(Boolean) : undefined;
+}
+
+/** `MAX_CLIP_BYTES`, `MAX_CLIP_SECONDS` → the limits; unset or not a positive number → the default. */
+export function clipLimitsFromEnv(env: Record<string, string | undefined> = process.env): ClipLimits {
+  const positive = (value: string | undefined, fallback: number) => {
+    const n = Number(value);
+    return value && Number.isFinite(n) && n > 0 ? n : fallback;
+  };
+  return { maxBytes: positive(env[ENV.maxClipBytes], DEFAULT_CLIP_LIMITS.maxBytes), maxSeconds: positive(env[ENV.maxClipSeconds], DEFAULT_CLIP_LIMITS.maxSeconds) };
 }

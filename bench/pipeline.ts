@@ -16,7 +16,9 @@ import '../runtime/node20-polyfills.ts';
 import { freePort, startLocalStack } from '../runtime/local-stack.ts';
 import { localClientConfig } from '../runtime/local-credentials.ts';
 import { startLocalStepFunctions } from '../runtime/step-functions/local-step-functions.ts';
-import { synthesizeClipWorkflowDefinition } from '../workflows/synthesized-definition.ts';
+import { executionArnFor, stateMachineArn as localStateMachineArn } from '../runtime/step-functions/arns.ts';
+import { STATE_MACHINE_NAME } from '../workflows/clip-contract.ts';
+import { clipWorkflowDefinition } from '../runtime/clip-workflow-definition.ts';
 import { buildRenderJob } from '../workflows/render-job.ts';
 import { fileByteSource } from '../tasks/byte-source.ts';
 import { probeClip } from '../tasks/clip-probe.ts';
@@ -74,7 +76,7 @@ async function throughPipeline(stack: Awaited<ReturnType<typeof startLocalStack>
   const started = performance.now();
   const put = await stack.clients.s3.send(new PutObjectCommand({ Bucket: stack.buckets.uploads, Key: key, Body: body }));
   const clipId = clipIdFor({ bucket: stack.buckets.uploads, key, etag: (put.ETag ?? '').replace(/"/g, '') });
-  const executionArn = stack.stateMachineArn.replace(':stateMachine:', ':execution:') + ':' + clipId;
+  const executionArn = executionArnFor(stack.stateMachineArn, clipId);
   for (;;) {
     const described = await stack.clients.sfn.send(new DescribeExecutionCommand({ executionArn })).catch(() => undefined);
     if (described && described.status !== 'RUNNING') {
@@ -94,7 +96,7 @@ export interface OrchestrationResult {
 
 /** The clip workflow's ASL with every task answering at once: what the orchestration itself costs. */
 export async function orchestrationThroughput(work: string, executions = 200): Promise<OrchestrationResult> {
-  const { asl } = synthesizeClipWorkflowDefinition();
+  const asl = await clipWorkflowDefinition();
   const instant = (resource: string, stateName: string) => async (): Promise<unknown> => {
     if (resource.includes('mediaconvert')) return { Job: { Id: 'instant', Status: 'COMPLETE', OutputGroupDetails: [] } };
     if (resource.includes('sns:publish')) return { MessageId: 'instant' };
@@ -107,7 +109,7 @@ export async function orchestrationThroughput(work: string, executions = 200): P
   const endpoint = await startLocalStepFunctions({
     dataDirectory: join(work, 'orchestration-data'),
     port,
-    stateMachines: [{ name: 'camflow-clip-workflow', definition: asl }],
+    stateMachines: [{ name: STATE_MACHINE_NAME, definition: asl }],
     resolveTask: instant,
   });
   const sfn = new SFNClient({ ...localClientConfig(), endpoint: endpoint.endpoint });
@@ -116,7 +118,7 @@ export async function orchestrationThroughput(work: string, executions = 200): P
     const input = (i: number) => JSON.stringify({ clip: { clipId: `bench-${i}`, camera: 'bench', bucket: 'b', key: `bench/${i}.mp4`, size: 1, etag: 'e', uploadedAt: new Date(0).toISOString() } });
     await Promise.all(
       Array.from({ length: executions }, (_, i) =>
-        sfn.send(new StartExecutionCommand({ stateMachineArn: endpoint.stateMachineArn('camflow-clip-workflow'), name: `bench-${i}`, input: input(i) })),
+        sfn.send(new StartExecutionCommand({ stateMachineArn: endpoint.stateMachineArn(STATE_MACHINE_NAME), name: `bench-${i}`, input: input(i) })),
       ),
     );
     await endpoint.waitForIdle();
@@ -177,7 +179,7 @@ export async function burst(work: string, clips = 20, cameras = 14): Promise<Bur
         return clipIdFor({ bucket: 'camflow-uploads', key, etag: (put.ETag ?? '').replace(/"/g, '') });
       }),
     );
-    const arn = (clipId: string) => `arn:aws:states:us-east-1:000000000000:execution:camflow-clip-workflow:${clipId}`;
+    const arn = (clipId: string) => executionArnFor(localStateMachineArn(STATE_MACHINE_NAME), clipId);
     let succeeded = 0;
     for (;;) {
       const statuses = await Promise.all(uploads.map((id) => sfn.send(new DescribeExecutionCommand({ executionArn: arn(id) })).then((d) => d.status, () => 'PENDING')));

@@ -4,7 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -110,8 +110,4 @@ export function topLevelBoxes(bytes: Uint8Array): string[] {
     offset += size;
   }
   return boxes;
-}
-
-export function fileSize(path: string): number {
-  return statSync(path).size;
 }

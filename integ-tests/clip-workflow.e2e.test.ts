@@ -3,7 +3,7 @@
  * the clip workflow (the ASL synthesized from the CDK stack), the task handlers, MediaConvert
  * on ffmpeg and the outbox; everything is checked through the AWS SDK.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,8 +48,6 @@ beforeAll(async () => {
     environment: { DEFAULT_ALERT_COOLDOWN_SECONDS: '0' },
   });
   const media = join(work, 'media');
-  rmSync(media, { recursive: true, force: true });
-  const { mkdirSync } = await import('node:fs');
   mkdirSync(media);
   const fixtures = [
     await h264AacMp4(media, { seconds: 3 }),

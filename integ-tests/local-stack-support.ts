@@ -14,6 +14,7 @@ import type { ClipRecord } from '../workflows/clip-contract.ts';
 import { clipIdFor } from '../tasks/clip-identity.ts';
 import { localClientConfig } from '../runtime/local-credentials.ts';
 import type { LocalStack } from '../runtime/local-stack.ts';
+import { executionArnFor } from '../runtime/step-functions/arns.ts';
 
 export interface UploadedClip {
   key: string;
@@ -39,12 +40,12 @@ export async function clipRecord(stack: LocalStack, clipId: string): Promise<Cli
   return Item as ClipRecord | undefined;
 }
 
-export function executionArnFor(stack: LocalStack, clipId: string): string {
-  return stack.stateMachineArn.replace(':stateMachine:', ':execution:') + ':' + clipId;
+export function clipExecutionArn(stack: LocalStack, clipId: string): string {
+  return executionArnFor(stack.stateMachineArn, clipId);
 }
 
 export async function describeClipExecution(stack: LocalStack, clipId: string): Promise<DescribeExecutionCommandOutput> {
-  return stack.clients.sfn.send(new DescribeExecutionCommand({ executionArn: executionArnFor(stack, clipId) }));
+  return stack.clients.sfn.send(new DescribeExecutionCommand({ executionArn: clipExecutionArn(stack, clipId) }));
 }
 
 /** Every execution of the clip workflow (all pages). */

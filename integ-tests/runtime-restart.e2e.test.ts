@@ -14,7 +14,7 @@ import { startLocalS3 } from '../runtime/local-s3.ts';
 import { localClientConfig } from '../runtime/local-credentials.ts';
 import { clipIdFor } from '../tasks/clip-identity.ts';
 import { h264AacMp4, jpegStill } from './clip-fixtures.ts';
-import { allExecutions, clipRecord, describeClipExecution, executionArnFor, uploadClip } from './local-stack-support.ts';
+import { allExecutions, clipRecord, describeClipExecution, clipExecutionArn, uploadClip } from './local-stack-support.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'camflow-restart-'));
 let stack: LocalStack | undefined;
@@ -26,7 +26,7 @@ afterAll(async () => {
 
 async function renderEntered(s: LocalStack, clipId: string): Promise<boolean> {
   try {
-    const history = await s.clients.sfn.send(new GetExecutionHistoryCommand({ executionArn: executionArnFor(s, clipId), maxResults: 1000 }));
+    const history = await s.clients.sfn.send(new GetExecutionHistoryCommand({ executionArn: clipExecutionArn(s, clipId), maxResults: 1000 }));
     return (history.events ?? []).some((e) => e.type === 'TaskStateEntered' && e.stateEnteredEventDetails?.name === STATE.render);
   } catch {
     return false;
@@ -45,7 +45,10 @@ it('resumes an execution cut off mid-render, without losing or duplicating the c
 
   const deadline = Date.now() + 120_000;
   while (!(await renderEntered(stack, upload.clipId))) {
-    if (Date.now() > deadline) throw new Error('the render never started');
+    if (Date.now() > deadline) {
+      const execution = await describeClipExecution(stack, upload.clipId).catch((error: Error) => error.name);
+      throw new Error(`the render never started: ${JSON.stringify(execution)}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   expect((await describeClipExecution(stack, upload.clipId)).status).toBe('RUNNING');

@@ -12,13 +12,14 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { Context } from 'aws-lambda';
 import { CATALOG_TABLE_NAME_LOCAL } from '../workflows/catalog-table.ts';
-import { ENV, STATE_MACHINE_NAME } from '../workflows/clip-contract.ts';
+import { ENV, SERVICE_NAME, STATE_MACHINE_NAME } from '../workflows/clip-contract.ts';
 import { LOCAL_ACCOUNT, LOCAL_REGION, localAwsEnvironment, localClientConfig } from './local-credentials.ts';
 import { startLocalDynamoDB, type LocalDynamoDB } from './local-dynamodb.ts';
 import { LOCAL_BUCKETS, startLocalS3, type LocalS3, type ObjectCreatedNotice } from './local-s3.ts';
 import { createLocalMediaConvert } from './mediaconvert/local-mediaconvert.ts';
 import { createOutbox } from './outbox.ts';
 import { startLocalStepFunctions, type TaskRunner } from './step-functions/local-step-functions.ts';
+import { stateMachineArn as localStateMachineArn } from './step-functions/arns.ts';
 import { lambdaHandlerFor } from './task-handlers.ts';
 import { clipWorkflowDefinition } from './clip-workflow-definition.ts';
 import { reconcileUploads } from './upload-reconciler.ts';
@@ -106,7 +107,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const ports = await choosePorts(options.ports);
   const tableName = CATALOG_TABLE_NAME_LOCAL;
   const sfnEndpoint = `http://127.0.0.1:${ports.stepFunctions}`;
-  const stateMachineArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${STATE_MACHINE_NAME}`;
+  const stateMachineArn = localStateMachineArn(STATE_MACHINE_NAME);
 
   const started: Array<{ stop(): Promise<void> }> = [];
   const stopAll = async () => {
@@ -126,7 +127,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       [ENV.table]: tableName,
       [ENV.stateMachineArn]: stateMachineArn,
       [ENV.mediaConvertRoleArn]: `arn:aws:iam::${LOCAL_ACCOUNT}:role/camflow-mediaconvert`,
-      POWERTOOLS_SERVICE_NAME: process.env.POWERTOOLS_SERVICE_NAME ?? 'camflow',
+      POWERTOOLS_SERVICE_NAME: process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME,
       POWERTOOLS_TRACE_ENABLED: 'false',
       ...options.environment,
     });
@@ -211,7 +212,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ports,
       buckets: LOCAL_BUCKETS,
       tableName,
-      stateMachineArn: stepFunctions.stateMachineArn(STATE_MACHINE_NAME),
+      stateMachineArn,
       clients,
       outbox,
       waitForIdle,

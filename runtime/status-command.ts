@@ -3,8 +3,9 @@
  * the clip id), a line per state with its status, duration, retries and error.
  */
 import { parseArgs } from 'node:util';
-import { DescribeExecutionCommand, GetExecutionHistoryCommand, ListStateMachinesCommand, type DescribeExecutionCommandOutput, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, ListStateMachinesCommand, type DescribeExecutionCommandOutput, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { executionArnFor, isValidName } from './step-functions/arns.ts';
+import { readExecutionHistory } from './step-functions/read-execution-history.ts';
 import { endpointFrom, formatDuration, formatFailure, formatTime, pad, stepFunctionsClient, unreachable } from './step-functions/command-support.ts';
 import { timelineFromHistory, type StateStep } from './step-functions/state-timeline.ts';
 
@@ -79,13 +80,7 @@ export async function run(args: string[], print: (line: string) => void = consol
         if ((error as Error).name === 'ExecutionDoesNotExist') continue;
         throw error;
       }
-      const events: HistoryEvent[] = [];
-      let nextToken: string | undefined;
-      do {
-        const page = await client.send(new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000, includeExecutionData: false }));
-        events.push(...(page.events ?? []));
-        nextToken = page.nextToken;
-      } while (nextToken);
+      const events = await readExecutionHistory(client, executionArn);
       for (const line of statusReport(execution, events)) print(line);
       return 0;
     }

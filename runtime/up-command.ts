@@ -15,6 +15,7 @@ import { generatePassword } from '../api/auth/passwords.ts';
 import { DEFAULT_PORTS, startLocalStack, type LocalStack } from './local-stack.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localClientConfig } from './local-credentials.ts';
 import { followExecution } from './execution-progress.ts';
+import { clipIdFor } from '../tasks/clip-identity.ts';
 import { defaultFfmpeg } from './mediaconvert/ffmpeg-binary.ts';
 
 const execFileAsync = promisify(execFile);
@@ -132,9 +133,7 @@ function printWelcome(stack: LocalStack): void {
       'Then follow it:',
       `  npx camflow executions            npx camflow status <clip-id>`,
       `  aws stepfunctions --endpoint-url ${e.stepFunctions} list-executions --state-machine-arn ${stack.stateMachineArn}`,
-    ]
-      .filter((line) => line !== null)
-      .join('\n'),
+    ].join('\n'),
   );
 }
 
@@ -182,10 +181,11 @@ async function runDemo(stack: LocalStack): Promise<boolean> {
     const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
     const key = `demo/demo-${stamp}.mp4`;
     console.log(`\n[demo] uploading a 8 s 720p clip to s3://${stack.buckets.uploads}/${key}`);
-    await stack.clients.s3.send(
+    const put = await stack.clients.s3.send(
       new PutObjectCommand({ Bucket: stack.buckets.uploads, Key: key, Body: readFileSync(file), ContentType: 'video/mp4', Metadata: { 'captured-at': new Date().toISOString() } }),
     );
-    const result = await followExecution(stack, { key, print: (line) => console.log(`[demo] ${line}`) });
+    const clipId = clipIdFor({ bucket: stack.buckets.uploads, key, etag: put.ETag ?? '' });
+    const result = await followExecution(stack, { clipId, print: (line) => console.log(`[demo] ${line}`) });
     return result === 'SUCCEEDED';
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -8,11 +8,9 @@ import {
   DescribeExecutionCommand,
   ExecutionDoesNotExist,
   ExecutionNotRedrivable,
-  GetExecutionHistoryCommand,
   ListExecutionsCommand,
   RedriveExecutionCommand,
   type ExecutionStatus,
-  type HistoryEvent,
 } from '@aws-sdk/client-sfn';
 import { requireRole } from '../auth/middleware.ts';
 import type { ApiApp, ApiContext } from '../context.ts';
@@ -22,20 +20,12 @@ import { ClipParams, ExecutionPageSchema, ExecutionParams, ExecutionsQuery, Redr
 import { errorResponses, json } from './responses.ts';
 import { stateTimeline } from '../workflow-timeline.ts';
 import { executionArnFor } from '../../runtime/step-functions/arns.ts';
+import { readExecutionHistory } from '../../runtime/step-functions/read-execution-history.ts';
 
 const iso = (d: Date | undefined) => (d ? new Date(d).toISOString() : undefined);
 
-/** Every history event of an execution (pages of 1,000; a clip's run has a few dozen). */
-async function executionHistory(ctx: ApiContext, executionArn: string): Promise<HistoryEvent[]> {
-  const events: HistoryEvent[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await ctx.clients.sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, nextToken, includeExecutionData: false }));
-    events.push(...(page.events ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken && events.length < 25_000);
-  return events;
-}
+/** Every history event of an execution (a clip's run has a few dozen; a runaway one is cut at 25,000). */
+const executionHistory = (ctx: ApiContext, executionArn: string) => readExecutionHistory(ctx.clients.sfn, executionArn, { maxEvents: 25_000 });
 
 export function registerWorkflowRoutes(app: ApiApp, ctx: ApiContext): void {
   app.openapi(

@@ -11,15 +11,14 @@ import { ENV, type TaskEvent, type ValidationResult } from '../workflows/clip-co
 import { requiredEnv } from './aws-clients.ts';
 import { s3ByteSource } from './byte-source.ts';
 import { logger, runClipTask } from './observability.ts';
-import { clipLimitsFromEnv, ladderFromEnv, validateUpload } from './validation.ts';
+import { validateUpload, validationSettingsFromEnv } from './validation.ts';
 
 export const handler = (event: TaskEvent): Promise<ValidationResult> => runClipTask('validate-clip', event, () => validateClip(event));
 
 export async function validateClip(event: TaskEvent): Promise<ValidationResult> {
   const { clip } = event.workflow;
-  const limits = clipLimitsFromEnv();
   const source = await s3ByteSource(clip.bucket, clip.key);
-  const result = await validateUpload(source, { ...clip, size: source.size }, { mediaBucket: requiredEnv(ENV.mediaBucket), ...limits, capturedAt: source.capturedAt, ladder: ladderFromEnv() });
+  const result = await validateUpload(source, { ...clip, size: source.size }, { mediaBucket: requiredEnv(ENV.mediaBucket), ...validationSettingsFromEnv(), capturedAt: source.capturedAt });
   logger.info('Clip validated', { kind: result.kind, reason: result.reason, container: result.probe?.container, video: result.probe?.video, durationSeconds: result.probe?.durationSeconds });
   return result;
 }

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIP_ID_PATTERN } from '../tasks/clip-identity.ts';
 import type { ClipPlan } from './plan-command.ts';
-import { PLACEHOLDER_ROLE_ARN } from './plan-command.ts';
+import { PLACEHOLDER_ROLE_ARN, planClip } from './plan-command.ts';
 
 const exec = promisify(execFile);
 const CLI = resolve('bin/camflow.js');
@@ -60,6 +60,7 @@ beforeAll(async () => {
     ffmpeg([...picture('320x180'), '-c:v', 'libx265', '-x265-params', 'log-level=error', file('hevc.mkv')]),
     ffmpeg([...picture('320x240'), ...tone, '-c:v', 'mjpeg', '-c:a', 'pcm_mulaw', '-ar', '8000', '-shortest', file('mjpeg-mulaw.avi')]),
     writeFile(file('notes.txt'), 'this is not a clip\n'),
+    ffmpeg([...picture('1280x720'), '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', file('h264-720p.mp4')]),
   ]);
 });
 
@@ -75,6 +76,16 @@ describe('camflow plan', () => {
     expect(result!.probe).toMatchObject({ video: { codec: 'h264', width: 320, height: 180 }, audio: { codec: 'aac' } });
     expectCreateJob(result!, 'garage/h264-aac.mp4', { audio: true });
     expect(result!.createJobRequest!.Role).toBe(role);
+  });
+
+  it('plans the HLS ladder the workflow would, from HLS_LADDER as the task reads it', async () => {
+    const rungs = async (env: Record<string, string | undefined>) => {
+      const result = await planClip(file('h264-720p.mp4'), { camera: 'garage', env });
+      const hls = (result.createJobRequest!.Settings as { OutputGroups: Array<{ Name: string; Outputs: Array<{ NameModifier?: string }> }> }).OutputGroups.find((g) => g.Name === 'HLS')!;
+      return hls.Outputs.map((o) => o.NameModifier);
+    };
+    expect(await rungs({})).toEqual(['_720p', '_360p']);
+    expect(await rungs({ HLS_LADDER: '360p' })).toEqual(['_360p']);
   });
 
   it('prints a CreateJob request for an MKV with HEVC and no audio, without audio outputs', async () => {

@@ -13,7 +13,7 @@ import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { fileByteSource } from '../tasks/byte-source.ts';
 import { clipIdFor } from '../tasks/clip-identity.ts';
-import { clipLimitsFromEnv, validateUpload } from '../tasks/validation.ts';
+import { validateUpload, validationSettingsFromEnv } from '../tasks/validation.ts';
 import { CAMERA_ID_PATTERN, ENV, type ClipWorkflowInput, type ValidationResult } from './clip-contract.ts';
 
 export const USAGE = `usage: camflow plan <clip-file> [--camera ID]
@@ -67,7 +67,7 @@ export async function planClip(path: string, options: PlanOptions): Promise<Clip
   const source = await fileByteSource(file);
   const clipId = clipIdFor({ bucket, key, etag });
   const clip: ClipWorkflowInput['clip'] = { clipId, camera: options.camera, bucket, key, size: source.size, etag, uploadedAt: mtime.toISOString() };
-  const result = await validateUpload(source, clip, { mediaBucket, ...clipLimitsFromEnv(env) });
+  const result = await validateUpload(source, clip, { mediaBucket, ...validationSettingsFromEnv(env) });
   const { render, probe: _probe, ...validation } = result;
   const next = result.kind === 'video' ? 'render' : result.kind === 'still' ? 'catalog-still' : 'quarantine';
   return {

@@ -13,17 +13,10 @@ import {
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { RETENTION_TAG, type ClipRecord, type RetentionClass } from '../workflows/clip-contract.ts';
+import { parseS3Uri, type S3ObjectLocation } from '../workflows/s3-uri.ts';
 
-export interface ObjectLocation {
-  bucket: string;
-  key: string;
-}
-
-/** `s3://bucket/key` → its parts; `undefined` for anything else. */
-export function parseS3Uri(uri: string | undefined): ObjectLocation | undefined {
-  const match = uri ? /^s3:\/\/([^/]+)\/(.*)$/.exec(uri) : null;
-  return match ? { bucket: match[1]!, key: match[2]! } : undefined;
-}
+export type ObjectLocation = S3ObjectLocation;
+export { parseS3Uri };
 
 /**
  * The clip's media prefixes (`{camera}/{yyyy}/{mm}/{dd}/{clipId}/` in the media bucket), found

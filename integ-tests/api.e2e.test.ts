@@ -14,7 +14,7 @@ import { dynamoUserStore } from '../api/auth/users.ts';
 import { localClientConfig } from '../runtime/local-credentials.ts';
 import { startLocalStack, type LocalStack } from '../runtime/local-stack.ts';
 import { brokenUploads, h264AacMp4, topLevelBoxes } from './clip-fixtures.ts';
-import { objectExists, parseS3Uri, uploadClip, type UploadedClip } from './local-stack-support.ts';
+import { objectExists, requireS3Uri, uploadClip, type UploadedClip } from './local-stack-support.ts';
 
 let stack: LocalStack;
 let api: string;
@@ -147,7 +147,7 @@ describe('what only an admin may do', () => {
     expect(hold.status).toBe(200);
     expect(hold.body.objectsTagged).toBeGreaterThan(3);
     const detail = await call(`/clips/${second.clipId}`, admin);
-    const { bucket, key } = parseS3Uri(detail.body.mp4);
+    const { bucket, key } = requireS3Uri(detail.body.mp4);
     const tags = await stack.clients.s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: key }));
     expect(tags.TagSet).toContainEqual({ Key: 'retention-class', Value: 'hold' });
     expect((await call(`/clips/${second.clipId}`, admin, { method: 'DELETE' })).status).toBe(409);

@@ -25,7 +25,7 @@ import {
   clipRecord,
   describeClipExecution,
   objectExists,
-  parseS3Uri,
+  requireS3Uri,
   readObject,
   uploadClip,
   type UploadedClip,
@@ -141,7 +141,7 @@ describe('videos are validated, rendered, cataloged, retained and alerted', () =
       expect(record!.renditions!.length, fixture.name).toBeGreaterThan(0);
       expect(record!.retentionClass).toBe('standard');
       // Every output lives under {camera}/{yyyy}/{mm}/{dd}/{clipId}/ in the media bucket.
-      const { bucket, key } = parseS3Uri(record!.mp4!);
+      const { bucket, key } = requireS3Uri(record!.mp4!);
       expect(bucket).toBe(stack.buckets.media);
       expect(key).toMatch(new RegExp(`^${record!.camera}/\\d{4}/\\d{2}/\\d{2}/${upload.clipId}/`));
     }

@@ -15,6 +15,7 @@ import { clipIdFor } from '../tasks/clip-identity.ts';
 import { localClientConfig } from '../runtime/local-credentials.ts';
 import type { LocalStack } from '../runtime/local-stack.ts';
 import { executionArnFor } from '../runtime/step-functions/arns.ts';
+import { parseS3Uri, type S3ObjectLocation } from '../workflows/s3-uri.ts';
 
 export interface UploadedClip {
   key: string;
@@ -61,14 +62,14 @@ export async function allExecutions(stack: LocalStack) {
 }
 
 /** `s3://bucket/key` → { bucket, key }. */
-export function parseS3Uri(uri: string): { bucket: string; key: string } {
-  const match = /^s3:\/\/([^/]+)\/(.*)$/.exec(uri);
-  if (!match) throw new Error(`not an s3:// URI: ${uri}`);
-  return { bucket: match[1]!, key: match[2]! };
+export function requireS3Uri(uri: string): S3ObjectLocation {
+  const location = parseS3Uri(uri);
+  if (!location) throw new Error(`not an s3:// URI: ${uri}`);
+  return location;
 }
 
 export async function readObject(s3: S3Client, uri: string): Promise<Uint8Array> {
-  const { bucket, key } = parseS3Uri(uri);
+  const { bucket, key } = requireS3Uri(uri);
   const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   return object.Body!.transformToByteArray();
 }

@@ -14,6 +14,7 @@ import { cameraSettings } from './camera-settings.ts';
 import { getCameraRecord, getItem, updateItem } from './catalog-store.ts';
 import { ClipNotFound, isConditionFailed, isNotFound, storageCall } from './errors.ts';
 import { logger, runClipTask } from './observability.ts';
+import { parseS3Uri, type S3ObjectLocation } from '../workflows/s3-uri.ts';
 
 /** Objects tagged at the same time. */
 const CONCURRENCY = 8;
@@ -27,7 +28,7 @@ export async function applyRetention(event: TaskEvent): Promise<RetentionResult>
 
   const objects: Array<{ bucket: string; key: string; required: boolean }> = [{ bucket: clip.bucket, key: clip.key, required: true }];
   if (validation?.mediaPrefix) {
-    const { bucket, key: prefix } = parseS3Uri(validation.mediaPrefix);
+    const { bucket, key: prefix } = requireS3Uri(validation.mediaPrefix);
     for (const key of await listKeys(bucket, prefix)) objects.push({ bucket, key, required: false });
   }
   await mapWithConcurrency(objects, CONCURRENCY, (o) => tagObject(o.bucket, o.key, retentionClass, o.required));
@@ -74,10 +75,10 @@ async function listKeys(bucket: string, prefix: string): Promise<string[]> {
   return found;
 }
 
-export function parseS3Uri(uri: string): { bucket: string; key: string } {
-  const match = /^s3:\/\/([^/]+)\/(.*)$/.exec(uri);
-  if (!match) throw new TypeError(`'${uri}' is not an s3://bucket/key URI`);
-  return { bucket: match[1]!, key: match[2]! };
+export function requireS3Uri(uri: string): S3ObjectLocation {
+  const location = parseS3Uri(uri);
+  if (!location) throw new TypeError(`'${uri}' is not an s3://bucket/key URI`);
+  return location;
 }
 
 async function mapWithConcurrency<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {

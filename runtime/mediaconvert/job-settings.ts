@@ -7,6 +7,7 @@
  *
  * Pure: no ffmpeg, no AWS.
  */
+import { parseS3Uri } from '../../workflows/s3-uri.ts';
 
 /** What Step Functions reports when CreateJob refuses the settings (see README, local runtime). */
 export const BAD_REQUEST_ERROR = 'MediaConvert.BadRequestException';
@@ -222,14 +223,14 @@ function array(parent: Json, key: string, path: string): unknown[] | undefined {
 }
 
 /** `s3://bucket/key` → bucket and key. */
-export function parseS3Uri(uri: string, path: string): S3Location {
-  const match = /^s3:\/\/([^/]+)\/(.*)$/.exec(uri);
-  if (!match || !match[1]) throw new JobSettingsRejected(path, 'invalid', `expected an s3://bucket/key URI, got ${JSON.stringify(uri)}`);
-  return { bucket: match[1], key: match[2] ?? '' };
+export function s3LocationOf(uri: string, path: string): S3Location {
+  const location = parseS3Uri(uri);
+  if (!location) throw new JobSettingsRejected(path, 'invalid', `expected an s3://bucket/key URI, got ${JSON.stringify(uri)}`);
+  return location;
 }
 
 function destinationOf(uri: string, path: string, input: S3Location): Destination {
-  const { bucket, key } = parseS3Uri(uri, path);
+  const { bucket, key } = s3LocationOf(uri, path);
   const slash = key.lastIndexOf('/');
   const directory = key.slice(0, slash + 1);
   let baseName = key.slice(slash + 1);
@@ -286,7 +287,7 @@ function readInput(value: unknown, path: string): InputPlan {
   const input = object(value, path);
   onlyKeys(input, path, ['FileInput', 'TimecodeSource', 'VideoSelector', 'AudioSelectors']);
   const uri = required(str(input, 'FileInput', path), `${path}.FileInput`);
-  const location = parseS3Uri(uri, `${path}.FileInput`);
+  const location = s3LocationOf(uri, `${path}.FileInput`);
   // ZEROBASED: input timecode counts from zero; it only matters for timecode-based clipping
   // and burn-in, neither of which this engine implements (InputClippings is refused).
   choice(input, 'TimecodeSource', path, ['ZEROBASED']);

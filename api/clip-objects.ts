@@ -1,19 +1,13 @@
 /**
- * The S3 objects that make up one clip — its raw upload and everything the render wrote
- * under its media prefix — and what the API does to them: presign for playback, tag with a
- * retention class (evidence hold), delete.
+ * The S3 object versions that make up one clip — its raw upload's version and everything the
+ * render wrote under its media prefix — and what the API does to them: presign for playback,
+ * hold as evidence (Object Lock legal hold and retention tag), delete.
  */
-import {
-  DeleteObjectsCommand,
-  GetObjectCommand,
-  GetObjectTaggingCommand,
-  ListObjectsV2Command,
-  PutObjectTaggingCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { RETENTION_TAG, type ClipRecord, type RetentionClass } from '../workflows/clip-contract.ts';
 import { parseS3Uri, type S3ObjectLocation } from '../workflows/s3-uri.ts';
+import { deleteVersions, eachLimited, listVersionsUnder, setLegalHold, tagVersion, type ObjectVersionRef } from '../tasks/clip-versions.ts';
 
 export type ObjectLocation = S3ObjectLocation;
 export { parseS3Uri };
@@ -38,68 +32,40 @@ export function mediaPrefixes(clip: ClipRecord, mediaBucket: string): ObjectLoca
   return [...found.values()];
 }
 
-/** Every object key of the clip: the raw upload plus all objects under its media prefixes. */
-export async function listClipObjects(s3: S3Client, clip: ClipRecord, buckets: { uploads: string; media: string }): Promise<ObjectLocation[]> {
-  const objects: ObjectLocation[] = [];
-  if (clip.source?.bucket === buckets.uploads && clip.source.key) objects.push({ bucket: clip.source.bucket, key: clip.source.key });
-  for (const prefix of mediaPrefixes(clip, buckets.media)) {
-    let ContinuationToken: string | undefined;
-    do {
-      const page = await s3.send(new ListObjectsV2Command({ Bucket: prefix.bucket, Prefix: prefix.key, ContinuationToken }));
-      for (const object of page.Contents ?? []) if (object.Key) objects.push({ bucket: prefix.bucket, key: object.Key });
-      ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (ContinuationToken);
+/**
+ * Every object version the clip owns: the version of the raw upload it was made from, plus all
+ * versions under its media prefixes. A clip cataloged before versioning has no source version:
+ * its raw object is named by key alone.
+ */
+export async function listClipObjects(s3: S3Client, clip: ClipRecord, buckets: { uploads: string; media: string }): Promise<ObjectVersionRef[]> {
+  const objects: ObjectVersionRef[] = [];
+  if (clip.source?.bucket === buckets.uploads && clip.source.key) {
+    objects.push({ bucket: clip.source.bucket, key: clip.source.key, ...(clip.source.versionId ? { versionId: clip.source.versionId } : {}) });
   }
+  for (const prefix of mediaPrefixes(clip, buckets.media)) objects.push(...(await listVersionsUnder(s3, prefix.bucket, prefix.key)));
   return objects;
 }
 
-async function eachLimited<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  });
-  await Promise.all(workers);
-}
-
-/** Set the retention-class tag on every object, keeping the objects' other tags. */
-export async function tagRetentionClass(s3: S3Client, objects: ObjectLocation[], retentionClass: RetentionClass): Promise<void> {
-  await eachLimited(objects, 8, async ({ bucket, key }) => {
-    let tags: Array<{ Key: string; Value: string }> = [];
-    try {
-      const current = await s3.send(new GetObjectTaggingCommand({ Bucket: bucket, Key: key }));
-      tags = (current.TagSet ?? []).filter((t): t is { Key: string; Value: string } => !!t.Key && t.Key !== RETENTION_TAG && t.Value !== undefined);
-    } catch (error) {
-      if ((error as Error).name === 'NoSuchKey' || (error as Error).name === 'NotFound') return;
-      throw error;
-    }
-    await s3.send(
-      new PutObjectTaggingCommand({ Bucket: bucket, Key: key, Tagging: { TagSet: [...tags, { Key: RETENTION_TAG, Value: retentionClass }] } }),
-    );
+/** Set the retention-class tag on every version, keeping the versions' other tags. */
+export async function tagRetentionClass(s3: S3Client, objects: ObjectVersionRef[], retentionClass: RetentionClass): Promise<void> {
+  await eachLimited(objects, 8, async (version) => {
+    await tagVersion(s3, version, retentionClass);
   });
 }
 
-/** Delete the objects, 1,000 per request per bucket. */
-export async function deleteObjects(s3: S3Client, objects: ObjectLocation[]): Promise<number> {
-  const byBucket = new Map<string, string[]>();
-  for (const o of objects) byBucket.set(o.bucket, [...(byBucket.get(o.bucket) ?? []), o.key]);
-  let deleted = 0;
-  for (const [bucket, keys] of byBucket) {
-    for (let i = 0; i < keys.length; i += 1000) {
-      const batch = keys.slice(i, i + 1000);
-      const result = await s3.send(new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }));
-      if (result.Errors?.length) {
-        const first = result.Errors[0]!;
-        throw new Error(`S3 refused to delete ${result.Errors.length} object(s) of the clip, first ${bucket}/${first.Key}: ${first.Code} ${first.Message}. Retry the delete.`);
-      }
-      deleted += batch.length;
-    }
-  }
-  return deleted;
+/** Put every version under an S3 Object Lock legal hold (`on`), or release them all. */
+export async function setLegalHolds(s3: S3Client, objects: ObjectVersionRef[], on: boolean): Promise<void> {
+  await eachLimited(objects, 8, async (version) => {
+    await setLegalHold(s3, version, on);
+  });
 }
 
-/** A short-lived GET URL for one object, fetched straight from S3. */
-export function presignObject(s3: S3Client, location: ObjectLocation, expiresInSeconds: number): Promise<string> {
-  return getSignedUrl(s3, new GetObjectCommand({ Bucket: location.bucket, Key: location.key }), { expiresIn: expiresInSeconds });
+/** Delete every version for good; S3 refuses (AccessDenied) any version still under a legal hold. */
+export const deleteObjects = deleteVersions;
+
+/** A short-lived GET URL for one object (of one version when given), fetched straight from S3. */
+export function presignObject(s3: S3Client, location: ObjectLocation & { versionId?: string }, expiresInSeconds: number): Promise<string> {
+  return getSignedUrl(s3, new GetObjectCommand({ Bucket: location.bucket, Key: location.key, VersionId: location.versionId }), { expiresIn: expiresInSeconds });
 }
 
 /** The keys of the scrub thumbnails under the clip's thumbnail prefix (at most `max`), in order. */

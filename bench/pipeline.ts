@@ -75,7 +75,7 @@ export async function pipelineOverhead(work: string, roundCount = 3): Promise<Pi
 async function throughPipeline(stack: Awaited<ReturnType<typeof startLocalStack>>, body: Buffer, key: string): Promise<number> {
   const started = performance.now();
   const put = await stack.clients.s3.send(new PutObjectCommand({ Bucket: stack.buckets.uploads, Key: key, Body: body }));
-  const clipId = clipIdFor({ bucket: stack.buckets.uploads, key, etag: (put.ETag ?? '').replace(/"/g, '') });
+  const clipId = clipIdFor({ bucket: stack.buckets.uploads, key, etag: (put.ETag ?? '').replace(/"/g, ''), versionId: put.VersionId });
   const executionArn = executionArnFor(stack.stateMachineArn, clipId);
   for (;;) {
     const described = await stack.clients.sfn.send(new DescribeExecutionCommand({ executionArn })).catch(() => undefined);
@@ -176,7 +176,7 @@ export async function burst(work: string, clips = 20, cameras = 14): Promise<Bur
       Array.from({ length: clips }, async (_, i) => {
         const key = `camera-${(i % cameras) + 1}/burst-${i}.mp4`;
         const put = await s3.send(new PutObjectCommand({ Bucket: 'camflow-uploads', Key: key, Body: body }));
-        return clipIdFor({ bucket: 'camflow-uploads', key, etag: (put.ETag ?? '').replace(/"/g, '') });
+        return clipIdFor({ bucket: 'camflow-uploads', key, etag: (put.ETag ?? '').replace(/"/g, ''), versionId: put.VersionId });
       }),
     );
     const arn = (clipId: string) => executionArnFor(localStateMachineArn(STATE_MACHINE_NAME), clipId);

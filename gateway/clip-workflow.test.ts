@@ -45,8 +45,8 @@ describe('camera → gateway → clip workflow', () => {
       ['front-door/2024/03/15/FrontDoor_00_20240315143022.mp4', 'video', '2024-03-15T14:30:22.000Z'],
       ['front-door/2024/03/15/MDAlarm_20240315-143025.jpg', 'still', '2024-03-15T14:30:25.000Z'],
     ] as const) {
-      const etag = ((await headObject(stack.clients.s3, key)).ETag ?? '').replace(/"/g, '');
-      const clipId = clipIdFor({ bucket: stack.buckets.uploads, key, etag });
+      const head = await headObject(stack.clients.s3, key);
+      const clipId = clipIdFor({ bucket: stack.buckets.uploads, key, etag: (head.ETag ?? '').replace(/"/g, ''), versionId: head.VersionId });
       const execution = await describeClipExecution(stack, clipId);
       expect(execution.status, `${key}: ${execution.error} ${execution.cause}`).toBe('SUCCEEDED');
       const record = await clipRecord(stack, clipId);

@@ -187,7 +187,7 @@ describe('the same object announced twice', () => {
     const { upload } = videos[0]!;
     const before = (await allExecutions(stack)).length;
     const trigger = await lambdaHandlerFor('trigger').load();
-    const event = objectCreatedEvent({ bucket: stack.buckets.uploads, key: upload.key, size: 1, etag: upload.etag, time: new Date().toISOString() });
+    const event = objectCreatedEvent({ bucket: stack.buckets.uploads, key: upload.key, size: 1, etag: upload.etag, versionId: upload.versionId, time: new Date().toISOString() });
     await trigger(event, {} as never);
     await trigger(event, {} as never);
     await stack.waitForIdle();

@@ -21,13 +21,15 @@ export interface UploadedClip {
   key: string;
   clipId: string;
   etag: string;
+  versionId: string;
 }
 
 export async function uploadClip(stack: LocalStack, camera: string, path: string, fileName = basename(path)): Promise<UploadedClip> {
   const key = `${camera}/${fileName}`;
   const put = await stack.clients.s3.send(new PutObjectCommand({ Bucket: stack.buckets.uploads, Key: key, Body: readFileSync(path) }));
   const etag = (put.ETag ?? '').replace(/"/g, '');
-  return { key, etag, clipId: clipIdFor({ bucket: stack.buckets.uploads, key, etag }) };
+  const versionId = put.VersionId ?? '';
+  return { key, etag, versionId, clipId: clipIdFor({ bucket: stack.buckets.uploads, key, etag, versionId }) };
 }
 
 export function catalogClient(stack: LocalStack): DynamoDBDocumentClient {

@@ -82,7 +82,7 @@ it('starts the workflow for an upload stored while the trigger was not running',
   const restarted = await startLocalStack({ dataDirectory: data, api: false, print: () => undefined, ports: { s3: 0, dynamodb: 0, stepFunctions: 0, api: 0 } });
   try {
     await restarted.waitForIdle();
-    const clipId = clipIdFor({ bucket: 'camflow-uploads', key: 'shed/missed.jpg', etag: (put.ETag ?? '').replace(/"/g, '') });
+    const clipId = clipIdFor({ bucket: 'camflow-uploads', key: 'shed/missed.jpg', etag: (put.ETag ?? '').replace(/"/g, ''), versionId: put.VersionId });
     expect((await describeClipExecution(restarted, clipId)).status).toBe('SUCCEEDED');
     expect(await clipRecord(restarted, clipId)).toMatchObject({ kind: 'still', status: 'READY' });
   } finally {

@@ -1,7 +1,8 @@
 /**
  * Local S3: s3rver on 127.0.0.1, its files under the data directory, with the camflow
- * buckets created. ObjectCreated notifications are surfaced as `onObjectCreated` callbacks
- * (the local stand-in for EventBridge's "Object Created" rule).
+ * buckets created — versioned, with Object Lock legal holds (`s3-versioning.ts`), as the
+ * stack's buckets are. ObjectCreated notifications, with the new version id, are surfaced as
+ * `onObjectCreated` callbacks (the local stand-in for EventBridge's "Object Created" rule).
  */
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -11,6 +12,7 @@ import S3rver from 's3rver';
 // @ts-expect-error -- untyped CommonJS module
 import S3rverAccount from 's3rver/lib/models/account.js';
 import { LOCAL_CREDENTIALS } from './local-credentials.ts';
+import { adoptUnversionedObjects, versioningLayer } from './s3-versioning.ts';
 
 // s3rver verifies SigV4 signatures (and presigned URL expiry) against its own key registry.
 S3rverAccount.DUMMY_ACCOUNT.createKeyPair(LOCAL_CREDENTIALS.accessKeyId, LOCAL_CREDENTIALS.secretAccessKey);
@@ -28,6 +30,8 @@ export interface ObjectCreatedNotice {
   key: string;
   size: number;
   etag: string;
+  /** The S3 version the upload created. */
+  versionId: string;
   time: string;
 }
 
@@ -51,20 +55,18 @@ export async function startLocalS3(options: { directory: string; port?: number; 
     // Browsers (the web app, presigned playback) may read from it.
     allowMismatchedSignatures: false,
   });
+  const layer = versioningLayer({ store: server.store, buckets, versionsDirectory: `${options.directory.replace(/\/+$/, '')}.versions` });
+  // After s3rver's own middleware (logging, XML encoding, vhost) and before its router.
+  const middleware = server.middleware as unknown[];
+  middleware.splice(middleware.length - 1, 0, layer.middleware);
   const address = (await server.run()) as AddressInfo;
+  for (const bucket of buckets) {
+    const { objects } = (await server.store.listObjects(bucket, { maxKeys: Number.MAX_SAFE_INTEGER })) as { objects: Array<{ key: string }> };
+    await adoptUnversionedObjects(layer, server.store, bucket, objects.map((o) => o.key));
+  }
   const listeners: Array<(n: ObjectCreatedNotice) => void> = [];
-  server.on('event', (event: { Records: Array<Record<string, any>> }) => {
-    for (const record of event.Records) {
-      if (!String(record.eventName).startsWith('ObjectCreated')) continue;
-      const notice: ObjectCreatedNotice = {
-        bucket: record.s3.bucket.name,
-        key: decodeURIComponent(String(record.s3.object.key).replace(/\+/g, ' ')),
-        size: Number(record.s3.object.size),
-        etag: String(record.s3.object.eTag ?? '').replace(/"/g, ''),
-        time: record.eventTime,
-      };
-      for (const l of listeners) l(notice);
-    }
+  layer.onVersionCreated((created) => {
+    for (const l of listeners) l(created);
   });
   return {
     endpoint: `http://127.0.0.1:${address.port}`,

@@ -6,7 +6,8 @@
  */
 import { readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { objectVersions } from '../tasks/clip-versions.ts';
 import type { ObjectCreatedNotice } from './local-s3.ts';
 
 /** Objects modified this long before the last reconciliation are checked again (clock skew, slow writes). */
@@ -27,22 +28,19 @@ export async function reconcileUploads(options: {
   }
   const startedAt = new Date();
   let count = 0;
-  let token: string | undefined;
-  do {
-    const page = await options.s3.send(new ListObjectsV2Command({ Bucket: options.bucket, ContinuationToken: token }));
-    for (const object of page.Contents ?? []) {
-      if (!object.Key || !object.LastModified || object.LastModified.getTime() < since) continue;
-      options.start({
-        bucket: options.bucket,
-        key: object.Key,
-        size: object.Size ?? 0,
-        etag: (object.ETag ?? '').replace(/"/g, ''),
-        time: object.LastModified.toISOString(),
-      });
-      count += 1;
-    }
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token);
+  // Every version (the bucket is versioned): each upload is its own version, and its own clip.
+  for await (const object of objectVersions(options.s3, options.bucket)) {
+    if (!object.Key || !object.VersionId || !object.LastModified || object.LastModified.getTime() < since) continue;
+    options.start({
+      bucket: options.bucket,
+      key: object.Key,
+      size: object.Size ?? 0,
+      etag: (object.ETag ?? '').replace(/"/g, ''),
+      versionId: object.VersionId,
+      time: object.LastModified.toISOString(),
+    });
+    count += 1;
+  }
   writeFileSync(`${markerFile}.tmp`, startedAt.toISOString());
   renameSync(`${markerFile}.tmp`, markerFile);
   return count;

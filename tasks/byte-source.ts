@@ -52,8 +52,10 @@ export async function fileByteSource(path: string): Promise<ByteSource> {
   };
 }
 
-export async function s3ByteSource(bucket: string, key: string): Promise<S3ObjectSource> {
-  const head = await storageCall(`Reading s3://${bucket}/${key}`, () => s3Client().send(new HeadObjectCommand({ Bucket: bucket, Key: key }))).catch(
+/** The object's bytes over range reads: of `versionId` when given (the clip's own version), else of the current one. */
+export async function s3ByteSource(bucket: string, key: string, versionId?: string): Promise<S3ObjectSource> {
+  const VersionId = versionId || undefined;
+  const head = await storageCall(`Reading s3://${bucket}/${key}`, () => s3Client().send(new HeadObjectCommand({ Bucket: bucket, Key: key, VersionId }))).catch(
     (error: unknown) => {
       if (isNotFound(error)) throw new ClipNotFound(bucket, key, { cause: error });
       throw error;
@@ -77,7 +79,7 @@ export async function s3ByteSource(bucket: string, key: string): Promise<S3Objec
       const range = `bytes=${offset}-${offset + want - 1}`;
       try {
         const object = await storageCall(`Reading ${range} of s3://${bucket}/${key}`, () =>
-          s3Client().send(new GetObjectCommand({ Bucket: bucket, Key: key, Range: range, IfMatch: etag ? `"${etag}"` : undefined })),
+          s3Client().send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId, Range: range, IfMatch: etag ? `"${etag}"` : undefined })),
         );
         if (!object.Body) throw new StorageUnavailable(`Reading ${range} of s3://${bucket}/${key}`, { cause: new Error('empty response body') });
         return await object.Body.transformToByteArray();

@@ -1,8 +1,10 @@
 /**
  * Who a clip belongs to and what it is called (pure). The camera is the first segment of
- * the upload key; the clip id is derived from the object itself (bucket, key, ETag), so the
- * same object announced twice gets the same id — and, as the execution name, the same
- * Step Functions execution.
+ * the upload key; the clip id is derived from the object version itself (bucket, key, ETag,
+ * version id), so the same upload announced twice gets the same id — and, as the execution
+ * name, the same Step Functions execution — while a second upload to the same key (a camera
+ * that reuses `snap.jpg`, or the same bytes uploaded again after their clip was deleted) is
+ * a new version and so a new clip that owns its own bytes.
  */
 import { createHash } from 'node:crypto';
 import { CAMERA_ID_PATTERN } from '../workflows/clip-contract.ts';
@@ -20,15 +22,16 @@ export function cameraFromKey(key: string): string {
 }
 
 /**
- * The clip id: `{camera}-{16 hex of sha256(bucket, key, etag)}`, e.g.
+ * The clip id: `{camera}-{16 hex of sha256(bucket, key, etag[, versionId])}`, e.g.
  * `front-door-3f9a0c1d2e4b5a69`. At most 57 characters of `[a-z0-9-]`: a valid Step
  * Functions execution name (≤ 80, `[A-Za-z0-9-_]`) that reads well in the console.
  * The ETag is compared without quotes and case-insensitively.
  */
-export function clipIdFor(object: { bucket: string; key: string; etag: string }): string {
+export function clipIdFor(object: { bucket: string; key: string; etag: string; versionId?: string }): string {
   const camera = cameraFromKey(object.key);
   const etag = object.etag.replace(/"/g, '').trim().toLowerCase();
-  const digest = createHash('sha256').update(`${object.bucket}\n${object.key}\n${etag}`).digest('hex').slice(0, DIGEST_LENGTH);
+  const identity = `${object.bucket}\n${object.key}\n${etag}${object.versionId ? `\n${object.versionId}` : ''}`;
+  const digest = createHash('sha256').update(identity).digest('hex').slice(0, DIGEST_LENGTH);
   return `${camera}-${digest}`;
 }
 

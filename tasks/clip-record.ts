@@ -18,7 +18,7 @@ export type ClipItem = Omit<ClipRecord, 'kind'> & { kind?: UploadKind };
 export function clipIdentity(state: WorkflowState, executionName: string, status: ClipStatus, now: string): ClipItem {
   const { clip, validation } = state;
   const probe = validation?.probe;
-  const source: ClipRecord['source'] = { bucket: clip.bucket, key: clip.key, sizeBytes: probe?.sizeBytes ?? clip.size };
+  const source: ClipRecord['source'] = { bucket: clip.bucket, key: clip.key, ...(clip.versionId ? { versionId: clip.versionId } : {}), sizeBytes: probe?.sizeBytes ?? clip.size };
   if (probe) {
     source.container = probe.container;
     if (probe.video) Object.assign(source, { videoCodec: probe.video.codec, width: probe.video.width, height: probe.video.height });

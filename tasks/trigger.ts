@@ -8,16 +8,15 @@
  *
  * Input: the EventBridge event. Output: `TriggerResult` (for logs and tests).
  */
-import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { keys } from '../workflows/catalog-table.ts';
 import { ENV, type ClipWorkflowInput } from '../workflows/clip-contract.ts';
-import { requiredEnv, s3Client, stepFunctionsClient } from './aws-clients.ts';
+import { requiredEnv, stepFunctionsClient } from './aws-clients.ts';
 import { putItem } from './catalog-store.ts';
 import { clipIdentity, indexAttributes } from './clip-record.ts';
-import { CameraIdInvalid, isConditionFailed, isNotFound, storageCall } from './errors.ts';
+import { CameraIdInvalid, isConditionFailed, storageCall } from './errors.ts';
 import { logger, withClipContext } from './observability.ts';
-import { clipWorkflowInput, keyCandidates, uploadedObjectFrom, type ObjectCreatedEvent } from './upload-event.ts';
+import { clipWorkflowInput, uploadedObjectFrom, type ObjectCreatedEvent } from './upload-event.ts';
 
 export type TriggerResult =
   | { started: true; clipId: string; executionArn: string }
@@ -26,10 +25,10 @@ export type TriggerResult =
 
 export const handler = async (event: ObjectCreatedEvent): Promise<TriggerResult> => {
   const object = uploadedObjectFrom(event);
-  const key = await resolveKey(object.bucket, object.eventKey);
+  const { key } = object;
   let input: ClipWorkflowInput;
   try {
-    input = clipWorkflowInput({ ...object, key });
+    input = clipWorkflowInput(object);
   } catch (error) {
     if (!(error instanceof CameraIdInvalid)) throw error;
     logger.warn('Upload ignored: its key does not start with a valid camera id', { bucket: object.bucket, key, error: error.message });
@@ -41,22 +40,6 @@ export const handler = async (event: ObjectCreatedEvent): Promise<TriggerResult>
     return startClipWorkflow(input);
   });
 };
-
-/** The object's real key: the event key, decoded when S3 says the decoded one exists. */
-export async function resolveKey(bucket: string, eventKey: string): Promise<string> {
-  const candidates = keyCandidates(eventKey);
-  if (candidates.length === 1) return candidates[0]!;
-  for (const candidate of candidates) {
-    try {
-      await storageCall(`Looking up s3://${bucket}/${candidate}`, () => s3Client().send(new HeadObjectCommand({ Bucket: bucket, Key: candidate })));
-      return candidate;
-    } catch (error) {
-      if (!isNotFound(error)) throw error;
-    }
-  }
-  // Neither exists (deleted already): the workflow will say ClipNotFound for the decoded key.
-  return candidates[0]!;
-}
 
 /** The clip's PROCESSING item, written only if the clip has no item yet. Returns whether it was written. */
 export async function catalogProcessing(input: ClipWorkflowInput, now: string): Promise<boolean> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CameraIdInvalid } from './errors.ts';
-import { clipWorkflowInput, keyCandidates, uploadedObjectFrom, type ObjectCreatedEvent } from './upload-event.ts';
+import { clipWorkflowInput, decodeEventKey, encodeEventKey, uploadedObjectFrom, type ObjectCreatedEvent } from './upload-event.ts';
 import { clipIdFor } from './clip-identity.ts';
 
 /** The example event of the S3 user guide ("EventBridge event message structure"), with a camera key. */
@@ -18,7 +18,7 @@ describe('uploadedObjectFrom', () => {
   it('reads bucket, key, size, etag and time', () => {
     expect(uploadedObjectFrom(event)).toEqual({
       bucket: 'camflow-uploads',
-      eventKey: 'front-door/2021-11-12/000000.mp4',
+      key: 'front-door/2021-11-12/000000.mp4',
       size: 5,
       etag: 'b1946ac92492d2347c6235b4d2611184',
       uploadedAt: '2021-11-12T00:00:00.000Z',
@@ -30,19 +30,32 @@ describe('uploadedObjectFrom', () => {
   });
 });
 
-describe('keyCandidates', () => {
+describe('event keys, decoded once as S3 encodes them', () => {
   it.each([
-    ['front-door/clip.mp4', ['front-door/clip.mp4']],
-    ['front-door/motion+2024.mp4', ['front-door/motion 2024.mp4', 'front-door/motion+2024.mp4']],
-    ['front-door/10%3A00.mp4', ['front-door/10:00.mp4', 'front-door/10%3A00.mp4']],
-    ['front-door/100%.mp4', ['front-door/100%.mp4']],
-  ])('%s → %j', (key, candidates) => {
-    expect(keyCandidates(key)).toEqual(candidates);
+    ['front-door/clip.mp4', 'front-door/clip.mp4'],
+    ['front-door/motion+2024.mp4', 'front-door/motion 2024.mp4'],
+    ['front-door/a%2Bb.jpg', 'front-door/a+b.jpg'],
+    ['front-door/snap%2520copy.jpg', 'front-door/snap%20copy.jpg'],
+    ['front-door/100%25.jpg', 'front-door/100%.jpg'],
+    ['front-door/10%3A00.mp4', 'front-door/10:00.mp4'],
+    ['front-door/caf%C3%A9+%F0%9F%93%B7.jpg', 'front-door/café 📷.jpg'],
+  ])('%s → %s', (eventKey, key) => {
+    expect(decodeEventKey(eventKey)).toBe(key);
+    expect(encodeEventKey(key)).toBe(eventKey);
+  });
+
+  it('refuses a key that is not validly encoded, rather than guessing', () => {
+    expect(() => decodeEventKey('front-door/100%.jpg')).toThrow(TypeError);
+  });
+
+  it('reads the decoded key and the version from an event', () => {
+    const object = uploadedObjectFrom({ ...event, detail: { ...event.detail, object: { key: 'front-door/a%2Bb+c.jpg', size: 1, etag: 'e', 'version-id': 'v1' } } });
+    expect(object).toMatchObject({ key: 'front-door/a+b c.jpg', versionId: 'v1' });
   });
 });
 
 describe('clipWorkflowInput', () => {
-  const object = { ...uploadedObjectFrom(event), key: 'front-door/2021-11-12/000000.mp4' };
+  const object = uploadedObjectFrom(event);
 
   it('is the execution input: clip id, camera and the object', () => {
     const input = clipWorkflowInput(object);

@@ -19,8 +19,10 @@ export interface ObjectCreatedEvent {
 
 export interface UploadedObject {
   bucket: string;
-  /** The key as the event carries it (see `keyCandidates`). */
-  eventKey: string;
+  /** The object key, decoded from the event. */
+  key: string;
+  /** The S3 version the upload created (absent only from an unversioned bucket). */
+  versionId?: string;
   size: number;
   etag: string;
   /** ISO 8601: when S3 created the object. */
@@ -34,29 +36,53 @@ export function uploadedObjectFrom(event: ObjectCreatedEvent): UploadedObject {
     throw new TypeError(`Not an S3 "Object Created" event (detail.bucket.name and detail.object.key are required): ${JSON.stringify(event).slice(0, 300)}`);
   }
   const time = event.time && !Number.isNaN(Date.parse(event.time)) ? new Date(event.time).toISOString() : new Date(0).toISOString();
-  return { bucket, eventKey: key, size: Number(event.detail?.object?.size ?? 0), etag: String(event.detail?.object?.etag ?? '').replace(/"/g, ''), uploadedAt: time };
+  const versionId = event.detail?.object?.['version-id'];
+  return {
+    bucket,
+    key: decodeEventKey(key),
+    ...(versionId ? { versionId } : {}),
+    size: Number(event.detail?.object?.size ?? 0),
+    etag: String(event.detail?.object?.etag ?? '').replace(/"/g, ''),
+    uploadedAt: time,
+  };
 }
 
 /**
- * The object keys an event key may stand for, most likely first. S3 event notifications
- * URL-encode keys (a space becomes '+'); EventBridge events are read the same way by
- * Powertools. A key with neither '%' nor '+' means itself; otherwise the decoded key comes
- * first and the literal one second, and the trigger asks S3 which one exists.
+ * S3 event notifications (and the EventBridge events S3 sends) carry the object key
+ * URL-encoded as an HTML form value: a space is `+`, a `+` is `%2B`, a `%` is `%25`, non-ASCII
+ * is UTF-8 percent-encoded; `/` stays as it is. Decoded here, once, and nowhere else.
+ * Throws `TypeError` for a key that is not validly encoded.
  */
-export function keyCandidates(eventKey: string): string[] {
-  if (!/[%+]/.test(eventKey)) return [eventKey];
-  let decoded: string | undefined;
+export function decodeEventKey(eventKey: string): string {
   try {
-    decoded = decodeURIComponent(eventKey.replace(/\+/g, ' '));
+    return decodeURIComponent(eventKey.replace(/\+/g, ' '));
   } catch {
-    decoded = undefined;
+    throw new TypeError(`The event's object key is not URL-encoded as S3 encodes it: ${JSON.stringify(eventKey.slice(0, 200))}`);
   }
-  return decoded && decoded !== eventKey ? [decoded, eventKey] : [eventKey];
+}
+
+/** The inverse of `decodeEventKey`: a key as S3 puts it into an event notification. */
+export function encodeEventKey(key: string): string {
+  return key
+    .split('/')
+    .map((segment) => encodeURIComponent(segment).replace(/%20/g, '+').replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`))
+    .join('/');
 }
 
 /** The execution input for an uploaded object (deterministic: same object, same input). Throws `CameraIdInvalid`. */
-export function clipWorkflowInput(object: Omit<UploadedObject, 'eventKey'> & { key: string }): ClipWorkflowInput {
+export function clipWorkflowInput(object: UploadedObject): ClipWorkflowInput {
   const camera = cameraFromKey(object.key);
-  const clipId = clipIdFor({ bucket: object.bucket, key: object.key, etag: object.etag });
-  return { clip: { clipId, camera, bucket: object.bucket, key: object.key, size: object.size, etag: object.etag, uploadedAt: object.uploadedAt } };
+  const clipId = clipIdFor(object);
+  return {
+    clip: {
+      clipId,
+      camera,
+      bucket: object.bucket,
+      key: object.key,
+      ...(object.versionId ? { versionId: object.versionId } : {}),
+      size: object.size,
+      etag: object.etag,
+      uploadedAt: object.uploadedAt,
+    },
+  };
 }

@@ -17,7 +17,7 @@ export const handler = (event: TaskEvent): Promise<ValidationResult> => runClipT
 
 export async function validateClip(event: TaskEvent): Promise<ValidationResult> {
   const { clip } = event.workflow;
-  const source = await s3ByteSource(clip.bucket, clip.key);
+  const source = await s3ByteSource(clip.bucket, clip.key, clip.versionId);
   const result = await validateUpload(source, { ...clip, size: source.size }, { mediaBucket: requiredEnv(ENV.mediaBucket), ...validationSettingsFromEnv(), capturedAt: source.capturedAt });
   logger.info('Clip validated', { kind: result.kind, reason: result.reason, container: result.probe?.container, video: result.probe?.video, durationSeconds: result.probe?.durationSeconds });
   return result;

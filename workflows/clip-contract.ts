@@ -24,6 +24,7 @@ export const STATE = {
   notifyQuarantine: 'Tell operations: quarantined',
   quarantined: 'Clip quarantined',
   recordFailure: 'Record failure',
+  resumeAfterOutage: 'Resume after outage?',
   notifyFailure: 'Tell operations: failed',
   failed: 'Clip failed',
 } as const;
@@ -42,6 +43,8 @@ export interface ClipWorkflowInput {
     camera: string;
     bucket: string;
     key: string;
+    /** The S3 version of the upload: the clip's own bytes, whatever is written to the key later. */
+    versionId?: string;
     size: number;
     etag: string;
     /** When S3 reported the object created (ISO 8601). */
@@ -208,7 +211,8 @@ export interface ClipRecord {
   uploadedAt: string;
   updatedAt: string;
   executionName: string;
-  source: { bucket: string; key: string; sizeBytes: number; container?: string; videoCodec?: string; audioCodec?: string; width?: number; height?: number };
+  /** The raw upload: `versionId` is the S3 version the clip was made from, which no other clip shares. */
+  source: { bucket: string; key: string; versionId?: string; sizeBytes: number; container?: string; videoCodec?: string; audioCodec?: string; width?: number; height?: number };
   durationSeconds?: number;
   /** HLS variants and the MP4, as s3:// URIs. */
   renditions?: PlannedRendition[];
@@ -217,7 +221,7 @@ export interface ClipRecord {
   poster?: string;
   thumbnails?: { prefix: string; intervalSeconds: number; count?: number };
   retentionClass?: RetentionClass;
-  /** Evidence hold: every object of the clip carries retention class `hold`. */
+  /** Evidence hold: every object version of the clip is under an S3 Object Lock legal hold (and tagged retention class `hold`). */
   held?: boolean;
   quarantine?: { reason: InvalidReason; detail: string };
   failure?: { error: string; cause?: string };

@@ -8,17 +8,20 @@ import { executionArnFor } from './step-functions/arns.ts';
 import { timelineFromHistory } from './step-functions/state-timeline.ts';
 import { readExecutionHistory } from './step-functions/read-execution-history.ts';
 import { formatDuration } from './step-functions/command-support.ts';
+import { safePrinter } from './terminal-text.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-
-
-/** Prints each state once it has left (or failed), then the execution's end. Returns its status. */
+/**
+ * Prints each state once it has left (or failed), then the execution's end. Returns its
+ * status. Errors and causes can quote user text: every line is printed escaped.
+ */
 export async function followExecution(
   stack: { clients: { sfn: SFNClient }; stateMachineArn: string },
   options: { clipId: string; print: (line: string) => void; timeoutMs?: number },
 ): Promise<string> {
   const { sfn } = stack.clients;
+  const print = safePrinter(options.print);
   const deadline = Date.now() + (options.timeoutMs ?? 10 * 60_000);
   // The execution is named by the clip id; the trigger starts it moments after the upload.
   const name = options.clipId;
@@ -29,12 +32,12 @@ export async function followExecution(
   });
   while (!(await describe())) {
     if (Date.now() > deadline) {
-      options.print(`no execution started for clip ${name}`);
+      print(`no execution started for clip ${name}`);
       return 'NOT_STARTED';
     }
     await sleep(200);
   }
-  options.print(`execution ${name} started`);
+  print(`execution ${name} started`);
   const shown = new Set<string>();
   const started = Date.now();
   for (;;) {
@@ -47,14 +50,14 @@ export async function followExecution(
       const mark = step.status === 'SUCCEEDED' ? '✓' : '✗';
       const retries = step.retries ? `, ${step.retries} retr${step.retries === 1 ? 'y' : 'ies'}` : '';
       const error = step.error ? `  ${step.error}${step.cause ? `: ${step.cause}` : ''}` : '';
-      options.print(`  ${mark} ${step.name.padEnd(30)} ${formatDuration(step.durationMs)}${retries}${error}`);
+      print(`  ${mark} ${step.name.padEnd(30)} ${formatDuration(step.durationMs)}${retries}${error}`);
     }
     if (described.status !== 'RUNNING') {
-      options.print(`execution ${described.status} in ${formatDuration(Date.now() - started)}` + (described.error ? ` — ${described.error}: ${described.cause ?? ''}` : ''));
+      print(`execution ${described.status} in ${formatDuration(Date.now() - started)}` + (described.error ? ` — ${described.error}: ${described.cause ?? ''}` : ''));
       return described.status ?? 'UNKNOWN';
     }
     if (Date.now() > deadline) {
-      options.print('still running; follow it with `npx camflow status ' + name + '`');
+      print('still running; follow it with `npx camflow status ' + name + '`');
       return 'RUNNING';
     }
     await sleep(250);

@@ -4,13 +4,16 @@
  * one line each; failed ones with their error.
  */
 import { parseArgs } from 'node:util';
+import { safePrinter } from './terminal-text.ts';
 import { DescribeExecutionCommand, ListExecutionsCommand, ListStateMachinesCommand, type ExecutionListItem, type ExecutionStatus } from '@aws-sdk/client-sfn';
 import { endpointFrom, formatDuration, formatFailure, formatTime, pad, stepFunctionsClient, unreachable } from './step-functions/command-support.ts';
 
 const STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'];
 const USAGE = 'usage: camflow executions [--status RUNNING|SUCCEEDED|FAILED|TIMED_OUT|ABORTED] [--limit N] [--endpoint URL]';
 
-export async function run(args: string[], print: (line: string) => void = console.log): Promise<number> {
+export async function run(args: string[], printLine: (line: string) => void = console.log): Promise<number> {
+  // Names, causes and arguments come from users and uploads: every line is printed escaped.
+  const print = safePrinter(printLine);
   let values: { status?: string; limit?: string; endpoint?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
@@ -18,7 +21,8 @@ export async function run(args: string[], print: (line: string) => void = consol
       options: { status: { type: 'string' }, limit: { type: 'string' }, endpoint: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     }));
   } catch (error) {
-    print(`${(error as Error).message}\n${USAGE}`);
+    print((error as Error).message);
+    print(USAGE);
     return 1;
   }
   if (values.help) {
@@ -27,12 +31,14 @@ export async function run(args: string[], print: (line: string) => void = consol
   }
   const status = values.status?.toUpperCase();
   if (status !== undefined && !STATUSES.includes(status)) {
-    print(`--status must be one of ${STATUSES.join(', ')}\n${USAGE}`);
+    print(`--status must be one of ${STATUSES.join(', ')}`);
+    print(USAGE);
     return 1;
   }
   const limit = values.limit === undefined ? 50 : Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1) {
-    print(`--limit must be a positive whole number\n${USAGE}`);
+    print('--limit must be a positive whole number');
+    print(USAGE);
     return 1;
   }
   const endpoint = endpointFrom(values.endpoint);

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createOutbox, OutboxCursorInvalid, OutboxRequestInvalid, summaryLine } from './outbox.ts';
+import { createOutbox, OutboxCursorInvalid, OutboxEmailInvalid, OutboxRequestInvalid, summaryLine } from './outbox.ts';
+import { isTerminalSafe } from './terminal-text.ts';
 
 const MOTION = 'arn:aws:sns:us-east-1:000000000000:MotionAlerts';
 const OPERATIONS = 'arn:aws:sns:us-east-1:000000000000:Operations';
@@ -84,6 +85,40 @@ describe('outbox', () => {
     const error = (await outbox.publish({ TopicArn: MOTION, Message: 'm', Subject: 'x'.repeat(101) }).catch((e: unknown) => e)) as Error;
     expect(error.name).toBe('SNS.InvalidParameterException');
     expect((await outbox.list()).messages).toHaveLength(2);
+  });
+});
+
+describe('outbox and text that is not plain', () => {
+  it('refuses a subject SNS refuses: a line break, a control character, non-ASCII, a leading space, 100 characters', async () => {
+    const outbox = createOutbox({ directory: join(scratch, 'subjects'), print: () => undefined });
+    for (const Subject of ['Motion: Front\ndoor', 'Motion: \u001b[31mRed', 'Motion: Café', ' Motion', 'x'.repeat(100), '']) {
+      const error = (await outbox.publish({ TopicArn: MOTION, Message: 'm', Subject }).catch((e: unknown) => e)) as Error;
+      expect(error, JSON.stringify(Subject)).toBeInstanceOf(OutboxRequestInvalid);
+      expect(error.name).toBe('SNS.InvalidParameterException');
+      expect(error.message).toMatch(/Subject .* must be ASCII text that begins with a letter, number or punctuation mark/);
+      expect(isTerminalSafe(error.message)).toBe(true);
+    }
+    expect((await outbox.list()).messages).toHaveLength(0);
+  });
+
+  it('prints control characters of a message escaped, never raw', async () => {
+    const printed: string[] = [];
+    const outbox = createOutbox({ directory: join(scratch, 'escapes'), print: (line) => printed.push(line) });
+    await outbox.publish({ TopicArn: MOTION, Subject: 'Motion: Front door', Message: 'Motion on \u001b[31mFront\u001b[0m \u202edoor\u0007.' });
+    expect(printed).toEqual(['[alert] Motion: Front door — Motion on \\x1b[31mFront\\x1b[0m \\u202edoor\\x07.']);
+    expect(isTerminalSafe(summaryLine({ topic: 'Operations', message: '\u009b2J\u001b]0;title\u0007 \u2066x' }))).toBe(true);
+  });
+
+  it('refuses recipient addresses that are not plain addresses, naming where they came from', () => {
+    expect(() => createOutbox({ directory: join(scratch, 'bad-mail'), emails: { alerts: ['owner@home.test\r\nBcc: all@evil.test'] }, print: () => undefined })).toThrow(OutboxEmailInvalid);
+    const saved = process.env.CAMFLOW_OPERATIONS_EMAILS;
+    process.env.CAMFLOW_OPERATIONS_EMAILS = 'ops@home.test, not an address';
+    try {
+      expect(() => createOutbox({ directory: join(scratch, 'bad-mail'), print: () => undefined })).toThrow(/CAMFLOW_OPERATIONS_EMAILS: "not an address" must be a plain e-mail address/);
+    } finally {
+      if (saved === undefined) delete process.env.CAMFLOW_OPERATIONS_EMAILS;
+      else process.env.CAMFLOW_OPERATIONS_EMAILS = saved;
+    }
   });
 });
 

@@ -8,7 +8,9 @@
  * - topics whose name contains "operations" (the Operations topic): `emails.operations`, else
  *   `CAMFLOW_OPERATIONS_EMAILS`, else the alert recipients;
  * - every other topic (MotionAlerts): `emails.alerts`, else `CAMFLOW_ALERT_EMAILS`.
- * Both variables are comma-separated addresses. The SMTP server is `smtpUrl`
+ * Both variables are comma-separated plain addresses (`name@example.com`); an address with
+ * spaces, control characters or no domain stops the outbox at start (OutboxEmailInvalid).
+ * The SMTP server is `smtpUrl`
  * (`CAMFLOW_SMTP_URL`, e.g. `smtp://user:pass@127.0.0.1:1025`), the sender `from`
  * (`CAMFLOW_SMTP_FROM`, default `camflow <camflow@localhost>`).
  *
@@ -19,6 +21,9 @@ import { randomUUID } from 'node:crypto';
 import { appendFile, mkdir, open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Transporter } from 'nodemailer';
+import { isValidSnsSubject, snsSubject } from '../tasks/sns-text.ts';
+import { cutAt, emailAddressProblem } from '../tasks/user-text.ts';
+import { safePrinter, terminalText } from './terminal-text.ts';
 
 export interface OutboxOptions {
   /** Where the outbox file (`outbox.jsonl`) lives; default `.camflow/outbox`. */
@@ -71,6 +76,11 @@ export class OutboxRequestInvalid extends Error {
   override readonly name = 'SNS.InvalidParameterException';
 }
 
+/** A recipient address (CAMFLOW_ALERT_EMAILS, CAMFLOW_OPERATIONS_EMAILS, `emails`) that is not a plain address. */
+export class OutboxEmailInvalid extends Error {
+  override readonly name = 'OutboxEmailInvalid';
+}
+
 export class OutboxCursorInvalid extends Error {
   override readonly name = 'InvalidCursor';
   constructor() {
@@ -79,7 +89,6 @@ export class OutboxCursorInvalid extends Error {
 }
 
 const OUTBOX_FILE = 'outbox.jsonl';
-const SUBJECT_MAX = 100; // SNS: subjects are at most 100 characters.
 const MESSAGE_MAX = 256 * 1024; // SNS: messages are at most 256 KB.
 
 const addresses = (value: string | undefined) =>
@@ -94,14 +103,26 @@ export function topicNameOf(topicArn: string): string {
 
 const isOperationsTopic = (topic: string) => /operations/i.test(topic);
 
-/** The one line printed per message: `[alert] Motion: Front door at 13:02 (12 s) — Someone at the door`. */
+/**
+ * The one line printed per message: `[alert] Motion: Front door at 13:02 (12 s) — Someone at the door`.
+ * Control characters (a camera name's ESC sequence, say) are shown escaped, as `\x1b`.
+ */
 export function summaryLine(message: Pick<OutboxMessage, 'topic' | 'subject' | 'message'>): string {
   const label = isOperationsTopic(message.topic) ? 'ops' : 'alert';
   const lines = message.message.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
   const head = message.subject ?? lines.shift() ?? '';
   const detail = lines[0];
   const text = detail ? `${head} — ${detail}` : head;
-  return `[${label}] ${text.length > 200 ? `${text.slice(0, 199)}…` : text}`;
+  return terminalText(`[${label}] ${text.length > 200 ? `${cutAt(text, 199)}…` : text}`);
+}
+
+/** Checks recipient addresses; a bad one is refused at start, naming where it came from. */
+function checkedAddresses(list: string[], source: string): string[] {
+  for (const address of list) {
+    const problem = emailAddressProblem(address);
+    if (problem) throw new OutboxEmailInvalid(`${source}: ${terminalText(JSON.stringify(address))} ${problem}. Fix the address list (comma-separated plain addresses) and start again.`);
+  }
+  return list;
 }
 
 function encodeCursor(position: number): string {
@@ -123,9 +144,13 @@ export function createOutbox(options: OutboxOptions = {}): Outbox {
   const file = join(directory, OUTBOX_FILE);
   const smtpUrl = options.smtpUrl ?? process.env.CAMFLOW_SMTP_URL;
   const from = options.from ?? process.env.CAMFLOW_SMTP_FROM ?? 'camflow <camflow@localhost>';
-  const alertEmails = options.emails?.alerts ?? addresses(process.env.CAMFLOW_ALERT_EMAILS);
-  const operationsEmails = options.emails?.operations ?? (addresses(process.env.CAMFLOW_OPERATIONS_EMAILS).length > 0 ? addresses(process.env.CAMFLOW_OPERATIONS_EMAILS) : alertEmails);
-  const print = options.print ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const alertEmails = options.emails?.alerts
+    ? checkedAddresses(options.emails.alerts, 'emails.alerts')
+    : checkedAddresses(addresses(process.env.CAMFLOW_ALERT_EMAILS), 'CAMFLOW_ALERT_EMAILS');
+  const envOperations = checkedAddresses(addresses(process.env.CAMFLOW_OPERATIONS_EMAILS), 'CAMFLOW_OPERATIONS_EMAILS');
+  const operationsEmails = options.emails?.operations ? checkedAddresses(options.emails.operations, 'emails.operations') : envOperations.length > 0 ? envOperations : alertEmails;
+  // What is printed can quote a camera name, an object key or a server's error: escaped.
+  const print = safePrinter(options.print ?? ((line: string) => process.stdout.write(`${line}\n`)));
 
   // Every message read so far, oldest first, and how far into the file that is. Another
   // outbox on the same directory (a restart, a second process) appends; reads pick it up.
@@ -187,7 +212,7 @@ export function createOutbox(options: OutboxOptions = {}): Outbox {
       await transport.sendMail({
         from,
         to,
-        subject: message.subject ?? (message.message.split('\n')[0] ?? '').slice(0, SUBJECT_MAX),
+        subject: message.subject ?? snsSubject(message.message.split('\n')[0] ?? ''),
         text: message.message,
         headers: { 'X-Camflow-Topic': message.topicArn, 'X-Camflow-Message-Id': message.messageId },
       });
@@ -205,8 +230,10 @@ export function createOutbox(options: OutboxOptions = {}): Outbox {
         throw new OutboxRequestInvalid('Invalid parameter: Message must be a non-empty string.');
       }
       if (Buffer.byteLength(request.Message) > MESSAGE_MAX) throw new OutboxRequestInvalid('Invalid parameter: Message too long (SNS allows 256 KB).');
-      if (request.Subject !== undefined && (typeof request.Subject !== 'string' || request.Subject.length === 0 || request.Subject.length > SUBJECT_MAX || /[\r\n]/.test(request.Subject))) {
-        throw new OutboxRequestInvalid('Invalid parameter: Subject must be 1-100 characters on one line.');
+      if (request.Subject !== undefined && !isValidSnsSubject(request.Subject)) {
+        throw new OutboxRequestInvalid(
+          `Invalid parameter: Subject ${terminalText(JSON.stringify(String(request.Subject)).slice(0, 120))} must be ASCII text that begins with a letter, number or punctuation mark, with no line breaks or control characters, less than 100 characters long.`,
+        );
       }
       const message = await serialized(async () => {
         await mkdir(directory, { recursive: true });

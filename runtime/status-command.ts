@@ -3,6 +3,7 @@
  * the clip id), a line per state with its status, duration, retries and error.
  */
 import { parseArgs } from 'node:util';
+import { safePrinter, terminalText } from './terminal-text.ts';
 import { DescribeExecutionCommand, ListStateMachinesCommand, type DescribeExecutionCommandOutput, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { executionArnFor, isValidName } from './step-functions/arns.ts';
 import { readExecutionHistory } from './step-functions/read-execution-history.ts';
@@ -11,7 +12,7 @@ import { timelineFromHistory, type StateStep } from './step-functions/state-time
 
 const USAGE = 'usage: camflow status <clip-id> [--endpoint URL]';
 
-/** The lines `camflow status` prints for an execution and its history. */
+/** The lines `camflow status` prints for an execution and its history, control characters escaped. */
 export function statusReport(execution: Pick<DescribeExecutionCommandOutput, 'name' | 'status' | 'startDate' | 'stopDate' | 'error' | 'cause' | 'redriveCount'>, events: HistoryEvent[]): string[] {
   const steps = timelineFromHistory(events);
   const took = execution.startDate ? formatDuration((execution.stopDate ?? new Date()).getTime() - execution.startDate.getTime()) : '';
@@ -42,16 +43,19 @@ export function statusReport(execution: Pick<DescribeExecutionCommandOutput, 'na
     lines.push(`${pad(name, nameWidth)}${pad(step.status, 11)}${duration.padStart(10)}  ${pad(retries, 11)}${why}`.trimEnd());
   }
   if (steps.length === 0) lines.push('  (no state entered yet)');
-  return lines;
+  return lines.map(terminalText);
 }
 
-export async function run(args: string[], print: (line: string) => void = console.log): Promise<number> {
+export async function run(args: string[], printLine: (line: string) => void = console.log): Promise<number> {
+  // Names, causes and arguments come from users and uploads: every line is printed escaped.
+  const print = safePrinter(printLine);
   let values: { endpoint?: string; help?: boolean };
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({ args, allowPositionals: true, options: { endpoint: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }));
   } catch (error) {
-    print(`${(error as Error).message}\n${USAGE}`);
+    print((error as Error).message);
+    print(USAGE);
     return 1;
   }
   if (values.help) {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CameraRecord, WorkflowState } from '../workflows/clip-contract.ts';
 import { alertPolicy, alertText, cooldownCutoff, inQuietHours, SMS_LINE_MAX, SUBJECT_MAX } from './alert-policy.ts';
 import { cameraSettings, DEFAULT_COOLDOWN_SECONDS } from './camera-settings.ts';
+import { isValidSnsSubject } from './sns-text.ts';
 
 const state: WorkflowState = {
   clip: { clipId: 'front-door-0123456789abcdef', camera: 'front-door', bucket: 'camflow-uploads', key: 'front-door/clip.mp4', size: 123_456, etag: 'abc', uploadedAt: '2024-05-01T10:00:05.000Z' },
@@ -80,6 +81,34 @@ describe('alertText', () => {
     const { subject, message } = alertText(state, cameraSettings('front-door', { displayName: 'A very long camera name '.repeat(10) }, {}));
     expect(subject.length).toBeLessThanOrEqual(SUBJECT_MAX);
     expect(message.split('\n')[0]!.length).toBeLessThanOrEqual(SMS_LINE_MAX);
+  });
+});
+
+describe('alertText with a stored name that predates validation', () => {
+  it.each([
+    ['a line break and a colour escape', 'Front\ndoor \u001b[31mALARM\u001b[0m', 'Motion: Front door ALARM at 10:00 UTC (12 s)', 'Motion on Front door ALARM at'],
+    ['a bidi override', '\u202eroodtnorF', 'Motion: roodtnorF at 10:00 UTC (12 s)', 'Motion on roodtnorF at'],
+    ['accents', 'Café Müller', 'Motion: Cafe Muller at 10:00 UTC (12 s)', 'Motion on Café Müller at'],
+    ['a name in another script', '玄関', 'Motion: front-door at 10:00 UTC (12 s)', 'Motion on 玄関 at'],
+    ['nothing but controls', '\u001b[2J\r\n', 'Motion: front-door at 10:00 UTC (12 s)', 'Motion on front-door at'],
+    ['a very long name', 'Ö'.repeat(300), `Motion: ${'O'.repeat(99 - 'Motion: '.length - ' at 10:00 UTC (12 s)'.length - 3)}... at 10:00 UTC (12 s)`, 'Motion on ÖÖÖ'],
+  ])('%s: the subject is one SNS accepts, the message has no control characters', (_name, displayName, subject, firstLine) => {
+    const text = alertText(state, cameraSettings('front-door', { displayName } as Partial<CameraRecord>, {}));
+    expect(text.subject).toBe(subject);
+    expect(isValidSnsSubject(text.subject)).toBe(true);
+    expect(text.message.startsWith(firstLine)).toBe(true);
+    expect(text.message).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+  });
+
+  it('builds a valid subject even from settings that skipped cameraSettings', () => {
+    const settings = { ...cameraSettings('front-door', undefined, {}), displayName: 'Front\ndoor\u001b[31m' };
+    expect(alertText(state, settings).subject).toBe('Motion: Front door at 10:00 UTC (12 s)');
+  });
+
+  it('cleans an object key with control characters out of the message', () => {
+    const odd: WorkflowState = { ...state, clip: { ...state.clip, key: 'front-door/\u001b[31mclip\n.mp4' } };
+    const { message } = alertText(odd, cameraSettings('front-door', undefined, {}));
+    expect(message.split('\n')).toContain('Upload: s3://camflow-uploads/front-door/clip .mp4');
   });
 });
 

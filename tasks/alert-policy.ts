@@ -5,7 +5,9 @@
  * the cooldown cutoff is, and what the email/SMS says.
  */
 import type { AlertDecision, WorkflowState } from '../workflows/clip-contract.ts';
-import type { CameraSettings } from './camera-settings.ts';
+import { storedDisplayName, type CameraSettings } from './camera-settings.ts';
+import { SNS_SUBJECT_MAX, snsSubject, subjectName } from './sns-text.ts';
+import { multiLineText, oneLineText } from './user-text.ts';
 
 /** A motion alert to send, if the cooldown allows. */
 export interface AlertCandidate {
@@ -15,7 +17,8 @@ export interface AlertCandidate {
 
 export type AlertPolicyOutcome = { send: false; reason: 'alerts-off' | 'quiet-hours' } | { send: true; candidate: AlertCandidate };
 
-export const SUBJECT_MAX = 100;
+/** SNS: a subject is less than 100 characters (see sns-text.ts). */
+export const SUBJECT_MAX = SNS_SUBJECT_MAX;
 /** The first line of the message is what an SMS shows. */
 export const SMS_LINE_MAX = 140;
 
@@ -40,25 +43,33 @@ export function inQuietHours(at: string, quiet: { start: string; end: string }, 
   return start < end ? minutes >= start && minutes < end : minutes >= start || minutes < end;
 }
 
+/**
+ * The alert's subject (e-mail subject line) and message (e-mail body; its first line is what
+ * an SMS shows). Whatever the camera's stored name holds, the subject is one SNS accepts
+ * (printable ASCII, < 100 characters: see sns-text.ts) and the message carries no control
+ * characters besides its line breaks.
+ */
 export function alertText(state: WorkflowState, settings: CameraSettings): AlertCandidate {
   const { clip, validation } = state;
   const capturedAt = validation?.capturedAt ?? clip.uploadedAt;
   const when = localTime(capturedAt, settings.timeZone);
   const seconds = validation?.probe?.durationSeconds;
   const duration = seconds && seconds > 0 ? `${Math.max(1, Math.round(seconds))} s` : undefined;
-  const subject = truncate(`Motion: ${settings.displayName} at ${when.time}${duration ? ` (${duration})` : ''}`, SUBJECT_MAX);
-  const first = truncate(`Motion on ${settings.displayName} at ${when.dateTime}${duration ? `, ${duration} clip` : ''}.`, SMS_LINE_MAX);
+  const name = storedDisplayName(settings.displayName, clip.camera);
+  const subjectTail = ` at ${when.time}${duration ? ` (${duration})` : ''}`;
+  const subject = snsSubject(`Motion: ${fit(subjectName(name, clip.camera), SNS_SUBJECT_MAX - 'Motion: '.length - subjectTail.length, '...')}${subjectTail}`, `Motion: ${clip.camera}`);
+  const first = truncate(`Motion on ${name} at ${when.dateTime}${duration ? `, ${duration} clip` : ''}.`, SMS_LINE_MAX);
   const video = validation?.probe?.video;
   const details = [
-    `Camera: ${settings.displayName} (${clip.camera})`,
+    `Camera: ${name} (${clip.camera})`,
     `Captured: ${when.dateTime} (${capturedAt})`,
     duration ? `Duration: ${duration}` : undefined,
-    video ? `Video: ${video.width}x${video.height} ${video.codec}` : undefined,
+    video ? `Video: ${video.width}x${video.height} ${oneLineText(video.codec)}` : undefined,
     `Clip: ${clip.clipId}`,
-    `Upload: s3://${clip.bucket}/${clip.key}`,
-    validation?.mediaPrefix ? `Playback: ${validation.mediaPrefix}` : undefined,
+    `Upload: s3://${clip.bucket}/${oneLineText(clip.key)}`,
+    validation?.mediaPrefix ? `Playback: ${oneLineText(validation.mediaPrefix)}` : undefined,
   ].filter((line): line is string => line !== undefined);
-  return { subject, message: [first, '', ...details].join('\n') };
+  return { subject, message: multiLineText([first, '', ...details].join('\n')) };
 }
 
 export function skippedDecision(reason: 'alerts-off' | 'quiet-hours' | 'cooldown'): AlertDecision {
@@ -89,5 +100,10 @@ function clockMinutes(clock: string): number {
 }
 
 function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  return fit(text, max, '…');
+}
+
+/** `text` cut to `max` characters, ending in `ellipsis` when cut. */
+function fit(text: string, max: number, ellipsis: string): string {
+  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - ellipsis.length))}${ellipsis}`;
 }

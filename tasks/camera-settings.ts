@@ -5,6 +5,9 @@
  * every camera that has not chosen its own.
  */
 import { ENV, RETENTION_CLASSES, type CameraRecord, type RetentionClass } from '../workflows/clip-contract.ts';
+import { DISPLAY_NAME_MAX, oneLineText, TIME_ZONE_MAX, userTextProblem } from './user-text.ts';
+
+export { DISPLAY_NAME_MAX, TIME_ZONE_MAX } from './user-text.ts';
 
 export interface CameraSettings {
   camera: string;
@@ -24,7 +27,7 @@ export function cameraSettings(camera: string, record: Partial<CameraRecord> | u
   const envRetention = env[ENV.defaultRetentionClass];
   const settings: CameraSettings = {
     camera,
-    displayName: record?.displayName || camera,
+    displayName: storedDisplayName(record?.displayName, camera),
     alertsEnabled: record?.alertsEnabled ?? true,
     cooldownSeconds:
       typeof record?.cooldownSeconds === 'number' && record.cooldownSeconds >= 0
@@ -33,10 +36,32 @@ export function cameraSettings(camera: string, record: Partial<CameraRecord> | u
           ? envCooldown
           : DEFAULT_COOLDOWN_SECONDS,
     retentionClass: isRetentionClass(record?.retentionClass) ? record.retentionClass : isRetentionClass(envRetention) ? envRetention : DEFAULT_RETENTION_CLASS,
-    timeZone: record?.timeZone && isTimeZone(record.timeZone) ? record.timeZone : 'UTC',
+    timeZone: typeof record?.timeZone === 'string' && isTimeZone(record.timeZone) ? record.timeZone : 'UTC',
   };
   if (record?.quietHours && isClock(record.quietHours.start) && isClock(record.quietHours.end)) settings.quietHours = { start: record.quietHours.start, end: record.quietHours.end };
   return settings;
+}
+
+/**
+ * The name a camera is shown by, from what its record holds. A stored name may predate
+ * validation (or be written straight into DynamoDB): it is made one line of plain text —
+ * escape sequences dropped, line breaks and other controls turned into spaces — and cut to
+ * DISPLAY_NAME_MAX; nothing left (or no name) means the camera id.
+ */
+export function storedDisplayName(stored: unknown, camera: string): string {
+  return oneLineText(stored, DISPLAY_NAME_MAX) || camera;
+}
+
+/** Why `name` cannot be a camera's display name (a sentence for the API's 400), or undefined. */
+export function displayNameProblem(name: string): string | undefined {
+  return userTextProblem(name, DISPLAY_NAME_MAX);
+}
+
+/** Why `zone` cannot be a camera's time zone (a sentence for the API's 400), or undefined. */
+export function timeZoneProblem(zone: string): string | undefined {
+  const problem = userTextProblem(zone, TIME_ZONE_MAX);
+  if (problem) return problem;
+  return isTimeZone(zone) ? undefined : 'must be an IANA time zone, e.g. Europe/Paris';
 }
 
 export function isRetentionClass(value: unknown): value is RetentionClass {

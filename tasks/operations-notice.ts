@@ -4,8 +4,11 @@
  */
 import type { CaughtError, OperationsNotice, ValidationResult, WorkflowState } from '../workflows/clip-contract.ts';
 import { ERRORS } from '../workflows/clip-contract.ts';
+import { SNS_SUBJECT_MAX, snsSubject } from './sns-text.ts';
+import { multiLineText, oneLineText } from './user-text.ts';
 
-export const SUBJECT_MAX = 100;
+/** SNS: a subject is less than 100 characters (see sns-text.ts). */
+export const SUBJECT_MAX = SNS_SUBJECT_MAX;
 /** Longest cause kept in the catalog and in the message. */
 export const CAUSE_MAX = 2000;
 
@@ -22,7 +25,7 @@ const REASON_TEXT: Record<NonNullable<ValidationResult['reason']>, string> = {
 export function quarantineNotice(state: WorkflowState, executionName: string, recorded: { written: boolean; owner?: string }): OperationsNotice {
   const { clip, validation } = state;
   const reason = validation?.reason ?? 'not-media';
-  const object = `s3://${clip.bucket}/${clip.key}`;
+  const object = `s3://${clip.bucket}/${oneLineText(clip.key)}`;
   const lines = [
     `An upload from camera ${clip.camera} was quarantined: ${REASON_TEXT[reason]} (${reason}).`,
     '',
@@ -33,7 +36,7 @@ export function quarantineNotice(state: WorkflowState, executionName: string, re
     `Execution: ${executionName}`,
   ];
   if (!recorded.written) lines.push(`Not recorded in the catalog: the clip is READY under execution ${recorded.owner}.`);
-  return { status: 'QUARANTINED', subject: truncate(`Quarantined: ${clip.camera} upload, ${REASON_TEXT[reason]}`, SUBJECT_MAX), message: lines.join('\n') };
+  return { status: 'QUARANTINED', subject: snsSubject(`Quarantined: ${clip.camera} upload, ${REASON_TEXT[reason]}`), message: multiLineText(lines.join('\n')) };
 }
 
 /** The message of a caught error: `errorMessage` of a Lambda-style Cause, else the Cause itself. */
@@ -79,15 +82,11 @@ export function failureNotice(state: WorkflowState, executionName: string, recor
   const lines = [
     `Clip ${clip.clipId} from camera ${clip.camera} failed: ${errorName}.`,
     '',
-    `Object: s3://${clip.bucket}/${clip.key} (${clip.size} bytes, uploaded ${clip.uploadedAt})`,
+    `Object: s3://${clip.bucket}/${oneLineText(clip.key)} (${clip.size} bytes, uploaded ${clip.uploadedAt})`,
     `Cause: ${cause ?? 'none given'}`,
     `What to do: ${failureAdvice(errorName, clip.clipId, executionName)}`,
     `Execution: ${executionName}`,
   ];
   if (!recorded.written) lines.push(`Not recorded in the catalog: the clip is READY under execution ${recorded.owner}.`);
-  return { status: 'FAILED', subject: truncate(`Failed: ${clip.camera} clip ${clip.clipId} (${errorName})`, SUBJECT_MAX), message: lines.join('\n') };
-}
-
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  return { status: 'FAILED', subject: snsSubject(`Failed: ${clip.camera} clip ${clip.clipId} (${errorName})`), message: multiLineText(lines.join('\n')) };
 }

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CameraIdInvalid } from './errors.ts';
 import { clipWorkflowInput, decodeEventKey, encodeEventKey, uploadedObjectFrom, type ObjectCreatedEvent } from './upload-event.ts';
@@ -78,5 +79,36 @@ describe('clipWorkflowInput', () => {
 
   it('refuses a key without a valid camera id', () => {
     expect(() => clipWorkflowInput({ ...object, key: 'Uploads/clip.mp4' })).toThrow(CameraIdInvalid);
+  });
+});
+
+describe('any key S3 allows (fast-check)', () => {
+  // S3 keys: any UTF-8 up to 1,024 bytes; here under a valid camera folder.
+  const keys = fc.string({ unit: 'grapheme', minLength: 1, maxLength: 200 }).map((name) => `porch/${name}`);
+
+  it('survives the trip through an event: encoded as S3 encodes it, decoded once, the same key', () => {
+    fc.assert(
+      fc.property(keys, (key) => {
+        const eventKey = encodeEventKey(key);
+        // No literal space, and every % starts an escape: nothing left for a second decoding to change.
+        expect(eventKey).not.toMatch(/ |%(?![0-9A-F]{2})/);
+        expect(decodeEventKey(eventKey)).toBe(key);
+        const object = uploadedObjectFrom({ ...event, detail: { ...event.detail, object: { key: eventKey, size: 1, etag: 'e', 'version-id': 'v' } } });
+        expect(object.key).toBe(key);
+        expect(clipWorkflowInput(object).clip.key).toBe(key);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('gives two different keys two different clip ids', () => {
+    fc.assert(
+      fc.property(keys, keys, (a, b) => {
+        fc.pre(a !== b);
+        const id = (key: string) => clipWorkflowInput(uploadedObjectFrom({ ...event, detail: { ...event.detail, object: { key: encodeEventKey(key), size: 1, etag: 'e', 'version-id': 'v' } } })).clip.clipId;
+        expect(id(a)).not.toBe(id(b));
+      }),
+      { numRuns: 1000 },
+    );
   });
 });

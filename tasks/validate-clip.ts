@@ -8,7 +8,9 @@
  * Input: `TaskEvent`. Output (`$.validation`): `ValidationResult`.
  */
 import { ENV, type TaskEvent, type ValidationResult } from '../workflows/clip-contract.ts';
-import { requiredEnv } from './aws-clients.ts';
+import { requiredEnv, s3Client } from './aws-clients.ts';
+import { storageCall } from './errors.ts';
+import { renderSourceFor } from './render-source.ts';
 import { s3ByteSource } from './byte-source.ts';
 import { logger, runClipTask } from './observability.ts';
 import { validateUpload, validationSettingsFromEnv } from './validation.ts';
@@ -19,6 +21,15 @@ export async function validateClip(event: TaskEvent): Promise<ValidationResult> 
   const { clip } = event.workflow;
   const source = await s3ByteSource(clip.bucket, clip.key, clip.versionId);
   const result = await validateUpload(source, { ...clip, size: source.size }, { mediaBucket: requiredEnv(ENV.mediaBucket), ...validationSettingsFromEnv(), capturedAt: source.capturedAt });
+  if (result.render && result.mediaPrefix) {
+    // The render reads the clip's own version, even when the key was overwritten since.
+    const input = await storageCall(`Pinning the render source of clip ${clip.clipId}`, () => renderSourceFor(s3Client(), clip, result.mediaPrefix!));
+    const inputs = result.render.settings.Inputs as Array<{ FileInput: string }>;
+    if (input !== inputs[0]!.FileInput) {
+      logger.warn('The upload was overwritten since this clip: rendering a copy of its own version', { renderSource: input });
+      inputs[0]!.FileInput = input;
+    }
+  }
   logger.info('Clip validated', { kind: result.kind, reason: result.reason, container: result.probe?.container, video: result.probe?.video, durationSeconds: result.probe?.durationSeconds });
   return result;
 }

@@ -11,9 +11,9 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { catalogTable } from '../workflows/catalog-table.ts';
-import { CamflowApi } from './api-construct.ts';
+import { CamflowApi, checkWebOrigin, WebOriginInvalid } from './api-construct.ts';
 
-function synth(options: { nag?: boolean } = {}) {
+function synth(options: { nag?: boolean; webOrigin?: string | null } = {}) {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new Stack(app, 'ApiTest', { env: { account: '123456789012', region: 'eu-west-1' } });
   const table = new dynamodb.Table(stack, 'Catalog', {
@@ -30,7 +30,8 @@ function synth(options: { nag?: boolean } = {}) {
   const stateMachine = new sfn.StateMachine(stack, 'Workflow', { stateMachineName: 'camflow-clip-workflow', definitionBody: sfn.DefinitionBody.fromChainable(new sfn.Pass(stack, 'P')) });
   Validations.of(stateMachine).acknowledge({ id: 'AwsSolutions-SF1', reason: 'test stack' });
   Validations.of(stateMachine).acknowledge({ id: 'AwsSolutions-SF2', reason: 'test stack' });
-  const api = new CamflowApi(stack, 'Api', { table, uploadsBucket, mediaBucket, stateMachine, webOrigin: 'https://cams.example.com' });
+  const webOrigin = options.webOrigin === null ? undefined : (options.webOrigin ?? 'https://cams.example.com');
+  const api = new CamflowApi(stack, 'Api', { table, uploadsBucket, mediaBucket, stateMachine, webOrigin });
   if (options.nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
   return { app, stack, api, template: Template.fromStack(stack) };
 }
@@ -48,6 +49,20 @@ describe('CamflowApi', () => {
     template.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'admin' });
     template.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'viewer' });
     template.hasResourceProperties('AWS::Cognito::UserPoolClient', { GenerateSecret: false, ExplicitAuthFlows: Match.arrayWith(['ALLOW_USER_SRP_AUTH']) });
+  });
+
+  it('lets the app client sign in only as the web app does: SRP and refresh, the code flow back to the web origin', () => {
+    const clients = Object.values(template.findResources('AWS::Cognito::UserPoolClient')) as Array<{ Properties: Record<string, unknown> }>;
+    expect(clients).toHaveLength(1);
+    const client = clients[0]!.Properties;
+    expect(client.ExplicitAuthFlows).toEqual(['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']);
+    expect(client.AllowedOAuthFlows).toEqual(['code']);
+    expect(client.CallbackURLs).toEqual(['https://cams.example.com/']);
+    expect(client.LogoutURLs).toEqual(['https://cams.example.com/']);
+    const text = JSON.stringify(client);
+    expect(text).not.toContain('implicit');
+    expect(text).not.toContain('USER_PASSWORD_AUTH');
+    expect(text).not.toMatch(/\/\/example\.com|localhost/);
   });
 
   it('runs api/lambda.ts on Node.js 22, arm64, traced, with its configuration in the environment', () => {
@@ -130,10 +145,17 @@ describe('CamflowApi', () => {
         'logs:CreateLogStream',
         'logs:PutLogEvents',
         's3:DeleteObject',
+        's3:DeleteObjectVersion',
         's3:GetObject',
+        's3:GetObjectLegalHold',
         's3:GetObjectTagging',
+        's3:GetObjectVersion',
+        's3:GetObjectVersionTagging',
         's3:ListBucket',
+        's3:ListBucketVersions',
+        's3:PutObjectLegalHold',
         's3:PutObjectTagging',
+        's3:PutObjectVersionTagging',
         'states:DescribeExecution',
         'states:GetExecutionHistory',
         'states:ListExecutions',
@@ -160,6 +182,15 @@ describe('CamflowApi', () => {
     expect(outputs).toEqual(expect.arrayContaining([expect.stringMatching(/^ApiApiUrl/), expect.stringMatching(/^ApiUserPoolId/), expect.stringMatching(/^ApiUserPoolClientId/)]));
   });
 
+  it('accepts only an HTTPS origin as the web origin (HTTP on localhost for development)', () => {
+    expect(checkWebOrigin('https://cams.example.com')).toBe('https://cams.example.com');
+    expect(checkWebOrigin('https://cams.example.com/')).toBe('https://cams.example.com');
+    expect(checkWebOrigin('http://localhost:5173')).toBe('http://localhost:5173');
+    for (const bad of ['http://cams.example.com', 'https://cams.example.com/app', 'https://*.example.com', '*', 'cams.example.com', 'https://user@cams.example.com', 'https://cams.example.com?x=1']) {
+      expect(() => checkWebOrigin(bad), bad).toThrow(WebOriginInvalid);
+    }
+  });
+
   it('passes cdk-nag AwsSolutions with every acknowledgement reasoned', () => {
     const { app } = synth({ nag: true });
     let failure: unknown;
@@ -169,5 +200,27 @@ describe('CamflowApi', () => {
       failure = error;
     }
     expect(failure === undefined ? '' : String((failure as Error).message)).toBe('');
+  });
+});
+
+describe('CamflowApi without a web origin', () => {
+  const { template } = synth({ webOrigin: null });
+
+  it('allows no browser origin at all: no CORS on the API, its errors or the media bucket, and no OAuth on the app client', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ CORS_ORIGINS: '' }) } });
+    expect(Object.keys(template.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: 'OPTIONS' } }))).toEqual([]);
+    for (const response of Object.values(template.findResources('AWS::ApiGateway::GatewayResponse')) as Array<{ Properties: { ResponseParameters?: object } }>) {
+      expect(JSON.stringify(response.Properties.ResponseParameters ?? {})).not.toContain('Access-Control-Allow-Origin');
+    }
+    for (const bucket of Object.values(template.findResources('AWS::S3::Bucket')) as Array<{ Properties: Record<string, unknown> }>) {
+      expect(bucket.Properties.CorsConfiguration).toBeUndefined();
+    }
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      AllowedOAuthFlowsUserPoolClient: false,
+      AllowedOAuthFlows: Match.absent(),
+      CallbackURLs: Match.absent(),
+      ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+    });
+    expect(JSON.stringify(template.toJSON())).not.toContain('localhost');
   });
 });

@@ -2,12 +2,12 @@
  * `CamflowApi`: the REST API in AWS — a Cognito user pool (groups `admin` and `viewer`, an
  * app client), the API function (api/lambda.ts, Node.js 22 on arm64) with least-privilege
  * IAM, and an API Gateway REST API in front (proxy integration, Cognito authorizer,
- * throttling, access logs, CORS limited to the web app's origin).
+ * throttling, access logs, CORS limited to the web app's origin — none when no origin is given).
  *
  * ```ts
  * new CamflowApi(this, 'Api', {
  *   table: this.table, uploadsBucket: this.uploadsBucket, mediaBucket: this.mediaBucket,
- *   stateMachine: this.stateMachine, webOrigin: 'https://cams.example.com',
+ *   stateMachine: this.stateMachine, webOrigin: 'https://cams.example.com', // optional: no CORS without it
  * });
  * ```
  */
@@ -46,8 +46,13 @@ export interface CamflowApiProps {
   readonly stateMachine: sfn.IStateMachine;
   /** The clip workflow's name, for the execution ARNs the API may touch. Default `camflow-clip-workflow` (STATE_MACHINE_NAME). */
   readonly stateMachineName?: string;
-  /** The web app's origin (`https://cams.example.com`): the only origin CORS allows. */
-  readonly webOrigin: string;
+  /**
+   * The web app's origin (`https://cams.example.com`, context `webOrigin`): the only origin CORS
+   * allows, and where Cognito may send users back after sign-in and sign-out. HTTPS, except
+   * `http://localhost` / `http://127.0.0.1` for development. Default: none — no CORS origin
+   * (same-origin and non-browser clients only) and no hosted-UI OAuth on the app client.
+   */
+  readonly webOrigin?: string;
   /** Lifetime of presigned URLs and playback links. Default 15 minutes. */
   readonly presignExpiry?: Duration;
   /** Steady-state requests per second across the API (stage throttling). Default 50. */
@@ -95,9 +100,24 @@ export class CamflowApi extends Construct {
     });
     this.userPool.addGroup('Admins', { groupName: 'admin', description: 'Change settings, hold, delete, redrive; everything viewers do' });
     this.userPool.addGroup('Viewers', { groupName: 'viewer', description: 'Cameras, clips, playback, workflow state, alerts (read only)' });
+    const webOrigin = props.webOrigin === undefined ? undefined : checkWebOrigin(props.webOrigin);
+    // The web app signs in with SRP (the password never leaves the browser) and refreshes its
+    // tokens; no USER_PASSWORD_AUTH. Hosted UI, if ever used: the authorization-code flow only,
+    // back to the web origin — never the implicit flow, never a placeholder URL. No web origin:
+    // no OAuth at all.
     this.userPoolClient = this.userPool.addClient('WebApp', {
       generateSecret: false,
-      authFlows: { userSrp: true, userPassword: true },
+      authFlows: { userSrp: true },
+      ...(webOrigin
+        ? {
+            oAuth: {
+              flows: { authorizationCodeGrant: true, implicitCodeGrant: false },
+              scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
+              callbackUrls: [`${webOrigin}/`],
+              logoutUrls: [`${webOrigin}/`],
+            },
+          }
+        : { disableOAuth: true }),
       preventUserExistenceErrors: true,
       idTokenValidity: Duration.hours(1),
       accessTokenValidity: Duration.hours(1),
@@ -128,7 +148,7 @@ export class CamflowApi extends Construct {
         ...(props.defaultRetentionClass ? { [ENV.defaultRetentionClass]: props.defaultRetentionClass } : {}),
         [API_ENV.userPoolId]: this.userPool.userPoolId,
         [API_ENV.userPoolClientId]: this.userPoolClient.userPoolClientId,
-        [API_ENV.corsOrigins]: props.webOrigin,
+        [API_ENV.corsOrigins]: webOrigin ?? '',
         [API_ENV.presignExpirySeconds]: String((props.presignExpiry ?? Duration.seconds(DEFAULT_PRESIGN_EXPIRY_SECONDS)).toSeconds()),
         POWERTOOLS_SERVICE_NAME: 'camflow-api',
         POWERTOOLS_LOG_LEVEL: 'INFO',
@@ -168,12 +188,16 @@ export class CamflowApi extends Construct {
         loggingLevel: apigateway.MethodLoggingLevel.ERROR,
         dataTraceEnabled: false,
       },
-      defaultCorsPreflightOptions: {
-        allowOrigins: [props.webOrigin],
-        allowMethods: ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS'],
-        allowHeaders: ['Authorization', 'Content-Type'],
-        maxAge: Duration.minutes(10),
-      },
+      ...(webOrigin
+        ? {
+            defaultCorsPreflightOptions: {
+              allowOrigins: [webOrigin],
+              allowMethods: ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS'],
+              allowHeaders: ['Authorization', 'Content-Type'],
+              maxAge: Duration.minutes(10),
+            },
+          }
+        : {}),
       defaultIntegration: integration,
       defaultMethodOptions: { authorizer, authorizationType: apigateway.AuthorizationType.COGNITO },
     });
@@ -192,7 +216,7 @@ export class CamflowApi extends Construct {
     clip.addResource('playback').addResource('{playlist}').addMethod('GET', integration, open);
 
     // Errors API Gateway answers itself: the API's JSON shape, and CORS so the web app can read them.
-    const cors = { 'Access-Control-Allow-Origin': `'${props.webOrigin}'`, Vary: "'Origin'" };
+    const cors: Record<string, string> = webOrigin ? { 'Access-Control-Allow-Origin': `'${webOrigin}'`, Vary: "'Origin'" } : {};
     const gatewayError = (type: apigateway.ResponseType, code: string, message: string) =>
       this.restApi.addGatewayResponse(`${code}Response`, {
         type,
@@ -205,8 +229,8 @@ export class CamflowApi extends Construct {
     gatewayError(apigateway.ResponseType.DEFAULT_4XX, 'INVALID_REQUEST', '$context.error.message');
     gatewayError(apigateway.ResponseType.DEFAULT_5XX, 'UPSTREAM_UNAVAILABLE', 'The API is unavailable; try again shortly.');
 
-    if (props.mediaBucket instanceof s3.Bucket) {
-      props.mediaBucket.addCorsRule({ allowedMethods: [s3.HttpMethods.GET, s3.HttpMethods.HEAD], allowedOrigins: [props.webOrigin], allowedHeaders: ['Range'], maxAge: 600 });
+    if (webOrigin && props.mediaBucket instanceof s3.Bucket) {
+      props.mediaBucket.addCorsRule({ allowedMethods: [s3.HttpMethods.GET, s3.HttpMethods.HEAD], allowedOrigins: [webOrigin], allowedHeaders: ['Range'], maxAge: 600 });
     }
 
     this.url = this.restApi.url;
@@ -242,8 +266,23 @@ export class CamflowApi extends Construct {
     allow(['dynamodb:PutItem'], [table], { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [PLAYBACK_KEY_ITEM.pk] } });
 
     for (const bucket of [props.uploadsBucket, props.mediaBucket]) {
-      allow(['s3:GetObject', 's3:GetObjectTagging', 's3:PutObjectTagging', 's3:DeleteObject'], [bucket.arnForObjects('*')]);
-      allow(['s3:ListBucket'], [bucket.bucketArn]);
+      // The clip's own versions: presigned reads, retention tags, legal holds, deletes (S3 refuses held ones).
+      allow(
+        [
+          's3:GetObject',
+          's3:GetObjectVersion',
+          's3:GetObjectTagging',
+          's3:GetObjectVersionTagging',
+          's3:PutObjectTagging',
+          's3:PutObjectVersionTagging',
+          's3:PutObjectLegalHold',
+          's3:GetObjectLegalHold',
+          's3:DeleteObject',
+          's3:DeleteObjectVersion',
+        ],
+        [bucket.arnForObjects('*')],
+      );
+      allow(['s3:ListBucket', 's3:ListBucketVersions'], [bucket.bucketArn]);
       bucket.encryptionKey?.grantDecrypt(role);
     }
 
@@ -266,6 +305,34 @@ export class CamflowApi extends Construct {
       },
     ]);
   }
+}
+
+/** The web origin is not an origin the API can trust (wrong scheme, a path, a wildcard…). */
+export class WebOriginInvalid extends Error {
+  override name = 'WebOriginInvalid';
+}
+
+/**
+ * `webOrigin` as an origin (`scheme://host[:port]`, no trailing slash): HTTPS, or plain HTTP
+ * on localhost for development. Throws `WebOriginInvalid` saying what to give instead.
+ */
+export function checkWebOrigin(value: string): string {
+  const fix = 'Give the web app origin, e.g. -c webOrigin=https://cams.example.com (no path, no wildcard).';
+  if (Token.isUnresolved(value)) throw new WebOriginInvalid(`webOrigin must be a literal origin, not a token. ${fix}`);
+  let url: URL;
+  try {
+    url = new URL(value.trim());
+  } catch {
+    throw new WebOriginInvalid(`webOrigin '${value}' is not a URL. ${fix}`);
+  }
+  const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]';
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) {
+    throw new WebOriginInvalid(`webOrigin '${value}' must use https (http only for localhost). ${fix}`);
+  }
+  if (url.hostname.includes('*') || url.username || url.password || url.search || url.hash || (url.pathname !== '/' && url.pathname !== '') || value.trim().replace(/\/$/, '') !== url.origin) {
+    throw new WebOriginInvalid(`webOrigin '${value}' must be an origin only. ${fix}`);
+  }
+  return url.origin;
 }
 
 /** How cdk-nag shows a value in a finding: a pseudo parameter for an unresolved one. */

@@ -5,6 +5,7 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { cors } from 'hono/cors';
+import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { ZodError } from 'zod';
 import { authenticate } from './auth/middleware.ts';
@@ -31,11 +32,18 @@ export function isPublicRoute(method: string, path: string): boolean {
   );
 }
 
+/** Largest request body any route accepts (login, camera settings): refused with 413 before it is read. */
+export const MAX_BODY_BYTES = 16 * 1024;
+
+export function bodyTooLarge(): ApiError {
+  return new ApiError(413, ERROR_CODES.bodyTooLarge, `The request body is larger than ${MAX_BODY_BYTES / 1024} KiB: the API's JSON bodies are small; send only the fields the route takes.`);
+}
+
 function validationError(error: ZodError): ApiError {
   const issue = error.issues[0];
   const field = issue?.path.length ? issue.path.join('.') : undefined;
   const reason = issue?.message ?? 'is invalid';
-  return new ApiError(400, ERROR_CODES.invalidRequest, field ? `${field}: ${reason}` : reason, field);
+  return new ApiError(400, field === 'cursor' ? ERROR_CODES.invalidCursor : ERROR_CODES.invalidRequest, field ? `${field}: ${reason}` : reason, field);
 }
 
 export function createApiApp(deps: ApiDependencies): OpenAPIHono<ApiEnv> {
@@ -59,6 +67,16 @@ export function createApiApp(deps: ApiDependencies): OpenAPIHono<ApiEnv> {
       allowMethods: ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS'],
       allowHeaders: ['Authorization', 'Content-Type'],
       maxAge: 600,
+    }),
+  );
+  // Bodies are limited before anything reads them: by Content-Length at once, else while streaming.
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw bodyTooLarge();
+      },
     }),
   );
   app.use('*', authenticate(deps.verifier, isPublicRoute));
@@ -95,7 +113,7 @@ export function createApiApp(deps: ApiDependencies): OpenAPIHono<ApiEnv> {
 
   app.notFound((c) => c.json({ code: ERROR_CODES.routeNotFound, message: `No route ${c.req.method} ${c.req.path}. See /openapi.json.` }, 404));
   app.onError((error, c) => {
-    if (error instanceof ApiError) return c.json(error.body(), error.status);
+    if (error instanceof ApiError) return c.json(error.body(), error.status, error.headers);
     if (error instanceof HTTPException) {
       const status = error.status;
       const code = status === 415 || status === 400 ? ERROR_CODES.invalidRequest : status === 401 ? ERROR_CODES.unauthenticated : ERROR_CODES.internal;

@@ -1,17 +1,25 @@
 /**
  * What the API reads from and writes to the catalog table. Every list is a Query on the
- * index that serves it, with a Limit and an opaque cursor — never a Scan — so the cost of a
- * page does not grow with the catalog.
+ * index that serves it, with a Limit and a start position — never a Scan — so the cost of a
+ * page does not grow with the catalog. Positions travel to clients inside sealed cursors
+ * (api/cursor.ts); here they are checked again against the partition being queried.
  */
 import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { attributeDefinitions, catalogTable, keys, TTL_ATTRIBUTE, type ClipStatus } from '../workflows/catalog-table.ts';
 import type { CameraRecord, ClipRecord, RetentionClass } from '../workflows/clip-contract.ts';
-import { decodeStartKey, encodeCursor } from './cursor.ts';
+import { checkStartKey, type StartKey } from './cursor.ts';
 
 export interface Page<T> {
   items: T[];
-  cursor?: string;
+  /** Where the next page starts (DynamoDB's LastEvaluatedKey); undefined on the last page. */
+  next?: StartKey;
+}
+
+/** One page: how many items, and where to start (the `next` of the previous page, from an opened cursor). */
+export interface PageRequest {
+  limit: number;
+  after?: unknown;
 }
 
 export interface CatalogAccess {
@@ -31,20 +39,20 @@ export function withoutKeys<T>(item: Record<string, unknown>): T {
 async function queryPage<T>(
   access: CatalogAccess,
   input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey' | 'Limit'>,
-  page: { limit: number; cursor?: string },
-  cursorShape: { attributes: readonly string[]; partition: { name: string; value: string } },
+  page: PageRequest,
+  keyShape: { attributes: readonly string[]; partition: { name: string; value: string } },
 ): Promise<Page<T>> {
-  const ExclusiveStartKey = decodeStartKey(page.cursor, cursorShape.attributes, cursorShape.partition);
+  const ExclusiveStartKey = checkStartKey(page.after, keyShape.attributes, keyShape.partition);
   const result = await access.client().send(new QueryCommand({ ...input, TableName: access.tableName, Limit: page.limit, ExclusiveStartKey }));
   return {
     items: (result.Items ?? []).map((item) => withoutKeys<T>(item)),
-    cursor: encodeCursor(result.LastEvaluatedKey),
+    ...(result.LastEvaluatedKey ? { next: result.LastEvaluatedKey as StartKey } : {}),
   };
 }
 
 // ---- cameras ----
 
-export function listCameras(access: CatalogAccess, page: { limit: number; cursor?: string }): Promise<Page<CameraRecord>> {
+export function listCameras(access: CatalogAccess, page: PageRequest): Promise<Page<CameraRecord>> {
   return queryPage<CameraRecord>(
     access,
     { KeyConditionExpression: 'pk = :cameras', ExpressionAttributeValues: { ':cameras': 'CAMERAS' } },
@@ -121,7 +129,7 @@ function queryClipIndex(
   access: CatalogAccess,
   indexName: 'byCamera' | 'byDay' | 'byStatus',
   partition: string,
-  options: { camera?: string; limit: number; cursor?: string },
+  options: PageRequest & { camera?: string },
   sortRange: { condition: string; values: Record<string, string> } = { condition: '', values: {} },
 ): Promise<Page<ClipRecord>> {
   const index = catalogTable.indexes.find((i) => i.name === indexName)!;
@@ -142,11 +150,15 @@ function queryClipIndex(
   );
 }
 
-/** A camera's clips, newest first, optionally between `from` and `to` (ISO 8601, inclusive). */
+/**
+ * A camera's clips, newest first, optionally between `from` and `to` (inclusive). Both must be
+ * UTC ISO 8601 with milliseconds, as capture times are stored (`toInstant` in api/instants.ts),
+ * so that comparing sort keys as strings compares instants.
+ */
 export function listCameraClips(
   access: CatalogAccess,
   camera: string,
-  options: { from?: string; to?: string; limit: number; cursor?: string },
+  options: PageRequest & { from?: string; to?: string },
 ): Promise<Page<ClipRecord>> {
   const values: Record<string, string> = {};
   let condition = '';
@@ -166,12 +178,12 @@ export function listCameraClips(
 }
 
 /** The day's clips across cameras (or one camera), newest first. */
-export function listDayClips(access: CatalogAccess, day: string, options: { camera?: string; limit: number; cursor?: string }): Promise<Page<ClipRecord>> {
+export function listDayClips(access: CatalogAccess, day: string, options: PageRequest & { camera?: string }): Promise<Page<ClipRecord>> {
   return queryClipIndex(access, 'byDay', `DAY#${day}`, options);
 }
 
 /** Clips in a workflow status (the sparse `byStatus` index), most recently updated first. */
-export function listStatusClips(access: CatalogAccess, status: ClipStatus, options: { camera?: string; limit: number; cursor?: string }): Promise<Page<ClipRecord>> {
+export function listStatusClips(access: CatalogAccess, status: ClipStatus, options: PageRequest & { camera?: string }): Promise<Page<ClipRecord>> {
   return queryClipIndex(access, 'byStatus', `STATUS#${status}`, options);
 }
 

@@ -38,6 +38,11 @@ export interface ApiDependencies {
   publicBaseUrl?: string | ((c: Context) => string);
   /** Playback link signing key. Default: a random key kept in the catalog table (see playback-token.ts). */
   playbackKey?: () => Promise<Uint8Array>;
+  /**
+   * Key that signs pagination cursors (api/cursor.ts). Default: derived from the playback key
+   * (in AWS); locally derived from the token-signing key.
+   */
+  cursorKey?: () => Promise<Uint8Array>;
   /** Powertools logger (default: one named camflow-api). */
   logger?: Logger;
 }

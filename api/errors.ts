@@ -10,6 +10,8 @@ export const ERROR_CODES = {
   unauthenticated: 'UNAUTHENTICATED',
   forbidden: 'FORBIDDEN',
   badCredentials: 'BAD_CREDENTIALS',
+  tooManyAttempts: 'TOO_MANY_ATTEMPTS',
+  bodyTooLarge: 'BODY_TOO_LARGE',
   clipNotFound: 'CLIP_NOT_FOUND',
   cameraNotFound: 'CAMERA_NOT_FOUND',
   executionNotFound: 'EXECUTION_NOT_FOUND',
@@ -39,6 +41,8 @@ export class ApiError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly field?: string,
+    /** Headers to answer with (e.g. Retry-After on a 429). */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
     this.name = 'ApiError';

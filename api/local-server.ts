@@ -1,12 +1,20 @@
 /**
  * The API on one machine: the same Hono app, served by @hono/node-server on 127.0.0.1
  * (port 8080 by default), with `camflow up` as the token issuer.
+ *
+ * The server refuses a body larger than the API accepts (`MAX_BODY_BYTES`) from its
+ * Content-Length, before reading any of it: 413, `Connection: close`, and the connection is
+ * closed rather than drained. A client that asked `Expect: 100-continue` (curl does for large
+ * bodies) is answered 413 without ever being told to send. Bodies without a length are cut
+ * off by the app's body limit while streaming.
  */
 import { join } from 'node:path';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { CATALOG_TABLE_NAME_LOCAL } from '../workflows/catalog-table.ts';
-import { createApiApp } from './app.ts';
+import { bodyTooLarge, createApiApp, MAX_BODY_BYTES } from './app.ts';
+import { deriveCursorKey } from './cursor.ts';
 import { lazyApiClients, type ApiClients } from './aws-clients.ts';
 import type { AlertsSource } from './alerts.ts';
 import type { ApiDependencies } from './dependencies.ts';
@@ -32,15 +40,47 @@ export interface ApiServer {
   stop(): Promise<void>;
 }
 
+/** True when the request declares a body larger than the API accepts. */
+function declaresTooLarge(request: IncomingMessage): boolean {
+  const length = request.headers['content-length'];
+  return length !== undefined && !request.headers['transfer-encoding'] && !(/^\d{1,15}$/.test(length) && Number(length) <= MAX_BODY_BYTES);
+}
+
+/** Answer 413 without reading the body, and close the connection instead of draining it. */
+function refuseTooLarge(request: IncomingMessage, response: ServerResponse): void {
+  const body = JSON.stringify(bodyTooLarge().body());
+  response.shouldKeepAlive = false;
+  response.writeHead(413, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: 'close' });
+  response.end(body, () => {
+    // The response is out: stop reading the body. Half-close first so the client reads the
+    // 413, then drop the connection.
+    request.socket.end();
+    setTimeout(() => request.socket.destroy(), 1000).unref();
+  });
+  request.pause();
+}
+
+/** node:http's createServer, with bodies that declare themselves too large refused up front. */
+const createLimitedServer = ((serverOptions: object, listener: (req: IncomingMessage, res: ServerResponse) => void) => {
+  const server = createServer(serverOptions, (request, response) => (declaresTooLarge(request) ? refuseTooLarge(request, response) : listener(request, response)));
+  server.on('checkContinue', (request, response) => {
+    if (declaresTooLarge(request)) return refuseTooLarge(request, response);
+    response.writeContinue();
+    listener(request, response);
+  });
+  return server;
+}) as typeof createServer;
+
 export async function startApiServer(options: StartApiServerOptions): Promise<ApiServer> {
   const host = options.host ?? '127.0.0.1';
-  let fetchHandler: ((request: Request) => Response | Promise<Response>) | undefined;
+  let fetchHandler: ((request: Request, env: unknown) => Response | Promise<Response>) | undefined;
   const server: ServerType = await new Promise((resolve, reject) => {
     const s = serve(
       {
-        fetch: (request: Request) => (fetchHandler ? fetchHandler(request) : new Response('starting', { status: 503 })),
+        fetch: (request: Request, env: unknown) => (fetchHandler ? fetchHandler(request, env) : new Response('starting', { status: 503 })),
         port: options.port ?? DEFAULT_API_PORT,
         hostname: host,
+        createServer: createLimitedServer,
       },
       () => resolve(s),
     );
@@ -50,7 +90,8 @@ export async function startApiServer(options: StartApiServerOptions): Promise<Ap
   const url = `http://${host}:${port}`;
   try {
     const deps = typeof options.deps === 'function' ? await options.deps(url) : options.deps;
-    fetchHandler = createApiApp(deps).fetch;
+    const app = createApiApp(deps);
+    fetchHandler = (request, env) => app.fetch(request, env);
   } catch (error) {
     server.close();
     throw error;
@@ -91,6 +132,7 @@ export async function localApiDependencies(options: LocalApiOptions): Promise<Ap
   const tableName = options.tableName ?? CATALOG_TABLE_NAME_LOCAL;
   const clients = lazyApiClients(options.clients);
   const signingKey = await loadOrCreateSigningKey(join(options.dataDirectory, SIGNING_KEY_FILE));
+  const cursorKey = deriveCursorKey(String(signingKey.privateJwk.d));
   const issuer = createLocalIssuer({
     issuer: options.url,
     signingKey,
@@ -104,6 +146,8 @@ export async function localApiDependencies(options: LocalApiOptions): Promise<Ap
     clients,
     verifier: createTokenVerifier({ issuer: options.url, audience: LOCAL_AUDIENCE, jwks: issuer.jwks() }),
     localIssuer: issuer,
+    // Cursors are signed with a key derived from the token-signing key (never leaves the data directory).
+    cursorKey: async () => cursorKey,
     alerts: options.alerts,
     corsOrigins: options.corsOrigins,
     presignExpirySeconds: options.presignExpirySeconds,

@@ -1,6 +1,8 @@
 /** The API's pure pieces: cursors, playlist rewriting, playback links, password hashes, ids. */
 import { describe, expect, it } from 'vitest';
-import { decodeStartKey, encodeCursor } from './cursor.ts';
+import { createCursors, decodeStartKey, deriveCursorKey, encodeCursor } from './cursor.ts';
+import { createLoginLimiter } from './auth/login-limiter.ts';
+import { toInstant } from './instants.ts';
 import { resolvePlaylistUri, rewriteMasterPlaylist, rewriteMediaPlaylist } from './hls-playlists.ts';
 import { signPlayback, verifyPlayback } from './playback-token.ts';
 import { hashPassword, verifyPassword } from './auth/passwords.ts';
@@ -32,6 +34,58 @@ describe('cursors', () => {
       'a'.repeat(3000),
     ];
     for (const cursor of bad) expect(() => decodeStartKey(cursor, shape.attributes, shape.partition), String(cursor)).toThrow(/cursor/);
+  });
+});
+
+describe('sealed cursors', () => {
+  const cursors = createCursors(async () => deriveCursorKey('a server-side secret of some length'));
+  const other = createCursors(async () => deriveCursorKey('another server-side secret, other key'));
+
+  it('open what they sealed, for the same list and scope only', async () => {
+    const position = { pk: 'CAMERAS', sk: 'CAMERA#porch' };
+    const cursor = (await cursors.seal('cameras', '', position))!;
+    expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(await cursors.open('cameras', '', cursor)).toEqual(position);
+    expect(await cursors.seal('cameras', '', undefined)).toBeUndefined();
+    expect(await cursors.open('cameras', '', undefined)).toBeUndefined();
+    await expect(cursors.open('clips', '', cursor)).rejects.toMatchObject({ status: 400, code: 'INVALID_CURSOR', field: 'cursor' });
+    await expect(cursors.open('cameras', 'porch', cursor)).rejects.toMatchObject({ status: 400 });
+    await expect(other.open('cameras', '', cursor)).rejects.toMatchObject({ status: 400 });
+    await expect(cursors.open('cameras', '', encodeCursor(position)!)).rejects.toMatchObject({ status: 400 });
+  });
+});
+
+describe('login limits', () => {
+  it('slides a window per user name and per address, with the wait until the oldest attempt leaves it', () => {
+    const limiter = createLoginLimiter({ perUser: 3, perAddress: 5, windowSeconds: 60 });
+    const t0 = 1_000_000;
+    for (let i = 0; i < 3; i++) expect(limiter.attempt('Maria', '10.0.0.1', t0 + i * 1000).allowed).toBe(true);
+    expect(limiter.attempt('maria', '10.0.0.2', t0 + 10_000)).toEqual({ allowed: false, limitedBy: 'user', retryAfterSeconds: 50 });
+    expect(limiter.attempt('maria', '10.0.0.2', t0 + 60_001).allowed).toBe(true);
+    for (let i = 0; i < 2; i++) expect(limiter.attempt(`guess-${i}`, '10.0.0.1', t0 + 2000).allowed).toBe(true);
+    expect(limiter.attempt('someone', '10.0.0.1', t0 + 3000)).toMatchObject({ allowed: false, limitedBy: 'address' });
+  });
+
+  it('forgets a user name’s failures when it signs in, and stays bounded in memory', () => {
+    const limiter = createLoginLimiter({ perUser: 2, perAddress: 100, windowSeconds: 60, maxTracked: 10 });
+    limiter.attempt('joe', 'a', 0);
+    const ok = limiter.attempt('joe', 'a', 1);
+    if (ok.allowed) ok.succeeded();
+    expect(limiter.attempt('joe', 'a', 2).allowed).toBe(true);
+    for (let i = 0; i < 1000; i++) limiter.attempt(`name-${i}`, `addr-${i}`, 3);
+    expect(limiter.attempt('name-999', 'addr-999', 4).allowed).toBe(true);
+  });
+});
+
+describe('query times', () => {
+  it('are read as instants, in the stored UTC form', () => {
+    expect(toInstant('from', '2026-01-01T10:00:00+02:00')).toBe('2026-01-01T08:00:00.000Z');
+    expect(toInstant('from', '2026-01-01T10:00:00 02:00')).toBe('2026-01-01T08:00:00.000Z');
+    expect(toInstant('from', '2025-12-31T21:00-11:00')).toBe('2026-01-01T08:00:00.000Z');
+    expect(toInstant('to', '2026-01-01t08:00:00.123456z')).toBe('2026-01-01T08:00:00.123Z');
+    for (const bad of ['2026-02-29T00:00:00Z', '2026-01-01T08:00:00', '2026-01-01', 'now', '2026-01-01T08:00:00+24:00', '1767254400']) {
+      expect(() => toInstant('from', bad), bad).toThrow(/from: must be an ISO 8601 date-time/);
+    }
   });
 });
 

@@ -4,9 +4,10 @@
  */
 import { z } from '@hono/zod-openapi';
 import { RETENTION_CLASSES } from '../workflows/clip-contract.ts';
-import { isTimeZone } from '../tasks/camera-settings.ts';
+import { displayNameProblem, timeZoneProblem } from '../tasks/camera-settings.ts';
 import { CAMERA_ID_PATTERN, CLIP_ID_PATTERN, EXECUTION_NAME_PATTERN } from './ids.ts';
 import { PLAYLIST_NAME_PATTERN } from './hls-playlists.ts';
+import { MAX_CURSOR_LENGTH } from './cursor.ts';
 
 export const ErrorSchema = z
   .object({
@@ -42,8 +43,16 @@ export const PlaylistParams = z.object({
 export const MAX_PAGE = 100;
 export const DEFAULT_PAGE = 50;
 const limit = z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(MAX_PAGE, `must be at most ${MAX_PAGE}`).default(DEFAULT_PAGE).openapi({ example: 50 });
-const cursor = z.string().max(2048).optional().openapi({ description: 'Opaque cursor from the previous page.' });
-const isoTime = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time, e.g. 2025-01-31T18:00:00Z' });
+const cursor = z
+  .string()
+  .max(MAX_CURSOR_LENGTH, 'is longer than any cursor this API issues. Start again without a cursor.')
+  .optional()
+  .openapi({ description: 'Opaque cursor from the previous page of the same list and query (signed: any change is refused with 400).' });
+/** Checked and turned into a UTC instant by the route (`toInstant`), so any offset compares right. */
+const isoTime = z
+  .string()
+  .max(64, 'must be an ISO 8601 date-time, e.g. 2025-01-31T18:00:00Z')
+  .openapi({ format: 'date-time', description: 'ISO 8601 date-time with Z or an offset (encode + as %2B); compared as an instant.' });
 
 export const PageQuery = z.object({ limit, cursor });
 export const CameraClipsQuery = z.object({
@@ -73,10 +82,15 @@ export const LoginBody = z.object({
   username: z.string().min(1, 'is required').max(64),
   password: z.string().min(1, 'is required').max(1024),
 });
+/** A check from a function that names what is wrong with a value (user text rules: tasks/user-text.ts). */
+const problemCheck = (problem: (value: string) => string | undefined) => (value: string, ctx: z.RefinementCtx) => {
+  const reason = problem(value);
+  if (reason) ctx.addIssue({ code: 'custom', message: reason });
+};
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time HH:MM');
 export const CameraSettingsBody = z
   .object({
-    displayName: z.string().trim().min(1, 'must not be empty').max(80, 'must be at most 80 characters').optional(),
+    displayName: z.string().trim().min(1, 'must not be empty').max(80, 'must be at most 80 characters').superRefine(problemCheck(displayNameProblem)).optional(),
     retentionClass: z.enum(RETENTION_CLASSES.filter((c) => c !== 'hold') as ['short', 'standard', 'archive']).optional(),
     alertsEnabled: z.boolean().optional(),
     cooldownSeconds: z.number().int('must be a whole number').min(0).max(86_400, 'must be at most 86400 (a day)').optional(),
@@ -88,7 +102,7 @@ export const CameraSettingsBody = z
     timeZone: z
       .string()
       .max(64)
-      .refine(isTimeZone, 'must be an IANA time zone, e.g. Europe/Paris')
+      .superRefine(problemCheck(timeZoneProblem))
       .optional(),
   })
   .strict()

@@ -12,13 +12,13 @@ import { CATALOG_TABLE_NAME_LOCAL } from '../workflows/catalog-table.ts';
 import { ENV } from '../workflows/clip-contract.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../runtime/local-credentials.ts';
 import { lazyApiClients } from './aws-clients.ts';
-import { generatePassword } from './auth/passwords.ts';
+import { checkNewPassword, generatePassword, MIN_PASSWORD_LENGTH, PasswordTooWeak } from './auth/passwords.ts';
 import { ROLES, USERNAME_PATTERN, type Role } from './auth/roles.ts';
 import { dynamoUserStore, UserExists } from './auth/users.ts';
 
 export const DEFAULT_LOCAL_DYNAMODB = 'http://127.0.0.1:8000';
 
-const USAGE = 'usage: camflow users add NAME --role admin|viewer [--password P] [--replace]';
+const USAGE = `usage: camflow users add NAME --role admin|viewer [--password P (at least ${MIN_PASSWORD_LENGTH} characters)] [--replace]`;
 
 async function promptPassword(question: string): Promise<string> {
   let muted = false;
@@ -81,17 +81,20 @@ export async function run(args: string[]): Promise<number> {
 
   let password = parsed.values.password;
   let generated = false;
-  if (!password) {
+  if (password === undefined) {
     if (process.stdin.isTTY) {
-      password = await promptPassword(`Password for ${name}: `);
-      if (!password) {
-        console.error('camflow users: the password must not be empty.');
-        return 2;
-      }
+      password = await promptPassword(`Password for ${name} (at least ${MIN_PASSWORD_LENGTH} characters): `);
     } else {
       password = generatePassword();
       generated = true;
     }
+  }
+  try {
+    checkNewPassword(password);
+  } catch (error) {
+    if (!(error instanceof PasswordTooWeak)) throw error;
+    console.error(`camflow users: ${error.message}`);
+    return 2;
   }
 
   const clients = lazyApiClients();

@@ -43,9 +43,9 @@ beforeAll(async () => {
   const db = DynamoDBDocumentClient.from(new DynamoDBClient({ ...localClientConfig(), endpoint: stack.endpoints.dynamodb }));
   const users = dynamoUserStore(() => db, stack.tableName);
   await users.add({ username: 'maria', role: 'admin', password: 'correct horse battery' });
-  await users.add({ username: 'joe', role: 'viewer', password: 'staple tray' });
+  await users.add({ username: 'joe', role: 'viewer', password: 'staple tray paper' });
   admin = await login('maria', 'correct horse battery');
-  viewer = await login('joe', 'staple tray');
+  viewer = await login('joe', 'staple tray paper');
   const media = join(work, 'media');
   mkdirSync(media);
   video = await uploadClip(stack, 'frontdoor', (await h264AacMp4(media, { seconds: 3, size: '1280x720', name: 'one.mp4' })).path);

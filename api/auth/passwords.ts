@@ -5,6 +5,27 @@
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 const KEY_LENGTH = 32;
+
+/** Shortest password accepted wherever one is set (the Cognito pool asks the same). */
+export const MIN_PASSWORD_LENGTH = 12;
+/** Longest (scrypt cost grows with it; the login body allows 1024). */
+export const MAX_PASSWORD_LENGTH = 1024;
+
+export class PasswordTooWeak extends Error {
+  override name = 'PasswordTooWeak';
+}
+
+/** Throws `PasswordTooWeak`, saying what to do, unless `password` may be set. */
+export function checkNewPassword(password: string): void {
+  const length = [...password.normalize('NFKC')].length;
+  if (length < MIN_PASSWORD_LENGTH) {
+    throw new PasswordTooWeak(
+      `The password is too short (${length} character${length === 1 ? '' : 's'}): use at least ${MIN_PASSWORD_LENGTH} — a passphrase of a few words is easy to remember — or leave --password out to have one generated.`,
+    );
+  }
+  if (password.length > MAX_PASSWORD_LENGTH) throw new PasswordTooWeak(`The password is longer than ${MAX_PASSWORD_LENGTH} characters.`);
+  if (password.trim().length === 0) throw new PasswordTooWeak('The password must not be only spaces.');
+}
 const DEFAULT_COST = { N: 16384, r: 8, p: 1 };
 
 function scrypt(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {

@@ -5,7 +5,7 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { keys } from '../../workflows/catalog-table.ts';
-import { hashPassword } from './passwords.ts';
+import { checkNewPassword, hashPassword } from './passwords.ts';
 import { USERNAME_PATTERN, type Role } from './roles.ts';
 
 export interface UserRecord {
@@ -24,6 +24,7 @@ export class UsernameInvalid extends Error {
 
 export interface UserStore {
   find(username: string): Promise<UserRecord | undefined>;
+  /** Throws `UsernameInvalid`, `PasswordTooWeak` (fewer than 12 characters) or `UserExists`. */
   add(user: { username: string; role: Role; password: string; replace?: boolean }): Promise<UserRecord>;
 }
 
@@ -39,6 +40,7 @@ export function dynamoUserStore(client: () => DynamoDBDocumentClient, tableName:
       if (!USERNAME_PATTERN.test(username)) {
         throw new UsernameInvalid(`User name '${username}' is not valid: use 1-64 lowercase letters, digits, '.', '_', '@' or '-', starting with a letter or digit.`);
       }
+      checkNewPassword(password);
       const user: UserRecord = { username, role, passwordHash: await hashPassword(password), createdAt: new Date().toISOString() };
       try {
         await client().send(

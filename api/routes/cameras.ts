@@ -14,6 +14,7 @@ import {
   PageQuery,
 } from '../schemas.ts';
 import { errorResponses, json } from './responses.ts';
+import { toInstant } from '../instants.ts';
 import { cameraView, clipSummary } from '../views.ts';
 
 export function registerCameraRoutes(app: ApiApp, ctx: ApiContext): void {
@@ -29,8 +30,8 @@ export function registerCameraRoutes(app: ApiApp, ctx: ApiContext): void {
     }),
     async (c) => {
       const { limit, cursor } = c.req.valid('query');
-      const page = await listCameras(ctx.catalog, { limit, cursor });
-      return c.json({ cameras: page.items.map((r) => cameraView(r)), cursor: page.cursor }, 200);
+      const page = await listCameras(ctx.catalog, { limit, after: await ctx.cursors.open('cameras', '', cursor) });
+      return c.json({ cameras: page.items.map((r) => cameraView(r)), cursor: await ctx.cursors.seal('cameras', '', page.next) }, 200);
     },
   );
 
@@ -46,11 +47,16 @@ export function registerCameraRoutes(app: ApiApp, ctx: ApiContext): void {
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const { from, to, limit, cursor } = c.req.valid('query');
+      const query = c.req.valid('query');
+      // Instants, in the stored UTC form: offsets compare right, and the cursor is bound to them.
+      const from = query.from === undefined ? undefined : toInstant('from', query.from);
+      const to = query.to === undefined ? undefined : toInstant('to', query.to);
       if (from && to && from > to) throw invalid('from', 'must not be after to');
-      const page = await listCameraClips(ctx.catalog, id, { from, to, limit, cursor });
-      if (page.items.length === 0 && !cursor && !(await getCamera(ctx.catalog, id))) throw notFound.camera(id);
-      return c.json({ clips: page.items.map(clipSummary), cursor: page.cursor }, 200);
+      const scope = JSON.stringify([id, from ?? null, to ?? null]);
+      const after = await ctx.cursors.open('camera-clips', scope, query.cursor);
+      const page = await listCameraClips(ctx.catalog, id, { from, to, limit: query.limit, after });
+      if (page.items.length === 0 && after === undefined && !(await getCamera(ctx.catalog, id))) throw notFound.camera(id);
+      return c.json({ clips: page.items.map(clipSummary), cursor: await ctx.cursors.seal('camera-clips', scope, page.next) }, 200);
     },
   );
 

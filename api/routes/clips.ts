@@ -2,7 +2,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { ClipRecord } from '../../workflows/clip-contract.ts';
 import { beginClipRemoval, ClipStateConflict, getCamera, getClip, listDayClips, listStatusClips, recordHold, removeClipRecord } from '../catalog.ts';
-import { deleteObjects, listClipObjects, listThumbnails, parseS3Uri, presignObject, tagRetentionClass, type ObjectLocation } from '../clip-objects.ts';
+import { deleteObjects, listClipObjects, listThumbnails, parseS3Uri, presignObject, setLegalHolds, tagRetentionClass, type ObjectLocation } from '../clip-objects.ts';
 import { ApiError, ERROR_CODES, invalid, notFound } from '../errors.ts';
 import { requireRole } from '../auth/middleware.ts';
 import type { ApiApp, ApiContext } from '../context.ts';
@@ -23,15 +23,18 @@ export async function playbackFor(ctx: ApiContext, clip: ClipRecord, baseUrl: st
   const expiresIn = ctx.presignExpirySeconds;
   const exp = Math.floor(Date.now() / 1000) + expiresIn;
   const s3 = ctx.clients.s3;
-  const sign = (location: ObjectLocation | undefined) => (location ? presignObject(s3, location, expiresIn) : Promise.resolve(undefined));
+  const sign = (location: (ObjectLocation & { versionId?: string }) | undefined) => (location ? presignObject(s3, location, expiresIn) : Promise.resolve(undefined));
   const master = ownedLocation(ctx, clip.hlsMaster);
   const thumbnailsPrefix = ownedLocation(ctx, clip.thumbnails?.prefix);
-  const source = clip.source?.bucket === ctx.deps.buckets.uploads ? { bucket: clip.source.bucket, key: clip.source.key } : undefined;
+  const source = clip.source?.bucket === ctx.deps.buckets.uploads ? { bucket: clip.source.bucket, key: clip.source.key, versionId: clip.source.versionId } : undefined;
+  // A still is its own poster: the clip's version of it, not whatever was written to its key since.
+  const posterLocation = ownedLocation(ctx, clip.poster);
+  const posterVersion = posterLocation && source && posterLocation.bucket === source.bucket && posterLocation.key === source.key ? source : posterLocation;
 
   const [hlsMaster, mp4, poster, sourceUrl, thumbnailObjects] = await Promise.all([
     sign(master),
     sign(ownedLocation(ctx, clip.mp4)),
-    sign(ownedLocation(ctx, clip.poster)),
+    sign(posterVersion),
     sign(source),
     thumbnailsPrefix ? listThumbnails(s3, thumbnailsPrefix) : Promise.resolve([]),
   ]);
@@ -76,10 +79,12 @@ export function registerClipRoutes(app: ApiApp, ctx: ApiContext): void {
       const { day, status, camera, limit, cursor } = c.req.valid('query');
       if (day && status) throw invalid('status', 'give either day or status, not both');
       if (!day && !status) throw invalid('day', 'give a day (YYYY-MM-DD) or a status (FAILED, QUARANTINED, PROCESSING)');
+      const scope = JSON.stringify([day ?? null, status ?? null, camera ?? null]);
+      const after = await ctx.cursors.open('clips', scope, cursor);
       const page = day
-        ? await listDayClips(ctx.catalog, day, { camera, limit, cursor })
-        : await listStatusClips(ctx.catalog, status!, { camera, limit, cursor });
-      return c.json({ clips: page.items.map(clipSummary), cursor: page.cursor }, 200);
+        ? await listDayClips(ctx.catalog, day, { camera, limit, after })
+        : await listStatusClips(ctx.catalog, status!, { camera, limit, after });
+      return c.json({ clips: page.items.map(clipSummary), cursor: await ctx.cursors.seal('clips', scope, page.next) }, 200);
     },
   );
 
@@ -122,7 +127,8 @@ export function registerClipRoutes(app: ApiApp, ctx: ApiContext): void {
       method: 'put',
       path: '/clips/{id}/hold',
       summary: 'Put a clip on evidence hold (admin)',
-      description: "Tags every object of the clip (raw upload and all outputs) with retention class `hold`, which lifecycle rules never expire, and marks the clip held.",
+      description:
+        "Puts every object version of the clip (its raw upload and all outputs) under an S3 Object Lock legal hold — no one, not even an admin's delete or an overwrite, can remove them while it holds — tags them with retention class `hold`, which lifecycle rules never expire, and marks the clip held.",
       tags: ['clips', 'retention'],
       security: [{ bearer: [] }],
       middleware: [requireRole('admin')] as const,
@@ -133,7 +139,7 @@ export function registerClipRoutes(app: ApiApp, ctx: ApiContext): void {
       const { id } = c.req.valid('param');
       const clip = await requireClip(ctx, id);
       if (clip.deletingSince) throw new ApiError(409, ERROR_CODES.clipBeingDeleted, `Clip '${id}' is being deleted; it cannot be held.`);
-      // Held in the catalog first (refused once a delete has begun), then every object tagged.
+      // Held in the catalog first (refused once a delete has begun), then every version locked and tagged.
       try {
         if (!(await recordHold(ctx.catalog, id, true, 'hold'))) throw notFound.clip(id);
       } catch (error) {
@@ -141,6 +147,7 @@ export function registerClipRoutes(app: ApiApp, ctx: ApiContext): void {
         throw error;
       }
       const objects = await listClipObjects(ctx.clients.s3, clip, ctx.deps.buckets);
+      await setLegalHolds(ctx.clients.s3, objects, true);
       await tagRetentionClass(ctx.clients.s3, objects, 'hold');
       ctx.logger.info('clip held', { clipId: id, objects: objects.length, by: c.get('principal').username });
       return c.json({ clipId: id, held: true, retentionClass: 'hold', objectsTagged: objects.length }, 200);
@@ -152,7 +159,7 @@ export function registerClipRoutes(app: ApiApp, ctx: ApiContext): void {
       method: 'delete',
       path: '/clips/{id}/hold',
       summary: 'Release an evidence hold (admin)',
-      description: "Restores the camera's retention class on every object of the clip.",
+      description: "Lifts the legal hold from every object version of the clip and restores the camera's retention class on them.",
       tags: ['clips', 'retention'],
       security: [{ bearer: [] }],
       middleware: [requireRole('admin')] as const,
@@ -168,6 +175,7 @@ export function registerClipRoutes(app: ApiApp, ctx: ApiContext): void {
       const retentionClass = cameraClass === 'hold' ? 'standard' : cameraClass;
       const objects = await listClipObjects(ctx.clients.s3, clip, ctx.deps.buckets);
       await tagRetentionClass(ctx.clients.s3, objects, retentionClass);
+      await setLegalHolds(ctx.clients.s3, objects, false);
       if (!(await recordHold(ctx.catalog, id, false, retentionClass))) throw notFound.clip(id);
       ctx.logger.info('clip hold released', { clipId: id, retentionClass, objects: objects.length, by: c.get('principal').username });
       return c.json({ clipId: id, held: false, retentionClass, objectsTagged: objects.length }, 200);
@@ -200,7 +208,15 @@ export function registerClipRoutes(app: ApiApp, ctx: ApiContext): void {
         throw error;
       }
       const objects = await listClipObjects(ctx.clients.s3, clip, ctx.deps.buckets);
-      await deleteObjects(ctx.clients.s3, objects);
+      try {
+        await deleteObjects(ctx.clients.s3, objects);
+      } catch (error) {
+        // S3 Object Lock has the last word: a version under legal hold is never deleted.
+        if ((error as Error).name === 'AccessDenied') {
+          throw new ApiError(409, ERROR_CODES.clipHeld, `Clip '${id}' has objects under an S3 legal hold; release the hold (DELETE /clips/${id}/hold) first. ${(error as Error).message}`);
+        }
+        throw error;
+      }
       await removeClipRecord(ctx.catalog, clip);
       ctx.logger.info('clip deleted', { clipId: id, objects: objects.length, by: c.get('principal').username });
       return c.body(null, 204);

@@ -8,6 +8,8 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   403: 'Your role does not allow this',
   404: 'No such clip, camera or execution',
   409: 'Conflicts with the current state (e.g. the clip is held)',
+  413: 'The request body is larger than the API accepts (16 KiB)',
+  429: 'Too many failed sign-ins for this user name or address: wait `Retry-After` seconds',
   502: 'An AWS service the API depends on failed',
 };
 

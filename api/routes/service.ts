@@ -2,8 +2,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { ApiError, ERROR_CODES } from '../errors.ts';
 import type { ApiApp, ApiContext } from '../context.ts';
+import { clientAddress } from '../client-address.ts';
 import { AlertPageSchema, LoginBody, LoginResponse, PageQuery } from '../schemas.ts';
 import { errorResponses, json } from './responses.ts';
+import { CursorInvalid } from '../cursor.ts';
 
 export function registerServiceRoutes(app: ApiApp, ctx: ApiContext): void {
   app.openapi(
@@ -24,18 +26,31 @@ export function registerServiceRoutes(app: ApiApp, ctx: ApiContext): void {
         method: 'post',
         path: '/auth/login',
         summary: 'Sign in (local issuer only; in AWS sign in with Cognito)',
-        description: 'Checks the user name and password against the users created by `camflow users add` and returns a short-lived ES256 token.',
+        description:
+          'Checks the user name and password against the users created by `camflow users add` and returns a short-lived ES256 token. After 10 failed attempts for a user name (or 30 from an address) in 5 minutes, sign-in is refused with 429 and `Retry-After`.',
         tags: ['auth'],
         request: { body: { content: { 'application/json': { schema: LoginBody } }, required: true } },
-        responses: { 200: json(LoginResponse, 'A bearer token'), ...errorResponses(400, 401) },
+        responses: { 200: json(LoginResponse, 'A bearer token'), ...errorResponses(400, 401, 413, 429) },
       }),
       async (c) => {
         const { username, password } = c.req.valid('json');
+        const attempt = ctx.loginLimiter.attempt(username, clientAddress(c));
+        if (!attempt.allowed) {
+          ctx.logger.warn('login rate-limited', { username, limitedBy: attempt.limitedBy });
+          throw new ApiError(
+            429,
+            ERROR_CODES.tooManyAttempts,
+            `Too many failed sign-ins for this ${attempt.limitedBy === 'user' ? 'user name' : 'address'}: try again in ${attempt.retryAfterSeconds} s.`,
+            undefined,
+            { 'Retry-After': String(attempt.retryAfterSeconds) },
+          );
+        }
         const result = await issuer.login(username, password);
         if (!result) {
           ctx.logger.warn('login refused', { username });
           throw new ApiError(401, ERROR_CODES.badCredentials, 'Wrong user name or password. Create users with `npx camflow users add NAME --role admin|viewer`.');
         }
+        attempt.succeeded();
         return c.json(result, 200);
       },
     );
@@ -54,8 +69,11 @@ export function registerServiceRoutes(app: ApiApp, ctx: ApiContext): void {
     }),
     async (c) => {
       const { limit, cursor } = c.req.valid('query');
-      const page = await ctx.deps.alerts(cursor, limit);
-      return c.json({ alerts: page.alerts, cursor: page.cursor }, 200);
+      // The source's own cursor travels sealed: a client cannot hand the source one it made up.
+      const position = await ctx.cursors.open('alerts', '', cursor);
+      if (position !== undefined && typeof position !== 'string') throw new CursorInvalid('alerts');
+      const page = await ctx.deps.alerts(position, limit);
+      return c.json({ alerts: page.alerts, cursor: await ctx.cursors.seal('alerts', '', page.cursor) }, 200);
     },
   );
 }

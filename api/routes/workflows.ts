@@ -8,13 +8,14 @@ import {
   DescribeExecutionCommand,
   ExecutionDoesNotExist,
   ExecutionNotRedrivable,
+  InvalidToken,
   ListExecutionsCommand,
   RedriveExecutionCommand,
   type ExecutionStatus,
 } from '@aws-sdk/client-sfn';
 import { requireRole } from '../auth/middleware.ts';
 import type { ApiApp, ApiContext } from '../context.ts';
-import { decodeCursorValue, encodeCursor } from '../cursor.ts';
+import { CursorInvalid } from '../cursor.ts';
 import { ApiError, ERROR_CODES, notFound } from '../errors.ts';
 import { ClipParams, ExecutionPageSchema, ExecutionParams, ExecutionsQuery, RedriveSchema, WorkflowSchema } from '../schemas.ts';
 import { errorResponses, json } from './responses.ts';
@@ -80,20 +81,27 @@ export function registerWorkflowRoutes(app: ApiApp, ctx: ApiContext): void {
     }),
     async (c) => {
       const { status, limit, cursor } = c.req.valid('query');
-      let nextToken: string | undefined;
-      if (cursor) {
-        const value = decodeCursorValue(cursor) as { t?: unknown };
-        if (typeof value?.t !== 'string') throw new ApiError(400, ERROR_CODES.invalidCursor, 'cursor: not a cursor this API issued for executions.', 'cursor');
-        nextToken = value.t;
+      const scope = JSON.stringify([status ?? null]);
+      const position = (await ctx.cursors.open('executions', scope, cursor)) as { t?: unknown } | undefined;
+      if (position !== undefined && (typeof position?.t !== 'string' || position.t.length === 0 || position.t.length > 1024)) throw new CursorInvalid('executions');
+      const nextToken = position?.t as string | undefined;
+      let page;
+      try {
+        page = await ctx.clients.sfn.send(
+          new ListExecutionsCommand({
+            stateMachineArn: ctx.deps.stateMachineArn,
+            ...(status ? { statusFilter: status as ExecutionStatus } : {}),
+            maxResults: limit,
+            nextToken,
+          }),
+        );
+      } catch (error) {
+        // Step Functions' tokens expire after 24 hours: an old cursor is the client's to drop.
+        if (error instanceof InvalidToken) {
+          throw new ApiError(400, ERROR_CODES.invalidCursor, 'cursor: this executions cursor has expired (Step Functions keeps them 24 hours). Start again without a cursor.', 'cursor');
+        }
+        throw error;
       }
-      const page = await ctx.clients.sfn.send(
-        new ListExecutionsCommand({
-          stateMachineArn: ctx.deps.stateMachineArn,
-          ...(status ? { statusFilter: status as ExecutionStatus } : {}),
-          maxResults: limit,
-          nextToken,
-        }),
-      );
       return c.json(
         {
           executions: (page.executions ?? []).map((e) => ({
@@ -104,7 +112,7 @@ export function registerWorkflowRoutes(app: ApiApp, ctx: ApiContext): void {
             stoppedAt: iso(e.stopDate),
             redriveCount: e.redriveCount,
           })),
-          cursor: page.nextToken ? encodeCursor({ t: page.nextToken }) : undefined,
+          cursor: await ctx.cursors.seal('executions', scope, page.nextToken ? { t: page.nextToken } : undefined),
         },
         200,
       );

@@ -36,6 +36,18 @@ describe('config file', () => {
     expect(config.spoolDirectory).toBe('/home/pi/spool');
     expect(config.upload).toMatchObject({ concurrency: 2, partSizeMB: 8, verify: 'auto' });
     expect(config.keepLocalHours).toBe(0);
+    expect(config.ftp.limits).toEqual({
+      maxConnections: 64,
+      maxConnectionsPerAddress: 16,
+      maxLoginFailures: 5,
+      lockoutMinutes: 15,
+      loginFailureDelaySeconds: 1,
+      loginTimeoutSeconds: 30,
+      idleTimeoutSeconds: 600,
+      dataTimeoutSeconds: 60,
+      maxFoldersPerCamera: 5000,
+      maxNewFoldersPerMinute: 60,
+    });
   });
 });
 

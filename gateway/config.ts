@@ -16,6 +16,32 @@ const cameraSchema = z.strictObject({
   passwordHash: z.string().refine(isPasswordHash, 'not a password hash: run `camflow gateway hash-password` and paste its output'),
 });
 
+/** Bounds on what FTP clients may hold or do: connections, logins, timeouts, folders. */
+export const ftpLimitsSchema = z.strictObject({
+  /** Connections open at once, all clients together; more get `421` and are closed. */
+  maxConnections: z.number().int().min(1).max(10_000).default(64),
+  /** Connections open at once from one address (cameras behind NAT share one). */
+  maxConnectionsPerAddress: z.number().int().min(1).max(10_000).default(16),
+  /** Wrong logins from one address before it is locked out. */
+  maxLoginFailures: z.number().int().min(1).max(1000).default(5),
+  /** How long a locked-out address gets `421` at once, without a password check. */
+  lockoutMinutes: z.number().min(0).default(15),
+  /** Pause before `530` after a wrong password, times the failures so far from that address. */
+  loginFailureDelaySeconds: z.number().min(0).max(60).default(1),
+  /** A connection that has not logged in within this time is closed (`421`). */
+  loginTimeoutSeconds: z.number().positive().default(30),
+  /** A logged-in connection with no command for this long is closed (`421`); not counted during a transfer. */
+  idleTimeoutSeconds: z.number().positive().default(600),
+  /** A data connection that sends no byte for this long is cut (`426`); the partial file is dropped. */
+  dataTimeoutSeconds: z.number().positive().default(60),
+  /** Folders a camera may have in its folder (MKD past it gets `552`). */
+  maxFoldersPerCamera: z.number().int().min(1).default(5000),
+  /** New folders one camera may make per minute (MKD past it gets `550`). */
+  maxNewFoldersPerMinute: z.number().int().min(1).default(60),
+});
+
+export type FtpLimits = z.infer<typeof ftpLimitsSchema>;
+
 export const gatewayConfigSchema = z.strictObject({
   /** Where received files wait, with the journal and the status file. */
   spoolDirectory: z.string().min(1),
@@ -34,8 +60,10 @@ export const gatewayConfigSchema = z.strictObject({
       passiveHost: z.string().optional(),
       passivePortMin: z.number().int().min(1024).max(65535).default(30000),
       passivePortMax: z.number().int().min(1024).max(65535).default(30100),
+      /** What one camera, or anyone on the network, may hold or do (see ftpLimitsSchema). */
+      limits: ftpLimitsSchema.prefault({}),
     })
-    .default({ host: '0.0.0.0', port: 2121, passivePortMin: 30000, passivePortMax: 30100 }),
+    .prefault({}),
   /** `--watch DIR` mode: a file is complete when its size has not changed for this long. */
   watch: z
     .strictObject({

@@ -1,5 +1,5 @@
 /**
- * The disk guard, with a tiny spool limit (50 KiB, files of 20 000 bytes):
+ * The disk guard, with a tiny spool limit (60 000 bytes, files of 20 000 bytes):
  * - S3 unreachable: received files are kept (never deleted), and once the spool is past its
  *   limit new uploads are refused with FTP 452 (basic-ftp and curl); when S3 is back the spool
  *   drains and uploads are accepted again;
@@ -18,7 +18,7 @@ import { spoolPaths } from './spool.ts';
 import { listKeys, startTestS3, tempDirectory, testConfig, testS3Client, TEST_PASSWORD, useLocalS3, waitFor, writeRandomFile } from './test-support.ts';
 
 const run = promisify(execFile);
-const LIMIT_MB = 50 / 1024;
+const LIMIT_MB = 60_000 / (1024 * 1024);
 const FILE_BYTES = 20_000;
 
 let s3: Awaited<ReturnType<typeof startTestS3>> | undefined;
@@ -55,7 +55,7 @@ describe('disk guard', () => {
 
     expect(await upload(gateway, files[0]!, 'clip1.mp4')).toBe(226);
     expect(await upload(gateway, files[1]!, 'clip2.mp4')).toBe(226);
-    expect(await upload(gateway, files[2]!, 'clip3.mp4')).toBe(226); // 40 000 < 51 200: accepted, now over
+    expect(await upload(gateway, files[2]!, 'clip3.mp4')).toBe(226); // reaches the limit exactly: accepted, now full
     expect(await upload(gateway, files[3]!, 'clip4.mp4')).toBe(452);
     // curl sees the same refusal (exit code 25: upload refused by the server).
     const curl = await run('curl', ['-sS', '--user', `front-door:${TEST_PASSWORD}`, '-T', files[4]!, `ftp://127.0.0.1:${gateway.ftp!.port}/clip5.mp4`]).then(

@@ -5,20 +5,27 @@
  *
  * Replies a camera can get besides the usual ones:
  * - 553 for a path or name that is refused (leaves its folder, odd characters, extension not accepted);
- * - 452 when the spool is full of files S3 has not taken yet (the disk guard);
+ * - 452 when the spool is full of files S3 has not taken yet (the disk guard), before or during a STOR;
+ * - 426 for an upload cut (data connection broken or silent, ABOR): nothing of it is kept;
+ * - 552/550 for MKD past the camera's folder cap / folder rate;
  * - 502 for commands the gateway does not offer (RETR, APPE, REST, STOU, RNFR/RNTO, SITE);
- * - 530 for a wrong user name or password (after a pause, to slow guessing).
+ * - 530 for a wrong user name or password (after a pause that grows, to slow guessing);
+ * - 421 (and the connection closed) for too many connections, a locked-out address, a login
+ *   that did not come in time, an idle connection. See ftp-limits.ts and `ftp.limits`.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { mkdir, readdir, rmdir, stat } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Server, Socket } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import FtpSrvModule from 'ftp-srv';
+import type { FtpLimits } from './config.ts';
 import { bunyanAdapter } from './logger.ts';
 import { checkExtension, FileNameRefused, resolveCameraPath } from './file-names.ts';
+import { clientAddress, ConnectionSlots, FolderLimitReached, FolderQuota, FoldersTooFast, LoginGuard, TaskLimit } from './ftp-limits.ts';
+import { receiveUpload, TransferAborted, type ActiveTransfer } from './ftp-transfer.ts';
 import { UNKNOWN_USER_HASH, verifyPassword } from './password.ts';
 import { SpoolFull, type Spool } from './spool.ts';
 
@@ -28,9 +35,6 @@ const { FtpSrv, FileSystem, ftpErrors } = FtpSrvModule as unknown as {
   FileSystem: typeof import('ftp-srv').FileSystem;
   ftpErrors: { FileSystemError: new (message: string, code?: number) => Error };
 };
-
-/** A camera connection idle this long is closed. */
-const IDLE_TIMEOUT_MS = 10 * 60_000;
 
 /** Commands a camera never needs: reading back, appending, resuming, renaming, SITE. */
 const REFUSED_COMMANDS = ['RETR', 'APPE', 'REST', 'STOU', 'RNFR', 'RNTO', 'SITE', 'ALLO'];
@@ -51,8 +55,7 @@ export interface FtpServerOptions {
   camerasDirectory: string;
   spool: Spool;
   logger: Logger;
-  /** Pause before answering a wrong password (ms). */
-  loginFailureDelayMs?: number;
+  limits: FtpLimits;
 }
 
 export interface RunningFtpServer {
@@ -64,8 +67,10 @@ export interface RunningFtpServer {
 type FtpConnection = import('ftp-srv').FtpConnection & {
   fs?: unknown;
   authenticated?: boolean;
-  connector: { end(): unknown };
+  commandSocket: Socket;
+  connector: { waitForConnection(): PromiseLike<Socket>; end(): unknown };
   commands: { handle(command: unknown): Promise<unknown>; parse(message: string): { directive: string; arg: string | null } };
+  close(code?: number, message?: string): PromiseLike<unknown>;
 };
 
 /**
@@ -82,6 +87,7 @@ export class CameraFileSystem extends FileSystem {
     private readonly folder: string,
     readonly spool: Spool,
     private readonly allowedExtensions: readonly string[],
+    private readonly folders: FolderQuota,
   ) {
     super(connection, { root: folder, cwd: '/' });
   }
@@ -135,14 +141,9 @@ export class CameraFileSystem extends FileSystem {
     return clientPath;
   }
 
-  override async write(fileName: string, options: { append?: boolean; start?: unknown } = {}): Promise<{ stream: NodeJS.WritableStream; clientPath: string }> {
-    if (options.append || (typeof options.start === 'number' && options.start > 0)) throw new ftpErrors.FileSystemError('appending and resuming are not supported: send the whole file');
-    const segments = this.checkUpload(fileName);
-    await this.spool.admitNewFile(this.camera);
-    const stream = this.spool.createReceiveStream({ camera: this.camera, segments });
-    // ftp-srv ends the transfer by emitting 'close' on the stream when the data socket ends.
-    stream.once('close', () => stream.end());
-    return { stream, clientPath: '/' + segments.join('/') };
+  /** STOR is handled by the gateway (ftp-transfer.ts), never by ftp-srv's own writer. */
+  override async write(): Promise<never> {
+    throw new ftpErrors.FileSystemError('uploads are received by the gateway itself');
   }
 
   override async read(): Promise<never> {
@@ -155,11 +156,21 @@ export class CameraFileSystem extends FileSystem {
     const stats = await stat(fsPath);
     if (!stats.isDirectory()) throw new ftpErrors.FileSystemError('no such file');
     await rmdir(fsPath);
+    this.folders.removed(this.camera);
   }
 
+  /** Makes a folder (and missing parents), within the camera's folder cap and rate. */
   override async mkdir(path: string): Promise<string> {
-    const { fsPath, clientPath } = this.locate(path);
+    const { fsPath, clientPath, segments } = this.locate(path);
+    let missing = 0;
+    for (let depth = segments.length; depth > 0; depth--) {
+      const exists = await stat(join(this.folder, ...segments.slice(0, depth))).then(() => true, () => false);
+      if (exists) break;
+      missing++;
+    }
+    await this.folders.check(this.camera, this.folder, missing);
     await mkdir(fsPath, { recursive: true });
+    this.folders.added(this.camera, missing);
     return clientPath;
   }
 
@@ -182,7 +193,7 @@ export function defaultPassiveHost(host: string): string {
 }
 
 export async function startFtpServer(options: FtpServerOptions): Promise<RunningFtpServer> {
-  const { logger, spool } = options;
+  const { logger, spool, limits } = options;
   mkdirSync(options.camerasDirectory, { recursive: true });
   const signalsBefore = new Map((['SIGTERM', 'SIGINT', 'SIGQUIT'] as const).map((s) => [s, new Set(process.listeners(s))]));
   const server = new FtpSrv({
@@ -201,6 +212,16 @@ export async function startFtpServer(options: FtpServerOptions): Promise<Running
   // ftp-srv installs SIGTERM/SIGINT handlers that exit the process; the gateway shuts down itself.
   for (const [signal, before] of signalsBefore) for (const l of process.listeners(signal)) if (!before.has(l)) process.off(signal, l);
 
+  const guards: Guards = {
+    slots: new ConnectionSlots(limits),
+    logins: new LoginGuard(limits),
+    folders: new FolderQuota(limits),
+    limits,
+    logger,
+  };
+  // At most two password hash checks at once (16 MiB and ~50 ms of CPU each).
+  const hashChecks = new TaskLimit(2);
+
   // Cameras log in for every file: remember a correct password (as an HMAC under a key that
   // lives only in this process) for a while, instead of running scrypt (16 MiB, ~50 ms) each time.
   const recentKey = randomBytes(32);
@@ -210,38 +231,51 @@ export async function startFtpServer(options: FtpServerOptions): Promise<Running
     const known = recent.get(user);
     const digest = digestOf(user, password);
     if (hash && known && known.until > Date.now() && timingSafeEqual(known.digest, digest)) return true;
-    const ok = await verifyPassword(password, hash ?? UNKNOWN_USER_HASH);
+    const ok = await hashChecks.run(() => verifyPassword(password, hash ?? UNKNOWN_USER_HASH));
     if (ok && hash) recent.set(user, { digest, until: Date.now() + 10 * 60_000 });
     return ok && !!hash;
   };
 
   server.on('login', ({ connection, username, password }, resolve, reject) => {
+    const address = clientAddress(connection.ip);
     const account = Object.hasOwn(options.cameras, username) ? options.cameras[username] : undefined;
-    check(username, password, account?.passwordHash).then(
-      async (ok) => {
-        if (!ok || !account) {
-          logger.warn('FTP login refused: wrong user name or password', { user: username.slice(0, 64), ip: connection.ip });
-          await new Promise((r) => setTimeout(r, options.loginFailureDelayMs ?? 1000));
-          return reject(new Error('wrong user name or password'));
-        }
-        const folder = join(options.camerasDirectory, username);
-        mkdirSync(folder, { recursive: true });
-        logger.debug('Camera logged in', { camera: username, ip: connection.ip });
-        resolve({ fs: new CameraFileSystem(connection, username, folder, spool, options.allowedExtensions) as unknown as import('ftp-srv').FileSystem, cwd: '/' });
-      },
+    // Runs in the address's turn (guardCommands: PASS).
+    const login = async () => {
+      if (guards.logins.lockedFor(address)) throw new Error(guards.logins.lockedMessage(address));
+      const ok = await check(username, password, account?.passwordHash);
+      if (!ok || !account) {
+        const delayMs = guards.logins.failed(address);
+        const locked = guards.logins.lockedFor(address) > 0;
+        logger.warn(locked ? 'FTP login refused; too many failures: address locked out' : 'FTP login refused: wrong user name or password', {
+          user: username.slice(0, 64),
+          ip: address,
+          ...(locked ? { lockoutMinutes: limits.lockoutMinutes } : {}),
+        });
+        await new Promise((r) => setTimeout(r, delayMs));
+        throw new Error('wrong user name or password');
+      }
+      guards.logins.succeeded(address);
+      const folder = join(options.camerasDirectory, username);
+      mkdirSync(folder, { recursive: true });
+      logger.debug('Camera logged in', { camera: username, ip: address });
+      return new CameraFileSystem(connection, username, folder, spool, options.allowedExtensions, guards.folders);
+    };
+    login().then(
+      (fs) => resolve({ fs: fs as unknown as import('ftp-srv').FileSystem, cwd: '/' }),
       (error: Error) => reject(error),
     );
   });
 
+  const netServer = (server as unknown as { server: Server }).server;
+  gateConnections(netServer, guards);
   (server as unknown as NodeJS.EventEmitter).on('connect', ({ connection }: { connection: FtpConnection }) => {
-    // ftp-srv closes the connection on the socket's 'timeout' event.
-    (connection as unknown as { commandSocket: import('node:net').Socket }).commandSocket.setTimeout(IDLE_TIMEOUT_MS);
-    guardUploads(connection, logger);
+    watchTimeouts(connection, limits);
+    guardCommands(connection, guards);
   });
   server.on('client-error', ({ context, error }) => logger.debug('FTP client error', { context, error: error.message }));
 
   await server.listen();
-  const address = (server as unknown as { server: { address(): AddressInfo } }).server.address();
+  const address = netServer.address() as AddressInfo;
   logger.info('FTP server listening', { host: options.host, port: address.port, passivePorts: `${options.passivePortMin}-${options.passivePortMax}`, cameras: Object.keys(options.cameras) });
   return {
     host: options.host,
@@ -252,19 +286,133 @@ export async function startFtpServer(options: FtpServerOptions): Promise<Running
   };
 }
 
+interface Guards {
+  slots: ConnectionSlots;
+  logins: LoginGuard;
+  folders: FolderQuota;
+  limits: FtpLimits;
+  logger: Logger;
+}
+
+/** Refuses a socket with a 421 line, then closes it (whatever the client does). */
+function refuseSocket(socket: Socket, message: string): void {
+  socket.on('error', () => undefined);
+  socket.setTimeout(5000, () => socket.destroy());
+  socket.end(`421 ${message}\r\n`, () => socket.destroy());
+}
+
 /**
- * Checks every STOR before ftp-srv runs it, so a refusal gets its proper code: 553 for a
- * refused name, 452 for a full spool (ftp-srv itself would answer 550 for any error).
+ * Runs before ftp-srv sees a connection: past `maxConnections` (overall) or
+ * `maxConnectionsPerAddress`, or from a locked-out address, the client gets 421 and is closed
+ * before it costs more than a socket for a moment.
  */
-function guardUploads(connection: FtpConnection, logger: Logger): void {
+function gateConnections(netServer: Server, guards: Guards): void {
+  const accept = netServer.listeners('connection') as Array<(socket: Socket) => void>;
+  netServer.removeAllListeners('connection');
+  let refusedSinceLog = 0;
+  let lastLog = 0;
+  netServer.on('connection', (socket: Socket) => {
+    const address = clientAddress(socket.remoteAddress);
+    const lockedOut = guards.logins.lockedFor(address) > 0;
+    const slot = lockedOut ? { refused: guards.logins.lockedMessage(address) } : guards.slots.take(address);
+    if ('refused' in slot) {
+      refuseSocket(socket, slot.refused);
+      refusedSinceLog++;
+      if (Date.now() - lastLog > 10_000) {
+        guards.logger.warn('FTP connections refused (421)', { ip: address, reason: slot.refused, refusedSinceLastLog: refusedSinceLog, open: guards.slots.open });
+        lastLog = Date.now();
+        refusedSinceLog = 0;
+      }
+      return;
+    }
+    socket.once('close', slot.release);
+    for (const listener of accept) listener.call(netServer, socket);
+  });
+}
+
+/** Before login: `loginTimeoutSeconds` in all; after: `idleTimeoutSeconds` without a command. */
+function watchTimeouts(connection: FtpConnection, limits: FtpLimits): void {
+  const socket = connection.commandSocket;
+  const loginTimer = setTimeout(() => {
+    if (!connection.authenticated) void connection.close(421, `no login within ${limits.loginTimeoutSeconds} s: closing the connection`);
+  }, limits.loginTimeoutSeconds * 1000);
+  loginTimer.unref();
+  socket.once('close', () => clearTimeout(loginTimer));
+  // ftp-srv closes with a bare "421 Closing connection"; say why instead.
+  socket.removeAllListeners('timeout');
+  socket.on('timeout', () => void connection.close(421, `idle for ${limits.idleTimeoutSeconds} s: closing the connection`));
+  socket.setTimeout(limits.idleTimeoutSeconds * 1000);
+}
+
+/**
+ * Sits in front of ftp-srv's command handling:
+ * - STOR is received by the gateway (ftp-transfer.ts), after its checks: 553 for a refused
+ *   name, 452 for a full spool (ftp-srv itself would answer 550 for any error);
+ * - during a transfer, ABOR and QUIT cut it; other commands get 503;
+ * - MKD answers 552/550 past the folder cap/rate;
+ * - USER/PASS from a locked-out address get 421 and the connection is closed; PASS is checked
+ *   one at a time per address.
+ */
+function guardCommands(connection: FtpConnection, guards: Guards): void {
+  const { logger, limits } = guards;
   const commands = connection.commands;
   const handle = commands.handle.bind(commands);
+  const address = clientAddress(connection.ip);
+  let transfer: ActiveTransfer | undefined;
+
+  const closeIfLockedOut = async (): Promise<boolean> => {
+    if (connection.authenticated || !guards.logins.lockedFor(address)) return false;
+    await connection.close(421, guards.logins.lockedMessage(address));
+    return true;
+  };
+
   commands.handle = async (raw: unknown) => {
     const command = typeof raw === 'string' ? commands.parse(raw) : (raw as { directive: string; arg: string | null });
+    // Clients may send ABOR after Telnet "interrupt" bytes.
+    const directive = command.directive.replace(/^[^A-Z]+/, '');
+    if (transfer) {
+      if (directive === 'ABOR' || directive === 'QUIT') {
+        const running = transfer;
+        running.abort(new TransferAborted(directive === 'ABOR' ? 'upload aborted (ABOR): nothing was kept' : 'upload aborted (QUIT): nothing was kept'));
+        await running.done;
+        return directive === 'ABOR' ? connection.reply(226, 'abort done') : handle(command);
+      }
+      if (directive === 'NOOP') return connection.reply(200, 'transfer in progress');
+      return connection.reply(503, 'a transfer is in progress: wait for its reply, or send ABOR');
+    }
+    if (directive === 'USER') {
+      if (await closeIfLockedOut()) return;
+      return handle(command);
+    }
+    if (directive === 'PASS') {
+      // One password check at a time per address: parallel connections do not multiply the guesses.
+      return guards.logins.inTurn(address, async () => {
+        if (await closeIfLockedOut()) return;
+        const result = await handle(command);
+        await closeIfLockedOut();
+        return result;
+      });
+    }
     const fs = connection.fs;
-    if (command.directive !== 'STOR' || !connection.authenticated || !(fs instanceof CameraFileSystem)) return handle(command);
+    if (!connection.authenticated || !(fs instanceof CameraFileSystem)) return handle(command);
+    if (directive === 'MKD' || directive === 'XMKD') {
+      try {
+        const made = await fs.mkdir(command.arg ?? '');
+        return connection.reply(257, `"${made.replace(/"/g, '""')}" created`);
+      } catch (error) {
+        if (error instanceof FolderLimitReached || error instanceof FoldersTooFast) {
+          logger.warn('Folder refused', { camera: fs.camera, reason: error.message });
+          return connection.reply(error.ftpCode, error.message);
+        }
+        if (error instanceof FileNameRefused) return connection.reply(550, error.message);
+        logger.warn('MKD failed', { camera: fs.camera, error: (error as Error).message });
+        return connection.reply(550, 'the folder could not be made');
+      }
+    }
+    if (directive !== 'STOR') return handle(command);
+    let segments: string[];
     try {
-      fs.checkUpload(command.arg);
+      segments = fs.checkUpload(command.arg);
       await fs.spool.admitNewFile(fs.camera);
     } catch (error) {
       if (error instanceof FileNameRefused || error instanceof SpoolFull) {
@@ -274,6 +422,22 @@ function guardUploads(connection: FtpConnection, logger: Logger): void {
       }
       throw error;
     }
-    return handle(command);
+    const request = { camera: fs.camera, segments, spool: fs.spool, dataTimeoutMs: limits.dataTimeoutSeconds * 1000, idleTimeoutMs: limits.idleTimeoutSeconds * 1000, logger };
+    // Busy from now on (also while waiting for the data connection); an abort that comes
+    // before the transfer starts cuts it as soon as it does.
+    let running: ActiveTransfer | undefined;
+    let abortedEarly: TransferAborted | undefined;
+    const done = receiveUpload(connection, request, (started) => {
+      running = started;
+      if (abortedEarly) started.abort(abortedEarly);
+    });
+    transfer = {
+      abort: (reason) => {
+        abortedEarly ??= reason;
+        running?.abort(reason);
+      },
+      done: done.then(() => undefined, () => undefined),
+    };
+    return done.finally(() => (transfer = undefined));
   };
 }

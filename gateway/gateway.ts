@@ -18,8 +18,6 @@ export interface StartGatewayOptions {
   /** Receive from this folder (one subfolder per camera) instead of running the FTP server. */
   watchDirectory?: string;
   logger?: Logger;
-  /** Pause before answering a wrong FTP password (ms; default 1000). */
-  loginFailureDelayMs?: number;
 }
 
 export interface RunningGateway {
@@ -90,7 +88,7 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
         camerasDirectory: join(config.spoolDirectory, 'cameras'),
         spool,
         logger,
-        ...(options.loginFailureDelayMs !== undefined ? { loginFailureDelayMs: options.loginFailureDelayMs } : {}),
+        limits: config.ftp.limits,
       });
       const address = { host: ftp.host, port: ftp.port };
       status.update((s) => (s.ftp = address));

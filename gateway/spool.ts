@@ -10,7 +10,7 @@ import { EventEmitter } from 'node:events';
 import { createReadStream, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { open, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
+import { Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { captureTimeOf } from './captured-at.ts';
@@ -22,6 +22,9 @@ export class SpoolFull extends Error {
   override name = 'SpoolFull';
   readonly ftpCode = 452;
 }
+
+/** Why a spool is over its limit right now: a new file is not admitted, a file streaming in is cut. */
+type LimitCheck = 'new file' | 'while receiving';
 
 export class GatewayAlreadyRunning extends Error {
   override name = 'GatewayAlreadyRunning';
@@ -88,6 +91,8 @@ export class Spool extends EventEmitter<{ received: [SpooledFile]; full: [] }> {
   private readonly paths: ReturnType<typeof spoolPaths>;
   /** Bytes being received right now (counted against the limit). */
   private receivingBytes = 0;
+  /** Bytes of journaled files still on disk (waiting or kept); kept in step with `entries`. */
+  private storedBytes = 0;
   /** Confirmed in memory, confirmation not yet on disk: not removable yet. */
   private readonly confirming = new Set<string>();
   private refusing = false;
@@ -129,6 +134,7 @@ export class Spool extends EventEmitter<{ received: [SpooledFile]; full: [] }> {
       }
       if (size === entry.file.size) {
         live.add(entry.file.file);
+        this.storedBytes += size;
         continue;
       }
       if (!entry.confirmedAt) {
@@ -193,15 +199,20 @@ export class Spool extends EventEmitter<{ received: [SpooledFile]; full: [] }> {
     return join(this.options.directory, file.file);
   }
 
-  usage(): { bytesUsed: number; limitBytes: number; refusingUploads: boolean; keptFiles: number } {
-    let bytesUsed = this.receivingBytes;
+  /** Bytes counted against the limit: files on disk plus files being received. */
+  private bytesInUse(): number {
+    return this.storedBytes + this.receivingBytes;
+  }
+
+  /** Over the limit: a new file needs the spool below it; a file streaming in may reach it but not pass it. */
+  private overLimit(check: LimitCheck): boolean {
+    return check === 'new file' ? this.bytesInUse() >= this.options.limitBytes : this.bytesInUse() > this.options.limitBytes;
+  }
+
+  usage(): { bytesUsed: number; receivingBytes: number; limitBytes: number; refusingUploads: boolean; keptFiles: number } {
     let keptFiles = 0;
-    for (const e of this.entries.values()) {
-      if (e.removedAt) continue;
-      bytesUsed += e.file.size;
-      if (e.confirmedAt) keptFiles++;
-    }
-    return { bytesUsed, limitBytes: this.options.limitBytes, refusingUploads: this.refusing, keptFiles };
+    for (const e of this.entries.values()) if (!e.removedAt && e.confirmedAt) keptFiles++;
+    return { bytesUsed: this.bytesInUse(), receivingBytes: this.receivingBytes, limitBytes: this.options.limitBytes, refusingUploads: this.refusing, keptFiles };
   }
 
   /**
@@ -210,31 +221,43 @@ export class Spool extends EventEmitter<{ received: [SpooledFile]; full: [] }> {
    * SpoolFull (the FTP server answers 452) and logs at ERROR. Never deletes an unuploaded file.
    */
   async admitNewFile(camera: string): Promise<void> {
-    if (this.usage().bytesUsed >= this.options.limitBytes) await this.freeKeptCopies();
-    const { bytesUsed, limitBytes } = this.usage();
-    if (bytesUsed >= limitBytes) {
+    await this.ensureRoom(camera, 'new file');
+  }
+
+  /**
+   * The disk guard while a file streams in (every chunk counts at once): past the limit, kept
+   * copies go first; if that is not enough, throws SpoolFull and the transfer is cut (452).
+   */
+  async ensureRoomWhileReceiving(camera: string): Promise<void> {
+    if (this.overLimit('while receiving')) await this.ensureRoom(camera, 'while receiving');
+  }
+
+  private async ensureRoom(camera: string, check: LimitCheck): Promise<void> {
+    if (this.overLimit(check)) await this.freeKeptCopies(check);
+    if (this.overLimit(check)) {
+      const bytesUsed = this.bytesInUse();
+      const limitBytes = this.options.limitBytes;
       const waiting = this.waiting();
       if (!this.refusing) this.emit('full');
       this.refusing = true;
-      this.options.logger.error('SPOOL FULL: refusing new uploads (FTP 452) until S3 takes the waiting files. Nothing waiting is deleted. Check the uplink and the last upload error (`camflow gateway status`), or raise spoolLimitMB.', {
-        camera,
-        bytesUsed,
-        limitBytes,
-        waitingFiles: waiting.length,
-        oldestWaiting: waiting[0]?.file.key,
-      });
-      throw new SpoolFull(`gateway spool full (${Math.round(bytesUsed / 1024)} KiB of ${Math.round(limitBytes / 1024)} KiB waiting for S3); try again later`);
+      this.options.logger.error(
+        `SPOOL FULL: ${check === 'new file' ? 'refusing new uploads' : 'an upload was cut and its partial file dropped'} (FTP 452) until S3 takes the waiting files. Nothing waiting is deleted. Check the uplink and the last upload error (\`camflow gateway status\`), or raise spoolLimitMB.`,
+        { camera, bytesUsed, limitBytes, waitingFiles: waiting.length, oldestWaiting: waiting[0]?.file.key },
+      );
+      const numbers = `${Math.round(bytesUsed / 1024)} KiB of ${Math.round(limitBytes / 1024)} KiB`;
+      throw new SpoolFull(check === 'new file' ? `gateway spool full (${numbers} waiting for S3); try again later` : `gateway spool full: upload cut at the limit (${numbers}); the partial file was dropped, send it again later`);
     }
-    if (this.refusing) {
+    if (this.refusing && check === 'new file') {
       this.refusing = false;
-      this.options.logger.info('Spool below its limit again: accepting uploads', { bytesUsed, limitBytes });
+      this.options.logger.info('Spool below its limit again: accepting uploads', { bytesUsed: this.bytesInUse(), limitBytes: this.options.limitBytes });
     }
   }
 
-  private async freeKeptCopies(): Promise<void> {
+  private async freeKeptCopies(check: LimitCheck): Promise<void> {
     const kept = [...this.entries.values()].filter((e) => e.confirmedAt && !e.removedAt && !this.confirming.has(e.file.id)).sort((a, b) => a.confirmedAt!.localeCompare(b.confirmedAt!));
     for (const entry of kept) {
-      if (this.usage().bytesUsed < this.options.limitBytes) return;
+      if (!this.overLimit(check)) return;
+      if (entry.removedAt) continue; // removed meanwhile (another upload made room)
       await this.remove(entry, 'disk-guard');
       this.options.logger.warn('Disk guard removed a kept copy (already confirmed by S3) to make room', { key: entry.file.key });
     }
@@ -245,14 +268,20 @@ export class Spool extends EventEmitter<{ received: [SpooledFile]; full: [] }> {
     return new ReceiveStream(this, file);
   }
 
-  /** `--watch` mode: copies a complete file into the spool. `duplicate`: already spooled before. */
-  async ingestFile(file: NewFile & { source: NonNullable<NewFile['source']> }): Promise<SpooledFile | 'duplicate'> {
+  /**
+   * `--watch` mode: copies a complete file into the spool. `duplicate`: already spooled before.
+   * `body`: the file's bytes, from a handle the caller opened safely (default: read its path).
+   */
+  async ingestFile(file: NewFile & { source: NonNullable<NewFile['source']> }, body?: Readable): Promise<SpooledFile | 'duplicate'> {
     const known = [...this.entries.values()].find(
       (e) => e.file.source && e.file.source.path === file.source.path && e.file.source.size === file.source.size && e.file.source.mtimeMs === file.source.mtimeMs,
     );
-    if (known) return 'duplicate';
+    if (known) {
+      body?.destroy();
+      return 'duplicate';
+    }
     const stream = new ReceiveStream(this, file);
-    await pipeline(createReadStream(file.source.path), stream);
+    await pipeline(body ?? createReadStream(file.source.path), stream);
     return stream.result ?? 'duplicate';
   }
 
@@ -292,6 +321,7 @@ export class Spool extends EventEmitter<{ received: [SpooledFile]; full: [] }> {
       ...(file.source ? { source: file.source } : {}),
     };
     this.entries.set(spooled.id, { file: spooled });
+    this.storedBytes += spooled.size;
     await this.journalAppend({ op: 'received', at: spooled.receivedAt, file: spooled });
     this.options.logger.info('File received and spooled', { camera: spooled.camera, key, size: spooled.size, capturedAt: spooled.capturedAt, capturedAtSource: spooled.capturedAtSource });
     this.emit('received', spooled);
@@ -328,11 +358,18 @@ export class Spool extends EventEmitter<{ received: [SpooledFile]; full: [] }> {
 
   private async remove(entry: SpoolEntry, reason: 'confirmed' | 'kept-expired' | 'disk-guard'): Promise<void> {
     if (!entry.confirmedAt) throw new Error(`Refusing to remove ${entry.file.key}: S3 has not confirmed it.`);
-    await unlink(join(this.options.directory, entry.file.file)).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') throw error;
-    });
+    if (entry.removedAt) return; // another path removed it meanwhile
+    // Marked first, so two callers never both remove (and uncount) the same file.
     entry.removedAt = new Date().toISOString();
     entry.removedReason = reason;
+    this.storedBytes -= entry.file.size;
+    await unlink(join(this.options.directory, entry.file.file)).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return;
+      delete entry.removedAt;
+      delete entry.removedReason;
+      this.storedBytes += entry.file.size;
+      throw error;
+    });
     // Not fsynced: if this line is lost, the next start finds the file gone and records it then.
     await this.journalAppend({ op: 'removed', at: entry.removedAt, id: entry.file.id, reason }, { sync: false });
   }
@@ -424,13 +461,19 @@ export class ReceiveStream extends Writable {
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     this.take(chunk);
-    this.handle!.write(chunk).then(() => callback(), callback);
+    this.spool
+      .ensureRoomWhileReceiving(this.file.camera)
+      .then(() => this.handle!.write(chunk))
+      .then(() => callback(), callback);
   }
 
   override _writev(chunks: Array<{ chunk: Buffer }>, callback: (error?: Error | null) => void): void {
     const buffers = chunks.map((c) => c.chunk);
     for (const b of buffers) this.take(b);
-    this.handle!.writev(buffers).then(() => callback(), callback);
+    this.spool
+      .ensureRoomWhileReceiving(this.file.camera)
+      .then(() => this.handle!.writev(buffers))
+      .then(() => callback(), callback);
   }
 
   override _final(callback: (error?: Error | null) => void): void {
@@ -444,6 +487,7 @@ export class ReceiveStream extends Writable {
       // The transfer broke while the data was being made durable: not a file we acknowledge.
       if (this.aborted) return this.discard();
       const modifiedAt = this.file.modifiedAt ?? this.receivedAt;
+      // commitReceived counts the file as a spool entry before its first await: no gap, no double count.
       this.unreserve();
       this.result = await this.spool.commitReceived(
         { id: this.id, relativePath: this.relativePath, size: this.bytes, sha256: this.sha256.digest('base64'), md5: this.md5.digest('hex'), parts: this.parts.result(), receivedAt: this.receivedAt },

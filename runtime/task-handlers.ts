@@ -16,6 +16,7 @@ const HANDLER_MODULES: Record<string, string> = {
   quarantineclip: '../tasks/quarantine-clip.ts',
   recordfailure: '../tasks/record-failure.ts',
   trigger: '../tasks/trigger.ts',
+  sweeper: '../tasks/sweeper.ts',
 };
 
 /** `arn:aws:lambda:…:function:ValidateClip` (or a bare name) → the handler that function runs. */

@@ -24,8 +24,8 @@ import { handler as decideAlert } from './decide-alert.ts';
 import { handler as catalogClip } from './catalog-clip.ts';
 import { handler as applyRetention } from './apply-retention.ts';
 import { handler as quarantineClip } from './quarantine-clip.ts';
-import { handler as recordFailure } from './record-failure.ts';
-import { catalogProcessing, handler as trigger, resolveKey } from './trigger.ts';
+import { handler as recordFailure, MAX_OUTAGE_RESUMES } from './record-failure.ts';
+import { catalogProcessing, handler as trigger } from './trigger.ts';
 import { clipWorkflowInput } from './upload-event.ts';
 import { logger } from './observability.ts';
 
@@ -75,7 +75,7 @@ async function upload(camera: string, file: string, metadata?: Record<string, st
     await s3.send(new PutObjectTaggingCommand({ Bucket: LOCAL_BUCKETS.uploads, Key: key, Tagging: { TagSet } }));
   }
   const etag = (put.ETag ?? '').replace(/"/g, '');
-  return clipWorkflowInput({ bucket: LOCAL_BUCKETS.uploads, key, size: body.length, etag, uploadedAt: '2024-05-01T10:00:05.000Z' });
+  return clipWorkflowInput({ bucket: LOCAL_BUCKETS.uploads, key, versionId: put.VersionId, size: body.length, etag, uploadedAt: '2024-05-01T10:00:05.000Z' });
 }
 
 function taskEvent(workflow: WorkflowState, executionName = workflow.clip.clipId): TaskEvent {
@@ -180,7 +180,7 @@ describe('catalog-clip', () => {
   it('a redrive after a recorded failure makes it READY again without counting it twice', async () => {
     const state = await renderedVideo('carport');
     await catalogClip(taskEvent(state));
-    await recordFailure(taskEvent({ ...state, error: { Error: 'StorageUnavailable', Cause: '{"errorMessage":"S3 throttled"}' } }));
+    await recordFailure(taskEvent({ ...state, error: { Error: 'States.Timeout', Cause: '{"errorMessage":"took too long"}' } }));
     expect(await clipItem(state.clip.clipId)).toMatchObject({ status: 'FAILED', statusPk: 'STATUS#FAILED' });
     await catalogClip(taskEvent(state));
     expect(await clipItem(state.clip.clipId)).toMatchObject({ status: 'READY' });
@@ -318,6 +318,22 @@ describe('quarantine-clip', () => {
 });
 
 describe('record-failure', () => {
+  it('after a storage outage, resumes the clip (up to MAX_OUTAGE_RESUMES times), then records FAILED', async () => {
+    const state = await upload('porch', media.h264AacMp4);
+    expect(await catalogProcessing(state, new Date().toISOString())).toBe(true);
+    const outage = taskEvent({ ...state, error: { Error: 'StorageUnavailable', Cause: '{"errorMessage":"DynamoDB unreachable"}' } });
+    for (let resume = 1; resume <= MAX_OUTAGE_RESUMES; resume++) {
+      await expect(recordFailure(outage)).resolves.toMatchObject({ resume: true, status: 'PROCESSING' });
+      expect(await clipItem(state.clip.clipId)).toMatchObject({ status: 'PROCESSING', outageResumes: resume });
+    }
+    const notice = await recordFailure(outage);
+    expect(notice).toMatchObject({ resume: false, status: 'FAILED', subject: expect.stringContaining('StorageUnavailable') });
+    expect(await clipItem(state.clip.clipId)).toMatchObject({ status: 'FAILED', failure: { error: 'StorageUnavailable' } });
+    // Not an outage: recorded at once.
+    const other = await upload('porch', media.h264AacMp4);
+    await expect(recordFailure(taskEvent({ ...other, error: { Error: 'ClipNotFound' } }))).resolves.toMatchObject({ resume: false, status: 'FAILED' });
+  });
+
   it('records FAILED with the error and the Lambda errorMessage, listed by status', async () => {
     const state = await upload('driveway', media.h264AacMp4);
     const cause = JSON.stringify({ errorType: 'ClipNotFound', errorMessage: 'The upload is gone.', trace: ['at x'] });
@@ -367,18 +383,9 @@ describe('trigger (catalog write and keys; StartExecution is covered end to end)
     expect(result).toEqual({ started: false, reason: 'invalid-camera', key });
   });
 
-  it('finds the real key of an event key with + or %', async () => {
-    await s3.send(new PutObjectCommand({ Bucket: LOCAL_BUCKETS.uploads, Key: 'mailbox/motion 10:00.mp4', Body: 'x' }));
-    await s3.send(new PutObjectCommand({ Bucket: LOCAL_BUCKETS.uploads, Key: 'mailbox/a+b.mp4', Body: 'x' }));
-    // URL-encoded, as S3 notifications carry keys.
-    expect(await resolveKey(LOCAL_BUCKETS.uploads, 'mailbox/motion+10%3A00.mp4')).toBe('mailbox/motion 10:00.mp4');
-    // Literal, as a decoded event carries it.
-    expect(await resolveKey(LOCAL_BUCKETS.uploads, 'mailbox/a+b.mp4')).toBe('mailbox/a+b.mp4');
-    expect(await resolveKey(LOCAL_BUCKETS.uploads, 'mailbox/plain.mp4')).toBe('mailbox/plain.mp4');
-  });
-
-  it('names the clip after the object, as the end-to-end helpers compute it', async () => {
+  it('names the clip after the object version, as the end-to-end helpers compute it', async () => {
     const state = await upload('mailbox', media.jpegStill);
-    expect(state.clip.clipId).toBe(clipIdFor({ bucket: state.clip.bucket, key: state.clip.key, etag: state.clip.etag }));
+    expect(state.clip.versionId).toBeTruthy();
+    expect(state.clip.clipId).toBe(clipIdFor({ bucket: state.clip.bucket, key: state.clip.key, etag: state.clip.etag, versionId: state.clip.versionId }));
   });
 });

@@ -9,7 +9,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from './app.ts';
 import { CamflowStack, TASK_FUNCTIONS } from './camflow-stack.ts';
 import { catalogTable } from './catalog-table.ts';
-import { STATE_MACHINE_NAME } from './clip-contract.ts';
+import { STATE, STATE_MACHINE_NAME } from './clip-contract.ts';
+import { LAMBDA_TASK_RETRY, longestRetryWaitSeconds, RECORD_FAILURE_RETRY } from './clip-workflow.ts';
 import { RETENTION_CONTEXT_KEYS } from './retention-rules.ts';
 
 /** The stack synthesized without bundling (fast); `context` as `-c key=value` would give it. */
@@ -72,6 +73,15 @@ describe('CamflowStack: buckets', () => {
     expect(ofType('AWS::S3::BucketPolicy')).toHaveLength(3);
   });
 
+  it('keeps evidence immutable: both buckets versioned, with Object Lock for legal holds and no default retention', () => {
+    for (const bucket of [stack.uploadsBucket, stack.mediaBucket]) {
+      const properties = resources[logicalId(bucket)]!.Properties;
+      expect(properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+      expect(properties.ObjectLockEnabled).toBe(true);
+      expect(properties.ObjectLockConfiguration).toBeUndefined();
+    }
+  });
+
   it('sends the uploads bucket’s events to EventBridge (and only that bucket’s)', () => {
     expect(resources[logicalId(stack.uploadsBucket)]!.Properties.NotificationConfiguration).toEqual({ EventBridgeConfiguration: { EventBridgeEnabled: true } });
     expect(resources[logicalId(stack.mediaBucket)]!.Properties.NotificationConfiguration).toBeUndefined();
@@ -81,7 +91,15 @@ describe('CamflowStack: buckets', () => {
     for (const bucket of [stack.uploadsBucket, stack.mediaBucket]) {
       const rules = lifecycleRules(logicalId(bucket));
       const byClass = (cls: string) => rules.filter((r) => r.TagFilters?.some((t: { Key: string; Value: string }) => t.Key === 'retention-class' && t.Value === cls));
-      expect(byClass('short')).toEqual([{ Id: 'retention-class-short', Status: 'Enabled', TagFilters: [{ Key: 'retention-class', Value: 'short' }], ExpirationInDays: 7 }]);
+      expect(byClass('short')).toEqual([
+        {
+          Id: 'retention-class-short',
+          Status: 'Enabled',
+          TagFilters: [{ Key: 'retention-class', Value: 'short' }],
+          ExpirationInDays: 7,
+          NoncurrentVersionExpiration: { NoncurrentDays: 7 },
+        },
+      ]);
       expect(byClass('standard')).toEqual([
         {
           Id: 'retention-class-standard',
@@ -89,6 +107,8 @@ describe('CamflowStack: buckets', () => {
           TagFilters: [{ Key: 'retention-class', Value: 'standard' }],
           Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 30 }],
           ExpirationInDays: 365,
+          NoncurrentVersionTransitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 30 }],
+          NoncurrentVersionExpiration: { NoncurrentDays: 365 },
         },
       ]);
       expect(byClass('archive')).toEqual([
@@ -101,11 +121,19 @@ describe('CamflowStack: buckets', () => {
             { StorageClass: 'DEEP_ARCHIVE', TransitionInDays: 180 },
           ],
           ExpirationInDays: 7 * 365,
+          NoncurrentVersionTransitions: [
+            { StorageClass: 'GLACIER', TransitionInDays: 30 },
+            { StorageClass: 'DEEP_ARCHIVE', TransitionInDays: 180 },
+          ],
+          NoncurrentVersionExpiration: { NoncurrentDays: 7 * 365 },
         },
       ]);
       expect(byClass('hold')).toEqual([]);
-      // Nothing expires an object by any other means but the class rules (and stale multipart parts).
-      for (const rule of rules.filter((r) => !r.TagFilters)) expect(Object.keys(rule).sort()).toEqual(['AbortIncompleteMultipartUpload', 'Id', 'Status']);
+      // Nothing expires an object by any other means but the class rules (and stale multipart parts, and delete markers with no version left behind them).
+      expect(rules.filter((r) => !r.TagFilters).map((r) => Object.keys(r).sort())).toEqual([
+        ['AbortIncompleteMultipartUpload', 'Id', 'Status'],
+        ['ExpiredObjectDeleteMarker', 'Id', 'Status'],
+      ]);
     }
   });
 
@@ -248,13 +276,24 @@ describe('CamflowStack: Lambdas', () => {
   });
 
   it('grants each function only the calls its handler makes', () => {
-    expect(actionsOfFunction('ValidateClip')).toEqual(['s3:GetObject', 's3:ListBucket']);
+    expect(actionsOfFunction('ValidateClip')).toEqual(['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket', 's3:PutObject']);
     expect(actionsOfFunction('DecideAlert')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
     expect(actionsOfFunction('CatalogClip')).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
-    expect(actionsOfFunction('ApplyRetention')).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem', 's3:GetObjectTagging', 's3:ListBucket', 's3:PutObjectTagging']);
+    expect(actionsOfFunction('ApplyRetention')).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:UpdateItem',
+      's3:GetObjectTagging',
+      's3:GetObjectVersionTagging',
+      's3:ListBucket',
+      's3:ListBucketVersions',
+      's3:PutObjectLegalHold',
+      's3:PutObjectTagging',
+      's3:PutObjectVersionTagging',
+    ]);
     expect(actionsOfFunction('QuarantineClip')).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
     expect(actionsOfFunction('RecordFailure')).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
-    expect(actionsOfFunction('Trigger')).toEqual(['dynamodb:PutItem', 's3:GetObject', 's3:ListBucket', 'sqs:SendMessage', 'states:StartExecution']);
+    // The event names the object version: the trigger reads nothing from S3.
+    expect(actionsOfFunction('Trigger')).toEqual(['dynamodb:PutItem', 'sqs:SendMessage', 'states:StartExecution']);
     // No managed policies: each role has its own inline policy — except API Gateway's
     // account-wide role for pushing access logs, which takes AWS's managed policy.
     const apiGatewayLogging = logicalId(stack.api.restApi.node.findChild('CloudWatchRole'));
@@ -284,6 +323,92 @@ describe('CamflowStack: Lambdas', () => {
   });
 });
 
+describe('CamflowStack: no clip stuck for ever', () => {
+  const queueId = () => ofType('AWS::SQS::Queue').map(([id]) => id).find((id) => id.startsWith('TriggerDeadLetters'))!;
+  /** The deployed ASL, with every CloudFormation token replaced by a placeholder string. */
+  function deployedDefinition(): { States: Record<string, { Retry?: Array<Record<string, unknown>>; Catch?: unknown[]; Next?: string }> } {
+    const definition = ofType('AWS::StepFunctions::StateMachine')[0]![1].Properties.DefinitionString;
+    const parts = definition['Fn::Join'][1] as unknown[];
+    return JSON.parse(parts.map((p) => (typeof p === 'string' ? p : 'TOKEN')).join(''));
+  }
+
+  it('runs the sweeper and the dead-letter retry on an EventBridge Scheduler schedule, every 10 minutes by default', () => {
+    const schedules = ofType('AWS::Scheduler::Schedule').map(([, r]) => r.Properties);
+    expect(schedules).toHaveLength(2);
+    expect(schedules.map((s) => s.Target.Arn['Fn::GetAtt'][0]).sort()).toEqual([logicalId(stack.functions.RetryFailedUploads), logicalId(stack.functions.Sweeper)].sort());
+    for (const schedule of schedules) {
+      expect(schedule.ScheduleExpression).toBe('rate(10 minutes)');
+      expect(schedule.State).toBe('ENABLED');
+      expect(schedule.Target.RetryPolicy).toEqual({ MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 300 });
+    }
+    const other = synth({ sweepEveryMinutes: 3, sweepMaxRedrives: 5 });
+    const otherSchedules = Object.values(other.template.toJSON().Resources as Record<string, Resource>).filter((r) => r.Type === 'AWS::Scheduler::Schedule');
+    expect(otherSchedules.map((s) => s.Properties.ScheduleExpression)).toEqual(['rate(3 minutes)', 'rate(3 minutes)']);
+    const sweeperEnv = other.template.toJSON().Resources[other.stack.getLogicalId(other.stack.functions.Sweeper.node.defaultChild as never)].Properties.Environment.Variables;
+    expect(sweeperEnv.SWEEP_MAX_REDRIVES).toBe('5');
+    expect(sweeperEnv.CLIP_WORKFLOW_ARN).toEqual({ Ref: other.stack.getLogicalId(other.stack.stateMachine.node.defaultChild as never) });
+  });
+
+  it('grants the sweeper the status index, the clip items, the workflow’s executions and upload HEADs; the retry only the dead letters and what the trigger does', () => {
+    expect(actionsOfFunction('Sweeper')).toEqual([
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+      's3:GetObject',
+      's3:GetObjectVersion',
+      'states:DescribeExecution',
+      'states:RedriveExecution',
+      'states:StartExecution',
+    ]);
+    expect(actionsOfFunction('RetryFailedUploads')).toEqual(['dynamodb:PutItem', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage', 'states:StartExecution']);
+    const statements = (id: keyof typeof TASK_FUNCTIONS) => statementsOfRole(resources[logicalId(stack.functions[id])]!.Properties.Role['Fn::GetAtt'][0] as string);
+    const resourceOf = (id: keyof typeof TASK_FUNCTIONS, action: string) => JSON.stringify(statements(id).find((s) => ([] as string[]).concat(s.Action).includes(action))!.Resource);
+    expect(resourceOf('Sweeper', 'dynamodb:Query')).toContain('/index/byStatus');
+    expect(resourceOf('Sweeper', 'states:RedriveExecution')).toContain(`:execution:${STATE_MACHINE_NAME}:*`);
+    expect(resourceOf('Sweeper', 'states:StartExecution')).toBe(JSON.stringify({ Ref: logicalId(stack.stateMachine) }));
+    expect(resourceOf('RetryFailedUploads', 'sqs:ReceiveMessage')).toBe(JSON.stringify({ 'Fn::GetAtt': [queueId(), 'Arn'] }));
+    expect(resources[logicalId(stack.functions.RetryFailedUploads)]!.Properties.Environment.Variables.TRIGGER_DEAD_LETTERS_URL).toEqual({ Ref: queueId() });
+  });
+
+  it('alarms to the operations topic as soon as a message waits in the trigger’s dead-letter queue, saying what to do', () => {
+    const alarms = ofType('AWS::CloudWatch::Alarm').map(([, r]) => r.Properties).filter((a) => JSON.stringify(a.Dimensions ?? []).includes(queueId()));
+    expect(alarms).toHaveLength(1);
+    const alarm = alarms[0]!;
+    expect(alarm).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId(), 'QueueName'] } }],
+      Statistic: 'Maximum',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: logicalId(stack.operationsTopic) }],
+    });
+    expect(alarm.AlarmDescription).toMatch(/RetryFailedUploads/);
+    expect(alarm.AlarmDescription).toMatch(/inspect and delete/);
+    // CloudWatch can publish to the operations topic only under a key whose policy lets it.
+    const keyId = resources[logicalId(stack.operationsTopic)]!.Properties.KmsMasterKeyId['Fn::GetAtt'][0] as string;
+    expect(resources[keyId]!.Properties.EnableKeyRotation).toBe(true);
+    expect(resources[keyId]!.Properties.KeyPolicy.Statement).toContainEqual(
+      expect.objectContaining({ Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey'] }),
+    );
+  });
+
+  it('gives Record failure a Retry that outlasts every task’s many times over, and no Catch (so a redrive runs it again)', () => {
+    const states = deployedDefinition().States;
+    const recordFailure = states[STATE.recordFailure]!;
+    expect(recordFailure.Retry).toEqual([
+      expect.objectContaining({ ErrorEquals: expect.arrayContaining(['StorageUnavailable']), IntervalSeconds: 10, MaxAttempts: 10, MaxDelaySeconds: 900, BackoffRate: 2 }),
+    ]);
+    expect(recordFailure.Catch).toBeUndefined();
+    expect(recordFailure.Next).toBe(STATE.resumeAfterOutage);
+    expect(states[STATE.catalog]!.Retry).toEqual([expect.objectContaining({ IntervalSeconds: 2, MaxAttempts: 6, MaxDelaySeconds: 60 })]);
+    expect(longestRetryWaitSeconds(LAMBDA_TASK_RETRY)).toBe(122);
+    expect(longestRetryWaitSeconds(RECORD_FAILURE_RETRY)).toBe(3970);
+    expect(longestRetryWaitSeconds(RECORD_FAILURE_RETRY)).toBeGreaterThan(20 * longestRetryWaitSeconds(LAMBDA_TASK_RETRY));
+  });
+});
+
 describe('CamflowStack: the gateway user', () => {
   it('may only put objects (and manage its multipart uploads) in the uploads bucket, has no access key, and is an output', () => {
     const userId = logicalId(stack.gatewayUploader);
@@ -299,6 +424,21 @@ describe('CamflowStack: the gateway user', () => {
     expect([...statements[0]!.Action].sort()).toEqual(['s3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:PutObject']);
     expect(statements[0]!.Resource).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(stack.uploadsBucket), 'Arn'] }, '/*']] });
     template.hasOutput('GatewayUploaderUserName', { Value: { Ref: userId } });
+  });
+});
+
+describe('CamflowStack: the web origin (context webOrigin)', () => {
+  it('without it, allows no browser origin (no localhost default); with it, CORS and the sign-in client use it', () => {
+    expect(JSON.stringify(resources)).not.toContain('localhost');
+    const api = ofType('AWS::Lambda::Function').find(([id]) => id.startsWith('ApiHandler'))!;
+    expect(api[1].Properties.Environment.Variables.CORS_ORIGINS).toBe('');
+    const withOrigin = synth({ webOrigin: 'https://cams.example.com' }).template;
+    withOrigin.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      AllowedOAuthFlows: ['code'],
+      CallbackURLs: ['https://cams.example.com/'],
+      ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+    });
+    withOrigin.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ CORS_ORIGINS: 'https://cams.example.com' }) } });
   });
 });
 

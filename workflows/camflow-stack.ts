@@ -9,10 +9,14 @@
  * - retention day counts: see RETENTION_CONTEXT_KEYS in retention-rules.ts.
  * - `defaultRetentionClass`, `alertCooldownSeconds`, `maxClipBytes`, `maxClipSeconds`,
  *   `hlsLadder` (e.g. `720p,360p`): task settings.
+ * - `sweepEveryMinutes` (default 10): how often the sweeper and the dead-letter retry run;
+ *   `sweepGraceSeconds`, `sweepMaxRedrives`, `sweepGiveUpDays`: the sweeper's settings.
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type CfnElement, CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, type CfnElement, CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -22,6 +26,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -30,6 +36,8 @@ import type { Construct, IConstruct } from 'constructs';
 import { catalogTable } from './catalog-table.ts';
 import { ENV, RETENTION_CLASSES, RETENTION_TAG, SERVICE_NAME, STATE_MACHINE_NAME } from './clip-contract.ts';
 import { buildClipWorkflow } from './clip-workflow.ts';
+import { TRIGGER_DEAD_LETTERS_URL } from '../tasks/retry-failed-uploads.ts';
+import { SWEEPER_ENV } from '../tasks/sweeper.ts';
 import { CamflowApi } from '../api/api-construct.ts';
 import { retentionDaysFrom, retentionRules } from './retention-rules.ts';
 
@@ -44,6 +52,8 @@ export const TASK_FUNCTIONS = {
   QuarantineClip: 'quarantine-clip',
   RecordFailure: 'record-failure',
   Trigger: 'trigger',
+  Sweeper: 'sweeper',
+  RetryFailedUploads: 'retry-failed-uploads',
 } as const;
 export type TaskFunctionId = keyof typeof TASK_FUNCTIONS;
 
@@ -98,14 +108,23 @@ export class CamflowStack extends Stack {
           tagFilters: { [RETENTION_TAG]: rule.retentionClass },
           transitions: rule.transitions.map((t) => ({ storageClass: storageClassOf(t.storageClass), transitionAfter: Duration.days(t.afterDays) })),
           ...(rule.expireAfterDays === undefined ? {} : { expiration: Duration.days(rule.expireAfterDays) }),
+          // A clip's version made noncurrent (an overwrite of its key, a delete marker) keeps its class's schedule.
+          noncurrentVersionTransitions: rule.transitions.map((t) => ({ storageClass: storageClassOf(t.storageClass), transitionAfter: Duration.days(t.afterDays) })),
+          ...(rule.expireAfterDays === undefined ? {} : { noncurrentVersionExpiration: Duration.days(rule.expireAfterDays) }),
         }),
       ),
+      { id: 'remove-expired-delete-markers', expiredObjectDeleteMarker: true },
     ];
     const bucketProps = (logPrefix: string): s3.BucketProps => ({
       ...privateBucket,
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: logPrefix,
       lifecycleRules,
+      // Evidence: every upload and output is a version of its own (an overwrite never replaces
+      // it), and Object Lock lets a clip's versions be put under legal hold, which no delete,
+      // lifecycle rule or credential can remove. No default retention: only holds lock.
+      versioned: true,
+      objectLockEnabled: true,
     });
     this.uploadsBucket = new s3.Bucket(this, 'Uploads', bucketProps('uploads/'));
     // EventBridge notifications, set natively on the bucket (what `eventBridgeEnabled: true`
@@ -135,7 +154,17 @@ export class CamflowStack extends Stack {
     // --- Notifications -------------------------------------------------------------------
     const snsKey = kms.Alias.fromAliasName(this, 'SnsManagedKey', 'alias/aws/sns');
     this.motionTopic = new sns.Topic(this, 'MotionAlerts', { displayName: 'camflow motion alerts', enforceSSL: true, masterKey: snsKey });
-    this.operationsTopic = new sns.Topic(this, 'Operations', { displayName: 'camflow operations', enforceSSL: true, masterKey: snsKey });
+    // Operations: a key of our own, because CloudWatch alarms cannot publish to a topic under alias/aws/sns.
+    const operationsKey = new kms.Key(this, 'OperationsTopicKey', { description: 'camflow operations topic: workflow notices and CloudWatch alarms', enableKeyRotation: true });
+    operationsKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+    this.operationsTopic = new sns.Topic(this, 'Operations', { displayName: 'camflow operations', enforceSSL: true, masterKey: operationsKey });
     const alertEmails = contextList(context('alertEmails'));
     for (const email of alertEmails) this.motionTopic.addSubscription(new subscriptions.EmailSubscription(email));
     for (const phone of contextList(context('alertPhones'))) this.motionTopic.addSubscription(new subscriptions.SmsSubscription(phone));
@@ -147,10 +176,13 @@ export class CamflowStack extends Stack {
       assumedBy: new iam.ServicePrincipal('mediaconvert.amazonaws.com'),
       description: 'Assumed by MediaConvert to read camflow uploads and write renditions',
     });
-    this.mediaConvertRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [uploadsObjects] }));
+    // Reads the upload — or, when its key was overwritten since, the clip's own copy under `…/{clipId}/source/`.
+    const renderSourceCopies = this.mediaBucket.arnForObjects('*/source/*');
+    this.mediaConvertRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [uploadsObjects, renderSourceCopies] }));
     this.mediaConvertRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [mediaObjects] }));
     acknowledge(this.mediaConvertRole, [
       { id: this.objectsFinding(this.uploadsBucket), reason: 'MediaConvert reads any upload: keys are per clip, not known at deploy time.' },
+      { id: this.objectsFinding(this.mediaBucket, '*/source/*'), reason: 'MediaConvert reads a clip’s render-source copy under any clip prefix: keys are per clip.' },
       { id: this.objectsFinding(this.mediaBucket), reason: 'MediaConvert writes renditions under per-clip keys, not known at deploy time.' },
     ]);
 
@@ -187,18 +219,26 @@ export class CamflowStack extends Stack {
     const allow = (f: lambda.IFunction, actions: string[], resources: string[]) => f.addToRolePolicy(new iam.PolicyStatement({ actions, resources }));
     /** GetObject (HeadObject, ranged reads) on any upload; ListBucket makes a missing key a 404 (ClipNotFound), not a 403. */
     const readUploads = (f: lambda.IFunction, reason: string) => {
-      allow(f, ['s3:GetObject'], [uploadsObjects]);
+      allow(f, ['s3:GetObject', 's3:GetObjectVersion'], [uploadsObjects]);
       allow(f, ['s3:ListBucket'], [this.uploadsBucket.bucketArn]);
       acknowledge(f.role!, [{ id: this.objectsFinding(this.uploadsBucket), reason }]);
     };
     readUploads(validateClip, 'Reads any upload: keys are per clip, not known at deploy time.');
+    // Copies the clip's own version for the render when its key was overwritten (tasks/render-source.ts).
+    allow(validateClip, ['s3:PutObject'], [renderSourceCopies]);
+    acknowledge(validateClip.role!, [{ id: this.objectsFinding(this.mediaBucket, '*/source/*'), reason: 'Writes the render-source copy under any clip prefix: keys are per clip.' }]);
     // The clip item: conditional UpdateItem, GetItem when the condition fails.
     for (const f of [catalogClip, quarantineClip, recordFailure]) allow(f, ['dynamodb:GetItem', 'dynamodb:UpdateItem'], [this.table.tableArn]);
     // Camera settings and alert state (GetItem), cooldown claim (conditional UpdateItem), alert record (PutItem).
     allow(decideAlert, ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'], [this.table.tableArn]);
     // Lists the clip's renditions, reads and writes object tags; reads the clip and camera, records the class.
-    allow(applyRetention, ['s3:GetObjectTagging', 's3:PutObjectTagging'], [uploadsObjects, mediaObjects]);
-    allow(applyRetention, ['s3:ListBucket'], [this.uploadsBucket.bucketArn, this.mediaBucket.bucketArn]);
+    // Tags (and, for a held clip, legal holds) are set on the clip's own versions.
+    allow(
+      applyRetention,
+      ['s3:GetObjectTagging', 's3:PutObjectTagging', 's3:GetObjectVersionTagging', 's3:PutObjectVersionTagging', 's3:PutObjectLegalHold'],
+      [uploadsObjects, mediaObjects],
+    );
+    allow(applyRetention, ['s3:ListBucket', 's3:ListBucketVersions'], [this.uploadsBucket.bucketArn, this.mediaBucket.bucketArn]);
     allow(applyRetention, ['dynamodb:GetItem', 'dynamodb:UpdateItem'], [this.table.tableArn]);
     acknowledge(applyRetention.role!, [
       { id: this.objectsFinding(this.uploadsBucket), reason: 'Tags any upload: keys are per clip, not known at deploy time.' },
@@ -229,6 +269,8 @@ export class CamflowStack extends Stack {
       logs: { destination: workflowLogs, level: sfn.LogLevel.ALL, includeExecutionData: true },
       tracingEnabled: true,
     });
+    // Publishing to the operations topic encrypts with its key.
+    operationsKey.grant(this.stateMachine, 'kms:GenerateDataKey', 'kms:Decrypt');
     acknowledge(this.stateMachine, [
       { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'MediaConvert CreateJob/GetJob/CancelJob, X-Ray and log delivery have no resource-level scope.' },
       ...[validateClip, decideAlert, catalogClip, applyRetention, quarantineClip, recordFailure].map((f) => ({
@@ -254,14 +296,91 @@ export class CamflowStack extends Stack {
     allow(trigger, ['states:StartExecution'], [this.stateMachine.stateMachineArn]);
     allow(trigger, ['dynamodb:PutItem'], [this.table.tableArn]);
     // HeadObject tells an URL-encoded event key from a literal one.
-    readUploads(trigger, 'HeadObject on any upload: keys are per clip, not known at deploy time.');
     new events.Rule(this, 'UploadCreated', {
       description: 'An object was created in the camflow uploads bucket: start its clip workflow',
       eventPattern: { source: ['aws.s3'], detailType: ['Object Created'], detail: { bucket: { name: [this.uploadsBucket.bucketName] } } },
       targets: [new targets.LambdaFunction(trigger, { deadLetterQueue: triggerDeadLetters, retryAttempts: 8, maxEventAge: Duration.hours(24) })],
     });
 
-    this.functions = { ValidateClip: validateClip, DecideAlert: decideAlert, CatalogClip: catalogClip, ApplyRetention: applyRetention, QuarantineClip: quarantineClip, RecordFailure: recordFailure, Trigger: trigger };
+    // --- No clip stuck for ever: the sweeper, the dead-letter retry, the alarm ------------
+    const sweepEveryMinutes = Number(context('sweepEveryMinutes') ?? 10);
+    if (!Number.isInteger(sweepEveryMinutes) || sweepEveryMinutes < 1 || sweepEveryMinutes > 1440) {
+      throw new RangeError(`context sweepEveryMinutes must be a whole number of minutes from 1 to 1440, got '${String(context('sweepEveryMinutes'))}'`);
+    }
+    const sweepEvery = Duration.minutes(sweepEveryMinutes);
+    const workflowExecutions = this.formatArn({ service: 'states', resource: 'execution', resourceName: `${STATE_MACHINE_NAME}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const sweeper = fn('Sweeper', {
+      timeout: Duration.minutes(5),
+      environment: {
+        ...storage,
+        [ENV.stateMachineArn]: this.stateMachine.stateMachineArn,
+        ...optional(SWEEPER_ENV.graceSeconds, 'sweepGraceSeconds'),
+        ...optional(SWEEPER_ENV.maxRedrives, 'sweepMaxRedrives'),
+        ...optional(SWEEPER_ENV.giveUpAfterDays, 'sweepGiveUpDays'),
+      },
+    });
+    // PROCESSING clips from the status index; FAILED with a reason (conditional UpdateItem).
+    allow(sweeper, ['dynamodb:Query'], [`${this.table.tableArn}/index/byStatus`]);
+    allow(sweeper, ['dynamodb:UpdateItem'], [this.table.tableArn]);
+    // Executions of the clip workflow: describe, redrive; start one the trigger never started.
+    allow(sweeper, ['states:DescribeExecution', 'states:RedriveExecution'], [workflowExecutions]);
+    allow(sweeper, ['states:StartExecution'], [this.stateMachine.stateMachineArn]);
+    // HeadObject of a never-started clip's upload version: its ETag rebuilds the execution input.
+    allow(sweeper, ['s3:GetObject', 's3:GetObjectVersion'], [uploadsObjects]);
+    acknowledge(sweeper.role!, [
+      { id: this.objectsFinding(this.uploadsBucket), reason: 'HeadObject on the upload of a never-started clip: keys are per clip, not known at deploy time.' },
+      { id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${STATE_MACHINE_NAME}:*]`, reason: 'Describes and redrives executions of the clip workflow only; execution names are clip ids, not known at deploy time.' },
+    ]);
+    const retryFailedUploads = fn('RetryFailedUploads', {
+      timeout: Duration.minutes(5),
+      environment: { ...storage, [ENV.stateMachineArn]: this.stateMachine.stateMachineArn, [TRIGGER_DEAD_LETTERS_URL]: triggerDeadLetters.queueUrl },
+    });
+    // Reads and deletes the dead letters; runs the trigger's code, so it may do what the trigger does.
+    allow(retryFailedUploads, ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes'], [triggerDeadLetters.queueArn]);
+    allow(retryFailedUploads, ['states:StartExecution'], [this.stateMachine.stateMachineArn]);
+    allow(retryFailedUploads, ['dynamodb:PutItem'], [this.table.tableArn]);
+    const scheduleRole = new iam.Role(this, 'ScheduleRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': this.account } } }),
+      description: 'EventBridge Scheduler: invokes the camflow sweeper and the dead-letter retry',
+    });
+    for (const [id, target] of [['Sweep', sweeper], ['RetryFailedUploads', retryFailedUploads]] as const) {
+      new scheduler.Schedule(this, `${id}Schedule`, {
+        description: id === 'Sweep' ? 'camflow: restart, redrive or fail clips stuck in PROCESSING' : 'camflow: run the trigger again for uploads in its dead-letter queue',
+        schedule: scheduler.ScheduleExpression.rate(sweepEvery),
+        // A missed run is simply the next one.
+        target: new schedulerTargets.LambdaInvoke(target, { role: scheduleRole, retryAttempts: 0, maxEventAge: Duration.minutes(5) }),
+      });
+    }
+    acknowledge(
+      scheduleRole,
+      [sweeper, retryFailedUploads].map((f) => ({
+        id: `AwsSolutions-IAM5[Resource::<${this.logicalIdOf(f)}.Arn>:*]`,
+        reason: 'CDK grants InvokeFunction on the function and its versions/aliases (ARN:*); the schedules invoke only these two functions.',
+      })),
+    );
+    new cloudwatch.Alarm(this, 'TriggerDeadLettersAlarm', {
+      alarmDescription:
+        'Uploads are waiting in the trigger dead-letter queue: their clip workflow could not be started (trigger errors for 24 hours). ' +
+        `The RetryFailedUploads function runs the trigger again for them every ${sweepEvery.toMinutes()} minutes; if this alarm stays on, read that function's and the Trigger's logs ` +
+        '(search for the object key), fix the cause, and the next run starts them. A message that is not an S3 event is never removed by it: inspect and delete it in the SQS console.',
+      metric: triggerDeadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }).addAlarmAction(new cloudwatchActions.SnsAction(this.operationsTopic));
+
+    this.functions = {
+      ValidateClip: validateClip,
+      DecideAlert: decideAlert,
+      CatalogClip: catalogClip,
+      ApplyRetention: applyRetention,
+      QuarantineClip: quarantineClip,
+      RecordFailure: recordFailure,
+      Trigger: trigger,
+      Sweeper: sweeper,
+      RetryFailedUploads: retryFailedUploads,
+    };
 
     // --- The gateway's credentials: put objects into uploads, nothing else ---------------
     this.gatewayUploader = new iam.User(this, 'GatewayUploader');
@@ -286,7 +405,8 @@ export class CamflowStack extends Stack {
     });
 
     // The web app's origin: the only one CORS lets call the API and fetch media (context `webOrigin`).
-    const webOrigin = String(context('webOrigin') ?? 'http://localhost:5173');
+    // No default: without it a deployed stack allows no browser origin at all.
+    const webOrigin = context('webOrigin') === undefined ? undefined : String(context('webOrigin'));
     this.api = new CamflowApi(this, 'Api', {
       table: this.table,
       uploadsBucket: this.uploadsBucket,
@@ -301,8 +421,8 @@ export class CamflowStack extends Stack {
   }
 
   /** The cdk-nag finding for a grant on every object of a bucket (`arn…/*`). */
-  private objectsFinding(bucket: s3.IBucket): string {
-    return `AwsSolutions-IAM5[Resource::<${this.logicalIdOf(bucket)}.Arn>/*]`;
+  private objectsFinding(bucket: s3.IBucket, objects = '*'): string {
+    return `AwsSolutions-IAM5[Resource::<${this.logicalIdOf(bucket)}.Arn>/${objects}]`;
   }
 
   /** A task Lambda: Node.js 22 on arm64, ESM bundle built locally by esbuild, X-Ray on, its own role and log group. */

@@ -80,8 +80,13 @@ describe('the clip workflow definition (as synthesized)', () => {
     }
   });
 
-  it('catches every Task: top-level ones go to Record failure, branch ones through their Parallel', () => {
+  it('catches every Task: top-level ones go to Record failure, branch ones through their Parallel; Record failure itself fails the execution', () => {
     for (const { name, state, parallel } of allStates(asl).filter((s) => s.state.Type === 'Task' || s.state.Type === 'Parallel')) {
+      if (name === STATE.recordFailure) {
+        // Not caught: an execution that cannot record its failure stops right there, and a redrive (the sweeper's) runs it again.
+        expect(state.Catch, name).toBeUndefined();
+        continue;
+      }
       if (parallel) {
         // A Catch cannot leave its branch: the Parallel catches for it.
         expect(stateNamed(parallel).Catch, `${parallel} (for ${name})`).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: STATE.recordFailure }]);
@@ -90,7 +95,7 @@ describe('the clip workflow definition (as synthesized)', () => {
       expect(state.Catch, name).toHaveLength(1);
       const [catcher] = state.Catch!;
       expect(catcher!.ErrorEquals).toEqual(['States.ALL']);
-      if (name === STATE.recordFailure || name === STATE.notifyFailure) {
+      if (name === STATE.notifyFailure) {
         expect(catcher!.Next, name).toBe(STATE.failed);
         expect(catcher!.ResultPath, name).not.toBe('$.error');
       } else {
@@ -145,9 +150,28 @@ describe('the clip workflow definition (as synthesized)', () => {
     expect(stateNamed(STATE.catalog).Next).toBe(STATE.retention);
     expect(stateNamed(STATE.retention).Next).toBe(STATE.ready);
     expect(stateNamed(STATE.ready).Type).toBe('Succeed');
-    expect(stateNamed(STATE.recordFailure).Next).toBe(STATE.notifyFailure);
+    expect(stateNamed(STATE.recordFailure).Next).toBe(STATE.resumeAfterOutage);
+    expect(stateNamed(STATE.resumeAfterOutage).Default).toBe(STATE.notifyFailure);
     expect(stateNamed(STATE.notifyFailure).Next).toBe(STATE.failed);
     expect(stateNamed(STATE.failed)).toMatchObject({ Type: 'Fail', Error: 'ClipFailed' });
+  });
+
+  it('after an outage, resumes at the first step whose result is missing; otherwise tells operations', () => {
+    const resume = { Variable: '$.failure.resume', BooleanEquals: true };
+    expect(stateNamed(STATE.resumeAfterOutage)).toEqual({
+      Type: 'Choice',
+      Choices: [
+        { And: [resume, { Variable: '$.catalog', IsPresent: true }], Next: STATE.retention },
+        { And: [resume, { Variable: '$.outcome', IsPresent: true }], Next: STATE.catalog },
+        { And: [resume, { Variable: '$.validation', IsPresent: true }], Next: STATE.whatWasUploaded },
+        { ...resume, Next: STATE.validate },
+      ],
+      Default: STATE.notifyFailure,
+    });
+    // Record failure waits far longer for storage than the step that gave up.
+    const retryOf = (name: string) => stateNamed(name).Retry![0]! as { MaxAttempts: number; IntervalSeconds: number; MaxDelaySeconds?: number };
+    expect(retryOf(STATE.recordFailure)).toMatchObject({ IntervalSeconds: 10, MaxAttempts: 10, MaxDelaySeconds: 900 });
+    expect(retryOf(STATE.catalog)).toMatchObject({ IntervalSeconds: 2, MaxAttempts: 6, MaxDelaySeconds: 60 });
   });
 
   it('alerts and renders in parallel, the outcome shaped as { alert, render }', () => {

@@ -7,7 +7,11 @@
  *               → Catalog clip → Apply retention → Clip ready
  *     still   → Catalog clip → Apply retention → Clip ready
  *     invalid → Quarantine clip → Tell operations: quarantined → Clip quarantined (Fail)
- *   any Task fails (after its retries) → Record failure → Tell operations: failed → Clip failed (Fail)
+ *   any Task fails (after its retries) → Record failure → Resume after outage?
+ *     the failure was only an outage and the catalog answers again → back to the step that failed
+ *     otherwise → Tell operations: failed → Clip failed (Fail)
+ *   Record failure retries for about an hour (RECORD_FAILURE_RETRY); if the catalog is still
+ *   unreachable, the execution fails there and the sweeper (tasks/sweeper.ts) redrives it later.
  *
  * JSONPath only (no JSONata, no Assign/Variables): the local runtime runs this same ASL with
  * aws-local-stepfunctions, which ignores both. Each Lambda task receives `TaskEvent`
@@ -59,12 +63,34 @@ export const LAMBDA_TASK_TIMEOUT = Duration.minutes(5);
 export const RENDER_TASK_TIMEOUT = Duration.hours(2);
 export const PUBLISH_TASK_TIMEOUT = Duration.minutes(1);
 
+export interface RetryPolicy {
+  interval: Duration;
+  maxAttempts: number;
+  maxDelay: Duration;
+}
+
+/** Every Lambda task's Retry of transient errors: at most ~2 minutes of waiting in all. */
+export const LAMBDA_TASK_RETRY: RetryPolicy = { interval: Duration.seconds(2), maxAttempts: 6, maxDelay: Duration.seconds(60) };
+
+/**
+ * Record failure's Retry: it must outlast the outage that made a task run out of its own
+ * retries, so it waits up to ~66 minutes in all (10 s doubling, capped at 15 min, 10 attempts).
+ */
+export const RECORD_FAILURE_RETRY: RetryPolicy = { interval: Duration.seconds(10), maxAttempts: 10, maxDelay: Duration.minutes(15) };
+
+/** The longest a Retry can wait in all, in seconds (full jitter waits less): Σ min(interval × 2ⁿ, maxDelay). */
+export function longestRetryWaitSeconds(policy: RetryPolicy): number {
+  let total = 0;
+  for (let n = 0; n < policy.maxAttempts; n++) total += Math.min(policy.interval.toSeconds() * 2 ** n, policy.maxDelay.toSeconds());
+  return total;
+}
+
 /** Error names the workflow ends with. */
 export const WORKFLOW_FAILURES = { failed: 'ClipFailed', quarantined: 'ClipQuarantined' } as const;
 
 const backoff = { backoffRate: 2, jitterStrategy: sfn.JitterType.FULL } as const;
 
-function lambdaTask(scope: Construct, id: string, stateName: string, fn: lambda.IFunction, resultPath: string): tasks.LambdaInvoke {
+function lambdaTask(scope: Construct, id: string, stateName: string, fn: lambda.IFunction, resultPath: string, retry: RetryPolicy = LAMBDA_TASK_RETRY): tasks.LambdaInvoke {
   const task = new tasks.LambdaInvoke(scope, id, {
     stateName,
     lambdaFunction: fn,
@@ -74,7 +100,7 @@ function lambdaTask(scope: Construct, id: string, stateName: string, fn: lambda.
     resultPath,
     taskTimeout: sfn.Timeout.duration(LAMBDA_TASK_TIMEOUT),
   });
-  task.addRetry({ errors: LAMBDA_TRANSIENT_ERRORS, interval: Duration.seconds(2), maxAttempts: 6, maxDelay: Duration.seconds(60), ...backoff });
+  task.addRetry({ errors: LAMBDA_TRANSIENT_ERRORS, ...retry, ...backoff });
   return task;
 }
 
@@ -96,17 +122,20 @@ function publishTask(scope: Construct, id: string, stateName: string, topic: sns
 export function buildClipWorkflow(scope: Construct, resources: ClipWorkflowResources): sfn.IChainable {
   const states = new Construct(scope, 'ClipWorkflowStates');
 
-  // Failure path: record it, tell operations, fail. Its own errors go straight to the Fail.
+  // Failure path: record it (or resume after an outage), tell operations, fail. Record failure
+  // has no Catch: if it cannot write even after its long Retry, the execution fails right there,
+  // so a redrive (the sweeper's) runs it again. Telling operations goes to the Fail either way.
   const clipFailed = new sfn.Fail(states, 'ClipFailed', {
     stateName: STATE.failed,
     error: WORKFLOW_FAILURES.failed,
     cause: 'A step of the clip workflow failed after its retries; the clip is FAILED in the catalog with the error and cause.',
   });
-  const recordFailure = lambdaTask(states, 'RecordFailure', STATE.recordFailure, resources.recordFailure, '$.failure');
+  const recordFailure = lambdaTask(states, 'RecordFailure', STATE.recordFailure, resources.recordFailure, '$.failure', RECORD_FAILURE_RETRY);
   const notifyFailure = publishTask(states, 'NotifyFailure', STATE.notifyFailure, resources.operationsTopic, '$.failure');
-  recordFailure.addCatch(clipFailed, { resultPath: '$.failureError' });
   notifyFailure.addCatch(clipFailed, { resultPath: '$.failureError' });
-  const failurePath = recordFailure.next(notifyFailure).next(clipFailed);
+  const resumeAfterOutage = new sfn.Choice(states, 'ResumeAfterOutage', { stateName: STATE.resumeAfterOutage });
+  const failurePath = recordFailure.next(resumeAfterOutage);
+  notifyFailure.next(clipFailed);
 
   // Quarantine path: an upload that is not a clip. The raw object stays where it is.
   const quarantine = lambdaTask(states, 'QuarantineClip', STATE.quarantine, resources.quarantineClip, '$.quarantine');
@@ -160,10 +189,19 @@ export function buildClipWorkflow(scope: Construct, resources: ClipWorkflowResou
   const validate = lambdaTask(states, 'ValidateClip', STATE.validate, resources.validateClip, '$.validation');
   // Any other step that fails (after its retries) goes to the failure path, its error at `$.error`.
   for (const state of [validate, alertAndRender, catalog, retention, quarantine, notifyQuarantine]) state.addCatch(failurePath, { resultPath: '$.error' });
-  return validate.next(
-    new sfn.Choice(states, 'WhatWasUploaded', { stateName: STATE.whatWasUploaded })
-      .when(sfn.Condition.stringEquals('$.validation.kind', 'video'), alertAndRender)
-      .when(sfn.Condition.stringEquals('$.validation.kind', 'still'), catalogAndRetain)
-      .otherwise(quarantine.next(notifyQuarantine).next(quarantined)),
-  );
+  const whatWasUploaded = new sfn.Choice(states, 'WhatWasUploaded', { stateName: STATE.whatWasUploaded })
+    .when(sfn.Condition.stringEquals('$.validation.kind', 'video'), alertAndRender)
+    .when(sfn.Condition.stringEquals('$.validation.kind', 'still'), catalogAndRetain)
+    .otherwise(quarantine.next(notifyQuarantine).next(quarantined));
+
+  // After an outage, back to the first step whose result is missing (each step's result is kept at its ResultPath).
+  const resume = sfn.Condition.booleanEquals('$.failure.resume', true);
+  const resumeAt = (path: string) => sfn.Condition.and(resume, sfn.Condition.isPresent(path));
+  resumeAfterOutage
+    .when(resumeAt('$.catalog'), retention)
+    .when(resumeAt('$.outcome'), catalog)
+    .when(resumeAt('$.validation'), whatWasUploaded)
+    .when(resume, validate)
+    .otherwise(notifyFailure);
+  return validate.next(whatWasUploaded);
 }

@@ -14,7 +14,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoUserStore } from '../api/auth/users.ts';
-import { LOCAL_CREDENTIALS, localClientConfig } from '../runtime/local-credentials.ts';
+import { localClientConfig } from '../runtime/local-credentials.ts';
+import { awsCli } from './aws-cli.ts';
 import { startLocalStack, type LocalStack } from '../runtime/local-stack.ts';
 import { h264AacMp4, jpegStill } from './clip-fixtures.ts';
 import { allExecutions, clipRecord, requireS3Uri, uploadClip, type UploadedClip } from './local-stack-support.ts';
@@ -44,25 +45,7 @@ async function putBytes(key: string, body: Buffer): Promise<UploadedClip> {
   return uploadClip(stack, camera!, path, rest.join('/'));
 }
 
-async function s3api(...args: string[]) {
-  const env = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_PAGER: '',
-  };
-  try {
-    const { stdout } = await run('aws', ['s3api', '--endpoint-url', stack.endpoints.s3, '--output', 'json', ...args], { env, timeout: 60_000 });
-    return { code: 0, stdout, stderr: '' };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: Number(e.code ?? 1), stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
+const s3api = (...args: string[]) => awsCli('s3api', stack.endpoints.s3, ...args);
 
 async function curlBytes(url: string): Promise<Buffer> {
   const { stdout } = await run('curl', ['-sf', url], { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 });

@@ -22,7 +22,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_CREDENTIALS, localClientConfig } from './local-credentials.ts';
+import { awsCli } from '../integ-tests/aws-cli.ts';
+import { localClientConfig } from './local-credentials.ts';
 import { startLocalS3, type LocalS3, type ObjectCreatedNotice } from './local-s3.ts';
 
 const run = promisify(execFile);
@@ -52,26 +53,7 @@ async function put(key: string, body: string) {
   return result.VersionId!;
 }
 
-async function s3api(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_PAGER: '',
-  };
-  try {
-    const { stdout, stderr } = await run('aws', ['s3api', '--endpoint-url', local.endpoint, '--output', 'json', ...args], { env, timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code?: number | string; stdout?: string; stderr?: string };
-    if (e.code === 'ENOENT') throw new Error('The `aws` command is not installed (apt-get install awscli)');
-    return { code: Number(e.code ?? 1), stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
+const s3api = (...args: string[]) => awsCli('s3api', local.endpoint, ...args);
 
 beforeAll(async () => {
   directory = mkdtempSync(join(tmpdir(), 'camflow-s3-versions-'));

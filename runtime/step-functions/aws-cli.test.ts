@@ -2,37 +2,15 @@
  * The AWS CLI against the local endpoint, unchanged: `aws stepfunctions --endpoint-url …`.
  * Needs the `aws` command (Debian's `awscli`; .ci/run installs it).
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_CREDENTIALS } from '../local-credentials.ts';
+import { awsCliJson } from '../../integ-tests/aws-cli.ts';
 import { startLocalStepFunctions, type LocalStepFunctions } from './local-step-functions.ts';
 import { clipInput, TEST_MACHINE_NAME, testDefinition, testTasks } from './test-state-machine.ts';
-
-const run = promisify(execFile);
 
 let sfn: LocalStepFunctions;
 let machineArn: string;
 
-async function aws(...args: string[]): Promise<any> {
-  const env = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-    AWS_PAGER: '',
-  };
-  try {
-    const { stdout } = await run('aws', ['stepfunctions', '--endpoint-url', sfn.endpoint, '--output', 'json', ...args], { env, timeout: 60_000 });
-    return stdout.trim() === '' ? {} : JSON.parse(stdout);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error('The `aws` command is not installed (apt-get install awscli)');
-    throw error;
-  }
-}
+const aws = (...args: string[]) => awsCliJson('stepfunctions', sfn.endpoint, ...args);
 
 beforeAll(async () => {
   sfn = await startLocalStepFunctions({ port: 0, stateMachines: [{ name: TEST_MACHINE_NAME, definition: testDefinition }], resolveTask: testTasks().resolveTask });

@@ -4,6 +4,7 @@
  * them, and the clip workflow runs for each: SUCCEEDED, cataloged with the capture time the
  * gateway read from the file name.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'basic-ftp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +12,7 @@ import { describeClipExecution, clipRecord } from '../integ-tests/local-stack-su
 import { startLocalStack, type LocalStack } from '../runtime/local-stack.ts';
 import { clipIdFor } from '../tasks/clip-identity.ts';
 import { startGateway, type RunningGateway } from './gateway.ts';
-import { headObject, makeClip, makeStill, tempDirectory, testConfig, TEST_PASSWORD } from './test-support.ts';
+import { headObject, listKeys, makeClip, makeDav, makeRawH264, makeStill, tempDirectory, testConfig, TEST_PASSWORD } from './test-support.ts';
 
 let stack: LocalStack;
 let gateway: RunningGateway;
@@ -52,5 +53,29 @@ describe('camera → gateway → clip workflow', () => {
       const record = await clipRecord(stack, clipId);
       expect(record).toMatchObject({ camera: 'front-door', kind, capturedAt, source: { key } });
     }
+  });
+
+  it('a Dahua .dav sent under a temporary name, then renamed, runs as an MP4 clip; a test picture starts nothing', async () => {
+    const media = tempDirectory('media-dav');
+    const h264 = readFileSync(makeRawH264(join(media, 'dahua.h264'), 30));
+    const dav = makeDav(join(media, 'dahua.dav'), h264, { width: 320, height: 240, fps: 10, start: new Date('2024-03-15T14:30:40Z') });
+    const still = makeStill(join(media, 'test.jpg'));
+    const client = new Client(10_000);
+    await client.access({ host: '127.0.0.1', port: gateway.ftp!.port, user: 'front-door', password: TEST_PASSWORD });
+    await client.ensureDir('/AMC0123/2024-03-15/001/dav/14');
+    await client.uploadFrom(dav, '14.30.40-14.30.43[M][0@0][0].dav_');
+    await client.rename('14.30.40-14.30.43[M][0@0][0].dav_', '14.30.40-14.30.43[M][0@0][0].dav');
+    await client.uploadFrom(still, '/test.jpg');
+    client.close();
+    await gateway.uploader.drained();
+    await stack.waitForIdle();
+
+    const key = 'front-door/2024/03/15/AMC0123_2024-03-15_001_dav_14_14.30.40-14.30.43_M_0_0_0.mp4';
+    const head = await headObject(stack.clients.s3, key);
+    const clipId = clipIdFor({ bucket: stack.buckets.uploads, key, etag: (head.ETag ?? '').replace(/"/g, ''), versionId: head.VersionId });
+    const execution = await describeClipExecution(stack, clipId);
+    expect(execution.status, `${key}: ${execution.error} ${execution.cause}`).toBe('SUCCEEDED');
+    expect(await clipRecord(stack, clipId)).toMatchObject({ camera: 'front-door', kind: 'video', capturedAt: '2024-03-15T14:30:40.000Z', source: { key } });
+    expect((await listKeys(stack.clients.s3, 'front-door/')).filter((k) => /test|\.dav/i.test(k))).toEqual([]);
   });
 });

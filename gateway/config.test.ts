@@ -19,8 +19,9 @@ describe('config file', () => {
     const text = readFileSync(new URL('./gateway.example.jsonc', import.meta.url), 'utf8').replace(/scrypt\$16384\$8\$1\$REPLACE_WITH_SALT\$REPLACE_WITH_HASH=/g, hash);
     const config = parseGatewayConfig(text, '/etc/camflow');
     expect(Object.keys(config.cameras)).toEqual(['front-door', 'garage']);
-    expect(config.allowedExtensions).toEqual(['mp4', 'mkv', 'avi', 'mov', 'jpg', 'jpeg']);
-    expect(config.ftp).toMatchObject({ port: 2121, passivePortMin: 30000, passivePortMax: 30100 });
+    expect(config.allowedExtensions).toEqual(['mp4', 'mkv', 'avi', 'mov', 'jpg', 'jpeg', 'dav', 'h264', '264']);
+    expect(config.ftp).toMatchObject({ port: 2121, passivePortMin: 30000, passivePortMax: 30100, temporaryNameWaitSeconds: 600, tls: { enabled: false, require: false } });
+    expect(config.ffmpegPath).toBe('ffmpeg');
     expect(config.spoolDirectory).toBe('/var/lib/camflow-gateway');
   });
 
@@ -29,6 +30,8 @@ describe('config file', () => {
     expect(() => parseGatewayConfig(example, '/')).toThrow(/hash-password/);
     expect(() => parseGatewayConfig(JSON.stringify({ spoolDirectory: 's', cameras: { 'Front Door': { passwordHash: 'x' } } }), '/')).toThrow(GatewayConfigInvalid);
     expect(() => parseGatewayConfig(JSON.stringify({ spoolDirectory: 's', cameras: {}, spoolLimitGB: 3 }), '/')).toThrow(/spoolLimitGB/);
+    expect(() => parseGatewayConfig(JSON.stringify({ spoolDirectory: 's', cameras: {}, ftp: { tls: { enabled: true, certFile: 'c.pem' } } }), '/')).toThrow(/both certFile and keyFile/);
+    expect(() => parseGatewayConfig(JSON.stringify({ spoolDirectory: 's', cameras: {}, ftp: { tls: { require: true } } }), '/')).toThrow(/require needs ftp.tls.enabled/);
   });
 
   it('fills defaults and resolves the spool folder from the config file folder', () => {

@@ -9,7 +9,8 @@ import { z } from 'zod';
 import { CAMERA_ID_PATTERN } from '../workflows/clip-contract.ts';
 import { isPasswordHash } from './password.ts';
 
-export const DEFAULT_EXTENSIONS = ['mp4', 'mkv', 'avi', 'mov', 'jpg', 'jpeg'] as const;
+/** `.dav` (Dahua) and raw H.264 (`.h264`, `.264`) are remuxed to MP4 on the gateway before upload. */
+export const DEFAULT_EXTENSIONS = ['mp4', 'mkv', 'avi', 'mov', 'jpg', 'jpeg', 'dav', 'h264', '264'] as const;
 
 const cameraSchema = z.strictObject({
   /** From `camflow gateway hash-password`. */
@@ -62,8 +63,27 @@ export const gatewayConfigSchema = z.strictObject({
       passivePortMax: z.number().int().min(1024).max(65535).default(30100),
       /** What one camera, or anyone on the network, may hold or do (see ftpLimitsSchema). */
       limits: ftpLimitsSchema.prefault({}),
+      /**
+       * A file uploaded under a temporary name (`.tmp`, `.part`, `clip.mp4_`, no extension) waits
+       * this long for the camera's RNFR/RNTO; never renamed, it goes up under its own name.
+       */
+      temporaryNameWaitSeconds: z.number().min(0).max(7 * 24 * 3600).default(600),
+      /**
+       * Explicit FTPS (AUTH TLS). `enabled` without `certFile`/`keyFile`: a self-signed pair is made
+       * at first start in the spool folder (tls/). `require`: refuse logins without TLS.
+       */
+      tls: z
+        .strictObject({
+          enabled: z.boolean().default(false),
+          certFile: z.string().min(1).optional(),
+          keyFile: z.string().min(1).optional(),
+          require: z.boolean().default(false),
+        })
+        .prefault({}),
     })
     .prefault({}),
+  /** The ffmpeg that remuxes `.dav`/`.h264`/`.264` to MP4 before upload (a name on PATH, or a path). */
+  ffmpegPath: z.string().min(1).default('ffmpeg'),
   /** `--watch DIR` mode: a file is complete when its size has not changed for this long. */
   watch: z
     .strictObject({
@@ -179,7 +199,14 @@ export function parseGatewayConfig(text: string, baseDirectory: string): Gateway
   if (config.ftp.passivePortMin > config.ftp.passivePortMax) {
     throw new GatewayConfigInvalid('ftp.passivePortMin must not be above ftp.passivePortMax.');
   }
-  return { ...config, spoolDirectory: resolve(baseDirectory, config.spoolDirectory) };
+  const tls = config.ftp.tls;
+  if (!!tls.certFile !== !!tls.keyFile) throw new GatewayConfigInvalid('ftp.tls needs both certFile and keyFile (or neither: a self-signed pair is made).');
+  if (tls.require && !tls.enabled) throw new GatewayConfigInvalid('ftp.tls.require needs ftp.tls.enabled: true.');
+  const resolved = {
+    ...(tls.certFile ? { certFile: resolve(baseDirectory, tls.certFile) } : {}),
+    ...(tls.keyFile ? { keyFile: resolve(baseDirectory, tls.keyFile) } : {}),
+  };
+  return { ...config, ftp: { ...config.ftp, tls: { ...tls, ...resolved } }, spoolDirectory: resolve(baseDirectory, config.spoolDirectory) };
 }
 
 export function loadGatewayConfig(file: string): GatewayConfig {

@@ -8,6 +8,7 @@
  */
 import { once } from 'node:events';
 import type { Socket } from 'node:net';
+import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { SpoolFull, type Spool } from './spool.ts';
@@ -21,6 +22,8 @@ export class TransferAborted extends Error {
 /** The parts of an ftp-srv connection a transfer uses. */
 export interface TransferConnection {
   commandSocket: Socket;
+  /** After AUTH TLS: the data connection is TLS too. */
+  secure?: boolean;
   connector: { waitForConnection(): PromiseLike<Socket>; end(): unknown };
   reply(code: number, message?: string): PromiseLike<unknown>;
 }
@@ -32,10 +35,19 @@ export interface ActiveTransfer {
   done: Promise<void>;
 }
 
+/** Where a transfer's bytes go: a spool ReceiveStream, or a test upload's sink. `result` is set once complete. */
+export type UploadDestination = Writable & { result?: unknown };
+
 export interface UploadRequest {
   camera: string;
   segments: string[];
   spool: Spool;
+  /** Where the bytes go (default: the spool, as a new file). */
+  destination?: () => UploadDestination;
+  /** Said after "226" (default: `file received: /path`). */
+  receivedMessage?: string;
+  /** Called once the file is complete, before 226 (size in bytes of what the camera sent). */
+  onComplete?: (result: unknown) => void;
   dataTimeoutMs: number;
   /** The control connection's idle timeout, restored once the transfer is over. */
   idleTimeoutMs: number;
@@ -48,6 +60,8 @@ const CONNECTION_ERRORS = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ERR_STRE
 /** What the camera is told for a transfer that failed. */
 function replyFor(error: Error): { code: number; message: string } {
   if (error instanceof SpoolFull || error instanceof TransferAborted) return { code: error.ftpCode, message: error.message };
+  const named = error as Error & { ftpCode?: unknown };
+  if (named.name === 'TestUploadTooLarge' && typeof named.ftpCode === 'number') return { code: named.ftpCode, message: error.message };
   if (CONNECTION_ERRORS.has((error as NodeJS.ErrnoException).code ?? '')) {
     return { code: 426, message: 'the data connection broke before the file was complete: nothing was kept, send the file again' };
   }
@@ -60,6 +74,10 @@ function replyFor(error: Error): { code: number; message: string } {
  */
 export async function receiveUpload(connection: TransferConnection, request: UploadRequest, onStart: (transfer: ActiveTransfer) => void): Promise<void> {
   const { commandSocket } = connection;
+  // Over TLS, clients (python's FTP_TLS, curl) start the data connection's handshake only once
+  // they read 150: say it before waiting for that connection.
+  const saidReady = !!connection.secure;
+  if (saidReady) await connection.reply(150, 'ready to receive');
   let dataSocket: Socket;
   try {
     dataSocket = await connection.connector.waitForConnection();
@@ -68,7 +86,7 @@ export async function receiveUpload(connection: TransferConnection, request: Upl
     await connection.reply(425, 'no data connection: send PASV (or PORT) and open it before STOR');
     return;
   }
-  const stream = request.spool.createReceiveStream({ camera: request.camera, segments: request.segments });
+  const stream = request.destination ? request.destination() : request.spool.createReceiveStream({ camera: request.camera, segments: request.segments });
   let abortedFor: TransferAborted | undefined;
   const abort = (reason: TransferAborted) => {
     abortedFor ??= reason;
@@ -89,7 +107,7 @@ export async function receiveUpload(connection: TransferConnection, request: Upl
       () => undefined,
       (error: Error) => error,
     );
-    await connection.reply(150, 'ready to receive');
+    if (!saidReady) await connection.reply(150, 'ready to receive');
     const error = abortedFor ?? (await received);
     if (!stream.closed) await once(stream, 'close').catch(() => undefined);
     commandSocket.off('close', onControlClosed);
@@ -100,7 +118,8 @@ export async function receiveUpload(connection: TransferConnection, request: Upl
     }
     commandSocket.setTimeout(request.idleTimeoutMs);
     if (!error && stream.result) {
-      await connection.reply(226, `file received: /${request.segments.join('/')}`);
+      request.onComplete?.(stream.result);
+      await connection.reply(226, request.receivedMessage ?? `file received: /${request.segments.join('/')}`);
       return;
     }
     const failure = error ?? new Error('the transfer ended without a file');

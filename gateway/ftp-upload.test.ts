@@ -111,7 +111,8 @@ describe('FTP uploads reach S3', () => {
     const client = await ftpClient('garage');
     await client.uploadFrom(first, 'image.jpg');
     await client.uploadFrom(first, 'image.jpg'); // same bytes: a camera retrying after a lost 226
-    writeFileSync(join(media, 'image2.jpg'), Buffer.concat([readFileSync(first), Buffer.from('different')]));
+    // A different picture (not the first one with bytes added: that is the same file resent whole, see camera-habits.test.ts).
+    writeFileSync(join(media, 'image2.jpg'), Buffer.concat([Buffer.from('different'), readFileSync(first)]));
     await client.uploadFrom(join(media, 'image2.jpg'), 'image.jpg'); // same name, new picture
     client.close();
     await gateway.uploader.drained();

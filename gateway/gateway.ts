@@ -9,6 +9,7 @@ import { MB, type GatewayConfig } from './config.ts';
 import { systemTimeZone } from './captured-at.ts';
 import { startFolderWatch, type FolderWatch } from './folder-watch.ts';
 import { startFtpServer, type RunningFtpServer } from './ftp-server.ts';
+import { loadTlsCertificate } from './ftp-tls.ts';
 import { createGatewayLogger } from './logger.ts';
 import { Spool } from './spool.ts';
 import { GatewayStatus } from './status.ts';
@@ -38,6 +39,8 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
     keepLocalHours: config.keepLocalHours,
     timeZone: config.cameraTimeZone ?? systemTimeZone(),
     partSizeBytes: Math.floor(config.upload.partSizeMB * MB),
+    holdTemporaryMs: config.ftp.temporaryNameWaitSeconds * 1000,
+    ffmpegPath: config.ffmpegPath,
     logger,
   });
   const status = new GatewayStatus(config.spoolDirectory, {
@@ -89,6 +92,7 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
         spool,
         logger,
         limits: config.ftp.limits,
+        ...(config.ftp.tls.enabled ? { tls: loadTlsCertificate(config.ftp.tls, config.spoolDirectory, logger), requireTls: config.ftp.tls.require } : {}),
       });
       const address = { host: ftp.host, port: ftp.port };
       status.update((s) => (s.ftp = address));

@@ -32,14 +32,50 @@ export interface SpooledFile {
   cameraPath: string;
   /** `--watch` mode: the file it came from, to recognise it if seen again. */
   source?: { path: string; size: number; mtimeMs: number };
+  /**
+   * A temporary name (`clip.mp4.tmp`, `clip.mp4_`, no extension…): held, not uploaded, until the
+   * camera renames it (RNFR/RNTO fixes its key) or until this time (then it goes up under its own name).
+   */
+  heldUntil?: string;
+  /** Remuxed on the gateway (`.dav`/`.h264` → MP4): the extension it arrived with. */
+  remuxedFrom?: string;
+  /** Why a `.dav`/`.h264` file went up as it arrived (ffmpeg missing or failed). */
+  remuxFailed?: string;
 }
+
+/** What a rename (RNFR/RNTO) or a remux changes in a spooled file. */
+export type FileUpdate = Partial<Pick<SpooledFile, 'key' | 'cameraPath' | 'capturedAt' | 'capturedAtSource' | 'contentType' | 'file' | 'size' | 'sha256' | 'md5' | 'remuxedFrom' | 'remuxFailed'>> & {
+  /** null: no longer held. */
+  heldUntil?: string | null;
+  /** null: a single-part file now. */
+  parts?: SpooledFile['parts'] | null;
+};
 
 export type ConfirmationMethod = 'checksum-sha256' | 'etag-md5' | 'read-back';
 
 export type JournalRecord =
   | { op: 'received'; at: string; file: SpooledFile }
   | { op: 'confirmed'; at: string; id: string; confirmedBy: ConfirmationMethod; etag?: string; checksumSHA256?: string }
-  | { op: 'removed'; at: string; id: string; reason: 'confirmed' | 'kept-expired' | 'disk-guard' | 'missing' };
+  | { op: 'removed'; at: string; id: string; reason: RemovalReason }
+  /** RNFR/RNTO of a held file, or a remux before upload: the file's new key, name, or bytes. */
+  | { op: 'updated'; at: string; id: string; why: 'renamed' | 'remuxed' | 'remux-failed'; update: FileUpdate };
+
+/**
+ * Why a file left the spool: confirmed by S3 (or its kept copy expired / made room), missing at
+ * start, `replaced` by a resumed or resent whole copy before it was sent, `deleted` by the camera
+ * (DELE) while it was still held under a temporary name.
+ */
+export type RemovalReason = 'confirmed' | 'kept-expired' | 'disk-guard' | 'missing' | 'replaced' | 'deleted';
+
+/** Applies an update to a file record (in place). */
+export function applyUpdate(file: SpooledFile, update: FileUpdate): void {
+  const { heldUntil, parts, ...rest } = update;
+  Object.assign(file, rest);
+  if (heldUntil === null) delete file.heldUntil;
+  else if (heldUntil !== undefined) file.heldUntil = heldUntil;
+  if (parts === null) delete file.parts;
+  else if (parts !== undefined) file.parts = parts;
+}
 
 /** One received file's state, replayed from the journal. */
 export interface SpoolEntry {
@@ -99,6 +135,8 @@ export function replayJournal(records: readonly JournalRecord[]): Map<string, Sp
     } else if (record.op === 'removed') {
       entry.removedAt ??= record.at;
       entry.removedReason ??= record.reason;
+    } else if (record.op === 'updated') {
+      applyUpdate(entry.file, record.update);
     }
   }
   return entries;

@@ -9,13 +9,14 @@ import { createHash, randomBytes, type Hash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createReadStream, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { open, unlink, type FileHandle } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { captureTimeOf } from './captured-at.ts';
 import { contentTypeFor, extensionOf, keyFileName, uploadKey, withCollisionSuffix } from './file-names.ts';
-import { fsyncDirectory, Journal, readJournal, recordsOf, replayJournal, type ConfirmationMethod, type JournalRecord, type SpoolEntry, type SpooledFile } from './journal.ts';
+import { applyUpdate, fsyncDirectory, Journal, readJournal, recordsOf, replayJournal, type ConfirmationMethod, type FileUpdate, type JournalRecord, type RemovalReason, type SpoolEntry, type SpooledFile } from './journal.ts';
+import { needsRemux, remuxToMp4 } from './remux.ts';
 
 /** FTP reply 452: "Requested action not taken. Insufficient storage space in system." */
 export class SpoolFull extends Error {
@@ -42,6 +43,10 @@ export interface SpoolOptions {
   timeZone: string;
   /** The multipart part size: part digests are taken while a file arrives. */
   partSizeBytes: number;
+  /** How long a file under a temporary name waits for its rename before it goes up as it is. */
+  holdTemporaryMs?: number;
+  /** The ffmpeg that remuxes `.dav`/`.h264` to MP4 (default: `ffmpeg` from PATH). */
+  ffmpegPath?: string;
   logger: Logger;
 }
 
@@ -84,6 +89,23 @@ export interface NewFile {
   source?: { path: string; size: number; mtimeMs: number };
   /** The file's modification time (capture time when its name says nothing). */
   modifiedAt: Date;
+  /** Under a temporary name: held until renamed (or `holdTemporaryMs`). */
+  temporary?: boolean;
+  /** REST n / APPE: the first `offset` bytes come from this held file, the rest from the camera. */
+  resumeFrom?: { id: string; offset: number };
+}
+
+/** RNFR names no file this camera has in the spool or sent (FTP 550). */
+export class FileNotHeld extends Error {
+  override name = 'FileNotHeld';
+  readonly ftpCode = 550;
+}
+
+/** What a camera may ask about a file of its own (SIZE, MDTM, LIST). */
+export interface CameraFileInfo {
+  cameraPath: string;
+  size: number;
+  modifiedAt: Date;
 }
 
 export class Spool extends EventEmitter<{ received: [SpooledFile]; full: [] }> {
@@ -97,6 +119,10 @@ export class Spool extends EventEmitter<{ received: [SpooledFile]; full: [] }> {
   private readonly confirming = new Set<string>();
   private refusing = false;
   private closed = false;
+  /** Files being uploaded right now (the uploader says): not renamed, replaced or remuxed meanwhile. */
+  private readonly uploading = new Set<string>();
+  /** Timers that release held files (temporary names never renamed). */
+  private readonly holdTimers = new Map<string, NodeJS.Timeout>();
 
   private constructor(
     private readonly options: SpoolOptions,
@@ -155,6 +181,7 @@ export class Spool extends EventEmitter<{ received: [SpooledFile]; full: [] }> {
       this.options.logger.info('Removed a partial receive left by the last run', { spoolFile: relative });
     }
     await this.compact();
+    for (const entry of this.entries.values()) if (!entry.removedAt && entry.file.heldUntil) this.scheduleRelease(entry.file);
     const waiting = this.waiting();
     this.options.logger.info('Spool opened', {
       waiting: waiting.length,
@@ -182,9 +209,182 @@ export class Spool extends EventEmitter<{ received: [SpooledFile]; full: [] }> {
     }
   }
 
-  /** Files not yet confirmed by S3, oldest first. */
+  /** Files ready to go to S3 and not yet confirmed, oldest first (held temporary names are not). */
   waiting(): SpoolEntry[] {
-    return [...this.entries.values()].filter((e) => !e.confirmedAt && !e.removedAt).sort(byReceived);
+    const now = Date.now();
+    return [...this.entries.values()].filter((e) => !e.confirmedAt && !e.removedAt && !isHeld(e.file, now)).sort(byReceived);
+  }
+
+  /** Files under a temporary name waiting for their rename. */
+  held(): SpoolEntry[] {
+    const now = Date.now();
+    return [...this.entries.values()].filter((e) => !e.confirmedAt && !e.removedAt && isHeld(e.file, now)).sort(byReceived);
+  }
+
+  /** The uploader takes a file (false: it was removed meanwhile). */
+  uploadStarted(id: string): boolean {
+    const entry = this.entries.get(id);
+    if (!entry || entry.removedAt || entry.confirmedAt) return false;
+    this.uploading.add(id);
+    return true;
+  }
+
+  uploadEnded(id: string): void {
+    this.uploading.delete(id);
+  }
+
+  private scheduleRelease(file: SpooledFile): void {
+    clearTimeout(this.holdTimers.get(file.id));
+    if (!file.heldUntil || this.closed) return;
+    const timer = setTimeout(() => {
+      this.holdTimers.delete(file.id);
+      const entry = this.entries.get(file.id);
+      if (!entry || entry.removedAt || !entry.file.heldUntil) return;
+      this.options.logger.warn('A file under a temporary name was never renamed: it goes up under its own name', { camera: entry.file.camera, name: entry.file.cameraPath, key: entry.file.key });
+      this.emit('received', entry.file);
+    }, Math.max(0, Date.parse(file.heldUntil) - Date.now()) + 5);
+    timer.unref();
+    this.holdTimers.set(file.id, timer);
+  }
+
+  /** The newest entry this camera sent under `cameraPath` (live first, then ones already sent). */
+  private latestNamed(camera: string, cameraPath: string): SpoolEntry | undefined {
+    let best: SpoolEntry | undefined;
+    for (const e of this.entries.values()) {
+      if (e.file.camera !== camera || e.file.cameraPath !== cameraPath) continue;
+      if (!best || (!!best.removedAt && !e.removedAt) || (!!best.removedAt === !!e.removedAt && byReceived(best, e) < 0)) best = e;
+    }
+    return best;
+  }
+
+  /** SIZE/MDTM/LIST: this camera's files still in the spool (held, waiting or kept). */
+  filesOf(camera: string): CameraFileInfo[] {
+    const out = new Map<string, CameraFileInfo>();
+    for (const e of [...this.entries.values()].sort(byReceived)) {
+      if (e.file.camera !== camera || e.removedAt) continue;
+      out.set(e.file.cameraPath, { cameraPath: e.file.cameraPath, size: e.file.size, modifiedAt: new Date(e.file.receivedAt) });
+    }
+    return [...out.values()];
+  }
+
+  /**
+   * REST n / APPE: the held file a resumed transfer continues (its bytes still on disk, not
+   * uploading, not yet sent). Undefined when there is none to continue.
+   */
+  resumable(camera: string, cameraPath: string): { id: string; size: number } | undefined {
+    const entry = this.latestNamed(camera, cameraPath);
+    if (!entry || entry.removedAt || entry.confirmedAt || this.uploading.has(entry.file.id) || entry.file.remuxedFrom) return undefined;
+    return { id: entry.file.id, size: entry.file.size };
+  }
+
+  /** @internal A file sent again whole may continue this one (its bytes are a prefix of the new ones). */
+  resendCandidate(camera: string, cameraPath: string): { id: string; size: number; sha256: string } | undefined {
+    const entry = this.latestNamed(camera, cameraPath);
+    if (!entry || entry.file.remuxedFrom || entry.removedReason === 'replaced' || entry.removedReason === 'deleted') return undefined;
+    return { id: entry.file.id, size: entry.file.size, sha256: entry.file.sha256 };
+  }
+
+  /** @internal Where a resumed transfer's first bytes come from. */
+  entryFile(id: string): SpooledFile | undefined {
+    const entry = this.entries.get(id);
+    return entry && !entry.removedAt ? entry.file : undefined;
+  }
+
+  /** The S3 key and capture time a file gets from its name (unique among the keys in use). */
+  private keyFor(camera: string, segments: readonly string[], modifiedAt: Date, exceptId?: string) {
+    const cameraPath = segments.join('/');
+    const capture = captureTimeOf(cameraPath, modifiedAt, this.options.timeZone);
+    const baseName = keyFileName(segments);
+    const keysInUse = new Set([...this.entries.values()].filter((e) => e.file.id !== exceptId).map((e) => e.file.key));
+    let key = uploadKey(camera, capture.capturedAt, baseName);
+    for (let n = 2; keysInUse.has(key); n++) key = uploadKey(camera, capture.capturedAt, withCollisionSuffix(baseName, n));
+    return { key, capture, baseName, cameraPath };
+  }
+
+  /**
+   * RNFR/RNTO. A held file (temporary name) or one not yet taken by the uploader gets its key
+   * from the new name — capture time included — journaled before the camera hears 250; a
+   * temporary new name keeps it held. A file already sent (or being sent) keeps its key:
+   * `already-sent`. Throws FileNotHeld when the camera has no such file.
+   */
+  async rename(camera: string, fromPath: string, to: { segments: string[]; temporary: boolean }): Promise<{ outcome: 'renamed' | 'already-sent'; key: string }> {
+    const entry = this.latestNamed(camera, fromPath);
+    if (!entry) throw new FileNotHeld('no such file');
+    const file = entry.file;
+    if (entry.removedAt || entry.confirmedAt || this.uploading.has(file.id)) {
+      this.options.logger.info('Rename of a file already sent: its key stays', { camera, from: fromPath, to: to.segments.join('/'), key: file.key });
+      return { outcome: 'already-sent', key: file.key };
+    }
+    const { key, capture, baseName, cameraPath } = this.keyFor(camera, to.segments, new Date(file.receivedAt), file.id);
+    const heldUntil = to.temporary ? (file.heldUntil ?? new Date(Date.now() + this.holdTemporaryMs).toISOString()) : null;
+    const update: FileUpdate = { key, cameraPath, capturedAt: capture.capturedAt.toISOString(), capturedAtSource: capture.source, contentType: contentTypeFor(baseName), heldUntil };
+    await this.journalAppend({ op: 'updated', at: new Date().toISOString(), id: file.id, why: 'renamed', update });
+    applyUpdate(file, update);
+    this.options.logger.info('File renamed by the camera: key fixed from its final name', { camera, from: fromPath, to: cameraPath, key, capturedAt: file.capturedAt, held: !!file.heldUntil });
+    if (file.heldUntil) this.scheduleRelease(file);
+    else {
+      clearTimeout(this.holdTimers.get(file.id));
+      this.emit('received', file);
+    }
+    return { outcome: 'renamed', key };
+  }
+
+  /**
+   * DELE. Removes a file still held under a temporary name; anything else the camera sent stays
+   * (deletes never reach S3: a thief with the camera's password cannot erase evidence).
+   */
+  async deleteHeld(camera: string, cameraPath: string): Promise<'deleted' | 'kept' | 'unknown'> {
+    const entry = this.latestNamed(camera, cameraPath);
+    if (!entry) return 'unknown';
+    if (entry.removedAt || entry.confirmedAt || this.uploading.has(entry.file.id) || !entry.file.heldUntil) {
+      this.options.logger.info('DELE of a file already sent or queued: answered, nothing deleted', { camera, name: cameraPath, key: entry.file.key });
+      return 'kept';
+    }
+    await this.drop(entry, 'deleted');
+    this.options.logger.info('Held file deleted by the camera (never uploaded)', { camera, name: cameraPath });
+    return 'deleted';
+  }
+
+  private get holdTemporaryMs(): number {
+    return this.options.holdTemporaryMs ?? 600_000;
+  }
+
+  /**
+   * Before upload: a `.dav`/`.h264`/`.264` file is remuxed to MP4 with ffmpeg (stream copy), and
+   * the spool entry then points at the MP4 (new bytes, key ending `.mp4`). Without ffmpeg, or when
+   * it fails, the file goes up as it is and the reason is recorded. Returns the file to upload.
+   */
+  async prepareForUpload(file: SpooledFile): Promise<SpooledFile> {
+    if (!needsRemux(file)) return file;
+    const entry = this.entries.get(file.id);
+    if (!entry || entry.removedAt) return file;
+    const relativePath = join('files', `${file.id}.mp4`);
+    const output = join(this.options.directory, relativePath);
+    const result = await remuxToMp4(this.pathOf(file), output, extensionOf(file.key), this.options.ffmpegPath ?? 'ffmpeg');
+    if (!result.ok) {
+      await unlink(output).catch(() => undefined);
+      const update: FileUpdate = { remuxFailed: result.reason };
+      await this.journalAppend({ op: 'updated', at: new Date().toISOString(), id: file.id, why: 'remux-failed', update }, { sync: false });
+      applyUpdate(file, update);
+      this.options.logger.warn('Not remuxed to MP4: uploading the file as it arrived', { key: file.key, reason: result.reason });
+      return file;
+    }
+    const digests = await digestFile(output, this.options.partSizeBytes);
+    const from = extensionOf(file.key);
+    const stem = file.key.slice(file.key.lastIndexOf('/') + 1, -(from.length + 1));
+    const folder = file.key.slice(0, file.key.lastIndexOf('/') + 1);
+    const keysInUse = new Set([...this.entries.values()].filter((e) => e.file.id !== file.id).map((e) => e.file.key));
+    let key = `${folder}${stem}.mp4`;
+    for (let n = 2; keysInUse.has(key); n++) key = `${folder}${withCollisionSuffix(`${stem}.mp4`, n)}`;
+    const update: FileUpdate = { file: relativePath, size: digests.size, sha256: digests.sha256, md5: digests.md5, parts: digests.parts ?? null, key, contentType: 'video/mp4', remuxedFrom: from };
+    const original = this.pathOf(file);
+    const originalSize = file.size;
+    await this.journalAppend({ op: 'updated', at: new Date().toISOString(), id: file.id, why: 'remuxed', update });
+    applyUpdate(file, update);
+    this.storedBytes += file.size - originalSize;
+    await unlink(original).catch(() => undefined);
+    this.options.logger.info('Remuxed to MP4 on the gateway (stream copy, no re-encode)', { key, from, bytesBefore: originalSize, bytesAfter: file.size });
+    return file;
   }
 
   get directory(): string {
@@ -291,7 +491,10 @@ export class Spool extends EventEmitter<{ received: [SpooledFile]; full: [] }> {
   }
 
   /** @internal A fully written, fsynced file becomes a journaled spool entry. */
-  async commitReceived(partial: { id: string; relativePath: string; size: number; sha256: string; md5: string; parts?: SpooledFile['parts']; receivedAt: Date }, file: NewFile): Promise<SpooledFile | 'duplicate'> {
+  async commitReceived(
+    partial: { id: string; relativePath: string; size: number; sha256: string; md5: string; parts?: SpooledFile['parts']; receivedAt: Date; replaces?: string },
+    file: NewFile,
+  ): Promise<SpooledFile | 'duplicate'> {
     const cameraPath = file.segments.join('/');
     const duplicate = [...this.entries.values()].find((e) => e.file.camera === file.camera && e.file.cameraPath === cameraPath && e.file.sha256 === partial.sha256);
     if (duplicate) {
@@ -299,11 +502,13 @@ export class Spool extends EventEmitter<{ received: [SpooledFile]; full: [] }> {
       this.options.logger.info('Same file received again (same name, same bytes): kept the first copy', { camera: file.camera, key: duplicate.file.key });
       return 'duplicate';
     }
-    const capture = captureTimeOf(cameraPath, file.modifiedAt, this.options.timeZone);
-    const baseName = keyFileName(file.segments);
-    const keysInUse = new Set([...this.entries.values()].map((e) => e.file.key));
-    let key = uploadKey(file.camera, capture.capturedAt, baseName);
-    for (let n = 2; keysInUse.has(key); n++) key = uploadKey(file.camera, capture.capturedAt, withCollisionSuffix(baseName, n));
+    // A resumed transfer, or one sent again whole, continues the cut-off copy: same key, one clip.
+    const previous = partial.replaces ? this.entries.get(partial.replaces) : undefined;
+    const named = this.keyFor(file.camera, file.segments, file.modifiedAt);
+    const key = previous ? previous.file.key : named.key;
+    const capture = previous ? { capturedAt: new Date(previous.file.capturedAt), source: previous.file.capturedAtSource } : named.capture;
+    const baseName = named.baseName;
+    const heldUntil = previous ? previous.file.heldUntil : file.temporary ? new Date(Date.now() + this.holdTemporaryMs).toISOString() : undefined;
     const spooled: SpooledFile = {
       id: partial.id,
       camera: file.camera,
@@ -319,11 +524,28 @@ export class Spool extends EventEmitter<{ received: [SpooledFile]; full: [] }> {
       receivedAt: partial.receivedAt.toISOString(),
       cameraPath,
       ...(file.source ? { source: file.source } : {}),
+      ...(heldUntil ? { heldUntil } : {}),
     };
     this.entries.set(spooled.id, { file: spooled });
     this.storedBytes += spooled.size;
     await this.journalAppend({ op: 'received', at: spooled.receivedAt, file: spooled });
-    this.options.logger.info('File received and spooled', { camera: spooled.camera, key, size: spooled.size, capturedAt: spooled.capturedAt, capturedAtSource: spooled.capturedAtSource });
+    this.options.logger.info(heldUntil ? 'File received under a temporary name: held until renamed' : 'File received and spooled', {
+      camera: spooled.camera,
+      key,
+      size: spooled.size,
+      capturedAt: spooled.capturedAt,
+      capturedAtSource: spooled.capturedAtSource,
+      ...(heldUntil ? { heldUntil } : {}),
+    });
+    if (previous) {
+      const notSent = !previous.removedAt && !previous.confirmedAt && !this.uploading.has(previous.file.id);
+      if (notSent) await this.drop(previous, 'replaced');
+      this.options.logger.info(
+        notSent ? 'The complete file replaces its cut-off copy (never sent): one clip' : 'The complete file replaces its cut-off copy already sent: same key, uploaded again',
+        { camera: spooled.camera, key, cutOffBytes: previous.file.size, completeBytes: spooled.size },
+      );
+    }
+    if (heldUntil) this.scheduleRelease(spooled);
     this.emit('received', spooled);
     return spooled;
   }
@@ -356,7 +578,19 @@ export class Spool extends EventEmitter<{ received: [SpooledFile]; full: [] }> {
     return removed;
   }
 
-  private async remove(entry: SpoolEntry, reason: 'confirmed' | 'kept-expired' | 'disk-guard'): Promise<void> {
+  /** Removes a file S3 never got, because it was replaced by a complete copy or deleted while held. */
+  private async drop(entry: SpoolEntry, reason: 'replaced' | 'deleted'): Promise<void> {
+    if (entry.removedAt || entry.confirmedAt || this.uploading.has(entry.file.id)) return;
+    entry.removedAt = new Date().toISOString();
+    entry.removedReason = reason;
+    this.storedBytes -= entry.file.size;
+    clearTimeout(this.holdTimers.get(entry.file.id));
+    await unlink(join(this.options.directory, entry.file.file)).catch(() => undefined);
+    // Synced: after a crash the dropped copy must not be uploaded as a clip of its own.
+    await this.journalAppend({ op: 'removed', at: entry.removedAt, id: entry.file.id, reason });
+  }
+
+  private async remove(entry: SpoolEntry, reason: Extract<RemovalReason, 'confirmed' | 'kept-expired' | 'disk-guard'>): Promise<void> {
     if (!entry.confirmedAt) throw new Error(`Refusing to remove ${entry.file.key}: S3 has not confirmed it.`);
     if (entry.removedAt) return; // another path removed it meanwhile
     // Marked first, so two callers never both remove (and uncount) the same file.
@@ -377,6 +611,8 @@ export class Spool extends EventEmitter<{ received: [SpooledFile]; full: [] }> {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const timer of this.holdTimers.values()) clearTimeout(timer);
+    this.holdTimers.clear();
     await this.journal.close();
     try {
       if (readFileSync(this.paths.lock, 'utf8').trim() === String(process.pid)) unlinkSync(this.paths.lock);
@@ -384,6 +620,32 @@ export class Spool extends EventEmitter<{ received: [SpooledFile]; full: [] }> {
       // already gone
     }
   }
+}
+
+function isHeld(file: SpooledFile, now: number): boolean {
+  return !!file.heldUntil && Date.parse(file.heldUntil) > now;
+}
+
+/** Size, SHA-256, MD5 and part digests of a file on disk (a remuxed MP4). */
+async function digestFile(path: string, partSize: number): Promise<{ size: number; sha256: string; md5: string; parts: SpooledFile['parts'] }> {
+  const sha256 = createHash('sha256');
+  const md5 = createHash('md5');
+  const parts = new PartDigests(partSize);
+  let size = 0;
+  for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) {
+    sha256.update(chunk as Buffer);
+    md5.update(chunk as Buffer);
+    parts.update(chunk as Buffer);
+    size += (chunk as Buffer).length;
+  }
+  const handle = await open(path, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  fsyncDirectory(dirname(path));
+  return { size, sha256: sha256.digest('base64'), md5: md5.digest('hex'), parts: parts.result() };
 }
 
 function byReceived(a: SpoolEntry, b: SpoolEntry): number {
@@ -413,6 +675,9 @@ export class ReceiveStream extends Writable {
   private committed = false;
   private finalizing = false;
   private aborted = false;
+  /** The copy this one may continue when sent again whole: its first bytes are hashed to compare. */
+  private readonly candidate: { id: string; size: number; sha256: string } | undefined;
+  private readonly prefix: Hash = createHash('sha256');
   result: SpooledFile | 'duplicate' | undefined;
 
   constructor(
@@ -422,12 +687,18 @@ export class ReceiveStream extends Writable {
     super({ highWaterMark: 256 * 1024 });
     this.parts = new PartDigests(spool.partSizeBytes);
     this.id = newId(this.receivedAt);
+    this.candidate = file.source || file.resumeFrom ? undefined : spool.resendCandidate(file.camera, file.segments.join('/'));
     const extension = extensionOf(file.segments.at(-1) ?? '');
     this.relativePath = join('files', extension ? `${this.id}.${extension}` : this.id);
   }
 
   get path(): string {
     return join(this.spool.directory, this.relativePath);
+  }
+
+  /** Bytes of the file so far (a resumed one's held first bytes included). */
+  get receivedBytes(): number {
+    return this.bytes;
   }
 
   private reserve(bytes: number): void {
@@ -441,17 +712,27 @@ export class ReceiveStream extends Writable {
   }
 
   override _construct(callback: (error?: Error | null) => void): void {
-    open(this.path, 'wx').then(
-      (handle) => {
-        this.handle = handle;
-        callback();
-      },
+    const start = async () => {
+      this.handle = await open(this.path, 'wx');
+      const resume = this.file.resumeFrom;
+      if (!resume || resume.offset <= 0) return;
+      // REST n / APPE: the first n bytes are the held copy's.
+      const held = this.spool.entryFile(resume.id);
+      if (!held || held.size < resume.offset) throw new Error('the file to resume is no longer held');
+      for await (const chunk of createReadStream(this.spool.pathOf(held), { start: 0, end: resume.offset - 1, highWaterMark: 1024 * 1024 })) {
+        this.take(chunk as Buffer);
+        await this.handle.write(chunk as Buffer);
+      }
+    };
+    start().then(
+      () => callback(),
       (error: Error) => callback(error),
     );
   }
 
   /** Hashes a chunk on its way to disk and counts it against the spool limit. */
   private take(chunk: Buffer): void {
+    if (this.candidate && this.bytes < this.candidate.size) this.prefix.update(chunk.subarray(0, this.candidate.size - this.bytes));
     this.sha256.update(chunk);
     this.md5.update(chunk);
     this.parts.update(chunk);
@@ -489,8 +770,19 @@ export class ReceiveStream extends Writable {
       const modifiedAt = this.file.modifiedAt ?? this.receivedAt;
       // commitReceived counts the file as a spool entry before its first await: no gap, no double count.
       this.unreserve();
+      const continues = this.candidate && this.bytes > this.candidate.size && this.prefix.digest('base64') === this.candidate.sha256 ? this.candidate.id : undefined;
+      const replaces = this.file.resumeFrom?.id ?? continues;
       this.result = await this.spool.commitReceived(
-        { id: this.id, relativePath: this.relativePath, size: this.bytes, sha256: this.sha256.digest('base64'), md5: this.md5.digest('hex'), parts: this.parts.result(), receivedAt: this.receivedAt },
+        {
+          id: this.id,
+          relativePath: this.relativePath,
+          size: this.bytes,
+          sha256: this.sha256.digest('base64'),
+          md5: this.md5.digest('hex'),
+          parts: this.parts.result(),
+          receivedAt: this.receivedAt,
+          ...(replaces ? { replaces } : {}),
+        },
         { ...this.file, modifiedAt },
       );
       this.committed = true;

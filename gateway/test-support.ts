@@ -237,3 +237,59 @@ export function unitRuntime(): { nodeFlags: string[]; environment: Record<string
   for (const m of unit.matchAll(/^Environment=([A-Za-z_][A-Za-z0-9_]*)=(\S*)$/gm)) environment[m[1]!] = m[2]!;
   return { nodeFlags: exec?.[1]?.trim().split(/\s+/).filter(Boolean) ?? [], environment };
 }
+
+/** A raw H.264 stream (Annex B, access unit delimiters on), as cameras write `.h264`/`.264`. */
+export function makeRawH264(path: string, frames = 20, size = '320x240'): string {
+  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=10`, '-frames:v', String(frames), '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-g', '10', '-x264-params', 'aud=1', '-f', 'h264', path]);
+  return path;
+}
+
+/**
+ * A Dahua `.dav` (DHAV) recording made from a raw H.264 stream: each access unit in a DHAV
+ * frame — 24-byte header ("DHAV", 0xFD key / 0xFC other frame, frame number, frame length,
+ * packed date, millisecond counter), the 0x80 (size) and 0x81 (codec H.264, frame rate)
+ * extensions on key frames, the payload, and the "dhav" + length trailer — the layout
+ * ffmpeg's dhav demuxer reads. Returns the path.
+ */
+export function makeDav(path: string, h264: Buffer, options: { width: number; height: number; fps: number; start: Date }): string {
+  const units: Buffer[] = [];
+  const aud = Buffer.from([0, 0, 0, 1, 9]);
+  let at = h264.indexOf(aud);
+  while (at !== -1) {
+    const next = h264.indexOf(aud, at + aud.length);
+    units.push(h264.subarray(at, next === -1 ? h264.length : next));
+    at = next;
+  }
+  const isKey = (unit: Buffer) => {
+    for (let i = 0; i + 4 < unit.length; i++) if (unit[i] === 0 && unit[i + 1] === 0 && unit[i + 2] === 1 && (unit[i + 3]! & 0x1f) === 5) return true;
+    return false;
+  };
+  const chunks: Buffer[] = [];
+  units.forEach((payload, n) => {
+    const key = isKey(payload);
+    const ext = key ? Buffer.from([0x80, 0, options.width / 8, options.height / 8, 0x81, 0, 0x08, options.fps]) : Buffer.alloc(0);
+    const length = 24 + ext.length + payload.length + 8;
+    const t = new Date(options.start.getTime() + Math.floor((n * 1000) / options.fps));
+    const date = (t.getUTCSeconds() & 0x3f) | ((t.getUTCMinutes() & 0x3f) << 6) | ((t.getUTCHours() & 0x1f) << 12) | ((t.getUTCDate() & 0x1f) << 17) | (((t.getUTCMonth() + 1) & 0x0f) << 22) | (((t.getUTCFullYear() - 2000) & 0x3f) << 26);
+    const header = Buffer.alloc(24);
+    header.write('DHAV', 0, 'latin1');
+    header[4] = key ? 0xfd : 0xfc;
+    header.writeUInt32LE(n, 8);
+    header.writeUInt32LE(length, 12);
+    header.writeUInt32LE(date >>> 0, 16);
+    header.writeUInt16LE(Math.floor((n * 1000) / options.fps) % 65536, 20);
+    header[22] = ext.length;
+    const trailer = Buffer.alloc(8);
+    trailer.write('dhav', 0, 'latin1');
+    trailer.writeUInt32LE(length, 4);
+    chunks.push(header, ext, payload, trailer);
+  });
+  writeFileSync(path, Buffer.concat(chunks));
+  return path;
+}
+
+/** MD5 of each decoded frame (ffmpeg framemd5): equal lists mean the same pictures, not re-encoded. */
+export function decodedFrameDigests(path: string, format?: string): string[] {
+  const out = execFileSync('ffmpeg', ['-v', 'error', ...(format ? ['-f', format] : []), '-i', path, '-map', '0:v:0', '-f', 'framemd5', '-'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  return out.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(',').at(-1)!.trim());
+}

@@ -61,10 +61,14 @@ function metadataOf(file: SpooledFile): Record<string, string> {
     camera: file.camera,
     'received-at': file.receivedAt,
     'original-name': encodeURIComponent(file.cameraPath).slice(0, 1024),
+    ...(file.remuxedFrom ? { 'remuxed-from': file.remuxedFrom } : {}),
+    // The workflow quarantines a .dav/.h264 it cannot read; this says why it was not remuxed.
+    ...(file.remuxFailed ? { 'gateway-remux-failed': encodeURIComponent(file.remuxFailed).slice(0, 1024) } : {}),
   };
 }
 
 interface InFlight {
+  key: string;
   promise: Promise<void>;
   abort: AbortController;
 }
@@ -115,17 +119,23 @@ export class Uploader {
     for (const entry of this.options.spool.waiting()) {
       if (this.inFlight.size >= limit) break;
       if (this.inFlight.has(entry.file.id)) continue;
+      // A complete copy that replaces one being sent waits for it (same key: the newer must land last).
+      if ([...this.inFlight.values()].some((f) => f.key === entry.file.key)) continue;
+      if (!this.options.spool.uploadStarted(entry.file.id)) continue;
       this.begin(entry.file);
     }
   }
 
-  private begin(file: SpooledFile): void {
+  private begin(queued: SpooledFile): void {
+    let file = queued;
     const abort = new AbortController();
     const attempt = (this.attempts.get(file.id) ?? 0) + 1;
     this.attempts.set(file.id, attempt);
     this.options.status.update((s) => s.uploading.push({ key: file.key, size: file.size, bytesSent: 0, attempt }));
     const promise = (async () => {
       try {
+        // .dav/.h264: remuxed to MP4 first (the key then ends .mp4).
+        file = await this.options.spool.prepareForUpload(file);
         const confirmation = await this.upload(file, abort.signal);
         // The spool marks the file confirmed at once (it leaves the queue), then journals it and
         // removes the copy; the upload slot is free meanwhile.
@@ -167,11 +177,12 @@ export class Uploader {
         });
       }
     })();
-    this.inFlight.set(file.id, { promise, abort });
+    this.inFlight.set(file.id, { key: file.key, promise, abort });
     void promise.finally(() => {
       this.inFlight.delete(file.id);
+      this.options.spool.uploadEnded(file.id);
       this.options.status.update((s) => {
-        s.uploading = s.uploading.filter((u) => u.key !== file.key);
+        s.uploading = s.uploading.filter((u) => u.key !== file.key && u.key !== queued.key);
         s.spool = this.options.spool.usage();
       });
       this.pump();

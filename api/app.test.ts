@@ -121,7 +121,7 @@ describe('cameras', () => {
         displayName: 'Front door',
         lastClipAt: '2025-01-31T18:00:00.000Z',
         clipCount: 4,
-        settings: { displayName: 'Front door', retentionClass: 'standard', alertsEnabled: true, cooldownSeconds: 300, timeZone: 'UTC' },
+        settings: { displayName: 'Front door', retentionClass: 'standard', alertsEnabled: true, cooldownSeconds: 300, timeZone: 'UTC', renderProfile: 'passthrough' },
       },
       expect.objectContaining({ id: 'garage', clipCount: 0, settings: expect.objectContaining({ retentionClass: 'archive' }) }),
     ]);
@@ -202,6 +202,7 @@ describe('cameras', () => {
       cooldownSeconds: 60,
       quietHours: { start: '22:00', end: '06:00' },
       timeZone: 'Europe/Paris',
+      renderProfile: 'passthrough',
     });
     const { Item } = await services.documents.send(new GetCommand({ TableName: TEST_TABLE, Key: keys.camera('garage') }));
     expect(Item).toMatchObject({ camera: 'garage', displayName: 'Garage', alertsEnabled: false, cooldownSeconds: 60, retentionClass: 'archive', clipCount: 0 });

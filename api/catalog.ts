@@ -74,6 +74,7 @@ export interface CameraSettingsChange {
   cooldownSeconds?: number;
   quietHours?: { start: string; end: string } | null;
   timeZone?: string;
+  renderProfile?: 'passthrough' | 'economy' | 'full';
 }
 
 /**

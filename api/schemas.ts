@@ -4,6 +4,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { RETENTION_CLASSES } from '../workflows/clip-contract.ts';
+import { RENDER_PROFILES } from '../workflows/render-profiles.ts';
 import { displayNameProblem, timeZoneProblem } from '../tasks/camera-settings.ts';
 import { CAMERA_ID_PATTERN, CLIP_ID_PATTERN, EXECUTION_NAME_PATTERN } from './ids.ts';
 import { PLAYLIST_NAME_PATTERN } from './hls-playlists.ts';
@@ -104,9 +105,13 @@ export const CameraSettingsBody = z
       .max(64)
       .superRefine(problemCheck(timeZoneProblem))
       .optional(),
+    renderProfile: z
+      .enum(RENDER_PROFILES)
+      .optional()
+      .openapi({ description: 'What MediaConvert makes of new clips: passthrough (the camera H.264 kept, cheapest), economy (one 720p rendition) or full (the HLS ladder).' }),
   })
   .strict()
-  .refine((b) => Object.keys(b).length > 0, { message: 'give at least one of displayName, retentionClass, alertsEnabled, cooldownSeconds, quietHours, timeZone' });
+  .refine((b) => Object.keys(b).length > 0, { message: 'give at least one of displayName, retentionClass, alertsEnabled, cooldownSeconds, quietHours, timeZone, renderProfile' });
 
 // ---- responses ----
 
@@ -120,6 +125,7 @@ export const CameraSettingsSchema = z
     cooldownSeconds: z.number(),
     timeZone: z.string(),
     quietHours: z.object({ start: z.string(), end: z.string() }).optional(),
+    renderProfile: z.enum(RENDER_PROFILES),
   })
   .openapi('CameraSettings');
 

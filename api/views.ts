@@ -14,6 +14,7 @@ export function cameraView(record: Partial<CameraRecord> & { camera: string }, e
     alertsEnabled: effective.alertsEnabled,
     cooldownSeconds: effective.cooldownSeconds,
     timeZone: effective.timeZone,
+    renderProfile: effective.renderProfile,
     ...(effective.quietHours ? { quietHours: effective.quietHours } : {}),
   };
   return {

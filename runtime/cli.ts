@@ -4,6 +4,7 @@
  */
 const commands: Record<string, { module: string; summary: string }> = {
   plan: { module: '../workflows/plan-command.ts', summary: 'plan <clip-file> [--camera ID]   print what the workflow would do with a clip' },
+  cost: { module: './cost-command.ts', summary: 'cost [--profile all] [--json]     the monthly AWS bill by service, per render profile' },
   up: { module: './up-command.ts', summary: 'up [--demo] [--data DIR]          run the whole stack on this machine' },
   executions: { module: './executions-command.ts', summary: 'executions [--status S]          list clip workflow executions' },
   status: { module: './status-command.ts', summary: 'status <clip-id>                 a clip workflow, state by state' },

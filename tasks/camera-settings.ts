@@ -5,6 +5,7 @@
  * every camera that has not chosen its own.
  */
 import { ENV, RETENTION_CLASSES, type CameraRecord, type RetentionClass } from '../workflows/clip-contract.ts';
+import { DEFAULT_RENDER_PROFILE, isRenderProfile, type RenderProfile } from '../workflows/render-profiles.ts';
 import { DISPLAY_NAME_MAX, oneLineText, TIME_ZONE_MAX, userTextProblem } from './user-text.ts';
 
 export { DISPLAY_NAME_MAX, TIME_ZONE_MAX } from './user-text.ts';
@@ -17,6 +18,8 @@ export interface CameraSettings {
   retentionClass: RetentionClass;
   quietHours?: { start: string; end: string };
   timeZone: string;
+  /** What MediaConvert makes of the camera's clips: `passthrough` (default), `economy` or `full`. */
+  renderProfile: RenderProfile;
 }
 
 export const DEFAULT_COOLDOWN_SECONDS = 300;
@@ -25,6 +28,7 @@ export const DEFAULT_RETENTION_CLASS: RetentionClass = 'standard';
 export function cameraSettings(camera: string, record: Partial<CameraRecord> | undefined, env: Record<string, string | undefined> = process.env): CameraSettings {
   const envCooldown = Number.parseInt(env[ENV.defaultCooldownSeconds] ?? '', 10);
   const envRetention = env[ENV.defaultRetentionClass];
+  const envProfile = env[ENV.defaultRenderProfile];
   const settings: CameraSettings = {
     camera,
     displayName: storedDisplayName(record?.displayName, camera),
@@ -37,6 +41,7 @@ export function cameraSettings(camera: string, record: Partial<CameraRecord> | u
           : DEFAULT_COOLDOWN_SECONDS,
     retentionClass: isRetentionClass(record?.retentionClass) ? record.retentionClass : isRetentionClass(envRetention) ? envRetention : DEFAULT_RETENTION_CLASS,
     timeZone: typeof record?.timeZone === 'string' && isTimeZone(record.timeZone) ? record.timeZone : 'UTC',
+    renderProfile: isRenderProfile(record?.renderProfile) ? record.renderProfile : isRenderProfile(envProfile) ? envProfile : DEFAULT_RENDER_PROFILE,
   };
   if (record?.quietHours && isClock(record.quietHours.start) && isClock(record.quietHours.end)) settings.quietHours = { start: record.quietHours.start, end: record.quietHours.end };
   return settings;

@@ -62,6 +62,7 @@ export function readyClipRecord(state: WorkflowState, executionName: string, now
   if (hlsMaster) record.hlsMaster = hlsMaster;
   if (mp4) record.mp4 = mp4;
   if (poster) record.poster = poster;
+  if (validation.render?.profile) record.renderProfile = validation.render.profile;
   const thumbnails = outputs.find((o) => o.kind === 'thumbnails');
   if (thumbnails) {
     const intervalSeconds = thumbnails.intervalSeconds ?? 2;

@@ -9,6 +9,8 @@
  */
 import { ENV, type TaskEvent, type ValidationResult } from '../workflows/clip-contract.ts';
 import { requiredEnv, s3Client } from './aws-clients.ts';
+import { cameraSettings } from './camera-settings.ts';
+import { getCameraRecord } from './catalog-store.ts';
 import { storageCall } from './errors.ts';
 import { renderSourceFor } from './render-source.ts';
 import { s3ByteSource } from './byte-source.ts';
@@ -20,7 +22,9 @@ export const handler = (event: TaskEvent): Promise<ValidationResult> => runClipT
 export async function validateClip(event: TaskEvent): Promise<ValidationResult> {
   const { clip } = event.workflow;
   const source = await s3ByteSource(clip.bucket, clip.key, clip.versionId);
-  const result = await validateUpload(source, { ...clip, size: source.size }, { mediaBucket: requiredEnv(ENV.mediaBucket), ...validationSettingsFromEnv(), capturedAt: source.capturedAt });
+  // The camera's render profile (its settings, else DEFAULT_RENDER_PROFILE, else passthrough).
+  const { renderProfile } = cameraSettings(clip.camera, await getCameraRecord(clip.camera));
+  const result = await validateUpload(source, { ...clip, size: source.size }, { mediaBucket: requiredEnv(ENV.mediaBucket), ...validationSettingsFromEnv(), capturedAt: source.capturedAt, profile: renderProfile });
   if (result.render && result.mediaPrefix) {
     // The render reads the clip's own version, even when the key was overwritten since.
     const input = await storageCall(`Pinning the render source of clip ${clip.clipId}`, () => renderSourceFor(s3Client(), clip, result.mediaPrefix!));
@@ -30,6 +34,6 @@ export async function validateClip(event: TaskEvent): Promise<ValidationResult> 
       inputs[0]!.FileInput = input;
     }
   }
-  logger.info('Clip validated', { kind: result.kind, reason: result.reason, container: result.probe?.container, video: result.probe?.video, durationSeconds: result.probe?.durationSeconds });
+  logger.info('Clip validated', { kind: result.kind, renderProfile: result.render?.profile, reason: result.reason, container: result.probe?.container, video: result.probe?.video, durationSeconds: result.probe?.durationSeconds });
   return result;
 }

@@ -5,6 +5,7 @@
  */
 import { ENV, type ClipWorkflowInput, type ValidationResult } from '../workflows/clip-contract.ts';
 import { buildRenderJob } from '../workflows/render-job.ts';
+import { DEFAULT_RENDER_PROFILE, type RenderProfile } from '../workflows/render-profiles.ts';
 import type { ByteSource } from './byte-source.ts';
 import { probeClip, isProbeFailure } from './clip-probe.ts';
 import { classifyBySize, classifyUpload, DEFAULT_CLIP_LIMITS, type ClipLimits } from './upload-classification.ts';
@@ -20,6 +21,8 @@ export interface ValidateUploadOptions {
   capturedAt?: string;
   /** HLS rungs to render (labels such as `720p`); default all. */
   ladder?: readonly string[];
+  /** The camera's render profile (camera-settings.ts); default `passthrough`. */
+  profile?: RenderProfile;
 }
 
 export async function validateUpload(source: ByteSource, clip: ClipWorkflowInput['clip'], options: ValidateUploadOptions): Promise<ValidationResult> {
@@ -44,9 +47,10 @@ export async function validateUpload(source: ByteSource, clip: ClipWorkflowInput
       capturedAt,
       probe: knownProbe,
       ladder: options.ladder,
+      profile: options.profile ?? DEFAULT_RENDER_PROFILE,
     });
     result.mediaPrefix = job.mediaPrefix;
-    result.render = { settings: job.settings, outputs: job.outputs };
+    result.render = { settings: job.settings, outputs: job.outputs, profile: job.profile };
   }
   return result;
 }

@@ -100,15 +100,22 @@ describe('CamflowStack: buckets', () => {
           NoncurrentVersionExpiration: { NoncurrentDays: 7 },
         },
       ]);
+      // Expiry applies to every object of the class; tiering only to objects of 128 KB and more.
       expect(byClass('standard')).toEqual([
         {
           Id: 'retention-class-standard',
           Status: 'Enabled',
           TagFilters: [{ Key: 'retention-class', Value: 'standard' }],
-          Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 30 }],
           ExpirationInDays: 365,
-          NoncurrentVersionTransitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 30 }],
           NoncurrentVersionExpiration: { NoncurrentDays: 365 },
+        },
+        {
+          Id: 'retention-class-standard-tiering',
+          Status: 'Enabled',
+          TagFilters: [{ Key: 'retention-class', Value: 'standard' }],
+          ObjectSizeGreaterThan: 131071,
+          Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 30 }],
+          NoncurrentVersionTransitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 30 }],
         },
       ]);
       expect(byClass('archive')).toEqual([
@@ -116,16 +123,22 @@ describe('CamflowStack: buckets', () => {
           Id: 'retention-class-archive',
           Status: 'Enabled',
           TagFilters: [{ Key: 'retention-class', Value: 'archive' }],
+          ExpirationInDays: 7 * 365,
+          NoncurrentVersionExpiration: { NoncurrentDays: 7 * 365 },
+        },
+        {
+          Id: 'retention-class-archive-tiering',
+          Status: 'Enabled',
+          TagFilters: [{ Key: 'retention-class', Value: 'archive' }],
+          ObjectSizeGreaterThan: 131071,
           Transitions: [
             { StorageClass: 'GLACIER', TransitionInDays: 30 },
             { StorageClass: 'DEEP_ARCHIVE', TransitionInDays: 180 },
           ],
-          ExpirationInDays: 7 * 365,
           NoncurrentVersionTransitions: [
             { StorageClass: 'GLACIER', TransitionInDays: 30 },
             { StorageClass: 'DEEP_ARCHIVE', TransitionInDays: 180 },
           ],
-          NoncurrentVersionExpiration: { NoncurrentDays: 7 * 365 },
         },
       ]);
       expect(byClass('hold')).toEqual([]);
@@ -150,9 +163,9 @@ describe('CamflowStack: buckets', () => {
     const rules = (other.template.toJSON().Resources[other.stack.getLogicalId(other.stack.mediaBucket.node.defaultChild as never)] as Resource).Properties.LifecycleConfiguration.Rules as Array<Record<string, any>>;
     const rule = (id: string) => rules.find((r) => r.Id === id)!;
     expect(rule('retention-class-short').ExpirationInDays).toBe(3);
-    expect(rule('retention-class-standard').Transitions).toEqual([{ StorageClass: 'GLACIER_IR', TransitionInDays: 60 }]);
+    expect(rule('retention-class-standard-tiering').Transitions).toEqual([{ StorageClass: 'GLACIER_IR', TransitionInDays: 60 }]);
     expect(rule('retention-class-standard').ExpirationInDays).toBe(730);
-    expect(rule('retention-class-archive').Transitions).toEqual([
+    expect(rule('retention-class-archive-tiering').Transitions).toEqual([
       { StorageClass: 'GLACIER', TransitionInDays: 14 },
       { StorageClass: 'DEEP_ARCHIVE', TransitionInDays: 120 },
     ]);
@@ -163,6 +176,23 @@ describe('CamflowStack: buckets', () => {
     expect(() => synth({ [RETENTION_CONTEXT_KEYS.shortExpireDays]: 'a week' })).toThrow(/retention\.short\.expireDays must be a whole number/);
     expect(() => synth({ [RETENTION_CONTEXT_KEYS.standardExpireDays]: '20' })).toThrow(/retention\.standard\.expireDays \(20\) must be at least 1 day\(s\) after/);
     expect(() => synth({ [RETENTION_CONTEXT_KEYS.archiveDeepArchiveDays]: '60' })).toThrow(/at least 90 day/);
+  });
+
+  it('refuses moving objects to a Glacier class they would leave before its minimum storage duration, saying why', () => {
+    expect(() => synth({ [RETENTION_CONTEXT_KEYS.standardExpireDays]: '100' })).toThrow(
+      /retention\.standard\.instantRetrievalDays \(30\) and retention\.standard\.expireDays \(100\) leave objects 70 day\(s\) in S3 Glacier Instant Retrieval, but S3 bills at least 90 days there, so the move would cost more than it saves: make retention\.standard\.expireDays at least 120/,
+    );
+    expect(() => synth({ [RETENTION_CONTEXT_KEYS.archiveExpireDays]: '300' })).toThrow(/leave objects 120 day\(s\) in S3 Glacier Deep Archive, but S3 bills at least 180 days there/);
+  });
+
+  it('gives Validate clip the default render profile from context, and refuses an unknown one', () => {
+    const env = (s: ReturnType<typeof synth>) => {
+      const fns = Object.values(s.template.toJSON().Resources as Record<string, Resource>).filter((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Environment?.Variables?.DEFAULT_RENDER_PROFILE);
+      return fns.map((f) => f.Properties.Environment.Variables.DEFAULT_RENDER_PROFILE);
+    };
+    expect(env(synth({}))).toEqual(['passthrough']);
+    expect(env(synth({ defaultRenderProfile: 'full' }))).toEqual(['full']);
+    expect(() => synth({ defaultRenderProfile: 'cheap' })).toThrow(/context defaultRenderProfile must be one of passthrough, economy, full/);
   });
 });
 
@@ -276,7 +306,7 @@ describe('CamflowStack: Lambdas', () => {
   });
 
   it('grants each function only the calls its handler makes', () => {
-    expect(actionsOfFunction('ValidateClip')).toEqual(['s3:GetObject', 's3:GetObjectVersion', 's3:ListBucket', 's3:PutObject']);
+    expect(actionsOfFunction('ValidateClip')).toEqual(['dynamodb:GetItem', 's3:GetObject', 's3:GetObjectVersion', 's3:ListBucket', 's3:PutObject']);
     expect(actionsOfFunction('DecideAlert')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
     expect(actionsOfFunction('CatalogClip')).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
     expect(actionsOfFunction('ApplyRetention')).toEqual([

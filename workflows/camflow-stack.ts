@@ -39,7 +39,8 @@ import { buildClipWorkflow } from './clip-workflow.ts';
 import { TRIGGER_DEAD_LETTERS_URL } from '../tasks/retry-failed-uploads.ts';
 import { SWEEPER_ENV } from '../tasks/sweeper.ts';
 import { CamflowApi } from '../api/api-construct.ts';
-import { retentionDaysFrom, retentionRules } from './retention-rules.ts';
+import { MIN_TRANSITION_BYTES, retentionDaysFrom, retentionRules } from './retention-rules.ts';
+import { renderProfileSettingsFrom } from './render-profile-context.ts';
 
 const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -102,17 +103,27 @@ export class CamflowStack extends Stack {
     const days = retentionDaysFrom(context);
     const lifecycleRules: s3.LifecycleRule[] = [
       { id: 'abort-incomplete-multipart-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
-      ...retentionRules(days).map(
-        (rule): s3.LifecycleRule => ({
+      ...retentionRules(days).flatMap((rule): s3.LifecycleRule[] => [
+        {
           id: `retention-class-${rule.retentionClass}`,
           tagFilters: { [RETENTION_TAG]: rule.retentionClass },
-          transitions: rule.transitions.map((t) => ({ storageClass: storageClassOf(t.storageClass), transitionAfter: Duration.days(t.afterDays) })),
           ...(rule.expireAfterDays === undefined ? {} : { expiration: Duration.days(rule.expireAfterDays) }),
           // A clip's version made noncurrent (an overwrite of its key, a delete marker) keeps its class's schedule.
-          noncurrentVersionTransitions: rule.transitions.map((t) => ({ storageClass: storageClassOf(t.storageClass), transitionAfter: Duration.days(t.afterDays) })),
           ...(rule.expireAfterDays === undefined ? {} : { noncurrentVersionExpiration: Duration.days(rule.expireAfterDays) }),
-        }),
-      ),
+        },
+        // Tiering in a rule of its own: objects under 128 KB (posters, playlists) are never moved.
+        ...(rule.transitions.length === 0
+          ? []
+          : [
+              {
+                id: `retention-class-${rule.retentionClass}-tiering`,
+                tagFilters: { [RETENTION_TAG]: rule.retentionClass },
+                objectSizeGreaterThan: MIN_TRANSITION_BYTES - 1,
+                transitions: rule.transitions.map((t) => ({ storageClass: storageClassOf(t.storageClass), transitionAfter: Duration.days(t.afterDays) })),
+                noncurrentVersionTransitions: rule.transitions.map((t) => ({ storageClass: storageClassOf(t.storageClass), transitionAfter: Duration.days(t.afterDays) })),
+              },
+            ]),
+      ]),
       { id: 'remove-expired-delete-markers', expiredObjectDeleteMarker: true },
     ];
     const bucketProps = (logPrefix: string): s3.BucketProps => ({
@@ -205,7 +216,14 @@ export class CamflowStack extends Stack {
     const validateClip = fn('ValidateClip', {
       memorySize: 1024,
       timeout: Duration.minutes(3),
-      environment: { ...storage, ...optional(ENV.maxClipBytes, 'maxClipBytes'), ...optional(ENV.maxClipSeconds, 'maxClipSeconds'), ...optional(ENV.hlsLadder, 'hlsLadder') },
+      environment: {
+        ...storage,
+        ...optional(ENV.maxClipBytes, 'maxClipBytes'),
+        ...optional(ENV.maxClipSeconds, 'maxClipSeconds'),
+        ...optional(ENV.hlsLadder, 'hlsLadder'),
+        // Checked here: an unknown profile, or a job that would leave MediaConvert's Basic tier, stops the synth.
+        ...renderProfileSettingsFrom(context),
+      },
       // mediainfo.js loads its WebAssembly from beside the bundle.
       afterBundling: ['cp "{inputDir}/node_modules/mediainfo.js/dist/MediaInfoModule.wasm" "{outputDir}/MediaInfoModule.wasm"'],
     });
@@ -231,6 +249,8 @@ export class CamflowStack extends Stack {
     for (const f of [catalogClip, quarantineClip, recordFailure]) allow(f, ['dynamodb:GetItem', 'dynamodb:UpdateItem'], [this.table.tableArn]);
     // Camera settings and alert state (GetItem), cooldown claim (conditional UpdateItem), alert record (PutItem).
     allow(decideAlert, ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:PutItem'], [this.table.tableArn]);
+    // The camera's render profile (GetItem of its settings).
+    allow(validateClip, ['dynamodb:GetItem'], [this.table.tableArn]);
     // Lists the clip's renditions, reads and writes object tags; reads the clip and camera, records the class.
     // Tags (and, for a held clip, legal holds) are set on the clip's own versions.
     allow(

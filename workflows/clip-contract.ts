@@ -101,7 +101,14 @@ export interface ValidationResult {
   /** `s3://{media}/{camera}/{yyyy}/{mm}/{dd}/{clipId}/` for videos. */
   mediaPrefix?: string;
   /** For videos: the MediaConvert job `Settings` (from the pure builder) and what it will write. */
-  render?: { settings: Record<string, unknown>; outputs: PlannedRendition[] };
+  render?: { settings: Record<string, unknown>; outputs: PlannedRendition[]; profile?: RenderProfileChoice };
+}
+
+/** Which render profile a clip got (`passthrough`, `economy`, `full`), and why when it is not the camera's. */
+export interface RenderProfileChoice {
+  requested: 'passthrough' | 'economy' | 'full';
+  applied: 'passthrough' | 'economy' | 'full';
+  reason?: string;
 }
 
 /** `$.alert`: the output of "Decide alert". */
@@ -167,6 +174,8 @@ export const ENV = {
   defaultCooldownSeconds: 'DEFAULT_ALERT_COOLDOWN_SECONDS',
   /** HLS rungs to render, e.g. `720p,360p` (default all: `1080p,720p,360p`); fewer rungs cost less. */
   hlsLadder: 'HLS_LADDER',
+  /** Render profile of cameras that chose none: `passthrough` (default), `economy` or `full`. */
+  defaultRenderProfile: 'DEFAULT_RENDER_PROFILE',
 } as const;
 
 export const RETENTION_CLASSES = ['short', 'standard', 'archive', 'hold'] as const;
@@ -220,6 +229,8 @@ export interface ClipRecord {
   mp4?: string;
   poster?: string;
   thumbnails?: { prefix: string; intervalSeconds: number; count?: number };
+  /** The render profile the clip got, and why when it is not the camera's. */
+  renderProfile?: RenderProfileChoice;
   retentionClass?: RetentionClass;
   /** Evidence hold: every object version of the clip is under an S3 Object Lock legal hold (and tagged retention class `hold`). */
   held?: boolean;
@@ -240,6 +251,8 @@ export interface CameraRecord {
   quietHours?: { start: string; end: string };
   /** IANA time zone for quiet hours and alert texts (default UTC). */
   timeZone?: string;
+  /** What MediaConvert makes of this camera's clips (default: the stack's `defaultRenderProfile`). */
+  renderProfile?: 'passthrough' | 'economy' | 'full';
 }
 
 /** One alert that was sent (key `keys.alertRecord(sentAt, clipId)`). */

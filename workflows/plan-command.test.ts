@@ -84,8 +84,28 @@ describe('camflow plan', () => {
       const hls = (result.createJobRequest!.Settings as { OutputGroups: Array<{ Name: string; Outputs: Array<{ NameModifier?: string }> }> }).OutputGroups.find((g) => g.Name === 'HLS')!;
       return hls.Outputs.map((o) => o.NameModifier);
     };
-    expect(await rungs({})).toEqual(['_720p', '_360p']);
-    expect(await rungs({ HLS_LADDER: '360p' })).toEqual(['_360p']);
+    // The default profile keeps the camera's H.264 (one rendition); `full` is the ladder.
+    expect(await rungs({})).toEqual(['_source']);
+    expect(await rungs({ DEFAULT_RENDER_PROFILE: 'full' })).toEqual(['_720p', '_360p']);
+    expect(await rungs({ DEFAULT_RENDER_PROFILE: 'full', HLS_LADDER: '360p' })).toEqual(['_360p']);
+    expect(await rungs({ DEFAULT_RENDER_PROFILE: 'economy' })).toEqual(['_720p']);
+  });
+
+  it('plans by --profile, says which profile the clip gets and why, and refuses an unknown profile', async () => {
+    const passthrough = await plan([file('h264-aac.mp4'), '--camera', 'garage']);
+    const groups = (passthrough.plan!.createJobRequest!.Settings as unknown as Settings).OutputGroups;
+    expect(groups[0]!.Outputs.map((o) => o.VideoDescription)).toEqual([{ CodecSettings: { Codec: 'PASSTHROUGH' } }]);
+    expect(passthrough.plan!.validation.renderProfile).toEqual({ requested: 'passthrough', applied: 'passthrough' });
+    const hevc = await plan([file('hevc.mkv'), '--camera', 'garage', '--profile', 'passthrough']);
+    expect(hevc.code).toBe(0);
+    expect(hevc.plan!.validation.renderProfile).toMatchObject({ requested: 'passthrough', applied: 'economy', reason: expect.stringMatching(/HEVC/) });
+    const planned = JSON.parse(JSON.stringify(hevc.plan!.createJobRequest!.Settings)) as Settings;
+    expect(JSON.stringify(planned)).not.toContain('PASSTHROUGH');
+    const full = await plan([file('h264-aac.mp4'), '--camera', 'garage', '--profile=full']);
+    expect(JSON.stringify(full.plan!.createJobRequest!.Settings)).not.toContain('PASSTHROUGH');
+    const bad = await plan([file('h264-aac.mp4'), '--profile', 'cheapest']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--profile must be one of passthrough, economy, full/);
   });
 
   it('prints a CreateJob request for an MKV with HEVC and no audio, without audio outputs', async () => {

@@ -15,18 +15,22 @@ import { fileByteSource } from '../tasks/byte-source.ts';
 import { clipIdFor } from '../tasks/clip-identity.ts';
 import { validateUpload, validationSettingsFromEnv } from '../tasks/validation.ts';
 import { CAMERA_ID_PATTERN, ENV, type ClipWorkflowInput, type ValidationResult } from './clip-contract.ts';
+import { DEFAULT_RENDER_PROFILE, isRenderProfile, ProfessionalTierSetting, RENDER_PROFILES, type RenderProfile } from './render-profiles.ts';
 
-export const USAGE = `usage: camflow plan <clip-file> [--camera ID]
+export const USAGE = `usage: camflow plan <clip-file> [--camera ID] [--profile passthrough|economy|full]
 
 Probes a local clip and prints, as JSON, what the clip workflow would do with it: the clip id,
 the probe, the validation result and, for a video, the MediaConvert CreateJob request.
 
   --camera ID   the camera the clip comes from (lowercase letters, digits, dashes; default: camera)
+  --profile P   the camera's render profile (default: ${ENV.defaultRenderProfile}, else passthrough);
+                a job that would leave MediaConvert's Basic tier fails, naming the setting
 
 Environment: ${ENV.mediaConvertRoleArn} (the stack output MediaConvertRoleArn; else a placeholder),
 ${ENV.uploadsBucket}, ${ENV.mediaBucket} (bucket names; default camflow-uploads, camflow-media),
 ${ENV.maxClipBytes}, ${ENV.maxClipSeconds} (validation limits).
-Exit code: 0 the workflow would render or catalog it, 1 it would quarantine it, 2 usage error.`;
+Exit code: 0 the workflow would render or catalog it, 1 it would quarantine it, 2 usage error,
+3 the job would leave MediaConvert's Basic tier.`;
 
 /** Stands in for the MediaConvert role when MEDIACONVERT_ROLE_ARN is not set. */
 export const PLACEHOLDER_ROLE_ARN = 'arn:aws:iam::000000000000:role/PLACEHOLDER-set-MEDIACONVERT_ROLE_ARN-to-the-stack-output-MediaConvertRoleArn';
@@ -43,7 +47,7 @@ export interface ClipPlan {
   clip: ClipWorkflowInput['clip'];
   probe: ValidationResult['probe'] | null;
   /** The validation result (its probe is `probe` above; the render settings are in `createJobRequest`). */
-  validation: Omit<ValidationResult, 'render' | 'probe'> & { plannedOutputs?: NonNullable<ValidationResult['render']>['outputs'] };
+  validation: Omit<ValidationResult, 'render' | 'probe'> & { plannedOutputs?: NonNullable<ValidationResult['render']>['outputs']; renderProfile?: NonNullable<ValidationResult['render']>['profile'] };
   /** What happens next in the workflow. */
   next: 'render' | 'catalog-still' | 'quarantine';
   createJobRequest: CreateJobRequest | null;
@@ -51,6 +55,7 @@ export interface ClipPlan {
 
 interface PlanOptions {
   camera: string;
+  profile?: RenderProfile;
   env?: Record<string, string | undefined>;
 }
 
@@ -67,7 +72,9 @@ export async function planClip(path: string, options: PlanOptions): Promise<Clip
   const source = await fileByteSource(file);
   const clipId = clipIdFor({ bucket, key, etag });
   const clip: ClipWorkflowInput['clip'] = { clipId, camera: options.camera, bucket, key, size: source.size, etag, uploadedAt: mtime.toISOString() };
-  const result = await validateUpload(source, clip, { mediaBucket, ...validationSettingsFromEnv(env) });
+  const envProfile = env[ENV.defaultRenderProfile];
+  const profile = options.profile ?? (isRenderProfile(envProfile) ? envProfile : DEFAULT_RENDER_PROFILE);
+  const result = await validateUpload(source, clip, { mediaBucket, ...validationSettingsFromEnv(env), profile });
   const { render, probe: _probe, ...validation } = result;
   const next = result.kind === 'video' ? 'render' : result.kind === 'still' ? 'catalog-still' : 'quarantine';
   return {
@@ -75,7 +82,7 @@ export async function planClip(path: string, options: PlanOptions): Promise<Clip
     clipId,
     clip,
     probe: result.probe ?? null,
-    validation: render ? { ...validation, plannedOutputs: render.outputs } : validation,
+    validation: render ? { ...validation, plannedOutputs: render.outputs, ...(render.profile ? { renderProfile: render.profile } : {}) } : validation,
     next,
     createJobRequest: render
       ? { Role: env[ENV.mediaConvertRoleArn] || PLACEHOLDER_ROLE_ARN, Settings: render.settings, UserMetadata: { clipId, camera: clip.camera } }
@@ -85,6 +92,7 @@ export async function planClip(path: string, options: PlanOptions): Promise<Clip
 
 export async function run(args: string[]): Promise<number> {
   let camera = 'camera';
+  let profile: RenderProfile | undefined;
   const files: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
@@ -96,6 +104,10 @@ export async function run(args: string[]): Promise<number> {
       const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : args[++i];
       if (!value) return usageError('--camera needs a camera id');
       camera = value;
+    } else if (arg === '--profile' || arg.startsWith('--profile=')) {
+      const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : args[++i];
+      if (!isRenderProfile(value)) return usageError(`--profile must be one of ${RENDER_PROFILES.join(', ')}`);
+      profile = value;
     } else if (arg.startsWith('-')) {
       return usageError(`unknown option ${arg}`);
     } else {
@@ -109,7 +121,14 @@ export async function run(args: string[]): Promise<number> {
   } catch {
     return usageError(`cannot read ${files[0]}`);
   }
-  const plan = await planClip(files[0]!, { camera });
+  let plan: ClipPlan;
+  try {
+    plan = await planClip(files[0]!, { camera, ...(profile ? { profile } : {}) });
+  } catch (error) {
+    if (!(error instanceof ProfessionalTierSetting)) throw error;
+    console.error(`camflow plan: ${error.message}`);
+    return 3;
+  }
   console.log(JSON.stringify(plan, null, 2));
   return plan.next === 'quarantine' ? 1 : 0;
 }

@@ -1,7 +1,10 @@
 /**
- * The MediaConvert job that turns one uploaded clip into web playback: an HLS ladder
- * (1080p/720p/360p, never above the source), one fast-start MP4, a poster JPEG and scrub
- * thumbnails, all under `s3://{media}/{camera}/{yyyy}/{mm}/{dd}/{clipId}/`.
+ * The MediaConvert job that turns one uploaded clip into web playback, by render profile
+ * (workflows/render-profiles.ts): the camera's H.264 passed through (`passthrough`), one
+ * 720p rendition (`economy`) or an HLS ladder (`full`: 1080p/720p/360p, never above the
+ * source) — each as single-file HLS (one .ts per rendition, byte ranges in its playlist) and
+ * one fast-start MP4 — plus a poster JPEG and scrub thumbnails, all under
+ * `s3://{media}/{camera}/{yyyy}/{mm}/{dd}/{clipId}/`.
  *
  * Pure: no AWS call. "Validate clip" puts the result at `$.validation.render`, "Render web
  * playback" sends `settings` as the CreateJob `Settings`, and the local runtime executes the
@@ -21,6 +24,7 @@ import type {
   VideoDescription,
 } from '@aws-sdk/client-mediaconvert';
 import type { MediaProbe, PlannedRendition } from './clip-contract.ts';
+import { assertBasicTier, chooseRenderProfile, type ProfileChoice, type RenderProfile } from './render-profiles.ts';
 
 export interface RenderJobInput {
   clipId: string;
@@ -36,6 +40,11 @@ export interface RenderJobInput {
    * MediaConvert output billed by the minute: `['720p', '360p']` costs about half.
    */
   ladder?: readonly string[];
+  /**
+   * The camera's render profile (its settings, else the stack's `defaultRenderProfile`,
+   * whose default is `passthrough`). Left out: `full`, the ladder.
+   */
+  profile?: RenderProfile;
 }
 
 export interface RenderJob {
@@ -45,6 +54,8 @@ export interface RenderJob {
   outputs: PlannedRendition[];
   /** `s3://{media}/{camera}/{yyyy}/{mm}/{dd}/{clipId}/` */
   mediaPrefix: string;
+  /** Which profile the clip got, and why when it is not the one asked for. */
+  profile: ProfileChoice;
 }
 
 /** A rung of the HLS ladder: `shortSide` is the "p" number (the height of a landscape video). */
@@ -63,6 +74,8 @@ export const HLS_LADDER: readonly LadderRung[] = [
 
 /** Ceiling for the single rung of a source smaller than 360p. */
 export const SMALL_SOURCE_MAX_BITRATE = 600_000;
+/** `economy`: one rendition at this short side (or the source's, when smaller). */
+export const ECONOMY_SHORT_SIDE = 720;
 export const HLS_SEGMENT_SECONDS = 4;
 export const THUMBNAIL_INTERVAL_SECONDS = 2;
 export const THUMBNAIL_WIDTH = 320;
@@ -166,6 +179,25 @@ function aacAudio(): AudioDescription[] {
   ];
 }
 
+/** AAC kept as the camera wrote it (audio passthrough: AAC LC in, the same bytes out). */
+function passthroughAudio(): AudioDescription[] {
+  return [{ AudioSourceName: AUDIO_SELECTOR, CodecSettings: { Codec: 'PASSTHROUGH' } }];
+}
+
+/** Video passthrough: no size, scaling or frame rate — the source's stream as it is. */
+function passthroughVideo(): VideoDescription {
+  return { CodecSettings: { Codec: 'PASSTHROUGH' } };
+}
+
+/** `economy`'s one rendition: 720p, or the source's own short side when smaller. */
+export function economyRung(source: FrameSize): PlannedRung {
+  const short = Math.min(source.width, source.height);
+  const size = scaleToShortSide(source, Math.min(ECONOMY_SHORT_SIDE, short));
+  const rung = HLS_LADDER.find((r) => r.shortSide === ECONOMY_SHORT_SIDE)!;
+  const label = `${Math.min(size.width, size.height)}p`;
+  return { label, maxBitrate: short >= 360 ? rung.maxBitrate : SMALL_SOURCE_MAX_BITRATE, ...size };
+}
+
 function frameCapture(size: FrameSize, everySeconds: number, maxCaptures: number): VideoDescription {
   return {
     Width: size.width,
@@ -189,9 +221,19 @@ export function buildRenderJob(input: RenderJobInput): RenderJob {
   const mediaPrefix = mediaPrefixFor(input);
   const hasAudio = probe.audio !== undefined;
   const source = displaySize(probe.video);
-  const rungs = planLadder(source, input.ladder);
+  const profile = chooseRenderProfile(input.profile ?? 'full', probe);
+  const passthrough = profile.applied === 'passthrough';
+  const rungs: PlannedRung[] = passthrough
+    ? [{ label: 'source', maxBitrate: probe.video.bitrate ?? 0, ...source }]
+    : profile.applied === 'economy'
+      ? [economyRung(source)]
+      : planLadder(source, input.ladder);
   const top = rungs[0]!;
-  const audio = hasAudio ? { AudioDescriptions: aacAudio() } : {};
+  const keepAudio = passthrough && probe.audio?.codec.toLowerCase() === 'aac';
+  const audio = hasAudio ? { AudioDescriptions: keepAudio ? passthroughAudio() : aacAudio() } : {};
+  // A passthrough keeps the source's (possibly odd) size; the poster JPEG is made at even sides.
+  const posterSize = passthrough ? scaleToShortSide(source, Math.min(source.width, source.height)) : top;
+  const videoOf = (rung: PlannedRung) => (passthrough ? passthroughVideo() : h264Video(rung, rung.maxBitrate));
   const seconds = Number.isFinite(probe.durationSeconds) && probe.durationSeconds > 0 ? probe.durationSeconds : 0;
   const thumbnailSize = scaleToWidth(source, THUMBNAIL_WIDTH);
   const thumbnailCount = Math.min(MAX_THUMBNAILS, Math.floor(seconds / THUMBNAIL_INTERVAL_SECONDS) + 1);
@@ -201,7 +243,7 @@ export function buildRenderJob(input: RenderJobInput): RenderJob {
   const hlsOutputs: Output[] = rungs.map((rung) => ({
     NameModifier: `_${rung.label}`,
     ContainerSettings: { Container: 'M3U8', M3u8Settings: {} },
-    VideoDescription: h264Video(rung, rung.maxBitrate),
+    VideoDescription: videoOf(rung),
     ...audio,
   }));
 
@@ -214,7 +256,9 @@ export function buildRenderJob(input: RenderJobInput): RenderJob {
           Destination: `${mediaPrefix}hls/index`,
           SegmentLength: HLS_SEGMENT_SECONDS,
           MinSegmentLength: 0,
-          SegmentControl: 'SEGMENTED_FILES',
+          // One .ts file per rendition, segments addressed by #EXT-X-BYTERANGE: fewer objects
+          // (PUTs, lifecycle transitions, minimum sizes) than one file per segment.
+          SegmentControl: 'SINGLE_FILE',
           DirectoryStructure: 'SINGLE_DIRECTORY',
           ManifestDurationFormat: 'INTEGER',
           OutputSelection: 'MANIFESTS_AND_SEGMENTS',
@@ -230,7 +274,7 @@ export function buildRenderJob(input: RenderJobInput): RenderJob {
       Outputs: [
         {
           ContainerSettings: { Container: 'MP4', Mp4Settings: { MoovPlacement: 'PROGRESSIVE_DOWNLOAD' } },
-          VideoDescription: h264Video(top, top.maxBitrate),
+          VideoDescription: videoOf(top),
           ...audio,
         },
       ],
@@ -238,7 +282,7 @@ export function buildRenderJob(input: RenderJobInput): RenderJob {
     {
       Name: 'Poster',
       OutputGroupSettings: { Type: 'FILE_GROUP_SETTINGS', FileGroupSettings: { Destination: `${mediaPrefix}poster` } },
-      Outputs: [{ ContainerSettings: { Container: 'RAW' }, VideoDescription: frameCapture(top, posterInterval, 1) }],
+      Outputs: [{ ContainerSettings: { Container: 'RAW' }, VideoDescription: frameCapture(posterSize, posterInterval, 1) }],
     },
     {
       Name: 'Thumbnails',
@@ -266,13 +310,15 @@ export function buildRenderJob(input: RenderJobInput): RenderJob {
     OutputGroups: outputGroups,
   } satisfies JobSettings;
 
+  assertBasicTier(settings);
+  const bitrate = (r: PlannedRung) => (r.maxBitrate > 0 ? { bitrate: r.maxBitrate } : {});
   const outputs: PlannedRendition[] = [
     { kind: 'hls-master', uri: `${mediaPrefix}hls/index.m3u8` },
-    ...rungs.map((r): PlannedRendition => ({ kind: 'hls', uri: `${mediaPrefix}hls/index_${r.label}.m3u8`, width: r.width, height: r.height, bitrate: r.maxBitrate })),
-    { kind: 'mp4', uri: `${mediaPrefix}clip.mp4`, width: top.width, height: top.height, bitrate: top.maxBitrate },
-    { kind: 'poster', uri: `${mediaPrefix}poster.0000000.jpg`, width: top.width, height: top.height },
+    ...rungs.map((r): PlannedRendition => ({ kind: 'hls', uri: `${mediaPrefix}hls/index_${r.label}.m3u8`, width: r.width, height: r.height, ...bitrate(r) })),
+    { kind: 'mp4', uri: `${mediaPrefix}clip.mp4`, width: top.width, height: top.height, ...bitrate(top) },
+    { kind: 'poster', uri: `${mediaPrefix}poster.0000000.jpg`, width: posterSize.width, height: posterSize.height },
     { kind: 'thumbnails', uri: `${mediaPrefix}thumbnails/`, width: thumbnailSize.width, height: thumbnailSize.height, intervalSeconds: THUMBNAIL_INTERVAL_SECONDS },
   ];
 
-  return { settings, outputs, mediaPrefix };
+  return { settings, outputs, mediaPrefix, profile };
 }

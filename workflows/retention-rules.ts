@@ -42,6 +42,21 @@ export const RETENTION_CONTEXT_KEYS: Record<keyof RetentionDays, string> = {
 
 export type StorageClassName = 'GLACIER_IR' | 'GLACIER' | 'DEEP_ARCHIVE';
 
+/**
+ * Days S3 bills an object in a class at the least, even when it is deleted or moved sooner
+ * (https://aws.amazon.com/s3/pricing/, storage classes; read 2026-12-01).
+ */
+export const MINIMUM_STORAGE_DAYS: Record<StorageClassName, number> = { GLACIER_IR: 90, GLACIER: 90, DEEP_ARCHIVE: 180 };
+
+/**
+ * Objects smaller than this are never transitioned: Glacier Instant Retrieval bills at least
+ * 128 KB per object, Flexible Retrieval and Deep Archive add 40 KB of metadata per object, and
+ * each transition is a billed request — a poster or a playlist would cost more moved than kept.
+ */
+export const MIN_TRANSITION_BYTES = 128 * 1024;
+
+const CLASS_NAMES: Record<StorageClassName, string> = { GLACIER_IR: 'Glacier Instant Retrieval', GLACIER: 'Glacier Flexible Retrieval', DEEP_ARCHIVE: 'Glacier Deep Archive' };
+
 export interface RetentionRule {
   retentionClass: RetentionClass;
   transitions: Array<{ storageClass: StorageClassName; afterDays: number }>;
@@ -71,6 +86,20 @@ export function retentionDaysFrom(tryGetContext: (key: string) => unknown): Rete
   // S3 keeps an object at least 90 days in Glacier Flexible Retrieval before Deep Archive.
   order('archiveFlexibleRetrievalDays', 'archiveDeepArchiveDays', 90);
   order('archiveDeepArchiveDays', 'archiveExpireDays');
+  // Never move objects to a class whose minimum storage duration outlasts what is left before they expire.
+  const staysLongEnough = (storageClass: StorageClassName, enter: keyof RetentionDays, leave: keyof RetentionDays) => {
+    const left = days[leave] - days[enter];
+    const minimum = MINIMUM_STORAGE_DAYS[storageClass];
+    if (left < minimum) {
+      throw new RangeError(
+        `context ${RETENTION_CONTEXT_KEYS[enter]} (${days[enter]}) and ${RETENTION_CONTEXT_KEYS[leave]} (${days[leave]}) leave objects ${left} day(s) in S3 ${CLASS_NAMES[storageClass]}, ` +
+          `but S3 bills at least ${minimum} days there, so the move would cost more than it saves: make ${RETENTION_CONTEXT_KEYS[leave]} at least ${days[enter] + minimum}, or move them later.`,
+      );
+    }
+  };
+  staysLongEnough('GLACIER_IR', 'standardInstantRetrievalDays', 'standardExpireDays');
+  staysLongEnough('GLACIER', 'archiveFlexibleRetrievalDays', 'archiveDeepArchiveDays');
+  staysLongEnough('DEEP_ARCHIVE', 'archiveDeepArchiveDays', 'archiveExpireDays');
   return days;
 }
 

@@ -4,8 +4,8 @@
  */
 
 export interface VariantPlaylist {
-  /** EXTINF durations in seconds, in order. */
-  segments: Array<{ uri: string; seconds: number }>;
+  /** EXTINF durations in seconds, in order; `bytes` and `offset` when the segment is a byte range (#EXT-X-BYTERANGE). */
+  segments: Array<{ uri: string; seconds: number; bytes?: number; offset?: number }>;
   targetDuration?: number;
   ended: boolean;
 }
@@ -14,16 +14,30 @@ export interface VariantPlaylist {
 export function readVariantPlaylist(text: string): VariantPlaylist {
   const segments: VariantPlaylist['segments'] = [];
   let pending: number | undefined;
+  let range: { bytes: number; offset?: number } | undefined;
+  const nextOffset = new Map<string, number>();
   let targetDuration: number | undefined;
   let ended = false;
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.trim();
     if (line.startsWith('#EXTINF:')) pending = Number.parseFloat(line.slice('#EXTINF:'.length));
+    else if (line.startsWith('#EXT-X-BYTERANGE:')) {
+      // n[@o]: n bytes from offset o, or from the end of the previous range of the same file.
+      const [bytes, offset] = line.slice('#EXT-X-BYTERANGE:'.length).split('@');
+      range = { bytes: Number(bytes), ...(offset !== undefined ? { offset: Number(offset) } : {}) };
+    }
     else if (line.startsWith('#EXT-X-TARGETDURATION:')) targetDuration = Number(line.slice('#EXT-X-TARGETDURATION:'.length));
     else if (line === '#EXT-X-ENDLIST') ended = true;
     else if (line && !line.startsWith('#') && pending !== undefined) {
-      segments.push({ uri: line, seconds: pending });
+      if (range) {
+        const offset = range.offset ?? nextOffset.get(line) ?? 0;
+        segments.push({ uri: line, seconds: pending, bytes: range.bytes, offset });
+        nextOffset.set(line, offset + range.bytes);
+      } else {
+        segments.push({ uri: line, seconds: pending });
+      }
       pending = undefined;
+      range = undefined;
     }
   }
   return { segments, ...(targetDuration !== undefined ? { targetDuration } : {}), ended };

@@ -41,7 +41,7 @@ describe('readJobSettings', () => {
     expect(hls.destination).toEqual({ bucket: 'camflow-media', directory: 'frontdoor/2025/06/01/clip1/hls/', baseName: 'index' });
     expect(hls.segmentSeconds).toBe(4);
     expect(hls.integerDurations).toBe(true);
-    expect(hls.renditions.map((r) => [r.nameModifier, r.video.width, r.video.height, r.video.maxBitrate])).toEqual([
+    expect(hls.renditions.map((r) => (r.video.codec === 'h264' ? [r.nameModifier, r.video.width, r.video.height, r.video.maxBitrate] : [r.nameModifier, 'copy']))).toEqual([
       ['_1080p', 1920, 1080, 5_000_000],
       ['_720p', 1280, 720, 3_000_000],
       ['_360p', 640, 360, 1_000_000],
@@ -86,10 +86,10 @@ describe('readJobSettings', () => {
 
   it('refuses a value it does not implement, naming the setting and the value', () => {
     const settings = settingsFor({ codec: 'h264', width: 1280, height: 720 });
-    settings.OutputGroups[0].OutputGroupSettings.HlsGroupSettings.SegmentControl = 'SINGLE_FILE';
+    settings.OutputGroups[0].OutputGroupSettings.HlsGroupSettings.DirectoryStructure = 'SUBDIRECTORY_PER_STREAM';
     const error = rejection(settings);
-    expect(error.settingPath).toBe('Settings.OutputGroups[0].OutputGroupSettings.HlsGroupSettings.SegmentControl = "SINGLE_FILE"');
-    expect(error.message).toContain('implemented values: SEGMENTED_FILES');
+    expect(error.settingPath).toBe('Settings.OutputGroups[0].OutputGroupSettings.HlsGroupSettings.DirectoryStructure = "SUBDIRECTORY_PER_STREAM"');
+    expect(error.message).toContain('implemented values: SINGLE_DIRECTORY');
   });
 
   it('names settings under keys with spaces with brackets', () => {

@@ -82,7 +82,23 @@ export interface H264Encode {
   qualityTuning: 'SINGLE_PASS' | 'SINGLE_PASS_HQ';
 }
 
+/** Video passthrough (`Codec: PASSTHROUGH`): the input's video stream copied, no encode. */
+export interface VideoCopy {
+  codec: 'copy';
+}
+
+export type VideoEncode = H264Encode | VideoCopy;
+
+/** Audio passthrough (`Codec: PASSTHROUGH`): the selected track copied as it is. */
+export interface AudioCopy {
+  selector: string;
+  copy: true;
+}
+
+export type AudioEncode = AacEncode | AudioCopy;
+
 export interface AacEncode {
+  copy?: undefined;
   selector: string;
   bitrate: number;
   channels: 1 | 2;
@@ -104,16 +120,16 @@ export interface HlsRenditionPlan {
   kind: 'hls';
   settingPath: string;
   nameModifier: string;
-  video: H264Encode;
-  audio?: AacEncode;
+  video: VideoEncode;
+  audio?: AudioEncode;
 }
 
 export interface Mp4OutputPlan {
   kind: 'mp4';
   settingPath: string;
   nameModifier: string;
-  video: H264Encode;
-  audio?: AacEncode;
+  video: VideoEncode;
+  audio?: AudioEncode;
   /** moov before mdat (MoovPlacement PROGRESSIVE_DOWNLOAD). */
   faststart: boolean;
 }
@@ -134,6 +150,8 @@ export interface HlsGroupPlan {
   /** EXTINF written as whole seconds (ManifestDurationFormat INTEGER). */
   integerDurations: boolean;
   codecSpecification: 'RFC_4281' | 'RFC_6381';
+  /** SegmentControl SINGLE_FILE: one .ts per rendition, segments as #EXT-X-BYTERANGE. */
+  singleFile: boolean;
   renditions: HlsRenditionPlan[];
 }
 
@@ -364,9 +382,11 @@ function readOutputGroup(value: unknown, path: string, input: InputPlan): HlsGro
     if (minSegment !== undefined && minSegment !== 0) {
       throw new JobSettingsRejected(`${hlsPath}.MinSegmentLength = ${minSegment}`, 'unsupported', 'implemented values: 0');
     }
-    // One .ts file per segment, everything in the destination's folder, master and variant
-    // playlists and segments all written: exactly what the engine produces.
-    choice(hls, 'SegmentControl', hlsPath, ['SEGMENTED_FILES']);
+    // SEGMENTED_FILES: one .ts file per segment; SINGLE_FILE: one .ts per rendition, its
+    // playlist addressing each segment by #EXT-X-BYTERANGE (ffmpeg's hls_flags single_file).
+    // Everything in the destination's folder, master and variant playlists and segments all
+    // written: exactly what the engine produces.
+    const segmentControl = choice(hls, 'SegmentControl', hlsPath, ['SEGMENTED_FILES', 'SINGLE_FILE']) ?? 'SEGMENTED_FILES';
     choice(hls, 'DirectoryStructure', hlsPath, ['SINGLE_DIRECTORY']);
     choice(hls, 'OutputSelection', hlsPath, ['MANIFESTS_AND_SEGMENTS']);
     // EXCLUDE: no EXT-X-PROGRAM-DATE-TIME tags (ffmpeg writes none unless asked).
@@ -381,6 +401,7 @@ function readOutputGroup(value: unknown, path: string, input: InputPlan): HlsGro
       segmentSeconds,
       integerDurations: durationFormat === 'INTEGER',
       codecSpecification,
+      singleFile: segmentControl === 'SINGLE_FILE',
       renditions: outputs.map((o, i) => readHlsOutput(o, `${path}.Outputs[${i}]`, input, outputs.length)),
     };
   }
@@ -416,7 +437,7 @@ function readHlsOutput(value: unknown, path: string, input: InputPlan, siblings:
       onlyKeys(object(container.M3u8Settings, `${containerPath}.M3u8Settings`), `${containerPath}.M3u8Settings`, []);
     }
   }
-  const video = readH264Video(required(output.VideoDescription, `${path}.VideoDescription`), `${path}.VideoDescription`);
+  const video = readVideo(required(output.VideoDescription, `${path}.VideoDescription`), `${path}.VideoDescription`);
   const audio = readAudio(output, path, input);
   return { kind: 'hls', settingPath: path, nameModifier, video, ...(audio ? { audio } : {}) };
 }
@@ -473,7 +494,7 @@ function readFileOutput(value: unknown, path: string, input: InputPlan): Mp4Outp
   } else {
     faststart = true; // MediaConvert's default MoovPlacement is PROGRESSIVE_DOWNLOAD.
   }
-  const video = readH264Video(required(output.VideoDescription, videoPath), videoPath);
+  const video = readVideo(required(output.VideoDescription, videoPath), videoPath);
   const audio = readAudio(output, path, input);
   return { kind: 'mp4', settingPath: path, nameModifier, video, faststart, ...(audio ? { audio } : {}) };
 }
@@ -482,6 +503,21 @@ function frameSize(description: Json, path: string): { width?: number; height?: 
   const width = int(description, 'Width', path, { min: 32, max: 8192 });
   const height = int(description, 'Height', path, { min: 32, max: 8192 });
   return { ...(width !== undefined ? { width } : {}), ...(height !== undefined ? { height } : {}) };
+}
+
+/** An H.264 encode, or video passthrough (a stream copy). */
+function readVideo(value: unknown, path: string): VideoEncode {
+  const description = object(value, path);
+  const codecSettings = isObject(description.CodecSettings) ? description.CodecSettings : undefined;
+  if (codecSettings?.Codec !== 'PASSTHROUGH') return readH264Video(value, path);
+  // Video passthrough copies the input's stream: its size, frame rate and orientation are the
+  // input's, so nothing that would change pixels or timing may be set beside it.
+  for (const key of Object.keys(description)) {
+    if (key !== 'CodecSettings') throw new JobSettingsRejected(pathOf(path, key), 'invalid', 'video passthrough keeps the input video as it is; leave out everything but CodecSettings');
+  }
+  const codecPath = `${path}.CodecSettings`;
+  onlyKeys(codecSettings, codecPath, ['Codec']);
+  return { codec: 'copy' };
 }
 
 function readH264Video(value: unknown, path: string): H264Encode {
@@ -598,7 +634,7 @@ function readH264Video(value: unknown, path: string): H264Encode {
   };
 }
 
-function readAudio(output: Json, path: string, input: InputPlan): AacEncode | undefined {
+function readAudio(output: Json, path: string, input: InputPlan): AudioEncode | undefined {
   const descriptions = array(output, 'AudioDescriptions', path);
   if (descriptions === undefined || descriptions.length === 0) return undefined;
   if (descriptions.length > 1) throw new JobSettingsRejected(`${path}.AudioDescriptions`, 'unsupported', 'the engine writes one audio track per output');
@@ -616,7 +652,11 @@ function readAudio(output: Json, path: string, input: InputPlan): AacEncode | un
   const codecPath = `${descriptionPath}.CodecSettings`;
   const codec = object(required(description.CodecSettings, codecPath), codecPath);
   onlyKeys(codec, codecPath, ['Codec', 'AacSettings']);
-  required(choice(codec, 'Codec', codecPath, ['AAC']), `${codecPath}.Codec`);
+  const audioCodec = required(choice(codec, 'Codec', codecPath, ['AAC', 'PASSTHROUGH']), `${codecPath}.Codec`);
+  if (audioCodec === 'PASSTHROUGH') {
+    if (codec.AacSettings !== undefined) throw new JobSettingsRejected(`${codecPath}.AacSettings`, 'invalid', 'audio passthrough takes no encoder settings');
+    return { selector, copy: true };
+  }
   const aacPath = `${codecPath}.AacSettings`;
   const aac = object(codec.AacSettings ?? {}, aacPath);
   onlyKeys(aac, aacPath, ['Bitrate', 'CodingMode', 'SampleRate', 'CodecProfile', 'RateControlMode']);

@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRenderJob, type RenderJob } from '../../workflows/render-job.ts';
+import type { RenderProfile } from '../../workflows/render-profiles.ts';
 import type { MediaProbe } from '../../workflows/clip-contract.ts';
 import { localAwsEnvironment } from '../local-credentials.ts';
 import { LOCAL_BUCKETS, startLocalS3, type LocalS3 } from '../local-s3.ts';
@@ -63,8 +64,9 @@ async function probe(file: string): Promise<MediaProbe> {
   };
 }
 
-async function jobFor(name: string, clipId: string): Promise<RenderJob> {
+async function jobFor(name: string, clipId: string, profile?: RenderProfile): Promise<RenderJob> {
   return buildRenderJob({
+    ...(profile ? { profile } : {}),
     clipId,
     camera: 'frontdoor',
     sourceUri: `s3://${LOCAL_BUCKETS.uploads}/frontdoor/${name}`,
@@ -119,6 +121,11 @@ interface Expectations {
   /** Picture as shown. */
   display: { width: number; height: number };
   durationSeconds: number;
+  /** Video passthrough: the source's H.264 profile and codec string are kept (default: our Main encode). */
+  h264Profile?: string;
+  codecs?: RegExp;
+  /** Audio passthrough keeps the source's AAC (channels, rate); default: our 48 kHz stereo encode. */
+  audioCopied?: { channels: number; sample_rate: string };
 }
 
 /** Everything the job promised is in S3 and is what it should be. */
@@ -146,7 +153,7 @@ async function expectRendered(job: LocalJob, render: RenderJob, expected: Expect
     expect(Math.min(width!, height!)).toBeLessThanOrEqual(Math.min(expected.display.width, expected.display.height));
     expect(width! >= height!).toBe(expected.display.width >= expected.display.height);
     expect(stream.attributes).toMatch(/BANDWIDTH=[1-9]\d*,AVERAGE-BANDWIDTH=[1-9]\d*/);
-    expect(stream.attributes).toMatch(expected.audio ? /CODECS="avc1\.4d40[0-9a-f]{2},mp4a\.40\.2"/ : /CODECS="avc1\.4d40[0-9a-f]{2}"/);
+    expect(stream.attributes).toMatch(expected.codecs ?? (expected.audio ? /CODECS="avc1\.4d40[0-9a-f]{2},mp4a\.40\.2"/ : /CODECS="avc1\.4d40[0-9a-f]{2}"/));
     expect(stream.attributes).toMatch(/FRAME-RATE=\d+\.\d{3}/);
   }
   for (const [i, rendition] of planned('hls').entries()) {
@@ -162,14 +169,22 @@ async function expectRendered(job: LocalJob, render: RenderJob, expected: Expect
     // ManifestDurationFormat INTEGER.
     expect(playlist.segments.every((s) => Number.isInteger(s.seconds))).toBe(true);
     const base = rendition.uri.slice(0, rendition.uri.lastIndexOf('/') + 1);
-    for (const segment of playlist.segments) expect(segment.uri).toMatch(/^index_\d+p_\d{5}\.ts$/);
-    expect(playlist.segments[0]!.uri).toMatch(/_00001\.ts$/);
-    const segment = await getObject(base + playlist.segments[0]!.uri);
+    // SegmentControl SINGLE_FILE: every segment is a byte range of one .ts per rendition, back to back.
+    const mediaFile = rendition.uri.slice(rendition.uri.lastIndexOf('/') + 1).replace(/\.m3u8$/, '.ts');
+    for (const segment of playlist.segments) expect(segment.uri).toBe(mediaFile);
+    const segment = await getObject(base + mediaFile);
     expect(segment.contentType).toBe('video/mp2t');
-    const segmentStreams = await probeObject(base + playlist.segments[0]!.uri);
-    expect(segmentStreams.find((s) => s.codec_type === 'video')).toMatchObject({ codec_name: 'h264', profile: 'Main', width: rendition.width, height: rendition.height });
+    let offset = 0;
+    for (const range of playlist.segments) {
+      expect(range.offset).toBe(offset);
+      expect(range.bytes).toBeGreaterThan(0);
+      offset += range.bytes!;
+    }
+    expect(offset).toBe(segment.bytes.length);
+    const segmentStreams = await probeObject(base + mediaFile);
+    expect(segmentStreams.find((s) => s.codec_type === 'video')).toMatchObject({ codec_name: 'h264', profile: expected.h264Profile ?? 'Main', width: rendition.width, height: rendition.height });
     expect(segmentStreams.find((s) => s.codec_type === 'audio')?.codec_name).toBe(expected.audio ? 'aac' : undefined);
-    expect(detail.FileCount).toBe(1 + playlist.segments.length);
+    expect(detail.FileCount).toBe(2);
   }
 
   // A player reading the master from a copy of the folder finds every rendition and segment.
@@ -196,9 +211,9 @@ async function expectRendered(job: LocalJob, render: RenderJob, expected: Expect
   expect(boxes).toContain('moov');
   expect(boxes.indexOf('moov')).toBeLessThan(boxes.indexOf('mdat'));
   const clipStreams = await probeObject(mp4Uri);
-  expect(clipStreams.find((s) => s.codec_type === 'video')).toMatchObject({ codec_name: 'h264', profile: 'Main', width: planned('mp4')[0]!.width, height: planned('mp4')[0]!.height });
+  expect(clipStreams.find((s) => s.codec_type === 'video')).toMatchObject({ codec_name: 'h264', profile: expected.h264Profile ?? 'Main', width: planned('mp4')[0]!.width, height: planned('mp4')[0]!.height });
   const clipAudio = clipStreams.find((s) => s.codec_type === 'audio');
-  if (expected.audio) expect(clipAudio).toMatchObject({ codec_name: 'aac', channels: 2, sample_rate: '48000' });
+  if (expected.audio) expect(clipAudio).toMatchObject({ codec_name: 'aac', ...(expected.audioCopied ?? { channels: 2, sample_rate: '48000' }) });
   else expect(clipAudio).toBeUndefined();
 
   // Poster: one JPEG of the planned size.
@@ -247,6 +262,41 @@ describe.each(binaries)('with %s', (label, ffmpegPath) => {
     expect(Job.Role).toBe('arn:aws:iam::000000000000:role/camflow-mediaconvert');
     await expectRendered(Job, render, { audio: true, display: { width: 1280, height: 720 }, durationSeconds: 2.5 });
     expect(engine.getJob(Job.Id)).toBe(Job);
+  });
+
+  it('passes an H.264/AAC clip through (profile passthrough): the camera video and audio copied, not re-encoded, into single-file HLS and a fast-start MP4', async () => {
+    const render = await jobFor('h264-aac-720p.mp4', `${tag}-passthrough`, 'passthrough');
+    expect(render.profile).toEqual({ requested: 'passthrough', applied: 'passthrough' });
+    const started = Date.now();
+    const { Job } = await engine.runJob({ Settings: render.settings });
+    const source = (await run('ffprobe', ['-v', 'error', '-show_streams', '-of', 'json', join(scratch, 'h264-aac-720p.mp4')])).stdout;
+    const sourceVideo = (JSON.parse(source) as { streams: Array<Record<string, any>> }).streams.find((s) => s.codec_type === 'video')!;
+    const sourceAudio = (JSON.parse(source) as { streams: Array<Record<string, any>> }).streams.find((s) => s.codec_type === 'audio')!;
+    // The source is x264 ultrafast (Constrained Baseline); a re-encode here would be Main.
+    expect(sourceVideo.profile).not.toBe('Main');
+    await expectRendered(Job, render, {
+      audio: true,
+      display: { width: 1280, height: 720 },
+      durationSeconds: 2.5,
+      h264Profile: sourceVideo.profile,
+      codecs: /CODECS="avc1\.(?!4d40)[0-9a-f]{6},mp4a\.40\.2"/,
+      audioCopied: { channels: sourceAudio.channels, sample_rate: sourceAudio.sample_rate },
+    });
+    // The MP4 holds the very same coded frames: same packet sizes as the source.
+    const packets = async (file: string) => (await run('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=size', '-of', 'csv=p=0', file])).stdout.trim().split('\n');
+    const mp4 = render.outputs.find((o) => o.kind === 'mp4')!.uri;
+    const copy = join(scratch, `${tag}-passthrough.mp4`);
+    await writeFile(copy, (await getObject(mp4)).bytes);
+    expect(await packets(copy)).toEqual(await packets(join(scratch, 'h264-aac-720p.mp4')));
+    expect(Date.now() - started).toBeLessThan(60_000);
+  });
+
+  it('gives an HEVC clip asked to pass through the economy profile instead, and says why', async () => {
+    const render = await jobFor('silent-hevc.mkv', `${tag}-hevc-economy`, 'passthrough');
+    expect(render.profile).toMatchObject({ requested: 'passthrough', applied: 'economy' });
+    expect(render.profile.reason).toMatch(/HEVC, which browsers cannot play as it is/);
+    const { Job } = await engine.runJob({ Settings: render.settings });
+    await expectRendered(Job, render, { audio: false, display: { width: 320, height: 180 }, durationSeconds: 2 });
   });
 
   it('renders a silent HEVC MKV into silent outputs', async () => {

@@ -333,10 +333,13 @@ export function createLocalMediaConvert(options: LocalMediaConvertOptions): Loca
       for (const output of outputs.filter((o) => o.groupIndex === master.groupIndex)) {
         const playlist = readVariantPlaylist(await readFile(join(output.directory, output.fileName), 'utf8'));
         if (playlist.segments.length === 0) throw new JobError(GENERAL_ERROR, `ffmpeg wrote no segments for ${output.settingPath} (${output.fileName}); the input may hold no decodable video.`);
-        const segments = await Promise.all(playlist.segments.map(async (s) => ({ seconds: s.seconds, bytes: (await stat(join(output.directory, s.uri))).size })));
+        const segments = await Promise.all(playlist.segments.map(async (s) => ({ seconds: s.seconds, bytes: s.bytes ?? (await stat(join(output.directory, s.uri))).size })));
         const { peak, average } = renditionBandwidth(segments, playlist.targetDuration ?? group.segmentSeconds);
-        const first = await readFile(join(output.directory, playlist.segments[0]!.uri));
+        const firstSegment = playlist.segments[0]!;
+        const firstFile = await readFile(join(output.directory, firstSegment.uri));
+        const first = firstSegment.bytes !== undefined ? firstFile.subarray(firstSegment.offset ?? 0, (firstSegment.offset ?? 0) + firstSegment.bytes) : firstFile;
         const sps = findSps(first);
+        if (!sps && !output.videoCodec) throw new JobError(GENERAL_ERROR, `No H.264 sequence parameter set in the first segment of ${output.settingPath} (${output.fileName}); video passthrough needs H.264 input.`);
         const video = sps ? avcCodecString(sps) : output.videoCodec!;
         entries.push({
           uri: output.fileName,
@@ -373,7 +376,10 @@ export function createLocalMediaConvert(options: LocalMediaConvertOptions): Loca
       const outputDetails: LocalOutputDetail[] = groupOutputs.map((output) => {
         let names: string[];
         let paths: string[];
-        if (output.kind === 'hls') {
+        if (output.kind === 'hls' && output.singleFile) {
+          names = [output.fileName, ...(files.includes(output.singleFile) ? [output.singleFile] : [])];
+          paths = [uriOf(group.destination, output.fileName)];
+        } else if (output.kind === 'hls') {
           const segment = new RegExp(`^${escapeRegExp(output.segmentPrefix!)}\\d{5,}\\.ts$`);
           names = [output.fileName, ...files.filter((f) => segment.test(f)).sort()];
           paths = [uriOf(group.destination, output.fileName)];

@@ -171,7 +171,8 @@ describe('renderCommands', () => {
     expect(args).toContain('/work/out/g3/thumb.%07d.jpg');
     expect(args.join(' ')).toContain('-movflags +faststart -f mp4');
     expect(commands.remux).toHaveLength(1);
-    expect(commands.remux[0]).toEqual(expect.arrayContaining(['/work/out/g1/clip.mp4', '-c', 'copy', '/work/out/g0/index_1080p.m3u8', '/work/out/g0/index_1080p_%05d.ts']));
+    // SegmentControl SINGLE_FILE: one .ts per rendition, segments as byte ranges.
+    expect(commands.remux[0]).toEqual(expect.arrayContaining(['/work/out/g1/clip.mp4', '-c', 'copy', 'single_file+round_durations', '/work/out/g0/index_1080p.m3u8', '/work/out/g0/index_1080p.ts']));
     expect(commands.masters).toEqual([{ groupIndex: 0, directory: '/work/out/g0', fileName: 'index.m3u8' }]);
     expect(commands.outputs.map((o) => [o.kind, o.fileName, o.size.width, o.size.height, o.videoCodec])).toEqual([
       ['hls', 'index_1080p.m3u8', 1920, 1080, 'avc1.4d4028'],

@@ -10,7 +10,7 @@
  * not encoded twice: a second, copy-only ffmpeg run cuts the MP4's streams into segments.
  */
 import { autoLevel, expectedAvcCodecString, peakBitrate, rateControlArgs, x264Preset } from './h264-encoding.ts';
-import type { AacEncode, FrameCaptureEncode, FrameRate, H264Encode, HlsGroupPlan, RenderPlan, Rotation, ScalingBehavior } from './job-settings.ts';
+import type { AudioEncode, FrameCaptureEncode, FrameRate, H264Encode, HlsGroupPlan, RenderPlan, Rotation, ScalingBehavior, VideoEncode } from './job-settings.ts';
 import { displayedSize, type SourceReport } from './source-probe.ts';
 
 export interface FrameSize {
@@ -37,6 +37,8 @@ export interface PlannedOutput {
   fileName: string;
   /** HLS: segment names, e.g. `index_720p_` + 5 digits + `.ts`. */
   segmentPrefix?: string;
+  /** HLS with SegmentControl SINGLE_FILE: the one .ts file every segment is a byte range of. */
+  singleFile?: string;
 }
 
 export interface RenderCommands {
@@ -119,7 +121,7 @@ const rateOf = (r: FrameRate) => r.numerator / r.denominator;
 
 interface EncodeKey {
   video: H264Encode;
-  audio?: AacEncode;
+  audio?: AudioEncode;
 }
 
 function sameEncode(a: EncodeKey, b: EncodeKey): boolean {
@@ -151,7 +153,8 @@ function videoArgs(video: H264Encode, level: string, fps: number, segmentSeconds
   return args;
 }
 
-function audioArgs(audio: AacEncode, track: number): string[] {
+function audioArgs(audio: AudioEncode, track: number): string[] {
+  if (audio.copy) return ['-map', `0:a:${track}`, '-c:a', 'copy'];
   return ['-map', `0:a:${track}`, '-c:a', 'aac', '-b:a', String(audio.bitrate), '-ac', String(audio.channels), '-ar', String(audio.sampleRate)];
 }
 
@@ -160,7 +163,11 @@ export function jpegQscale(quality: number): number {
   return Math.round(31 - ((quality - 1) * 29) / 99);
 }
 
+/** The local file name of a SINGLE_FILE rendition's media: `{base}{modifier}.ts`. */
+export const singleFileName = (base: string) => `${base}.ts`;
+
 function hlsMuxerArgs(group: HlsGroupPlan, directory: string, variant: string, segmentPrefix: string): string[] {
+  const flags = [...(group.singleFile ? ['single_file'] : []), ...(group.integerDurations ? ['round_durations'] : [])];
   return [
     '-f',
     'hls',
@@ -172,9 +179,9 @@ function hlsMuxerArgs(group: HlsGroupPlan, directory: string, variant: string, s
     'vod',
     '-start_number',
     '1',
-    ...(group.integerDurations ? ['-hls_flags', 'round_durations'] : []),
+    ...(flags.length ? ['-hls_flags', flags.join('+')] : []),
     '-hls_segment_filename',
-    `${directory}/${segmentPrefix}%05d.ts`,
+    group.singleFile ? `${directory}/${singleFileName(variant.slice(0, -'.m3u8'.length))}` : `${directory}/${segmentPrefix}%05d.ts`,
     `${directory}/${variant}`,
   ];
 }
@@ -187,7 +194,7 @@ export function renderCommands(plan: RenderPlan, source: SourceReport, inputFile
   if (!source.video) throw new RenderNotPossible('Settings.Inputs[0].FileInput', `${plan.input.uri} has no video stream ffmpeg can read`);
   const picture = pictureSize(source, plan.input.rotate);
   const sourceFps = source.video.frameRate ?? 30;
-  const trackOf = (audio: AacEncode, settingPath: string): number => {
+  const trackOf = (audio: AudioEncode, settingPath: string): number => {
     const track = plan.input.audioSelectors[audio.selector]?.track ?? 0;
     const tracks = source.audio?.tracks ?? 0;
     if (track >= tracks) {
@@ -207,13 +214,14 @@ export function renderCommands(plan: RenderPlan, source: SourceReport, inputFile
   plan.groups.forEach((group, gi) => {
     if (group.kind !== 'file') return;
     for (const output of group.outputs) {
-      if (output.kind === 'mp4') mp4Encodes.push({ key: { video: output.video, ...(output.audio ? { audio: output.audio } : {}) }, directory: groupDirectory(gi), fileName: `${group.destination.baseName}${output.nameModifier}.mp4` });
+      if (output.kind === 'mp4' && output.video.codec === 'h264') mp4Encodes.push({ key: { video: output.video, ...(output.audio ? { audio: output.audio } : {}) }, directory: groupDirectory(gi), fileName: `${group.destination.baseName}${output.nameModifier}.mp4` });
     }
   });
   const sharedWith = new Map<string, (typeof mp4Encodes)[number]>();
   plan.groups.forEach((group, gi) => {
     if (group.kind !== 'hls') return;
     group.renditions.forEach((rendition, oi) => {
+      if (rendition.video.codec !== 'h264') return;
       const key = { video: rendition.video, ...(rendition.audio ? { audio: rendition.audio } : {}) };
       const mp4 = mp4Encodes.find((m) => sameEncode(m.key, key) && (m.segmentSeconds === undefined || m.segmentSeconds === group.segmentSeconds));
       if (mp4) {
@@ -245,7 +253,16 @@ export function renderCommands(plan: RenderPlan, source: SourceReport, inputFile
     return { frame, fps, level, codec: expectedAvcCodecString(video.profile, level) };
   };
 
-  const h264Output = (video: H264Encode, audio: AacEncode | undefined, settingPath: string, segmentSeconds: number | undefined, muxer: string[]): { frame: FrameSize; fps: number; codec: string } => {
+  /** Video passthrough: the input's stream copied; size and rate are the input's, the codec string is read from the output. */
+  const copyShape = () => ({ frame: { width: source.video!.codedWidth, height: source.video!.codedHeight }, fps: sourceFps, codec: undefined as string | undefined });
+
+  const videoOutput = (video: VideoEncode, audio: AudioEncode | undefined, settingPath: string, segmentSeconds: number | undefined, muxer: string[]): { frame: FrameSize; fps: number; codec: string | undefined } => {
+    if (video.codec === 'h264') return h264Output(video, audio, settingPath, segmentSeconds, muxer);
+    outputArgs.push(['-map', '0:v:0', '-c:v', 'copy', ...(audio ? audioArgs(audio, trackOf(audio, settingPath)) : []), ...muxer]);
+    return copyShape();
+  };
+
+  const h264Output = (video: H264Encode, audio: AudioEncode | undefined, settingPath: string, segmentSeconds: number | undefined, muxer: string[]): { frame: FrameSize; fps: number; codec: string } => {
     const shape = h264Shape(video);
     const label = addVideoChain([...scalingFilters(picture, shape.frame, video.scaling), 'format=yuv420p']);
     outputArgs.push(['-map', label, ...videoArgs(video, shape.level, shape.fps, segmentSeconds), ...(audio ? audioArgs(audio, trackOf(audio, settingPath)) : []), ...muxer]);
@@ -268,13 +285,13 @@ export function renderCommands(plan: RenderPlan, source: SourceReport, inputFile
       if (output.kind === 'mp4') {
         const fileName = `${base}.mp4`;
         const shared = mp4Encodes.find((m) => m.directory === directory && m.fileName === fileName);
-        const { frame, fps, codec } = h264Output(output.video, output.audio, output.settingPath, shared?.segmentSeconds, [
+        const { frame, fps, codec } = videoOutput(output.video, output.audio, output.settingPath, shared?.segmentSeconds, [
           ...(output.faststart ? ['-movflags', '+faststart'] : []),
           '-f',
           'mp4',
           `${directory}/${fileName}`,
         ]);
-        outputs.push({ groupIndex: gi, outputIndex: oi, kind: 'mp4', settingPath: output.settingPath, size: frame, frameRate: fps, videoCodec: codec, audio: !!output.audio, peakBitrate: peakBitrate(output.video), directory, fileName });
+        outputs.push({ groupIndex: gi, outputIndex: oi, kind: 'mp4', settingPath: output.settingPath, size: frame, frameRate: fps, ...(codec ? { videoCodec: codec } : {}), audio: !!output.audio, ...(output.video.codec === 'h264' ? { peakBitrate: peakBitrate(output.video) } : {}), directory, fileName });
       } else {
         const frame = captureOutput(output.capture, ['-start_number', '0', '-f', 'image2', `${directory}/${base}.%07d.jpg`]);
         outputs.push({ groupIndex: gi, outputIndex: oi, kind: 'frames', settingPath: output.settingPath, size: frame, frameRate: rateOf(output.capture.framerate), audio: false, directory, fileName: base });
@@ -294,19 +311,35 @@ export function renderCommands(plan: RenderPlan, source: SourceReport, inputFile
       const shared = sharedWith.get(`${gi}/${oi}`);
       let frame: FrameSize;
       let fps: number;
-      let codec: string;
-      if (shared) {
+      let codec: string | undefined;
+      if (shared && rendition.video.codec === 'h264') {
         ({ frame, fps, codec } = h264Shape(rendition.video));
         remux.push(['-hide_banner', '-nostdin', '-y', '-loglevel', 'error', '-i', `${shared.directory}/${shared.fileName}`, '-map', '0:v:0', ...(rendition.audio ? ['-map', '0:a:0'] : []), '-c', 'copy', ...muxer]);
       } else {
-        ({ frame, fps, codec } = h264Output(rendition.video, rendition.audio, rendition.settingPath, group.segmentSeconds, muxer));
+        ({ frame, fps, codec } = videoOutput(rendition.video, rendition.audio, rendition.settingPath, group.segmentSeconds, muxer));
       }
-      outputs.push({ groupIndex: gi, outputIndex: oi, kind: 'hls', settingPath: rendition.settingPath, size: frame, frameRate: fps, videoCodec: codec, audio: !!rendition.audio, peakBitrate: peakBitrate(rendition.video), directory, fileName: variant, segmentPrefix });
+      outputs.push({
+        groupIndex: gi,
+        outputIndex: oi,
+        kind: 'hls',
+        settingPath: rendition.settingPath,
+        size: frame,
+        frameRate: fps,
+        ...(codec ? { videoCodec: codec } : {}),
+        audio: !!rendition.audio,
+        ...(rendition.video.codec === 'h264' ? { peakBitrate: peakBitrate(rendition.video) } : {}),
+        directory,
+        fileName: variant,
+        segmentPrefix,
+        ...(group.singleFile ? { singleFile: singleFileName(base) } : {}),
+      });
     });
   });
 
   const splitLabels = chains.map((_, i) => `[s${i}]`);
   const graph = chains.length === 1 ? `[0:v:0]${chains[0]}` : [`[0:v:0]split=${chains.length}${splitLabels.join('')}`, ...chains.map((chain, i) => `${splitLabels[i]}${chain}`)].join(';');
   outputs.sort((a, b) => a.groupIndex - b.groupIndex || a.outputIndex - b.outputIndex);
-  return { encode: [...inputArgs, '-filter_complex', graph, ...outputArgs.flat()], remux, outputs, masters };
+  // Only stream copies: nothing to filter.
+  const filters = chains.length > 0 ? ['-filter_complex', graph] : [];
+  return { encode: [...inputArgs, ...filters, ...outputArgs.flat()], remux, outputs, masters };
 }

@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{workflows,tasks,api,gateway,runtime,integ-tests}/**/*.test.ts'],
+    include: ['{workflows,tasks,api,gateway,runtime,integ-tests}/**/*.test.ts', 'web/src/**/*.test.{ts,tsx}'],
     // Tests that run ffmpeg or a whole local stack need more than the default 5 s.
     testTimeout: 120_000,
     hookTimeout: 120_000,

@@ -36,6 +36,7 @@ export async function startLocalApi(options: {
   stateMachineArn: string;
   tableName: string;
   corsOrigins?: string[];
+  presignExpirySeconds?: number;
 }): Promise<ApiServer> {
   return startApiServer({
     port: options.port,
@@ -48,6 +49,7 @@ export async function startLocalApi(options: {
         stateMachineArn: options.stateMachineArn,
         alerts: outboxAlertsSource(options.outbox),
         corsOrigins: options.corsOrigins,
+        presignExpirySeconds: options.presignExpirySeconds,
       }),
   });
 }

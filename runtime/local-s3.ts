@@ -20,10 +20,29 @@ S3rverAccount.DUMMY_ACCOUNT.createKeyPair(LOCAL_CREDENTIALS.accessKeyId, LOCAL_C
 export const LOCAL_BUCKETS = { uploads: 'camflow-uploads', media: 'camflow-media' } as const;
 
 /**
- * Browsers play clips straight from S3 (presigned URLs: the signature, not the origin, is what
- * grants access), so the local buckets let any origin GET and HEAD, with Range for seeking.
+ * The buckets' CORS configuration: the web app's origin (and only it) may GET and HEAD, with
+ * Range for seeking, as the stack's buckets admit only its `webOrigin`. No origin: no CORS rule
+ * at all (scripts and players outside a browser need none).
  */
-const PLAYBACK_CORS = `<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>GET</AllowedMethod><AllowedMethod>HEAD</AllowedMethod><AllowedHeader>Range</AllowedHeader><MaxAgeSeconds>600</MaxAgeSeconds></CORSRule></CORSConfiguration>`;
+export function playbackCors(origins: readonly string[]): string | undefined {
+  if (origins.length === 0) return undefined;
+  const allowed = origins.map((o) => `<AllowedOrigin>${escapeXml(o)}</AllowedOrigin>`).join('');
+  return `<CORSConfiguration><CORSRule>${allowed}<AllowedMethod>GET</AllowedMethod><AllowedMethod>HEAD</AllowedMethod><AllowedHeader>Range</AllowedHeader><ExposeHeader>Content-Range</ExposeHeader><ExposeHeader>Content-Length</ExposeHeader><MaxAgeSeconds>600</MaxAgeSeconds></CORSRule></CORSConfiguration>`;
+}
+
+const escapeXml = (text: string) => text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * s3rver answers a preflight with `Access-Control-Allow-Origin: *` whatever its rule says; S3
+ * names the origin. Once a rule matched (any other preflight is a 403), name it too.
+ */
+function preflightNamesOrigin() {
+  return async (ctx: { method: string; get(name: string): string; response: { get(name: string): string }; set(name: string, value: string): void }, next: () => Promise<void>) => {
+    await next();
+    const origin = ctx.get('origin');
+    if (ctx.method === 'OPTIONS' && origin && ctx.response.get('Access-Control-Allow-Origin') === '*') ctx.set('Access-Control-Allow-Origin', origin);
+  };
+}
 
 export interface ObjectCreatedNotice {
   bucket: string;
@@ -43,23 +62,31 @@ export interface LocalS3 {
   stop(): Promise<void>;
 }
 
-export async function startLocalS3(options: { directory: string; port?: number; buckets?: string[] }): Promise<LocalS3> {
+export async function startLocalS3(options: {
+  directory: string;
+  port?: number;
+  buckets?: string[];
+  /** Origins a browser may read the buckets from (the web app's); default none. */
+  corsOrigins?: readonly string[];
+}): Promise<LocalS3> {
   mkdirSync(options.directory, { recursive: true });
   const buckets = options.buckets ?? Object.values(LOCAL_BUCKETS);
+  const cors = playbackCors(options.corsOrigins ?? []);
   const server = new S3rver({
     address: '127.0.0.1',
     port: options.port ?? 0,
     directory: options.directory,
     silent: true,
-    configureBuckets: buckets.map((name) => ({ name, configs: [PLAYBACK_CORS] })),
-    // Browsers (the web app, presigned playback) may read from it.
+    configureBuckets: buckets.map((name) => ({ name, configs: cors ? [cors] : [] })),
     allowMismatchedSignatures: false,
   });
   const layer = versioningLayer({ store: server.store, buckets, versionsDirectory: `${options.directory.replace(/\/+$/, '')}.versions` });
   // After s3rver's own middleware (logging, XML encoding, vhost) and before its router.
   const middleware = server.middleware as unknown[];
-  middleware.splice(middleware.length - 1, 0, layer.middleware);
+  middleware.splice(middleware.length - 1, 0, preflightNamesOrigin(), layer.middleware);
   const address = (await server.run()) as AddressInfo;
+  // A rule from an earlier start (another web port) must not outlive it.
+  if (!cors) for (const bucket of buckets) await server.store.deleteSubresource(bucket, undefined, 'cors');
   for (const bucket of buckets) {
     const { objects } = (await server.store.listObjects(bucket, { maxKeys: Number.MAX_SAFE_INTEGER })) as { objects: Array<{ key: string }> };
     await adoptUnversionedObjects(layer, server.store, bucket, objects.map((o) => o.key));

@@ -18,11 +18,15 @@ import { startLocalDynamoDB, type LocalDynamoDB } from './local-dynamodb.ts';
 import { LOCAL_BUCKETS, startLocalS3, type LocalS3, type ObjectCreatedNotice } from './local-s3.ts';
 import { createLocalMediaConvert } from './mediaconvert/local-mediaconvert.ts';
 import { createOutbox } from './outbox.ts';
+import { terminalText } from './terminal-text.ts';
 import { startLocalStepFunctions, type TaskRunner } from './step-functions/local-step-functions.ts';
 import { stateMachineArn as localStateMachineArn } from './step-functions/arns.ts';
 import { lambdaHandlerFor } from './task-handlers.ts';
 import { clipWorkflowDefinition } from './clip-workflow-definition.ts';
 import { reconcileUploads } from './upload-reconciler.ts';
+import { DEFAULT_WEB_PORT, startLocalWeb, type LocalWeb } from './local-web.ts';
+import { WEB_BUILD } from './web-build.ts';
+import { encodeEventKey } from '../tasks/upload-event.ts';
 
 export const DEFAULT_PORTS = { s3: 4569, dynamodb: 8000, stepFunctions: 8083, api: 8080 } as const;
 
@@ -43,11 +47,28 @@ export interface LocalStackOptions {
   api?: boolean;
   /** Extra environment for the handlers (limits, cooldowns…), applied before they start. */
   environment?: Record<string, string>;
+  /**
+   * Run the sweeper (tasks/sweeper.ts) every this many seconds, as the schedule does in AWS
+   * (default 60; 0: never). Its own settings come from the SWEEP_* variables.
+   */
+  sweepEverySeconds?: number;
+  /**
+   * The web app: served from `directory` (default web/dist) on `port` (default 5173, 0 for a
+   * free one), its origin the only one the API and S3 admit by CORS. `serve: false` only admits
+   * `http://127.0.0.1:{port}` (for Vite's dev server on that port). Default: no web app, no CORS.
+   */
+  web?: { port?: number; directory?: string; serve?: boolean };
+  /** Lifetime of the API's playback links in seconds (default 900); tests shorten it to see links expire. */
+  presignExpirySeconds?: number;
+  /** Tests only: milliseconds before each retry, by state name, instead of the definition's intervals (see startLocalStepFunctions). */
+  retryIntervalOverrides?: Record<string, number | number[]>;
 }
+
+export const DEFAULT_SWEEP_EVERY_SECONDS = 60;
 
 export interface LocalStack {
   dataDirectory: string;
-  endpoints: { s3: string; dynamodb: string; stepFunctions: string; api?: string };
+  endpoints: { s3: string; dynamodb: string; stepFunctions: string; api?: string; web?: string };
   ports: Record<keyof typeof DEFAULT_PORTS, number>;
   buckets: typeof LOCAL_BUCKETS;
   tableName: string;
@@ -115,7 +136,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
 
   try {
-    const s3: LocalS3 = await startLocalS3({ directory: join(dataDirectory, 's3'), port: ports.s3 });
+    // The web app listens first: its actual port makes the one origin CORS admits.
+    let web: LocalWeb | undefined;
+    let webOrigin: string | undefined;
+    if (options.web) {
+      if (options.web.serve === false) webOrigin = `http://127.0.0.1:${options.web.port ?? DEFAULT_WEB_PORT}`;
+      else {
+        web = await startLocalWeb({ directory: options.web.directory ?? WEB_BUILD, port: options.web.port, s3Endpoint: () => `http://127.0.0.1:${ports.s3}` });
+        started.push(web);
+        webOrigin = web.origin;
+      }
+    }
+    const corsOrigins = webOrigin ? [webOrigin] : [];
+    const s3: LocalS3 = await startLocalS3({ directory: join(dataDirectory, 's3'), port: ports.s3, corsOrigins });
     started.push(s3);
     const dynamodb: LocalDynamoDB = await startLocalDynamoDB({ directory: join(dataDirectory, 'dynamodb'), port: ports.dynamodb, tableName });
     started.push(dynamodb);
@@ -162,6 +195,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       stateMachines: [{ name: STATE_MACHINE_NAME, definition: asl, roleArn: `arn:aws:iam::${LOCAL_ACCOUNT}:role/camflow-clip-workflow` }],
       resolveTask,
       onInterrupted: options.onInterrupted ?? 'resume',
+      retryIntervalOverrides: options.retryIntervalOverrides,
     });
     started.push(stepFunctions);
 
@@ -173,7 +207,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       const run = trigger
         .load()
         .then((handler) => handler(event, lambdaContext(trigger.functionName, `local-${++requests}`, 60_000)))
-        .catch((error: Error) => print(`[trigger] ${notice.key}: ${error.name}: ${error.message}`))
+        .catch((error: Error) => print(terminalText(`[trigger] ${notice.key}: ${error.name}: ${error.message}`)))
         .finally(() => pendingTriggers.delete(run));
       pendingTriggers.add(run);
     };
@@ -193,10 +227,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     let api: { url: string; stop(): Promise<void> } | undefined;
     if (options.api !== false) {
       const { startLocalApi } = await import('./local-api.ts');
-      const server = await startLocalApi({ port: ports.api, dataDirectory, outbox, stateMachineArn, tableName });
+      const server = await startLocalApi({ port: ports.api, dataDirectory, outbox, stateMachineArn, tableName, corsOrigins, presignExpirySeconds: options.presignExpirySeconds });
       started.push(server);
       api = server;
+      web?.setConfig({ apiUrl: server.url });
     }
+
+    // The sweeper, on a timer: clips stuck in PROCESSING are restarted, redriven or marked FAILED.
+    const sweepEverySeconds = options.sweepEverySeconds ?? DEFAULT_SWEEP_EVERY_SECONDS;
+    if (sweepEverySeconds > 0) started.push(startPeriodicSweeper(sweepEverySeconds, print, () => `local-${++requests}`));
 
     const waitForIdle = async () => {
       for (;;) {
@@ -208,7 +247,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     return {
       dataDirectory,
-      endpoints: { s3: s3.endpoint, dynamodb: dynamodb.endpoint, stepFunctions: stepFunctions.endpoint, api: api?.url },
+      endpoints: { s3: s3.endpoint, dynamodb: dynamodb.endpoint, stepFunctions: stepFunctions.endpoint, api: api?.url, web: webOrigin },
       ports,
       buckets: LOCAL_BUCKETS,
       tableName,
@@ -229,11 +268,41 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   }
 }
 
+/** Runs the sweeper handler every `seconds` (never two runs at once) until stopped; prints what it did. */
+function startPeriodicSweeper(seconds: number, print: (line: string) => void, requestId: () => string): { stop(): Promise<void> } {
+  const sweeper = lambdaHandlerFor('sweeper');
+  let running: Promise<void> | undefined;
+  const sweep = () => {
+    if (running) return;
+    running = sweeper
+      .load()
+      .then((handler) => handler({}, lambdaContext(sweeper.functionName, requestId(), 5 * 60_000)))
+      .then((outcome) => {
+        const result = outcome as { restarted: string[]; redriven: string[]; failed: Array<{ clipId: string; reason: string }> };
+        for (const clipId of result.restarted) print(`[sweeper] ${clipId}: its workflow had never started; started it`);
+        for (const clipId of result.redriven) print(`[sweeper] ${clipId}: its workflow had stopped; redriven`);
+        for (const { clipId, reason } of result.failed) print(`[sweeper] ${clipId}: stuck in PROCESSING; marked FAILED (${reason})`);
+      })
+      .catch((error: Error) => print(terminalText(`[sweeper] ${error.name}: ${error.message}`)))
+      .finally(() => {
+        running = undefined;
+      });
+  };
+  const timer = setInterval(sweep, seconds * 1000);
+  timer.unref();
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
+
 /** The EventBridge event S3 sends for a new object ("Object Created", detail version 0). */
 export function objectCreatedEvent(notice: ObjectCreatedNotice) {
   return {
     version: '0',
-    id: `local-${notice.bucket}-${notice.etag}-${Buffer.from(notice.key).toString('base64url')}`.slice(0, 128),
+    id: `local-${notice.bucket}-${notice.versionId}`.slice(0, 128),
     'detail-type': 'Object Created',
     source: 'aws.s3',
     account: LOCAL_ACCOUNT,
@@ -243,7 +312,8 @@ export function objectCreatedEvent(notice: ObjectCreatedNotice) {
     detail: {
       version: '0',
       bucket: { name: notice.bucket },
-      object: { key: notice.key, size: notice.size, etag: notice.etag, sequencer: Date.parse(notice.time).toString(16).toUpperCase() },
+      // Keys arrive URL-encoded, as S3 encodes them in its event notifications.
+      object: { key: encodeEventKey(notice.key), size: notice.size, etag: notice.etag, 'version-id': notice.versionId, sequencer: Date.parse(notice.time).toString(16).toUpperCase() },
       'request-id': 'local',
       requester: LOCAL_ACCOUNT,
       'source-ip-address': '127.0.0.1',

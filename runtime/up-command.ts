@@ -17,6 +17,7 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION, localClientConfig } from './local-cred
 import { followExecution } from './execution-progress.ts';
 import { clipIdFor } from '../tasks/clip-identity.ts';
 import { defaultFfmpeg } from './mediaconvert/ffmpeg-binary.ts';
+import { ensureWebBuild } from './web-build.ts';
 
 const execFileAsync = promisify(execFile);
 
@@ -27,6 +28,12 @@ interface UpOptions {
   resume: boolean;
   exitAfterDemo: boolean;
   verbose: boolean;
+  /** The web app's port (default 5173, 0 for a free one). */
+  webPort?: number;
+  /** Serve the built app (default); false leaves its port to Vite's dev server, still admitted by CORS. */
+  serveWeb: boolean;
+  /** Seconds between two runs of the sweeper (0: never); default DEFAULT_SWEEP_EVERY_SECONDS. */
+  sweepEverySeconds?: number;
 }
 
 const PORT_FLAGS: Record<string, keyof typeof DEFAULT_PORTS> = {
@@ -43,17 +50,22 @@ const PORT_ENV: Record<keyof typeof DEFAULT_PORTS, string> = {
 };
 
 export function parseUpArguments(args: string[], env: NodeJS.ProcessEnv = process.env): UpOptions {
-  const options: UpOptions = { demo: false, ports: {}, resume: true, exitAfterDemo: false, verbose: false, dataDirectory: env.CAMFLOW_DATA };
+  const options: UpOptions = { demo: false, ports: {}, serveWeb: true, resume: true, exitAfterDemo: false, verbose: false, dataDirectory: env.CAMFLOW_DATA };
   for (const [name, variable] of Object.entries(PORT_ENV) as Array<[keyof typeof DEFAULT_PORTS, string]>) {
     if (env[variable]) options.ports[name] = parsePort(env[variable]!, variable);
   }
+  if (env.CAMFLOW_WEB_PORT) options.webPort = parsePort(env.CAMFLOW_WEB_PORT, 'CAMFLOW_WEB_PORT');
+  if (env.CAMFLOW_SWEEP_SECONDS) options.sweepEverySeconds = parseSeconds(env.CAMFLOW_SWEEP_SECONDS, 'CAMFLOW_SWEEP_SECONDS');
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === '--demo') options.demo = true;
     else if (arg === '--exit-after-demo') options.exitAfterDemo = true;
     else if (arg === '--no-resume') options.resume = false;
     else if (arg === '--verbose') options.verbose = true;
+    else if (arg === '--web-port') options.webPort = parsePort(requireValue(args, ++i, arg), arg);
+    else if (arg === '--no-web') options.serveWeb = false;
     else if (arg === '--data') options.dataDirectory = requireValue(args, ++i, arg);
+    else if (arg === '--sweep-every') options.sweepEverySeconds = parseSeconds(requireValue(args, ++i, arg), arg);
     else if (PORT_FLAGS[arg]) options.ports[PORT_FLAGS[arg]] = parsePort(requireValue(args, ++i, arg), arg);
     else throw new Error(`camflow up: unknown option ${arg}`);
   }
@@ -64,6 +76,12 @@ function requireValue(args: string[], index: number, flag: string): string {
   const value = args[index];
   if (value === undefined) throw new Error(`camflow up: ${flag} needs a value`);
   return value;
+}
+
+function parseSeconds(value: string, source: string): number {
+  const seconds = Number(value);
+  if (!Number.isInteger(seconds) || seconds < 0 || seconds > 86_400) throw new Error(`camflow up: ${source} must be whole seconds from 0 (never) to 86400, not ${JSON.stringify(value.slice(0, 40))}`);
+  return seconds;
 }
 
 function parsePort(value: string, source: string): number {
@@ -82,10 +100,14 @@ export async function run(args: string[]): Promise<number> {
   }
   // The handlers' JSON logs (Powertools) at INFO with --verbose; warnings and errors otherwise.
   process.env.POWERTOOLS_LOG_LEVEL ??= options.verbose ? 'INFO' : 'WARN';
+  // The app as built from the sources of this checkout (rebuilt when they changed).
+  if (options.serveWeb) await ensureWebBuild({ print: (line) => console.log(line) });
   const stack = await startLocalStack({
     dataDirectory: options.dataDirectory,
     ports: options.ports,
     onInterrupted: options.resume ? 'resume' : 'fail',
+    sweepEverySeconds: options.sweepEverySeconds,
+    web: { port: options.webPort, serve: options.serveWeb },
     print: (line) => console.log(line),
   });
   printWelcome(stack);
@@ -124,6 +146,7 @@ function printWelcome(stack: LocalStack): void {
       `  DynamoDB        ${e.dynamodb}   table ${stack.tableName}`,
       `  Step Functions  ${e.stepFunctions}   ${stack.stateMachineArn}`,
       e.api ? `  REST API        ${e.api}   (OpenAPI at ${e.api}/openapi.json)` : '',
+      e.web ? `  Web app         ${e.web}   (the only origin the API and S3 admit by CORS)` : '',
       '',
       'Credentials for any AWS SDK or the AWS CLI:',
       `  export AWS_ACCESS_KEY_ID=${LOCAL_CREDENTIALS.accessKeyId} AWS_SECRET_ACCESS_KEY=${LOCAL_CREDENTIALS.secretAccessKey} AWS_REGION=${LOCAL_REGION} AWS_DEFAULT_REGION=${LOCAL_REGION}`,
@@ -157,6 +180,7 @@ function printDemoLogin(stack: LocalStack, login: { username: string; password: 
   console.log(
     [
       '',
+      stack.endpoints.web ? `Open the web app: ${stack.endpoints.web}  and sign in as ${login.username} / ${login.password} (admin)` : '',
       `REST API demo login (admin): ${login.username} / ${login.password}`,
       `  TOKEN=$(curl -s -X POST ${api}/auth/login -H 'content-type: application/json' \\`,
       `      -d '{"username":"${login.username}","password":"${login.password}"}' | sed -E 's/.*"token":"([^"]+)".*/\\1/')`,
@@ -184,7 +208,7 @@ async function runDemo(stack: LocalStack): Promise<boolean> {
     const put = await stack.clients.s3.send(
       new PutObjectCommand({ Bucket: stack.buckets.uploads, Key: key, Body: readFileSync(file), ContentType: 'video/mp4', Metadata: { 'captured-at': new Date().toISOString() } }),
     );
-    const clipId = clipIdFor({ bucket: stack.buckets.uploads, key, etag: put.ETag ?? '' });
+    const clipId = clipIdFor({ bucket: stack.buckets.uploads, key, etag: put.ETag ?? '', versionId: put.VersionId });
     const result = await followExecution(stack, { clipId, print: (line) => console.log(`[demo] ${line}`) });
     return result === 'SUCCEEDED';
   } finally {

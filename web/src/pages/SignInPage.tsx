@@ -1,0 +1,68 @@
+/** Sign in (locally: `POST /auth/login`), then back to the page that asked for it. */
+import { useEffect, useState, type FormEvent } from 'react';
+import { useNavigate, useSearchParams } from 'react-router';
+import { useApp } from '../app-context';
+import { must } from '../api/client';
+import { roleOf } from '../session';
+
+/** Only a path of this app: never an absolute URL someone put in the link. */
+export function safeNext(next: string | null): string {
+  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/sign-in') ? next : '/';
+}
+
+export function SignInPage() {
+  const { api, session, signIn } = useApp();
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const next = safeNext(params.get('next'));
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [problem, setProblem] = useState<string>();
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    if (session) navigate(next, { replace: true });
+  }, [session, next, navigate]);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setProblem(undefined);
+    if (!username.trim() || !password) {
+      setProblem('Give your user name and password.');
+      return;
+    }
+    setBusy(true);
+    try {
+      const result = must(await api.POST('/auth/login', { body: { username: username.trim(), password } }));
+      signIn({ token: result.token, username: username.trim(), role: roleOf(result.token, result.role), expiresAt: Date.now() + result.expiresIn * 1000 });
+    } catch (error) {
+      setProblem(error instanceof Error ? error.message : String(error));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="page narrow">
+      <h1>Sign in</h1>
+      <form onSubmit={submit} className="form" noValidate>
+        <div className="field">
+          <label htmlFor="username">User name</label>
+          <input id="username" name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required />
+        </div>
+        <div className="field">
+          <label htmlFor="password">Password</label>
+          <input id="password" name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+        </div>
+        {problem && (
+          <p role="alert" className="problem">
+            {problem}
+          </p>
+        )}
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,41 @@
+/**
+ * The signed-in user: a bearer token kept for this browser tab (sessionStorage: a reload keeps
+ * it, closing the tab forgets it), the user's name and role.
+ */
+export type Role = 'admin' | 'viewer';
+
+export interface Session {
+  token: string;
+  username: string;
+  role: Role;
+  /** Epoch milliseconds. */
+  expiresAt: number;
+}
+
+const KEY = 'camflow.session';
+
+export function readSession(storage: Storage = sessionStorage): Session | undefined {
+  try {
+    const session = JSON.parse(storage.getItem(KEY) ?? 'null') as Session | null;
+    if (!session || typeof session.token !== 'string' || session.expiresAt <= Date.now()) return undefined;
+    return session;
+  } catch {
+    return undefined;
+  }
+}
+
+export function writeSession(session: Session | undefined, storage: Storage = sessionStorage): void {
+  if (session) storage.setItem(KEY, JSON.stringify(session));
+  else storage.removeItem(KEY);
+}
+
+/** The role from a login response, or from the token's `cognito:groups` claim. */
+export function roleOf(token: string, stated?: string): Role {
+  if (stated === 'admin' || stated === 'viewer') return stated;
+  try {
+    const payload = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { 'cognito:groups'?: string[] };
+    return payload['cognito:groups']?.includes('admin') ? 'admin' : 'viewer';
+  } catch {
+    return 'viewer';
+  }
+}

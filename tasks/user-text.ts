@@ -44,12 +44,16 @@ export function userTextProblem(value: string, max: number = DISPLAY_NAME_MAX): 
 
 /**
  * A stored value made safe for one line of an alert: escape sequences dropped whole, every
- * other control, bidi control, separator or lone surrogate becomes a space, spaces collapse,
- * the ends are trimmed, and the length is cut to `max` (on a code point boundary). May be ''.
+ * other control, bidi control, separator or lone surrogate becomes a space (a run of them one
+ * space), the ends are trimmed — other text, spacing included, is kept as typed — and the length is cut to `max` (on a code point boundary). May be ''.
  */
 export function oneLineText(value: unknown, max = Number.POSITIVE_INFINITY): string {
   if (typeof value !== 'string') return '';
-  const text = value.replace(ESCAPE_SEQUENCE, '').replace(UNSAFE_RUN, ' ').replace(/\s+/g, ' ').trim();
+  // Spaces around what is removed fold into one; spacing elsewhere is kept as typed (an accepted name reads back unchanged).
+  const text = value
+    .replace(ESCAPE_SEQUENCE, '')
+    .replace(new RegExp(`[ \\t]*(?:${UNSAFE_RUN.source})[ \\t]*`, 'gu'), ' ')
+    .trim();
   return cutAt(text, max);
 }
 

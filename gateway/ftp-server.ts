@@ -528,8 +528,8 @@ function guardCommands(connection: FtpConnection, guards: Guards): void {
 
   /**
    * AUTH TLS. ftp-srv's own handler wraps the socket only after "234" is written: a client's
-   * TLS hello arriving meanwhile is read as an FTP command and the handshake fails. The socket is
-   * paused first here, so the hello waits for the TLS socket.
+   * TLS hello arriving meanwhile is read as an FTP command and the handshake fails. Here the
+   * reply is written and the socket wrapped without yielding in between.
    */
   const switchToTls = async (arg: string | null) => {
     const method = (arg ?? '').trim().toUpperCase();
@@ -538,7 +538,9 @@ function guardCommands(connection: FtpConnection, guards: Guards): void {
     if (connection.secure) return connection.reply(503, 'already on TLS');
     const plain = connection.commandSocket;
     plain.pause();
-    await connection.reply(234, 'switching to TLS');
+    // "234" and the TLS socket in the same turn of the event loop: the client sends its hello
+    // only after reading 234, and by then every byte it sends goes to TLS.
+    plain.write('234 switching to TLS\r\n');
     const secure = new TLSSocket(plain, { isServer: true, secureContext: guards.secureContext });
     // ftp-srv listens on the plain socket: the TLS socket's events are passed on to it.
     for (const event of ['data', 'timeout', 'end', 'close', 'drain', 'error']) secure.on(event, (...args: unknown[]) => plain.emit(event, ...args));

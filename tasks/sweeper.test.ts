@@ -167,11 +167,13 @@ describe('the sweeper after a DynamoDB outage', () => {
     const execution = await describeClipExecution(stack, upload.clipId);
     expect(execution).toMatchObject({ status: 'SUCCEEDED', redriveCount: 1 });
     expect(await clipRecord(stack, upload.clipId)).toMatchObject({ status: 'READY', kind: 'still', outageResumes: 1 });
-    // Record failure saw the catalog answer again and sent the clip back to the step that had failed (a still: via What was uploaded?).
+    // Record failure saw the catalog answer again and sent the clip back to the step that had failed:
+    // Validate clip, which reads the camera's render profile from the catalog.
     const entered = await enteredStates(stack, upload.clipId);
     expect(entered.slice(entered.lastIndexOf(STATE.recordFailure))).toEqual([
       STATE.recordFailure,
       STATE.resumeAfterOutage,
+      STATE.validate,
       STATE.whatWasUploaded,
       STATE.catalog,
       STATE.retention,

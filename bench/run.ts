@@ -4,7 +4,7 @@
  * gateway vs bare SDK) or absolute numbers with the machine beside them.
  *
  * `npm run bench -- pipeline api` runs only the named groups (pipeline, orchestration, burst,
- * gateway, api).
+ * gateway, gateway-bundle, api).
  */
 import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
@@ -94,6 +94,22 @@ async function main(): Promise<void> {
         '',
       );
       console.log('gateway', r);
+    }
+    if (want('gateway-bundle')) {
+      const { runGatewayBundleBenchmark } = await import('./gateway-bundle.ts');
+      const r = await runGatewayBundleBenchmark();
+      summary.gatewayBundle = r;
+      sections.push(
+        '## Gateway on a small box (issue 13)',
+        '',
+        `The gateway as \`npm run gateway:build\` bundles it: one file, alone in a folder, started by plain \`node\` with the systemd unit's flags; medians of ${r.rounds.length} starts. Start to listening = spawning node to the FTP 220 greeting; idle RSS after 5 s listening with nothing to do.`,
+        '',
+        '| install size (bundle) | target | start to listening (ms) | target | idle RSS (MB) | target |',
+        '|---|---|---|---|---|---|',
+        `| ${fmt(r.bundleBytes / 2 ** 20, 2)} MiB | ≤ ${r.targets.bundleMB} MB | ${fmt(r.startToListeningMs, 0)} | ≤ ${r.targets.startToListeningMs} | ${fmt(r.idleRssMB, 1)} | ≤ ${r.targets.idleRssMB} |`,
+        '',
+      );
+      console.log('gateway-bundle', r);
     }
     if (want('api')) {
       const { runApiBenchmark } = await import('./api.ts');

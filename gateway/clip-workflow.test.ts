@@ -78,4 +78,33 @@ describe('camera → gateway → clip workflow', () => {
     expect(await clipRecord(stack, clipId)).toMatchObject({ camera: 'front-door', kind: 'video', capturedAt: '2024-03-15T14:30:40.000Z', source: { key } });
     expect((await listKeys(stack.clients.s3, 'front-door/')).filter((k) => /test|\.dav/i.test(k))).toEqual([]);
   });
+
+  it('a raw .h264 the gateway cannot remux (no ffmpeg on the box) is quarantined with a reason that says to install ffmpeg on the gateway', async () => {
+    const work = tempDirectory('gateway-no-ffmpeg');
+    const noFfmpeg = await startGateway(await testConfig(join(work, 'spool'), { ffmpegPath: join(work, 'no-such-ffmpeg') }));
+    try {
+      const raw = makeRawH264(join(work, 'raw.h264'), 20);
+      const client = new Client(10_000);
+      await client.access({ host: '127.0.0.1', port: noFfmpeg.ftp!.port, user: 'garage', password: TEST_PASSWORD });
+      await client.uploadFrom(raw, 'Garage_00_20240315150000.h264');
+      client.close();
+      await noFfmpeg.uploader.drained();
+      await stack.waitForIdle();
+    } finally {
+      await noFfmpeg.stop();
+    }
+    const key = 'garage/2024/03/15/Garage_00_20240315150000.h264';
+    const head = await headObject(stack.clients.s3, key);
+    expect(head.Metadata?.['gateway-remux-failed']).toBeTruthy();
+    const clipId = clipIdFor({ bucket: stack.buckets.uploads, key, etag: (head.ETag ?? '').replace(/"/g, ''), versionId: head.VersionId });
+    const execution = await describeClipExecution(stack, clipId);
+    expect(execution.status).toBe('FAILED');
+    expect(execution.error).toBe('ClipQuarantined');
+    const record = await clipRecord(stack, clipId);
+    expect(record).toMatchObject({ camera: 'garage', status: 'QUARANTINED', quarantine: { reason: 'not-remuxed' } });
+    expect(record?.quarantine?.detail).toMatch(/install ffmpeg on the gateway/i);
+    expect(record?.quarantine?.detail).toMatch(/ffmpeg not found/);
+    // It names the ffmpeg the gateway was told to use, never the spool's files.
+    expect(record?.quarantine?.detail).not.toContain(join(work, 'spool'));
+  });
 });

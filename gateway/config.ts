@@ -8,6 +8,7 @@ import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { CAMERA_ID_PATTERN } from '../workflows/clip-contract.ts';
 import { isPasswordHash } from './password.ts';
+import { DEFAULT_GATEWAY_NAME } from './heartbeat-metrics.ts';
 
 /** `.dav` (Dahua) and raw H.264 (`.h264`, `.264`) are remuxed to MP4 on the gateway before upload. */
 export const DEFAULT_EXTENSIONS = ['mp4', 'mkv', 'avi', 'mov', 'jpg', 'jpeg', 'dav', 'h264', '264'] as const;
@@ -119,6 +120,20 @@ export const gatewayConfigSchema = z.strictObject({
       verify: z.enum(['auto', 'read-back']).default('auto'),
     })
     .default({ concurrency: 2, multipartThresholdMB: 16, partSizeMB: 8, queueSize: 2, retryBaseSeconds: 1, retryMaxSeconds: 60, verify: 'auto' }),
+  /**
+   * Every `intervalSeconds` the gateway records its queue, oldest waiting file and disk use in
+   * status.json and, when `cloudWatch` is on, sends them to CloudWatch (namespace
+   * `camflow/gateway`, dimension Gateway = `name`; the stack alarms when they stop).
+   * `cloudWatch: "auto"`: on when talking to AWS itself (a region, no AWS_ENDPOINT_URL_S3) or
+   * when AWS_ENDPOINT_URL_CLOUDWATCH is set.
+   */
+  heartbeat: z
+    .strictObject({
+      name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a gateway name is 1-64 letters, digits, dots, dashes or underscores').default(DEFAULT_GATEWAY_NAME),
+      intervalSeconds: z.number().int().min(5).max(3600).default(60),
+      cloudWatch: z.union([z.boolean(), z.literal('auto')]).default('auto'),
+    })
+    .prefault({}),
   logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),
 });
 

@@ -14,11 +14,14 @@ import { createGatewayLogger } from './logger.ts';
 import { Spool } from './spool.ts';
 import { GatewayStatus } from './status.ts';
 import { Uploader } from './uploader.ts';
+import { Heartbeat, heartbeatSender, type MetricsSender } from './heartbeat.ts';
 
 export interface StartGatewayOptions {
   /** Receive from this folder (one subfolder per camera) instead of running the FTP server. */
   watchDirectory?: string;
   logger?: Logger;
+  /** Where heartbeats go (tests: a stub); default: CloudWatch when `heartbeat.cloudWatch` says so. */
+  metricsSender?: MetricsSender;
 }
 
 export interface RunningGateway {
@@ -28,6 +31,7 @@ export interface RunningGateway {
   uploader: Uploader;
   status: GatewayStatus;
   watch?: FolderWatch;
+  heartbeat: Heartbeat;
   stop(): Promise<void>;
 }
 
@@ -111,6 +115,16 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
   }, 60_000);
   housekeeping.unref();
 
+  const heartbeat = new Heartbeat({
+    gatewayName: config.heartbeat.name,
+    intervalSeconds: config.heartbeat.intervalSeconds,
+    sender: options.metricsSender ?? heartbeatSender(config.heartbeat.cloudWatch),
+    sources: { waiting: () => spool.waiting().map((e) => e.file), spool: () => spool.usage(), spoolDirectory: config.spoolDirectory },
+    status,
+    logger,
+  });
+  heartbeat.start();
+
   let stopping: Promise<void> | undefined;
   return {
     ...(ftp ? { ftp: { host: ftp.host, port: ftp.port } } : {}),
@@ -118,9 +132,11 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
     uploader,
     status,
     ...(watch ? { watch } : {}),
+    heartbeat,
     stop: () =>
       (stopping ??= (async () => {
         clearInterval(housekeeping);
+        await heartbeat.stop();
         await ftp?.close();
         await watch?.stop();
         await uploader.stop();

@@ -7,6 +7,7 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { readJournal, replayJournal } from './journal.ts';
 import { processAlive, spoolPaths } from './spool.ts';
+import type { HeartbeatState } from './heartbeat.ts';
 
 export interface RunningState {
   pid: number;
@@ -21,6 +22,8 @@ export interface RunningState {
   retry: { consecutiveFailures: number; nextAttemptAt?: string };
   spool: { bytesUsed: number; limitBytes: number; refusingUploads: boolean; keptFiles: number };
   totals: { uploaded: number; uploadedBytes: number; failures: number };
+  /** The last heartbeat: what it said, when it reached CloudWatch, its last failure. */
+  heartbeat?: HeartbeatState;
 }
 
 /** The running gateway's half of the status, kept in memory and flushed to status.json. */
@@ -137,6 +140,20 @@ export function formatStatus(report: StatusReport, now = Date.now()): string {
     for (const u of g.uploading) lines.push(`uploading:      ${u.key} ${mib(u.bytesSent)} of ${mib(u.size)} (attempt ${u.attempt})`);
     if (g.retry.consecutiveFailures > 0) lines.push(`retrying:       ${g.retry.consecutiveFailures} failure(s) in a row; next attempt ${g.retry.nextAttemptAt ?? 'soon'}`);
     lines.push(`disk guard:     ${mib(g.spool.bytesUsed)} of ${mib(g.spool.limitBytes)} used${g.spool.refusingUploads ? ' — REFUSING NEW UPLOADS (452)' : ''}; ${g.spool.keptFiles} kept copies`);
+    if (g.heartbeat) lines.push(`heartbeat:      ${heartbeatLine(g.heartbeat, now)}`);
   }
   return lines.join('\n');
+}
+
+/** `sent to CloudWatch at …`, `recorded locally at …`, or `FAILED at …` with the last one sent. */
+export function heartbeatLine(h: HeartbeatState, now = Date.now()): string {
+  const every = `every ${h.intervalSeconds} s as '${h.gatewayName}'`;
+  if (!h.last) return `none yet (${every})`;
+  const reading = `queue ${h.last.queueLength}, oldest waiting ${h.last.oldestWaitingSeconds} s, disk ${h.last.diskUsedPercent}% used`;
+  if (!h.cloudWatch) return `recorded locally at ${h.last.at} (${ago(h.last.at, now)}; CloudWatch off), ${every}: ${reading}`;
+  const failedLast = h.lastFailure && (!h.lastSentAt || h.lastFailure.at > h.lastSentAt);
+  if (failedLast) {
+    return `FAILED to reach CloudWatch at ${h.lastFailure!.at} (${ago(h.lastFailure!.at, now)}): ${h.lastFailure!.name}: ${h.lastFailure!.message}; last sent ${h.lastSentAt ? `at ${h.lastSentAt} (${ago(h.lastSentAt, now)})` : 'never'}`;
+  }
+  return h.lastSentAt ? `sent to CloudWatch at ${h.lastSentAt} (${ago(h.lastSentAt, now)}), ${every}: ${reading}` : `sending to CloudWatch (${every})`;
 }

@@ -232,7 +232,7 @@ export async function writeRandomFile(path: string, bytes: number): Promise<stri
 /** How the shipped systemd unit runs the gateway: the node flags of its ExecStart, its Environment= settings. */
 export function unitRuntime(): { nodeFlags: string[]; environment: Record<string, string> } {
   const unit = readFileSync(new URL('./camflow-gateway.service', import.meta.url), 'utf8');
-  const exec = /^ExecStart=.*?\bnode((?:\s+--\S+)*)\s+\S*camflow\.js/m.exec(unit);
+  const exec = /^ExecStart=.*?\bnode((?:\s+--\S+)*)\s+\S*camflow(?:-gateway\.mjs|\.js)\b/m.exec(unit);
   const environment: Record<string, string> = {};
   for (const m of unit.matchAll(/^Environment=([A-Za-z_][A-Za-z0-9_]*)=(\S*)$/gm)) environment[m[1]!] = m[2]!;
   return { nodeFlags: exec?.[1]?.trim().split(/\s+/).filter(Boolean) ?? [], environment };

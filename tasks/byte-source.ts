@@ -17,6 +17,8 @@ export interface ByteSource {
 
 /** The S3 object metadata key a camera/gateway sets to say when the clip was recorded. */
 export const CAPTURED_AT_METADATA = 'captured-at';
+/** Set by the gateway on a `.dav`/`.h264` it could not remux to MP4: why (URI-encoded). */
+export const GATEWAY_REMUX_FAILED_METADATA = 'gateway-remux-failed';
 
 /** An upload in S3, with what HeadObject said about it. */
 export interface S3ObjectSource extends ByteSource {

@@ -20,6 +20,7 @@ const REASON_TEXT: Record<NonNullable<ValidationResult['reason']>, string> = {
   'too-long': 'too long',
   'too-large': 'too large',
   'unsupported-codec': 'unsupported codec',
+  'not-remuxed': 'not remuxed by the gateway',
 };
 
 export function quarantineNotice(state: WorkflowState, executionName: string, recorded: { written: boolean; owner?: string }): OperationsNotice {

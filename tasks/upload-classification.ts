@@ -5,6 +5,7 @@
  */
 import type { InvalidReason, MediaProbe, UploadKind } from '../workflows/clip-contract.ts';
 import { isProbeFailure, type ProbeFailure } from './clip-probe.ts';
+import { oneLineText } from './user-text.ts';
 
 export interface ClipLimits {
   /** Largest upload accepted, in bytes. */
@@ -43,6 +44,34 @@ export function classifyBySize(sizeBytes: number, limits: ClipLimits = DEFAULT_C
     );
   }
   return undefined;
+}
+
+/**
+ * A `.dav`/`.h264` the gateway uploaded as it arrived because it could not remux it to MP4
+ * (`gateway-remux-failed` metadata, URI-encoded, possibly cut at 1024 characters): MediaConvert
+ * cannot read it, so it is quarantined with the gateway's reason and what to do.
+ */
+export function classifyGatewayRemuxFailure(remuxFailed: string | undefined): UploadClassification | undefined {
+  if (remuxFailed === undefined) return undefined;
+  const why = oneLineText(decodeMetadata(remuxFailed), 300).replace(/[.\s]+$/u, '');
+  return invalid(
+    'not-remuxed',
+    `The gateway could not remux this recording to MP4${why ? ` (${why})` : ''}, and the cloud cannot render it as it is. Install ffmpeg on the gateway (sudo apt install ffmpeg) and restart it; the camera’s next uploads are remuxed. To keep this one, remux it with ffmpeg and upload the MP4 under a new name.`,
+  );
+}
+
+/** A URI-encoded metadata value; one cut inside an escape or a character keeps what decodes. */
+function decodeMetadata(value: string): string {
+  let text = value.replace(/%[0-9a-f]?$/iu, '');
+  // A UTF-8 character is at most 4 escapes: drop up to 3 trailing ones of a cut character.
+  for (let attempt = 0; attempt < 4; attempt++) {
+    try {
+      return decodeURIComponent(text);
+    } catch {
+      text = text.replace(/%[0-9a-f]{2}$/iu, '');
+    }
+  }
+  return value.replace(/%[0-9a-f]{2}/giu, ' ');
 }
 
 export function classifyUpload(probe: MediaProbe | ProbeFailure, limits: ClipLimits = DEFAULT_CLIP_LIMITS): UploadClassification {

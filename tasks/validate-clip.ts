@@ -13,7 +13,7 @@ import { cameraSettings } from './camera-settings.ts';
 import { getCameraRecord } from './catalog-store.ts';
 import { storageCall } from './errors.ts';
 import { renderSourceFor } from './render-source.ts';
-import { s3ByteSource } from './byte-source.ts';
+import { GATEWAY_REMUX_FAILED_METADATA, s3ByteSource } from './byte-source.ts';
 import { logger, runClipTask } from './observability.ts';
 import { validateUpload, validationSettingsFromEnv } from './validation.ts';
 
@@ -24,7 +24,7 @@ export async function validateClip(event: TaskEvent): Promise<ValidationResult> 
   const source = await s3ByteSource(clip.bucket, clip.key, clip.versionId);
   // The camera's render profile (its settings, else DEFAULT_RENDER_PROFILE, else passthrough).
   const { renderProfile } = cameraSettings(clip.camera, await getCameraRecord(clip.camera));
-  const result = await validateUpload(source, { ...clip, size: source.size }, { mediaBucket: requiredEnv(ENV.mediaBucket), ...validationSettingsFromEnv(), capturedAt: source.capturedAt, profile: renderProfile });
+  const result = await validateUpload(source, { ...clip, size: source.size }, { mediaBucket: requiredEnv(ENV.mediaBucket), ...validationSettingsFromEnv(), capturedAt: source.capturedAt, gatewayRemuxFailed: source.metadata[GATEWAY_REMUX_FAILED_METADATA], profile: renderProfile });
   if (result.render && result.mediaPrefix) {
     // The render reads the clip's own version, even when the key was overwritten since.
     const input = await storageCall(`Pinning the render source of clip ${clip.clipId}`, () => renderSourceFor(s3Client(), clip, result.mediaPrefix!));

@@ -133,3 +133,30 @@ describe('probeClip', () => {
     expect(probes.map((p) => (isProbeFailure(p) ? p.problem : p.container))).toEqual(['mp4', 'matroska', 'avi', 'jpeg']);
   });
 });
+
+describe('an upload the gateway could not remux', () => {
+  it('is quarantined as not-remuxed with the gateway’s reason and “install ffmpeg on the gateway”, even when the probe could read it', async () => {
+    const gatewayRemuxFailed = encodeURIComponent('ffmpeg not found (ffmpeg): install ffmpeg on the gateway (apt install ffmpeg) so .h264 files are remuxed to MP4');
+    const source = await fileByteSource(media.h264AacMp4);
+    const result = await validateUpload(source, clipFor(media.h264AacMp4, source.size), { mediaBucket: 'camflow-media', gatewayRemuxFailed });
+    expect(result).toMatchObject({ kind: 'invalid', reason: 'not-remuxed' });
+    expect(result.detail).toContain('ffmpeg not found (ffmpeg)');
+    expect(result.detail).toMatch(/Install ffmpeg on the gateway/);
+    expect(result.render).toBeUndefined();
+  });
+
+  it('a reason cut inside an escape or holding control characters still reads as one clean line', async () => {
+    const source = await fileByteSource(media.h264AacMp4);
+    const cut = encodeURIComponent('ffmpeg could not remux the .dav file: bad header é').slice(0, -3) + '%C';
+    const result = await validateUpload(source, clipFor(media.h264AacMp4, source.size), { mediaBucket: 'camflow-media', gatewayRemuxFailed: cut });
+    expect(result.detail).toContain('ffmpeg could not remux the .dav file: bad header');
+    const hostile = await validateUpload(source, clipFor(media.h264AacMp4, source.size), { mediaBucket: 'camflow-media', gatewayRemuxFailed: encodeURIComponent('bad\n\u001b[31mred\u202e') });
+    expect(hostile.detail).not.toMatch(/[\n\u001b\u202e]/u);
+  });
+
+  it('without the metadata the same clip is a video', async () => {
+    const source = await fileByteSource(media.h264AacMp4);
+    expect((await validateUpload(source, clipFor(media.h264AacMp4, source.size), { mediaBucket: 'camflow-media' })).kind).toBe('video');
+  });
+});
+

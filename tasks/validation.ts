@@ -8,7 +8,7 @@ import { buildRenderJob } from '../workflows/render-job.ts';
 import { DEFAULT_RENDER_PROFILE, type RenderProfile } from '../workflows/render-profiles.ts';
 import type { ByteSource } from './byte-source.ts';
 import { probeClip, isProbeFailure } from './clip-probe.ts';
-import { classifyBySize, classifyUpload, DEFAULT_CLIP_LIMITS, type ClipLimits } from './upload-classification.ts';
+import { classifyBySize, classifyGatewayRemuxFailure, classifyUpload, DEFAULT_CLIP_LIMITS, type ClipLimits } from './upload-classification.ts';
 import { capturedAtFrom } from './clip-identity.ts';
 
 export interface ValidateUploadOptions {
@@ -19,6 +19,8 @@ export interface ValidateUploadOptions {
   maxSeconds?: number;
   /** When the clip was recorded (e.g. the `captured-at` metadata); default: `clip.uploadedAt`. */
   capturedAt?: string;
+  /** The gateway's `gateway-remux-failed` metadata: a `.dav`/`.h264` it could not remux (quarantined). */
+  gatewayRemuxFailed?: string;
   /** HLS rungs to render (labels such as `720p`); default all. */
   ladder?: readonly string[];
   /** The camera's render profile (camera-settings.ts); default `passthrough`. */
@@ -31,6 +33,9 @@ export async function validateUpload(source: ByteSource, clip: ClipWorkflowInput
   // Empty or too large is known from the size alone: no need to read a byte.
   const bySize = classifyBySize(source.size, limits);
   if (bySize) return { ...bySize, capturedAt };
+  // A recording the gateway could not remux: MediaConvert cannot read it, whatever the probe says.
+  const notRemuxed = classifyGatewayRemuxFailure(options.gatewayRemuxFailed);
+  if (notRemuxed) return { ...notRemuxed, capturedAt };
   const probe = await probeClip(source);
   const classification = classifyUpload(probe, limits);
   const knownProbe = isProbeFailure(probe) ? probe.partial : probe;

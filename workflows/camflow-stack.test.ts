@@ -12,6 +12,8 @@ import { catalogTable } from './catalog-table.ts';
 import { STATE, STATE_MACHINE_NAME } from './clip-contract.ts';
 import { LAMBDA_TASK_RETRY, longestRetryWaitSeconds, RECORD_FAILURE_RETRY } from './clip-workflow.ts';
 import { RETENTION_CONTEXT_KEYS } from './retention-rules.ts';
+import { HEARTBEAT_METRICS, HEARTBEAT_NAMESPACE } from '../gateway/heartbeat-metrics.ts';
+import { heartbeatMetricData } from '../gateway/heartbeat.ts';
 
 /** The stack synthesized without bundling (fast); `context` as `-c key=value` would give it. */
 function synth(context: Record<string, unknown> = {}) {
@@ -448,12 +450,67 @@ describe('CamflowStack: the gateway user', () => {
     expect(resources[userId]!.Properties?.Policies).toBeUndefined();
     const policies = ofType('AWS::IAM::Policy').filter(([, p]) => p.Properties.Users?.some((u: { Ref: string }) => u.Ref === userId));
     expect(policies).toHaveLength(1);
-    const statements = policies[0]![1].Properties.PolicyDocument.Statement as Array<{ Effect: string; Action: string[]; Resource: unknown }>;
-    expect(statements).toHaveLength(1);
+    const statements = policies[0]![1].Properties.PolicyDocument.Statement as Array<{ Effect: string; Action: string[] | string; Resource: unknown; Condition?: unknown }>;
+    expect(statements).toHaveLength(2);
     expect(statements[0]!.Effect).toBe('Allow');
     expect([...statements[0]!.Action].sort()).toEqual(['s3:AbortMultipartUpload', 's3:ListMultipartUploadParts', 's3:PutObject']);
     expect(statements[0]!.Resource).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(stack.uploadsBucket), 'Arn'] }, '/*']] });
+    // Its heartbeat: PutMetricData, into the gateway namespace only.
+    expect(statements[1]).toEqual({ Effect: 'Allow', Action: 'cloudwatch:PutMetricData', Resource: '*', Condition: { StringEquals: { 'cloudwatch:namespace': HEARTBEAT_NAMESPACE } } });
     template.hasOutput('GatewayUploaderUserName', { Value: { Ref: userId } });
+  });
+});
+
+describe('CamflowStack: the gateway falls silent (its heartbeat)', () => {
+  const gatewayAlarms = (r: Record<string, Resource>) =>
+    Object.values(r).filter((x) => x.Type === 'AWS::CloudWatch::Alarm' && x.Properties.Namespace === HEARTBEAT_NAMESPACE).map((x) => x.Properties);
+
+  it('no heartbeat for 10 minutes alarms the operations topic, and so does silence (missing data breaches)', () => {
+    const alarm = gatewayAlarms(resources).find((a) => a.MetricName === HEARTBEAT_METRICS.heartbeat)!;
+    expect(alarm).toMatchObject({
+      Namespace: 'camflow/gateway',
+      Dimensions: [{ Name: 'Gateway', Value: 'home' }],
+      Statistic: 'SampleCount',
+      Period: 60,
+      EvaluationPeriods: 10,
+      DatapointsToAlarm: 10,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+      AlarmActions: [{ Ref: logicalId(stack.operationsTopic) }],
+    });
+    expect(alarm.AlarmDescription).toMatch(/camflow gateway status/);
+  });
+
+  it('files waiting for 30 minutes (queue length never 0) alarms the operations topic', () => {
+    const alarm = gatewayAlarms(resources).find((a) => a.MetricName === HEARTBEAT_METRICS.queueLength)!;
+    expect(alarm).toMatchObject({
+      Dimensions: [{ Name: 'Gateway', Value: 'home' }],
+      Statistic: 'Minimum',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: logicalId(stack.operationsTopic) }],
+    });
+    expect(alarm.Period * alarm.EvaluationPeriods).toBe(30 * 60);
+    expect(alarm.DatapointsToAlarm).toBe(alarm.EvaluationPeriods);
+  });
+
+  it('the alarms read what the gateway sends: the same namespace, metric names and dimension', () => {
+    const reading = { at: '2026-12-01T07:00:00.000Z', queueLength: 3, oldestWaitingSeconds: 1900, diskUsedPercent: 41, spoolUsedPercent: 2 };
+    const sent = heartbeatMetricData(reading, 'home');
+    for (const alarm of gatewayAlarms(resources)) {
+      const datum = sent.find((d) => d.MetricName === alarm.MetricName);
+      expect(datum, alarm.MetricName).toBeDefined();
+      expect(datum!.Dimensions).toEqual(alarm.Dimensions);
+    }
+  });
+
+  it('context gatewayNames gives each gateway its own pair of alarms', () => {
+    const { template: t } = synth({ gatewayNames: 'home,cottage' });
+    const alarms = gatewayAlarms(t.toJSON().Resources);
+    expect(alarms).toHaveLength(4);
+    expect(alarms.map((a) => `${a.MetricName}:${a.Dimensions[0].Value}`).sort()).toEqual(['Heartbeat:cottage', 'Heartbeat:home', 'QueueLength:cottage', 'QueueLength:home']);
   });
 });
 

@@ -9,6 +9,8 @@
  * - retention day counts: see RETENTION_CONTEXT_KEYS in retention-rules.ts.
  * - `defaultRetentionClass`, `alertCooldownSeconds`, `maxClipBytes`, `maxClipSeconds`,
  *   `hlsLadder` (e.g. `720p,360p`): task settings.
+ * - `gatewayNames`: comma-separated gateway names (each gateway's `heartbeat.name`; default
+ *   `home`): each gets the "no heartbeat" and "queue stuck" alarms.
  * - `sweepEveryMinutes` (default 10): how often the sweeper and the dead-letter retry run;
  *   `sweepGraceSeconds`, `sweepMaxRedrives`, `sweepGiveUpDays`: the sweeper's settings.
  */
@@ -41,6 +43,7 @@ import { SWEEPER_ENV } from '../tasks/sweeper.ts';
 import { CamflowApi } from '../api/api-construct.ts';
 import { MIN_TRANSITION_BYTES, retentionDaysFrom, retentionRules } from './retention-rules.ts';
 import { renderProfileSettingsFrom } from './render-profile-context.ts';
+import { DEFAULT_GATEWAY_NAME, HEARTBEAT_DIMENSION, HEARTBEAT_METRICS, HEARTBEAT_NAMESPACE } from '../gateway/heartbeat-metrics.ts';
 
 const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -407,9 +410,44 @@ export class CamflowStack extends Stack {
     this.gatewayUploader.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'], resources: [uploadsObjects] }),
     );
+    // ...and its heartbeat: custom metrics in the gateway namespace only.
+    this.gatewayUploader.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['cloudwatch:PutMetricData'], resources: ['*'], conditions: { StringEquals: { 'cloudwatch:namespace': HEARTBEAT_NAMESPACE } } }),
+    );
     acknowledge(this.gatewayUploader, [
       { id: this.objectsFinding(this.uploadsBucket), reason: 'The gateway uploads clips under any camera key of the uploads bucket (put only: no read, list or delete).' },
+      { id: 'AwsSolutions-IAM5[Resource::*]', reason: `cloudwatch:PutMetricData has no resource-level scope; a condition limits it to the ${HEARTBEAT_NAMESPACE} namespace.` },
     ]);
+
+    // --- The gateway falls silent: alarms on its heartbeat, per gateway (context gatewayNames)
+    const gatewayNames = context('gatewayNames') === undefined ? [DEFAULT_GATEWAY_NAME] : contextList(context('gatewayNames'));
+    for (const name of gatewayNames) {
+      const metric = (metricName: string, statistic: string, period: Duration) =>
+        new cloudwatch.Metric({ namespace: HEARTBEAT_NAMESPACE, metricName, dimensionsMap: { [HEARTBEAT_DIMENSION]: name }, statistic, period });
+      const suffix = name.replace(/[^A-Za-z0-9]/g, '');
+      new cloudwatch.Alarm(this, `GatewayHeartbeatMissing${suffix}`, {
+        alarmDescription:
+          `No heartbeat from the camflow gateway '${name}' for 10 minutes: the box is off, stolen, or cut from the internet, and camera clips are not leaving the premises. ` +
+          'Check its power and network; on the box, `camflow gateway status` shows the last heartbeat and why sending it failed.',
+        metric: metric(HEARTBEAT_METRICS.heartbeat, cloudwatch.Stats.SAMPLE_COUNT, Duration.minutes(1)),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: 10,
+        datapointsToAlarm: 10,
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      }).addAlarmAction(new cloudwatchActions.SnsAction(this.operationsTopic));
+      new cloudwatch.Alarm(this, `GatewayQueueStuck${suffix}`, {
+        alarmDescription:
+          `The camflow gateway '${name}' has had files waiting for S3 for 30 minutes: it is alive but cannot upload. ` +
+          'On the box, `camflow gateway status` shows the last error (credentials, network, S3); files are kept in its spool until they go.',
+        metric: metric(HEARTBEAT_METRICS.queueLength, cloudwatch.Stats.MINIMUM, Duration.minutes(5)),
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 6,
+        datapointsToAlarm: 6,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }).addAlarmAction(new cloudwatchActions.SnsAction(this.operationsTopic));
+    }
 
     // --- Outputs -------------------------------------------------------------------------
     new CfnOutput(this, 'UploadsBucketName', { value: this.uploadsBucket.bucketName, description: 'Where the gateway uploads clips ({camera}/…)' });

@@ -62,7 +62,9 @@ export type InvalidReason =
   | 'no-video-track'
   | 'too-long'
   | 'too-large'
-  | 'unsupported-codec';
+  | 'unsupported-codec'
+  /** A .dav/.h264 the gateway could not put in MP4 (no ffmpeg on the gateway): MediaConvert cannot read it. */
+  | 'not-remuxed';
 
 /**
  * What the probe read from an upload. Codec and container names are ffmpeg's

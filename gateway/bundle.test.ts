@@ -1,0 +1,70 @@
+/**
+ * The gateway as installed on a box: built into one file by `npm run gateway:build`'s code,
+ * copied alone to a folder outside the checkout, started by plain `node` with the systemd
+ * unit's flags. A camera (curl) uploads a clip over FTP; it arrives in the local S3 with the
+ * gateway's metadata, and `status` from the same bundle reports it.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../runtime/local-stack.ts';
+import { OPTIONAL_EXTERNALS, type GatewayBundle } from './build.ts';
+import { readStatus } from './status.ts';
+import { installGatewayBundle, spawnGatewayBundle, waitForFtpGreeting } from './bundle-support.ts';
+import { makeClip, startTestS3, tempDirectory, testConfig, TEST_PASSWORD, waitFor, writeConfigFile, type GatewayProcess } from './test-support.ts';
+
+let work: string;
+let s3: Awaited<ReturnType<typeof startTestS3>>;
+let bundle: GatewayBundle;
+let gateway: GatewayProcess | undefined;
+
+beforeAll(async () => {
+  work = tempDirectory('gateway-bundle');
+  s3 = await startTestS3(join(work, 's3'));
+  bundle = await installGatewayBundle(work);
+}, 120_000);
+
+afterAll(async () => {
+  if (gateway && gateway.child.exitCode === null) {
+    gateway.child.kill('SIGTERM');
+    await gateway.exited;
+  }
+  await s3?.stop();
+});
+
+describe('the bundled gateway', () => {
+  it('is one file under 30 MB that loads nothing from outside but node built-ins and an optional add-on it can do without', () => {
+    const outside = bundle.externalImports.filter((name) => !name.startsWith('node:') && !builtinModules.includes(name));
+    expect(outside).toEqual(OPTIONAL_EXTERNALS);
+    expect(bundle.bytes).toBeLessThan(30 * 1024 * 1024);
+    expect(readFileSync(bundle.file, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+  });
+
+  it('started by plain node outside the checkout, takes a clip from curl over FTP and puts it in S3', async () => {
+    const spool = join(work, 'spool');
+    const port = await freePort();
+    const config = await testConfig(spool, { ftp: { host: '127.0.0.1', port, passivePortMin: 40000, passivePortMax: 49999 }, logLevel: 'INFO' });
+    const configFile = writeConfigFile(join(work, 'gateway.json'), config);
+    const created: string[] = [];
+    s3.onObjectCreated((notice) => created.push(notice.key));
+    gateway = spawnGatewayBundle(bundle.file, ['--config', configFile], s3.endpoint);
+    await waitForFtpGreeting(port).catch((error: Error) => {
+      throw new Error(`${error.message}\n${gateway!.output()}`);
+    });
+
+    const clip = makeClip(join(work, 'FrontDoor_00_20240315143022.mp4'), 1);
+    execFileSync('curl', ['-sS', '--fail', '-T', clip, '--user', `front-door:${TEST_PASSWORD}`, `ftp://127.0.0.1:${port}/`], { timeout: 30_000 });
+    const key = 'front-door/2024/03/15/FrontDoor_00_20240315143022.mp4';
+    await waitFor('the clip in S3', () => created.includes(key), 30_000, 50);
+
+    const status = JSON.parse(execFileSync(process.execPath, [bundle.file, 'status', '--config', configFile, '--json'], { cwd: join(bundle.file, '..'), env: { PATH: process.env.PATH ?? '' } }).toString());
+    expect(status).toMatchObject({ running: true, queueLength: 0 });
+    await waitFor('status to count the upload', () => readStatus(spool).gateway?.totals.uploaded === 1, 10_000, 50);
+
+    gateway.child.kill('SIGTERM');
+    expect(await gateway.exited).toMatchObject({ code: 0 });
+    expect(gateway.output()).not.toMatch(/Cannot find module|ERR_MODULE_NOT_FOUND|Dynamic require/);
+  }, 120_000);
+});

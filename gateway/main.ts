@@ -1,0 +1,13 @@
+/**
+ * The gateway on its own: the entry point of the bundle (`npm run gateway:build` →
+ * `dist/gateway/camflow-gateway.mjs`), run by plain `node` on the gateway box with no
+ * checkout, no node_modules and no TypeScript loader. Same commands as `camflow gateway …`:
+ *
+ *   node camflow-gateway.mjs --config FILE [--watch DIR]
+ *   node camflow-gateway.mjs status --config FILE [--json]
+ *   node camflow-gateway.mjs hash-password
+ */
+import '../runtime/node20-polyfills.ts';
+import { run } from './gateway-command.ts';
+
+process.exitCode = await run(process.argv.slice(2));

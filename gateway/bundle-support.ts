@@ -10,7 +10,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { buildGatewayBundle, type GatewayBundle } from './build.ts';
 import { localAwsEnvironment } from '../runtime/local-credentials.ts';
-import { unitRuntime, type GatewayProcess } from './test-support.ts';
+import { observeProcess, unitRuntime, type GatewayProcess } from './test-support.ts';
 
 /** Builds the bundle into `directory/build`, then installs only that file in `directory/opt`: what a box gets. */
 export async function installGatewayBundle(directory: string): Promise<GatewayBundle> {
@@ -29,11 +29,7 @@ export function spawnGatewayBundle(bundle: string, args: string[], s3Endpoint: s
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...runtime.environment, ...localAwsEnvironment({ s3: s3Endpoint }), ...extraEnvironment },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  return { child, output: () => output, exited };
+  return observeProcess(child);
 }
 
 /** Resolves when an FTP server on `port` sends its 220 greeting (polled every 5 ms). */

@@ -6,12 +6,11 @@
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client } from 'basic-ftp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../runtime/local-stack.ts';
 import { startGateway, type RunningGateway } from './gateway.ts';
 import { RawFtp } from './raw-ftp-client.ts';
-import { tempDirectory, testConfig, TEST_PASSWORD, useLocalS3, waitFor, writeRandomFile } from './test-support.ts';
+import { tempDirectory, testConfig, TEST_PASSWORD, uploadAsCamera, useLocalS3, waitFor, writeRandomFile } from './test-support.ts';
 
 const MiB = 1024 * 1024;
 const CHUNK = Buffer.alloc(64 * 1024, 7);
@@ -27,22 +26,13 @@ afterAll(async () => {
 
 const spoolFiles = (gateway: RunningGateway) => readdirSync(join(gateway.spool.directory, 'files'));
 
-async function normalUpload(gateway: RunningGateway, path: string, name: string): Promise<void> {
-  const client = new Client(10_000);
-  try {
-    await client.access({ host: '127.0.0.1', port: gateway.ftp!.port, user: 'front-door', password: TEST_PASSWORD });
-    await client.uploadFrom(path, name);
-  } finally {
-    client.close();
-  }
-}
 
 describe('the spool limit holds while a file streams in', () => {
   it('an upload that crosses the limit is cut with 452; files already received stay; the next small one is accepted', async () => {
     const gateway = await startGateway(await testConfig(tempDirectory('spool'), { spoolLimitMB: 1, upload: { retryBaseSeconds: 30, retryMaxSeconds: 60 } }));
     gateways.push(gateway);
     const media = tempDirectory('media');
-    await normalUpload(gateway, await writeRandomFile(join(media, 'first.mp4'), 300_000), 'first.mp4');
+    await uploadAsCamera(gateway, await writeRandomFile(join(media, 'first.mp4'), 300_000), 'first.mp4');
     expect(gateway.spool.usage().bytesUsed).toBe(300_000);
 
     const { client: control } = await RawFtp.open(gateway.ftp!.port);
@@ -65,7 +55,7 @@ describe('the spool limit holds while a file streams in', () => {
     // A file that fits is accepted on the same connection and on a new one.
     expect((await control.send('NOOP'))?.code).toBe(200);
     control.close();
-    await normalUpload(gateway, await writeRandomFile(join(media, 'second.mp4'), 300_000), 'second.mp4');
+    await uploadAsCamera(gateway, await writeRandomFile(join(media, 'second.mp4'), 300_000), 'second.mp4');
     expect(gateway.spool.waiting().map((e) => e.file.cameraPath)).toEqual(['first.mp4', 'second.mp4']);
     expect(gateway.spool.usage().bytesUsed).toBe(600_000);
     expect(spoolFiles(gateway)).toHaveLength(2);

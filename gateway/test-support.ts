@@ -197,11 +197,28 @@ export async function spawnGateway(args: string[], s3Endpoint: string, runtime: 
     env: { ...process.env, ...runtime.environment, ...localAwsEnvironment({ s3: s3Endpoint }) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  return observeProcess(child);
+}
+
+/** A spawned gateway's output so far and its exit, for tests. */
+export function observeProcess(child: import('node:child_process').ChildProcess): GatewayProcess {
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
   return { child, output: () => output, exited };
+}
+
+/** One upload as a camera makes it (basic-ftp: login as `front-door`, STOR, quit). */
+export async function uploadAsCamera(gateway: { ftp?: { port: number } }, path: string, name: string): Promise<void> {
+  const { Client } = await import('basic-ftp');
+  const client = new Client(10_000);
+  try {
+    await client.access({ host: '127.0.0.1', port: gateway.ftp!.port, user: 'front-door', password: TEST_PASSWORD });
+    await client.uploadFrom(path, name);
+  } finally {
+    client.close();
+  }
 }
 
 /** The FTP port of the gateway using `spool`, once it is running and listening (from its status file). */

@@ -8,11 +8,10 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Socket } from 'node:net';
-import { Client } from 'basic-ftp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type RunningGateway } from './gateway.ts';
 import { RawFtp } from './raw-ftp-client.ts';
-import { listKeys, startTestS3, tempDirectory, testConfig, testS3Client, TEST_PASSWORD, useLocalS3, waitFor, writeRandomFile } from './test-support.ts';
+import { listKeys, startTestS3, tempDirectory, testConfig, testS3Client, TEST_PASSWORD, uploadAsCamera, useLocalS3, waitFor, writeRandomFile } from './test-support.ts';
 
 const MiB = 1024 * 1024;
 const CHUNK = Buffer.alloc(64 * 1024, 7);
@@ -42,15 +41,6 @@ async function startUpload(gateway: RunningGateway, name: string): Promise<{ con
   return { control, data };
 }
 
-async function normalUpload(gateway: RunningGateway, path: string, name: string): Promise<void> {
-  const client = new Client(10_000);
-  try {
-    await client.access({ host: '127.0.0.1', port: gateway.ftp!.port, user: 'front-door', password: TEST_PASSWORD });
-    await client.uploadFrom(path, name);
-  } finally {
-    client.close();
-  }
-}
 
 describe('a cut transfer releases its bytes', () => {
   let gateway: RunningGateway;
@@ -75,7 +65,7 @@ describe('a cut transfer releases its bytes', () => {
     for (const d of dataSockets) d.destroy();
 
     const clip = await writeRandomFile(join(tempDirectory('media'), 'after.mp4'), 300_000);
-    await normalUpload(gateway, clip, 'after.mp4');
+    await uploadAsCamera(gateway, clip, 'after.mp4');
     await gateway.uploader.drained();
     expect((await listKeys(testS3Client(s3.endpoint), 'front-door/')).filter((k) => k.includes('/cut-'))).toEqual([]);
     expect((await listKeys(testS3Client(s3.endpoint), 'front-door/')).some((k) => k.endsWith('/after.mp4'))).toBe(true);

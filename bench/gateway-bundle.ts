@@ -40,7 +40,7 @@ export async function runGatewayBundleBenchmark(): Promise<GatewayBundleBenchmar
     for (let round = 0; round < ROUNDS; round++) {
       const spool = join(work, `spool-${round}`);
       const port = await freePort();
-      const configFile = writeConfigFile(join(work, `gateway-${round}.json`), await testConfig(spool, { ftp: { host: '127.0.0.1', port, passivePortMin: 40000, passivePortMax: 49999 }, logLevel: 'WARN' }));
+      const configFile = writeConfigFile(join(work, `gateway-${round}.json`), await testConfig(spool, { ftp: { host: '127.0.0.1', port, passivePortMin: 0, passivePortMax: 0 }, logLevel: 'WARN' }));
       const started = performance.now();
       const gateway = spawnGatewayBundle(bundle.file, ['--config', configFile], s3.endpoint);
       try {

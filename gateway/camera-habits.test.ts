@@ -38,7 +38,7 @@ beforeAll(async () => {
   s3 = await startTestS3();
   useLocalS3(s3);
   spool = tempDirectory('habits-spool');
-  gateway = await startGateway(await testConfig(spool, { ftp: { host: '127.0.0.1', port: 0, passivePortMin: 40000, passivePortMax: 49999, temporaryNameWaitSeconds: 60 } }));
+  gateway = await startGateway(await testConfig(spool, { ftp: { host: '127.0.0.1', port: 0, passivePortMin: 0, passivePortMax: 0, temporaryNameWaitSeconds: 60 } }));
 });
 
 afterAll(async () => {
@@ -155,7 +155,7 @@ out.append(ftp.sendcmd('RNTO MDalarm_20240316_101500.mp4'))`);
 
   it('a temporary name never renamed is uploaded under its own name after the configured wait (curl)', async () => {
     const waitSpool = tempDirectory('habits-wait');
-    const quick = await startGateway(await testConfig(waitSpool, { ftp: { host: '127.0.0.1', port: 0, passivePortMin: 40000, passivePortMax: 49999, temporaryNameWaitSeconds: 1.5 } }));
+    const quick = await startGateway(await testConfig(waitSpool, { ftp: { host: '127.0.0.1', port: 0, passivePortMin: 0, passivePortMax: 0, temporaryNameWaitSeconds: 1.5 } }));
     try {
       const still = makeStill(join(media, 'never-renamed.jpg'));
       await run('curl', ['-sS', '--user', `garage:${TEST_PASSWORD}`, '-T', still, `ftp://127.0.0.1:${quick.ftp!.port}/snapshot`]);
@@ -377,7 +377,7 @@ describe('FTPS and FEAT', () => {
     plain.close();
 
     const tlsSpool = tempDirectory('habits-tls');
-    const secure = await startGateway(await testConfig(tlsSpool, { ftp: { host: '127.0.0.1', port: 0, passivePortMin: 40000, passivePortMax: 49999, tls: { enabled: true, require: true } } }));
+    const secure = await startGateway(await testConfig(tlsSpool, { ftp: { host: '127.0.0.1', port: 0, passivePortMin: 0, passivePortMax: 0, tls: { enabled: true, require: true } } }));
     try {
       // A self-signed pair was made at first start, in the spool folder.
       expect(readdirSync(join(tlsSpool, 'tls')).sort()).toEqual(['cert.pem', 'key.pem']);

@@ -60,8 +60,9 @@ export const gatewayConfigSchema = z.strictObject({
       port: z.number().int().min(0).max(65535).default(2121),
       /** The address cameras connect to for passive data connections (this box's LAN IP). */
       passiveHost: z.string().optional(),
-      passivePortMin: z.number().int().min(1024).max(65535).default(30000),
-      passivePortMax: z.number().int().min(1024).max(65535).default(30100),
+      /** Passive data ports (open them in the box's firewall); both 0: any free port the OS gives (tests, no firewall). */
+      passivePortMin: z.number().int().min(0).max(65535).default(30000),
+      passivePortMax: z.number().int().min(0).max(65535).default(30100),
       /** What one camera, or anyone on the network, may hold or do (see ftpLimitsSchema). */
       limits: ftpLimitsSchema.prefault({}),
       /**
@@ -213,6 +214,10 @@ export function parseGatewayConfig(text: string, baseDirectory: string): Gateway
   const config = parsed.data;
   if (config.ftp.passivePortMin > config.ftp.passivePortMax) {
     throw new GatewayConfigInvalid('ftp.passivePortMin must not be above ftp.passivePortMax.');
+  }
+  const anyPort = config.ftp.passivePortMin === 0 && config.ftp.passivePortMax === 0;
+  if (!anyPort && config.ftp.passivePortMin < 1024) {
+    throw new GatewayConfigInvalid('ftp.passivePortMin/passivePortMax must be a range within 1024-65535 (open it in the firewall), or both 0 for any free port.');
   }
   const tls = config.ftp.tls;
   if (!!tls.certFile !== !!tls.keyFile) throw new GatewayConfigInvalid('ftp.tls needs both certFile and keyFile (or neither: a self-signed pair is made).');

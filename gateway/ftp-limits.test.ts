@@ -30,7 +30,7 @@ afterAll(async () => {
 });
 
 async function gatewayWith(limits: Partial<FtpLimits>, spool = tempDirectory('spool')): Promise<RunningGateway> {
-  const gateway = await startGateway(await testConfig(spool, { ftp: { host: '127.0.0.1', port: 0, passivePortMin: 40000, passivePortMax: 49999, limits } }));
+  const gateway = await startGateway(await testConfig(spool, { ftp: { host: '127.0.0.1', port: 0, passivePortMin: 0, passivePortMax: 0, limits } }));
   gateways.push(gateway);
   return gateway;
 }

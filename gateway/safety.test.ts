@@ -20,7 +20,7 @@ beforeAll(async () => {
   s3 = await startTestS3();
   useLocalS3(s3);
   spool = tempDirectory('spool');
-  gateway = await startGateway(await testConfig(spool, { ftp: { host: '127.0.0.1', port: 0, passivePortMin: 40000, passivePortMax: 49999, limits: { loginFailureDelaySeconds: 0.01 } } }));
+  gateway = await startGateway(await testConfig(spool, { ftp: { host: '127.0.0.1', port: 0, passivePortMin: 0, passivePortMax: 0, limits: { loginFailureDelaySeconds: 0.01 } } }));
 });
 
 afterAll(async () => {

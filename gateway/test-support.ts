@@ -40,7 +40,7 @@ export async function testConfig(spoolDirectory: string, overrides: Partial<Gate
     spoolDirectory,
     bucket: LOCAL_BUCKETS.uploads,
     cameras: Object.fromEntries(cameraIds.map((id) => [id, { passwordHash: passwordHash! }])),
-    ftp: { host: '127.0.0.1', port: 0, passivePortMin: 40000, passivePortMax: 49999 },
+    ftp: { host: '127.0.0.1', port: 0, passivePortMin: 0, passivePortMax: 0 },
     cameraTimeZone: 'UTC',
     logLevel: 'SILENT',
     ...rest,

@@ -47,7 +47,7 @@ describe('a cut transfer releases its bytes', () => {
   beforeAll(async () => {
     useLocalS3(s3);
     // 1 MiB spool: twenty leaked 64 KiB partial files would be past it, and every upload would get 452.
-    gateway = await startGateway(await testConfig(tempDirectory('spool'), { spoolLimitMB: 1, ftp: { host: '127.0.0.1', port: 0, passivePortMin: 40000, passivePortMax: 49999, limits: { dataTimeoutSeconds: 1 } } }));
+    gateway = await startGateway(await testConfig(tempDirectory('spool'), { spoolLimitMB: 1, ftp: { host: '127.0.0.1', port: 0, passivePortMin: 0, passivePortMax: 0, limits: { dataTimeoutSeconds: 1 } } }));
     gateways.push(gateway);
   });
 

@@ -55,8 +55,9 @@ type JournalRecord =
 
 const RESOURCE_FILES = ['object', 'object.md5', 'metadata.json', 'tagging.xml'] as const;
 
+/** 32 letters and digits, like S3's own ids (never a leading `-`, which a command line would read as an option). */
 export function newVersionId(): string {
-  return randomBytes(24).toString('base64url');
+  return randomBytes(24).toString('base64url').replace(/[-_]/g, '0');
 }
 
 /** The versions of every key of one bucket, replayed from and appended to its journal. */

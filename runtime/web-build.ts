@@ -50,9 +50,16 @@ export async function ensureWebBuild(options: { root?: string; print?: (line: st
   const hash = webSourceHash(root);
   options.print?.(`Building the web app (web/ changed or was never built)…`);
   const { build } = await import('vite');
-  // Production React and minified code whatever NODE_ENV says (vitest sets it to `test`, which
-  // would otherwise make Vite bundle React's development build, three times the size).
-  await build({ configFile: join(root, 'vite.config.ts'), root, logLevel: 'warn', mode: 'production', define: { 'process.env.NODE_ENV': JSON.stringify('production') } });
+  // A production build whatever NODE_ENV says: vitest sets it to `test`, which makes Vite and
+  // the React plugin bundle React's development build (three times the size) and its dev JSX.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: join(root, 'vite.config.ts'), root, logLevel: 'warn', mode: 'production' });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
   writeFileSync(join(root, 'dist', HASH_FILE), hash + '\n');
   return 'built';
 }

@@ -3,8 +3,8 @@
  * (port 8080 by default), with `camflow up` as the token issuer.
  *
  * The server refuses a body larger than the API accepts (`MAX_BODY_BYTES`) from its
- * Content-Length, before reading any of it: 413, `Connection: close`, and the connection is
- * closed rather than drained. A client that asked `Expect: 100-continue` (curl does for large
+ * Content-Length, before reading any of it: 413, `Connection: close`, and the rest of the
+ * upload is discarded as it arrives (never kept) until the client stops or 10 s pass. A client that asked `Expect: 100-continue` (curl does for large
  * bodies) is answered 413 without ever being told to send. Bodies without a length are cut
  * off by the app's body limit while streaming.
  */
@@ -46,18 +46,27 @@ function declaresTooLarge(request: IncomingMessage): boolean {
   return length !== undefined && !request.headers['transfer-encoding'] && !(/^\d{1,15}$/.test(length) && Number(length) <= MAX_BODY_BYTES);
 }
 
-/** Answer 413 without reading the body, and close the connection instead of draining it. */
+/** How long a refused upload may go on being discarded before the connection is dropped. */
+const LINGER_MS = 10_000;
+
+/**
+ * Answer 413 without keeping the body: the response goes out first, then the connection is
+ * half-closed and what the client still sends is discarded as it arrives (a lingering close:
+ * dropping the connection with unread bytes would reset it, and a client still sending could
+ * lose the 413 before reading it). Memory stays flat; after LINGER_MS the connection is dropped.
+ */
 function refuseTooLarge(request: IncomingMessage, response: ServerResponse): void {
   const body = JSON.stringify(bodyTooLarge().body());
+  const socket = request.socket;
   response.shouldKeepAlive = false;
-  response.writeHead(413, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), connection: 'close' });
-  response.end(body, () => {
-    // The response is out: stop reading the body. Half-close first so the client reads the
-    // 413, then drop the connection.
-    request.socket.end();
-    setTimeout(() => request.socket.destroy(), 1000).unref();
-  });
-  request.pause();
+  socket.write(
+    `HTTP/1.1 413 Payload Too Large\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    () => socket.end(),
+  );
+  request.resume();
+  const linger = setTimeout(() => socket.destroy(), LINGER_MS);
+  linger.unref();
+  socket.once('close', () => clearTimeout(linger));
 }
 
 /** node:http's createServer, with bodies that declare themselves too large refused up front. */

@@ -22,6 +22,7 @@ import {
   type LocalServices,
   type RenderedClip,
   type TestApi,
+  responseJson,
 } from './test-support.ts';
 import { SIGNING_KEY_FILE } from './auth/local-issuer.ts';
 
@@ -32,14 +33,7 @@ let rendered: RenderedClip;
 const CAMERA = 'front-door';
 const PLAYABLE = readyClip('front-door-00000000000000aa', CAMERA, '2025-01-31T18:00:00.000Z');
 
-async function json(response: Response): Promise<any> {
-  const text = await response.text();
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new Error(`not JSON (${response.status}): ${text}`);
-  }
-}
+const json = responseJson;
 
 beforeAll(async () => {
   services = await startLocalServices();

@@ -15,7 +15,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../workflows/catalog-table.ts';
 import { startLocalStepFunctions, type LocalStepFunctions } from '../runtime/step-functions/local-step-functions.ts';
 import { catalogAlertsSource } from './alerts.ts';
-import { cameraRecord, clipItem, putCatalogItem, readyClip, startLocalServices, startTestApi, TEST_TABLE, type LocalServices, type TestApi } from './test-support.ts';
+import { cameraRecord, clipItem, putCatalogItem, readyClip, startLocalServices, startTestApi, TEST_TABLE, type LocalServices, type TestApi, responseJson } from './test-support.ts';
 
 const run = promisify(execFile);
 const MACHINE = 'camflow-clip-workflow';
@@ -24,14 +24,7 @@ let services: LocalServices;
 let stepFunctions: LocalStepFunctions;
 let api: TestApi;
 
-async function json(response: Response): Promise<any> {
-  const text = await response.text();
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new Error(`not JSON (${response.status}): ${text}`);
-  }
-}
+const json = responseJson;
 
 const month = (back: number) => {
   const now = new Date();

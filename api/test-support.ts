@@ -22,6 +22,16 @@ import type { ApiDependencies } from './dependencies.ts';
 import { localApiDependencies, startApiServer, type ApiServer } from './local-server.ts';
 
 export const TEST_TABLE = 'camflow';
+
+/** A response's JSON body; a body that is not JSON fails the test with the status and the text. */
+export async function responseJson(response: Response): Promise<any> {
+  const text = await response.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new Error(`not JSON (${response.status}): ${text}`);
+  }
+}
 export const TEST_STATE_MACHINE_ARN = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${STATE_MACHINE_NAME}`;
 
 export interface LocalServices {

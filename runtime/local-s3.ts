@@ -4,7 +4,8 @@
  * stack's buckets are. ObjectCreated notifications, with the new version id, are surfaced as
  * `onObjectCreated` callbacks (the local stand-in for EventBridge's "Object Created" rule).
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 // s3rver ships no types.
 // @ts-expect-error -- untyped CommonJS module
@@ -80,16 +81,23 @@ export async function startLocalS3(options: {
     configureBuckets: buckets.map((name) => ({ name, configs: cors ? [cors] : [] })),
     allowMismatchedSignatures: false,
   });
-  const layer = versioningLayer({ store: server.store, buckets, versionsDirectory: `${options.directory.replace(/\/+$/, '')}.versions` });
+  const versionsDirectory = `${options.directory.replace(/\/+$/, '')}.versions`;
+  const layer = versioningLayer({ store: server.store, buckets, versionsDirectory });
   // After s3rver's own middleware (logging, XML encoding, vhost) and before its router.
   const middleware = server.middleware as unknown[];
   middleware.splice(middleware.length - 1, 0, preflightNamesOrigin(), layer.middleware);
   const address = (await server.run()) as AddressInfo;
   // A rule from an earlier start (another web port) must not outlive it.
   if (!cors) for (const bucket of buckets) await server.store.deleteSubresource(bucket, undefined, 'cors');
-  for (const bucket of buckets) {
-    const { objects } = (await server.store.listObjects(bucket, { maxKeys: Number.MAX_SAFE_INTEGER })) as { objects: Array<{ key: string }> };
-    await adoptUnversionedObjects(layer, server.store, bucket, objects.map((o) => o.key));
+  // Objects stored before versioning existed get a version each — once: every later write goes
+  // through the layer, so the listing is not repeated at every start.
+  const adopted = join(versionsDirectory, 'adopted');
+  if (!existsSync(adopted)) {
+    for (const bucket of buckets) {
+      const { objects } = (await server.store.listObjects(bucket, { maxKeys: Number.MAX_SAFE_INTEGER })) as { objects: Array<{ key: string }> };
+      await adoptUnversionedObjects(layer, server.store, bucket, objects.map((o) => o.key));
+    }
+    writeFileSync(adopted, `${new Date().toISOString()}\n`);
   }
   const listeners: Array<(n: ObjectCreatedNotice) => void> = [];
   layer.onVersionCreated((created) => {

@@ -8,7 +8,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import '../runtime/node20-polyfills.ts';
 import { burst, newWorkDirectory, orchestrationThroughput, pipelineOverhead, removeWorkDirectory } from './pipeline.ts';
 
@@ -24,6 +24,30 @@ function machine(): string[] {
 }
 
 const fmt = (n: number, digits = 2) => n.toFixed(digits);
+
+/**
+ * The "## " sections of a BENCHMARKS.md text, in order, keyed by heading. Fresh sections
+ * (`measured` given) get a "Measured on" line under their heading; kept ones keep theirs.
+ */
+function blocksByHeading(text: string, measured: string | undefined): Map<string, string> {
+  const blocks = new Map<string, string>();
+  let heading: string | undefined;
+  let lines: string[] = [];
+  const flush = () => {
+    if (heading === undefined) return;
+    const body = lines.join('\n').trim();
+    blocks.set(heading, [heading, '', ...(measured ? [`Measured on ${measured}.`, ''] : []), body, ''].join('\n'));
+  };
+  for (const line of text.split('\n')) {
+    if (line.startsWith('## ')) {
+      flush();
+      heading = line;
+      lines = [];
+    } else if (heading !== undefined) lines.push(line);
+  }
+  flush();
+  return blocks;
+}
 
 async function main(): Promise<void> {
   const wanted = new Set(process.argv.slice(2));
@@ -135,9 +159,13 @@ async function main(): Promise<void> {
   } finally {
     removeWorkDirectory(work);
   }
-  const document = ['# Benchmarks', '', 'Written by `npm run bench`. Machine:', '', ...machine(), '', ...sections].join('\n');
-  if (wanted.size === 0) writeFileSync('BENCHMARKS.md', document + '\n');
-  else console.log('\n' + document);
+  const measured = new Date().toISOString().slice(0, 10);
+  const fresh = blocksByHeading(sections.join('\n'), measured);
+  const kept = existsSync('BENCHMARKS.md') ? blocksByHeading(readFileSync('BENCHMARKS.md', 'utf8'), undefined) : new Map<string, string>();
+  for (const [heading, block] of fresh) kept.set(heading, block);
+  const document = ['# Benchmarks', '', 'Written by `npm run bench` (all groups) or `npm run bench -- <group> ...` (only those groups; the other sections stay as they were, each with the date it was measured). Machine of the last run:', '', ...machine(), '', ...kept.values()].join('\n');
+  writeFileSync('BENCHMARKS.md', document.trimEnd() + '\n');
+  console.log('\n' + [...fresh.values()].join('\n'));
   console.log(JSON.stringify(summary));
 }
 

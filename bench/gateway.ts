@@ -11,7 +11,9 @@
  *    to S3, confirmed — while the gateway process's RSS is sampled from outside
  *    (/proc/<pid>/status VmRSS, and VmHWM at the end). Target < 150 MB.
  *
- * The gateway runs as gateway/camflow-gateway.service runs it (its node flags and Environment=).
+ * The gateway runs as a box runs it (issue 13): the bundle from `npm run gateway:build`, alone in a
+ * folder outside the checkout, started by plain `node` with gateway/camflow-gateway.service's node
+ * flags and Environment= (gateway/bundle-support.ts).
  *
  *   npx tsx bench/gateway.ts [largeFileBytes]     prints the result as JSON
  */
@@ -25,7 +27,8 @@ import { Client } from 'basic-ftp';
 import { readJournal } from '../gateway/journal.ts';
 import { spoolPaths } from '../gateway/spool.ts';
 import { readStatus } from '../gateway/status.ts';
-import { gatewayFtpPort, spawnGateway, unitRuntime, startTestS3, tempDirectory, testConfig, TEST_PASSWORD, waitFor, writeConfigFile, writeRandomFile, type GatewayProcess } from '../gateway/test-support.ts';
+import { installGatewayBundle, spawnGatewayBundle } from '../gateway/bundle-support.ts';
+import { gatewayFtpPort, unitRuntime, startTestS3, tempDirectory, testConfig, TEST_PASSWORD, waitFor, writeConfigFile, writeRandomFile, type GatewayProcess } from '../gateway/test-support.ts';
 import { localAwsEnvironment } from '../runtime/local-credentials.ts';
 import { LOCAL_BUCKETS } from '../runtime/local-s3.ts';
 import { freePort } from '../runtime/local-stack.ts';
@@ -104,9 +107,10 @@ export async function runGatewayBenchmark(options: { largeFileBytes?: number } =
   // Run the gateway as the systemd unit does (its node flags and environment).
   const runtime = unitRuntime();
   notes.push(
-    `Gateway process: ${Object.entries(runtime.environment).map(([k, v]) => `${k}=${v} `).join('')}node ${[...runtime.nodeFlags, 'bin/camflow.js gateway'].join(' ')} (as gateway/camflow-gateway.service runs it); S3 = s3rver in the benchmark process.`,
+    `Gateway process: the bundle (\`npm run gateway:build\`, one file in a folder of its own): ${Object.entries(runtime.environment).map(([k, v]) => `${k}=${v} `).join('')}node ${[...runtime.nodeFlags, 'camflow-gateway.mjs'].join(' ')} (as gateway/camflow-gateway.service runs it); S3 = s3rver in the benchmark process.`,
   );
   try {
+    const bundle = await installGatewayBundle(join(work, 'bundle'));
     // --- 1. throughput -------------------------------------------------------------------
     const media = join(work, 'media');
     mkdirSync(media);
@@ -122,12 +126,12 @@ export async function runGatewayBenchmark(options: { largeFileBytes?: number } =
       const spool = join(work, `spool-${round}`);
       const configFile = writeConfigFile(join(work, `gateway-${round}.json`), await testConfig(spool, { cameraIds: ['bench'], upload: UPLOAD, spoolLimitMB: 100_000, logLevel: 'WARN' }));
       // Fill the spool while S3 is unreachable...
-      const filling = await spawnGateway(['--config', configFile], `http://127.0.0.1:${await freePort()}`, runtime);
+      const filling = spawnGatewayBundle(bundle.file, ['--config', configFile], `http://127.0.0.1:${await freePort()}`);
       await ftpUpload(await gatewayFtpPort(spool), files);
       await waitFor('all files spooled', () => readStatus(spool).queueLength === files.length, 120_000, 100);
       await stopGateway(filling);
       // ...then let the gateway empty it into S3: from its start to its last confirmation.
-      const draining = await spawnGateway(['--config', configFile], s3.endpoint, runtime);
+      const draining = spawnGatewayBundle(bundle.file, ['--config', configFile], s3.endpoint);
       await waitFor('the spool to drain', () => { const r = readStatus(spool); return r.running && r.queueLength === 0; }, 600_000, 100);
       const startedAt = Date.parse(readStatus(spool).gateway!.startedAt);
       const lastConfirmed = Math.max(...readJournal(spoolPaths(spool).journal).records.filter((r) => r.op === 'confirmed').map((r) => Date.parse(r.at)));
@@ -150,7 +154,7 @@ export async function runGatewayBenchmark(options: { largeFileBytes?: number } =
     const large = await writeRandomFile(join(work, 'Large_00_20240315160000.mp4'), largeFileBytes);
     const spool2 = join(work, 'spool-large');
     const configFile2 = writeConfigFile(join(work, 'gateway-large.json'), await testConfig(spool2, { cameraIds: ['bench'], upload: UPLOAD, spoolLimitMB: 100_000, logLevel: 'WARN' }));
-    const gateway = await spawnGateway(['--config', configFile2], s3.endpoint, runtime);
+    const gateway = spawnGatewayBundle(bundle.file, ['--config', configFile2], s3.endpoint);
     const pid = gateway.child.pid!;
     let peakSampledMB = 0;
     const sampler = setInterval(() => {
@@ -166,7 +170,7 @@ export async function runGatewayBenchmark(options: { largeFileBytes?: number } =
     await stopGateway(gateway);
     const peakRssMB = Math.max(hwm, peakSampledMB);
     notes.push(
-      `Large file: ${(largeFileBytes / MiB).toFixed(0)} MiB FTP in → spool → multipart (${Math.ceil(largeFileBytes / (UPLOAD.partSizeMB * MiB))} parts) → confirmed in ${largeSeconds.toFixed(1)} s; gateway peak RSS ${peakRssMB.toFixed(0)} MB (VmHWM ${hwm.toFixed(0)} MB, highest sampled VmRSS ${peakSampledMB.toFixed(0)} MB; node + tsx + SDK).`,
+      `Large file: ${(largeFileBytes / MiB).toFixed(0)} MiB FTP in → spool → multipart (${Math.ceil(largeFileBytes / (UPLOAD.partSizeMB * MiB))} parts) → confirmed in ${largeSeconds.toFixed(1)} s; gateway peak RSS ${peakRssMB.toFixed(0)} MB (VmHWM ${hwm.toFixed(0)} MB, highest sampled VmRSS ${peakSampledMB.toFixed(0)} MB; the bundle under plain node).`,
     );
     return { throughputRatio: gatewayMBps / bareSdkMBps, gatewayMBps, bareSdkMBps, peakRssMB, largeFileBytes, notes };
   } finally {

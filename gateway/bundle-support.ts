@@ -6,7 +6,8 @@
  */
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { createServer } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { buildGatewayBundle, type GatewayBundle } from './build.ts';
 import { localAwsEnvironment } from '../runtime/local-credentials.ts';
@@ -52,6 +53,38 @@ export async function waitForFtpGreeting(port: number, timeoutMs = 30_000): Prom
 
 /** Resident memory of a process, in MB (VmRSS from /proc). */
 export function residentMB(pid: number): number {
+  return residentMemory(pid).rssMB;
+}
+
+/**
+ * VmRSS, and its two parts: anonymous memory (the process's own: heaps, stacks) and file pages
+ * (node's executable and libraries, clean and shared: the kernel can drop them and read them again).
+ */
+export function residentMemory(pid: number): { rssMB: number; anonMB: number; fileMB: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0) / 1024;
+  const mb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) / 1024;
+  return { rssMB: mb('VmRSS'), anonMB: mb('RssAnon'), fileMB: mb('RssFile') };
+}
+
+/**
+ * A stand-in for CloudWatch's PutMetricData (AWS JSON 1.0: `200 {}`), so that the bundled
+ * gateway sends its heartbeat as it does on a box talking to AWS (AWS_ENDPOINT_URL_CLOUDWATCH
+ * points here) and loads what that takes. Counts the heartbeats received.
+ */
+export async function startCloudWatchStandIn(): Promise<{ endpoint: string; heartbeats(): number; stop(): Promise<void> }> {
+  let heartbeats = 0;
+  const server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      if (String(request.headers['x-amz-target'] ?? '').endsWith('PutMetricData')) heartbeats++;
+      response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+      response.end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    heartbeats: () => heartbeats,
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }

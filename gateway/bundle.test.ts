@@ -11,8 +11,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../runtime/local-stack.ts';
 import { OPTIONAL_EXTERNALS, type GatewayBundle } from './build.ts';
+import { RawFtp } from './raw-ftp-client.ts';
 import { readStatus } from './status.ts';
-import { installGatewayBundle, spawnGatewayBundle, waitForFtpGreeting } from './bundle-support.ts';
+import { installGatewayBundle, spawnGatewayBundle, startCloudWatchStandIn, waitForFtpGreeting } from './bundle-support.ts';
 import { makeClip, startTestS3, tempDirectory, testConfig, TEST_PASSWORD, waitFor, writeConfigFile, type GatewayProcess } from './test-support.ts';
 
 let work: string;
@@ -42,14 +43,16 @@ describe('the bundled gateway', () => {
     expect(readFileSync(bundle.file, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
   });
 
-  it('started by plain node outside the checkout, takes a clip from curl over FTP and puts it in S3', async () => {
+  it('started by plain node outside the checkout, takes a clip from curl over FTP, puts it in S3 and sends its heartbeat to CloudWatch', async () => {
     const spool = join(work, 'spool');
     const port = await freePort();
     const config = await testConfig(spool, { ftp: { host: '127.0.0.1', port, passivePortMin: 0, passivePortMax: 0 }, logLevel: 'INFO' });
     const configFile = writeConfigFile(join(work, 'gateway.json'), config);
     const created: string[] = [];
     s3.onObjectCreated((notice) => created.push(notice.key));
-    gateway = spawnGatewayBundle(bundle.file, ['--config', configFile], s3.endpoint);
+    // The S3 and CloudWatch parts of the SDK are loaded on first use: both must work from the bundle.
+    const cloudWatch = await startCloudWatchStandIn();
+    gateway = spawnGatewayBundle(bundle.file, ['--config', configFile], s3.endpoint, { AWS_ENDPOINT_URL_CLOUDWATCH: cloudWatch.endpoint });
     await waitForFtpGreeting(port).catch((error: Error) => {
       throw new Error(`${error.message}\n${gateway!.output()}`);
     });
@@ -62,6 +65,24 @@ describe('the bundled gateway', () => {
     const status = JSON.parse(execFileSync(process.execPath, [bundle.file, 'status', '--config', configFile, '--json'], { cwd: join(bundle.file, '..'), env: { PATH: process.env.PATH ?? '' } }).toString());
     expect(status).toMatchObject({ running: true, queueLength: 0 });
     await waitFor('status to count the upload', () => readStatus(spool).gateway?.totals.uploaded === 1, 10_000, 50);
+    await waitFor('a heartbeat at CloudWatch', () => cloudWatch.heartbeats() >= 1, 10_000, 50);
+    expect(readStatus(spool).gateway?.heartbeat).toMatchObject({ cloudWatch: true, lastSentAt: expect.any(String) });
+    await cloudWatch.stop();
+
+    // A camera sends its next command the moment it reads 226: it is answered, never "503 a
+    // transfer is in progress" (the gateway in its own process, as cameras meet it).
+    const { client } = await RawFtp.open(port);
+    expect((await client.login('garage', TEST_PASSWORD))?.code).toBe(230);
+    expect((await client.send('TYPE I'))?.code).toBe(200);
+    for (let i = 0; i < 60; i++) {
+      // passive() sends PASV at once after the previous 226 and fails on any other reply.
+      const data = await client.passive();
+      expect((await client.send(`STOR burst_${i}.jpg`))?.code).toBe(150);
+      data.end(Buffer.from(`still ${i}`));
+      expect((await client.next())?.code).toBe(226);
+    }
+    expect((await client.send('NOOP'))?.code).toBe(200);
+    client.close();
 
     gateway.child.kill('SIGTERM');
     expect(await gateway.exited).toMatchObject({ code: 0 });

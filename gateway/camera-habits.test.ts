@@ -9,7 +9,7 @@
  *   without ffmpeg uploaded as they are, with the reason;
  * - test buttons (`test.txt`, `test.jpg`) answered, never uploaded; DELE never reaches S3;
  * - a transfer cut then resumed (REST n + STOR, APPE) or sent again whole is one clip;
- * - backslash paths; FTPS (AUTH TLS) with a self-signed certificate, and `require`.
+ * - backslash paths; FTPS (AUTH TLS) with a self-signed certificate, and `ftp.requireTls`.
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -368,7 +368,7 @@ out.append(ftp.rename('FrontDoor_00_20240321010203.mp4.part', 'FrontDoor_00_2024
 });
 
 describe('FTPS and FEAT', () => {
-  it('without TLS configured, FEAT does not advertise AUTH TLS; with it, python FTP_TLS and curl --ssl-reqd upload, and require refuses plain logins', async () => {
+  it('without TLS configured, FEAT does not advertise AUTH TLS; with it, python FTP_TLS and curl --ssl-reqd upload, and ftp.requireTls (TLS on, a self-signed pair) refuses plain logins', async () => {
     const plain = await rawLogin();
     const feat = await plain.say('FEAT');
     expect(feat.code).toBe(211);
@@ -377,7 +377,7 @@ describe('FTPS and FEAT', () => {
     plain.close();
 
     const tlsSpool = tempDirectory('habits-tls');
-    const secure = await startGateway(await testConfig(tlsSpool, { ftp: { host: '127.0.0.1', port: 0, passivePortMin: 0, passivePortMax: 0, tls: { enabled: true, require: true } } }));
+    const secure = await startGateway(await testConfig(tlsSpool, { ftp: { host: '127.0.0.1', port: 0, passivePortMin: 0, passivePortMax: 0, requireTls: true } }));
     try {
       // A self-signed pair was made at first start, in the spool folder.
       expect(readdirSync(join(tlsSpool, 'tls')).sort()).toEqual(['cert.pem', 'key.pem']);

@@ -20,7 +20,7 @@ describe('config file', () => {
     const config = parseGatewayConfig(text, '/etc/camflow');
     expect(Object.keys(config.cameras)).toEqual(['front-door', 'garage']);
     expect(config.allowedExtensions).toEqual(['mp4', 'mkv', 'avi', 'mov', 'jpg', 'jpeg', 'dav', 'h264', '264']);
-    expect(config.ftp).toMatchObject({ port: 2121, passivePortMin: 30000, passivePortMax: 30100, temporaryNameWaitSeconds: 600, tls: { enabled: false, require: false } });
+    expect(config.ftp).toMatchObject({ port: 2121, passivePortMin: 30000, passivePortMax: 30100, temporaryNameWaitSeconds: 600, requireTls: false, tls: { enabled: false, require: false } });
     expect(config.ffmpegPath).toBe('ffmpeg');
     expect(config.spoolDirectory).toBe('/var/lib/camflow-gateway');
   });
@@ -32,6 +32,19 @@ describe('config file', () => {
     expect(() => parseGatewayConfig(JSON.stringify({ spoolDirectory: 's', cameras: {}, spoolLimitGB: 3 }), '/')).toThrow(/spoolLimitGB/);
     expect(() => parseGatewayConfig(JSON.stringify({ spoolDirectory: 's', cameras: {}, ftp: { tls: { enabled: true, certFile: 'c.pem' } } }), '/')).toThrow(/both certFile and keyFile/);
     expect(() => parseGatewayConfig(JSON.stringify({ spoolDirectory: 's', cameras: {}, ftp: { tls: { require: true } } }), '/')).toThrow(/require needs ftp.tls.enabled/);
+    expect(() => parseGatewayConfig(JSON.stringify({ spoolDirectory: 's', cameras: {}, ftp: { requireTls: false, tls: { enabled: true, require: true } } }), '/')).toThrow(/keep only ftp.requireTls/);
+  });
+
+  it('ftp.requireTls turns FTPS on and refuses plain logins; its first name ftp.tls.require is still read', () => {
+    const parse = (ftp: object) => parseGatewayConfig(JSON.stringify({ spoolDirectory: 's', cameras: {}, ftp }), '/').ftp;
+    expect(parse({ requireTls: true })).toMatchObject({ requireTls: true, tls: { enabled: true, require: true } });
+    expect(parse({ requireTls: true, tls: { certFile: 'c.pem', keyFile: 'k.pem' } })).toMatchObject({ requireTls: true, tls: { enabled: true, certFile: '/c.pem', keyFile: '/k.pem' } });
+    expect(parse({ tls: { enabled: true, require: true } })).toMatchObject({ requireTls: true, tls: { enabled: true, require: true } });
+    expect(parse({ tls: { enabled: true } })).toMatchObject({ requireTls: false, tls: { enabled: true, require: false } });
+    expect(parse({})).toMatchObject({ requireTls: false, tls: { enabled: false, require: false } });
+    // What the gateway writes back out (tests, status) parses to the same thing.
+    const once = parseGatewayConfig(JSON.stringify({ spoolDirectory: '/s', cameras: {}, ftp: { requireTls: true } }), '/');
+    expect(parseGatewayConfig(JSON.stringify(once), '/')).toEqual(once);
   });
 
   it('fills defaults and resolves the spool folder from the config file folder', () => {

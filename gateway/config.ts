@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CAMERA_ID_PATTERN } from '../workflows/clip-contract.ts';
 import { isPasswordHash } from './password.ts';
 import { DEFAULT_GATEWAY_NAME } from './heartbeat-metrics.ts';
@@ -71,8 +71,14 @@ export const gatewayConfigSchema = z.strictObject({
        */
       temporaryNameWaitSeconds: z.number().min(0).max(7 * 24 * 3600).default(600),
       /**
+       * Refuse logins that did not switch to TLS (`530`), so camera passwords never cross the LAN
+       * in clear text. `true` turns FTPS on (`tls.enabled`), with a self-signed pair when `tls`
+       * names no certificate. Read as well under its first name, `tls.require`.
+       */
+      requireTls: z.boolean().optional(),
+      /**
        * Explicit FTPS (AUTH TLS). `enabled` without `certFile`/`keyFile`: a self-signed pair is made
-       * at first start in the spool folder (tls/). `require`: refuse logins without TLS.
+       * at first start in the spool folder (tls/). `require`: the first name of `ftp.requireTls`.
        */
       tls: z
         .strictObject({
@@ -221,12 +227,19 @@ export function parseGatewayConfig(text: string, baseDirectory: string): Gateway
   }
   const tls = config.ftp.tls;
   if (!!tls.certFile !== !!tls.keyFile) throw new GatewayConfigInvalid('ftp.tls needs both certFile and keyFile (or neither: a self-signed pair is made).');
-  if (tls.require && !tls.enabled) throw new GatewayConfigInvalid('ftp.tls.require needs ftp.tls.enabled: true.');
+  // ftp.requireTls, or its first name ftp.tls.require (which did not turn TLS on by itself).
+  const requireTls = config.ftp.requireTls ?? tls.require;
+  if (config.ftp.requireTls === false && tls.require) throw new GatewayConfigInvalid('ftp.requireTls is false but ftp.tls.require (its old name) is true: keep only ftp.requireTls.');
+  if (config.ftp.requireTls === undefined && tls.require && !tls.enabled) throw new GatewayConfigInvalid('ftp.tls.require needs ftp.tls.enabled: true (or write "requireTls": true in "ftp", which turns TLS on).');
   const resolved = {
     ...(tls.certFile ? { certFile: resolve(baseDirectory, tls.certFile) } : {}),
     ...(tls.keyFile ? { keyFile: resolve(baseDirectory, tls.keyFile) } : {}),
   };
-  return { ...config, ftp: { ...config.ftp, tls: { ...tls, ...resolved } }, spoolDirectory: resolve(baseDirectory, config.spoolDirectory) };
+  return {
+    ...config,
+    ftp: { ...config.ftp, requireTls, tls: { ...tls, ...resolved, enabled: tls.enabled || requireTls, require: requireTls } },
+    spoolDirectory: resolve(baseDirectory, config.spoolDirectory),
+  };
 }
 
 export function loadGatewayConfig(file: string): GatewayConfig {

@@ -15,7 +15,7 @@
  * - 426 for an upload cut (data connection broken or silent, ABOR): nothing of it is kept;
  * - 552/550 for MKD past the camera's folder cap / folder rate;
  * - 502 for commands the gateway does not offer (RETR, STOU, SITE);
- * - 530 before login on a gateway with `ftp.tls.require` and a connection without AUTH TLS;
+ * - 530 before login on a gateway with `ftp.requireTls` and a connection without AUTH TLS;
  * - 530 for a wrong user name or password (after a pause that grows, to slow guessing);
  * - 421 (and the connection closed) for too many connections, a locked-out address, a login
  *   that did not come in time, an idle connection. See ftp-limits.ts and `ftp.limits`.
@@ -462,7 +462,7 @@ function guardCommands(connection: FtpConnection, guards: Guards): void {
       return connection.reply(211, 'Extensions supported', ...features.map((f) => ({ message: ` ${f}`, raw: true })), 'End');
     }
     if (guards.requireTls && (directive === 'USER' || directive === 'PASS') && !(connection as { secure?: boolean }).secure) {
-      return connection.reply(530, 'this gateway requires TLS: set the camera to FTPS (explicit, AUTH TLS), or turn off ftp.tls.require');
+      return connection.reply(530, 'this gateway requires TLS: set the camera to FTPS (explicit, AUTH TLS), or turn off ftp.requireTls');
     }
     if (directive === 'AUTH') return switchToTls(command.arg);
     if (directive === 'USER') {
@@ -671,14 +671,21 @@ function guardCommands(connection: FtpConnection, guards: Guards): void {
     const done = receiveUpload(connection, request, (started) => {
       running = started;
       if (abortedEarly) started.abort(abortedEarly);
+      // Not busy once the transfer has ended, before its final reply: see receiveUpload.
+      void started.done.then(() => {
+        if (transfer === current) transfer = undefined;
+      });
     });
-    transfer = {
+    const current: ActiveTransfer = {
       abort: (reason) => {
         abortedEarly ??= reason;
         running?.abort(reason);
       },
       done: done.then(() => undefined, () => undefined),
     };
-    return done.finally(() => (transfer = undefined));
+    transfer = current;
+    return done.finally(() => {
+      if (transfer === current) transfer = undefined;
+    });
   };
 }

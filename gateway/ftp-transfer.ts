@@ -112,6 +112,9 @@ export async function receiveUpload(connection: TransferConnection, request: Upl
     if (!stream.closed) await once(stream, 'close').catch(() => undefined);
     commandSocket.off('close', onControlClosed);
     connection.connector.end();
+    // Over: the connection takes commands again before the final reply goes out, since a camera
+    // sends its next command (PASV, STOR) the moment it reads "226".
+    finished();
     if (commandSocket.destroyed) {
       request.logger.info('Upload dropped: the control connection closed before it ended', { camera: request.camera, file: request.segments.join('/') });
       return;

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MB, type GatewayConfig } from './config.ts';
-import { systemTimeZone } from './captured-at.ts';
+import { systemTimeZone } from '../workflows/capture-time.ts';
 import { startFolderWatch, type FolderWatch } from './folder-watch.ts';
 import { startFtpServer, type RunningFtpServer } from './ftp-server.ts';
 import { loadTlsCertificate } from './ftp-tls.ts';
@@ -96,7 +96,7 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
         spool,
         logger,
         limits: config.ftp.limits,
-        ...(config.ftp.tls.enabled ? { tls: loadTlsCertificate(config.ftp.tls, config.spoolDirectory, logger), requireTls: config.ftp.tls.require } : {}),
+        ...(config.ftp.tls.enabled ? { tls: loadTlsCertificate(config.ftp.tls, config.spoolDirectory, logger), requireTls: config.ftp.requireTls ?? false } : {}),
       });
       const address = { host: ftp.host, port: ftp.port };
       status.update((s) => (s.ftp = address));

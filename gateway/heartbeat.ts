@@ -10,7 +10,7 @@
  */
 import { statfs } from 'node:fs/promises';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { CloudWatchClient, PutMetricDataCommand, type MetricDatum } from '@aws-sdk/client-cloudwatch';
+import type { CloudWatchClient, MetricDatum, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import type { GatewayStatus } from './status.ts';
 import { HEARTBEAT_DIMENSION, HEARTBEAT_METRICS, HEARTBEAT_NAMESPACE } from './heartbeat-metrics.ts';
 
@@ -134,6 +134,7 @@ export class Heartbeat {
     status.update((s) => (s.heartbeat = { ...s.heartbeat!, last: reading }));
     if (!sender) return;
     try {
+      const { PutMetricDataCommand } = await loadCloudWatchSdk();
       await sender.send(new PutMetricDataCommand({ Namespace: HEARTBEAT_NAMESPACE, MetricData: heartbeatMetricData(reading, gatewayName) }));
       status.update((s) => (s.heartbeat = { ...s.heartbeat!, lastSentAt: reading.at }));
     } catch (error) {
@@ -149,7 +150,18 @@ export class Heartbeat {
   }
 }
 
+/** The CloudWatch part of the AWS SDK, loaded only on a gateway that sends heartbeats to CloudWatch. */
+const loadCloudWatchSdk = () => import('@aws-sdk/client-cloudwatch');
+
 /** The CloudWatch client for the heartbeat when it is wanted (standard AWS variables), else undefined. */
 export function heartbeatSender(setting: boolean | 'auto'): MetricsSender | undefined {
-  return cloudWatchWanted(setting) ? new CloudWatchClient({ maxAttempts: 2 }) : undefined;
+  if (!cloudWatchWanted(setting)) return undefined;
+  let client: CloudWatchClient | undefined;
+  return {
+    send: async (command) => {
+      const { CloudWatchClient } = await loadCloudWatchSdk();
+      client ??= new CloudWatchClient({ maxAttempts: 2 });
+      return client.send(command);
+    },
+  };
 }

@@ -10,7 +10,7 @@
  * and returns the composite checksum, which confirmation.ts compares.
  */
 import { createReadStream } from 'node:fs';
-import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, UploadPartCommand, type CompletedPart, type S3Client } from '@aws-sdk/client-s3';
+import type { CompletedPart, S3Client } from '@aws-sdk/client-s3';
 
 export interface MultipartFile {
   path: string;
@@ -36,6 +36,8 @@ export async function uploadMultipart(
   const { partSize, sha256 } = file.parts;
   if (Math.ceil(file.size / partSize) !== sha256.length) throw new Error(`Part digests (${sha256.length}) do not match ${file.size} bytes in ${partSize}-byte parts.`);
   const abortSignal = options.signal;
+  // Loaded here, not at the top: the gateway loads the S3 SDK at its first upload (uploader.ts).
+  const { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, UploadPartCommand } = await import('@aws-sdk/client-s3');
   const created = await client.send(new CreateMultipartUploadCommand({ ...object, ChecksumAlgorithm: 'SHA256' }), { abortSignal });
   const uploadId = created.UploadId!;
   const completed: CompletedPart[] = new Array(sha256.length);

@@ -79,4 +79,23 @@ describe('spool', () => {
     single.update(Buffer.from('abc'));
     expect(single.result()).toBeUndefined();
   });
+
+  it('part digests taken with the whole-file hash (first part copied from it, not hashed twice) are the same, whatever the chunks', () => {
+    const sha = (b: Buffer) => createHash('sha256').update(b).digest('base64');
+    const data = Buffer.from('abcdefghijklmnopqrstuvwxyz0123456789');
+    for (const size of [3, 4, 5, 8, 9, 36]) {
+      for (const chunk of [1, 3, 4, 7, 36]) {
+        const body = data.subarray(0, size);
+        const whole = createHash('sha256');
+        const shared = new PartDigests(4, whole);
+        const separate = new PartDigests(4);
+        for (let at = 0; at < body.length; at += chunk) {
+          shared.update(body.subarray(at, at + chunk));
+          separate.update(body.subarray(at, at + chunk));
+        }
+        expect(shared.result(), `${size} bytes in ${chunk}-byte chunks`).toEqual(separate.result());
+        expect(whole.digest('base64')).toBe(sha(body));
+      }
+    }
+  });
 });

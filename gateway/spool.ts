@@ -13,9 +13,9 @@ import { dirname, join } from 'node:path';
 import { Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { captureTimeOf } from './captured-at.ts';
+import { captureTimeOf } from '../workflows/capture-time.ts';
 import { contentTypeFor, extensionOf, keyFileName, uploadKey, withCollisionSuffix } from './file-names.ts';
-import { applyUpdate, fsyncDirectory, Journal, readJournal, recordsOf, replayJournal, type ConfirmationMethod, type FileUpdate, type JournalRecord, type RemovalReason, type SpoolEntry, type SpooledFile } from './journal.ts';
+import { applyUpdate, FolderSync, fsyncDirectory, Journal, readJournal, recordsOf, replayJournal, type ConfirmationMethod, type FileUpdate, type JournalRecord, type RemovalReason, type SpoolEntry, type SpooledFile } from './journal.ts';
 import { needsRemux, remuxToMp4 } from './remux.ts';
 
 /** FTP reply 452: "Requested action not taken. Insufficient storage space in system." */
@@ -395,6 +395,13 @@ export class Spool extends EventEmitter<{ received: [SpooledFile]; full: [] }> {
     return this.options.partSizeBytes;
   }
 
+  private filesFolder: FolderSync | undefined;
+  /** Makes the names of files just written in files/ durable (one fsync shared by files that finish together). */
+  syncFilesFolder(): Promise<void> {
+    this.filesFolder ??= new FolderSync(join(this.options.directory, 'files'));
+    return this.filesFolder.sync();
+  }
+
   pathOf(file: SpooledFile): string {
     return join(this.options.directory, file.file);
   }
@@ -685,7 +692,7 @@ export class ReceiveStream extends Writable {
     private readonly file: Omit<NewFile, 'modifiedAt'> & { modifiedAt?: Date },
   ) {
     super({ highWaterMark: 256 * 1024 });
-    this.parts = new PartDigests(spool.partSizeBytes);
+    this.parts = new PartDigests(spool.partSizeBytes, this.sha256);
     this.id = newId(this.receivedAt);
     this.candidate = file.source || file.resumeFrom ? undefined : spool.resendCandidate(file.camera, file.segments.join('/'));
     const extension = extensionOf(file.segments.at(-1) ?? '');
@@ -733,9 +740,9 @@ export class ReceiveStream extends Writable {
   /** Hashes a chunk on its way to disk and counts it against the spool limit. */
   private take(chunk: Buffer): void {
     if (this.candidate && this.bytes < this.candidate.size) this.prefix.update(chunk.subarray(0, this.candidate.size - this.bytes));
-    this.sha256.update(chunk);
-    this.md5.update(chunk);
+    // Feeds this.sha256 too.
     this.parts.update(chunk);
+    this.md5.update(chunk);
     this.bytes += chunk.length;
     this.reserve(chunk.length);
   }
@@ -764,7 +771,7 @@ export class ReceiveStream extends Writable {
       await this.handle!.sync();
       await this.handle!.close();
       this.handle = undefined;
-      fsyncDirectory(join(this.spool.directory, 'files'));
+      await this.spool.syncFilesFolder();
       // The transfer broke while the data was being made durable: not a file we acknowledge.
       if (this.aborted) return this.discard();
       const modifiedAt = this.file.modifiedAt ?? this.receivedAt;
@@ -815,21 +822,33 @@ export class ReceiveStream extends Writable {
 
 /** SHA-256 of each `partSize` slice of a stream: what S3's composite checksum is made of. */
 export class PartDigests {
-  private current: Hash = createHash('sha256');
+  private current: Hash | undefined;
   private inPart = 0;
   private readonly digests: string[] = [];
 
-  constructor(readonly partSize: number) {}
+  /**
+   * `whole`: the whole file's SHA-256, fed here (not by the caller). The first part's digest is
+   * then a copy of it at the part boundary, not a second pass: a clip that fits in one part is
+   * hashed with SHA-256 once, not twice.
+   */
+  constructor(
+    readonly partSize: number,
+    private readonly whole?: Hash,
+  ) {
+    if (!whole) this.current = createHash('sha256');
+  }
 
   update(chunk: Buffer): void {
     let offset = 0;
     while (offset < chunk.length) {
       const take = Math.min(this.partSize - this.inPart, chunk.length - offset);
-      this.current.update(chunk.subarray(offset, offset + take));
+      const piece = chunk.subarray(offset, offset + take);
+      this.whole?.update(piece);
+      this.current?.update(piece);
       this.inPart += take;
       offset += take;
       if (this.inPart === this.partSize) {
-        this.digests.push(this.current.digest('base64'));
+        this.digests.push(this.current ? this.current.digest('base64') : this.whole!.copy().digest('base64'));
         this.current = createHash('sha256');
         this.inPart = 0;
       }
@@ -839,7 +858,7 @@ export class PartDigests {
   /** Undefined for a file that fits in one part (it goes up as a single PUT). */
   result(): { partSize: number; sha256: string[] } | undefined {
     const digests = [...this.digests];
-    if (this.inPart > 0) digests.push(this.current.digest('base64'));
+    if (this.inPart > 0 && this.current) digests.push(this.current.digest('base64'));
     return digests.length > 1 ? { partSize: this.partSize, sha256: digests } : undefined;
   }
 }

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { uploadMultipart } from './multipart.ts';
 import { judgeUpload, retryDelayMs, type StoreAnswer } from './confirmation.ts';
@@ -34,6 +34,12 @@ export interface UploaderOptions {
   status: GatewayStatus;
 }
 
+/**
+ * The S3 part of the AWS SDK, loaded at the first upload: a gateway that has had nothing to
+ * send since it started does not hold it in memory (README, "The gateway", Measured).
+ */
+export const loadS3Sdk = () => import('@aws-sdk/client-s3');
+
 let s3: S3Client | undefined;
 /**
  * The S3 client, created at first use from the standard AWS variables (endpoint, region,
@@ -42,7 +48,8 @@ let s3: S3Client | undefined;
  * which S3-compatible stores like s3rver mishandle. Retries are the uploader's, not the SDK's:
  * a file stream cannot be replayed by the SDK.
  */
-export function gatewayS3Client(): S3Client {
+export async function gatewayS3Client(): Promise<S3Client> {
+  const { S3Client } = await loadS3Sdk();
   s3 ??= new S3Client({
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
@@ -198,7 +205,7 @@ export class Uploader {
 
   /** One attempt: upload, then confirm. Throws when S3 did not take or did not confirm the bytes. */
   private async upload(file: SpooledFile, signal: AbortSignal): Promise<{ confirmedBy: ConfirmationMethod; etag?: string; checksumSHA256?: string }> {
-    const client = gatewayS3Client();
+    const client = await gatewayS3Client();
     const path = this.options.spool.pathOf(file);
     const common = { Bucket: this.options.bucket, Key: file.key, ContentType: file.contentType, Metadata: metadataOf(file) };
     let answer: StoreAnswer;
@@ -206,6 +213,7 @@ export class Uploader {
     // Above the threshold: multipart, with the part digests taken when the file arrived.
     const parts = file.size > this.options.multipartThresholdBytes ? (file.parts ?? (await partDigestsOfFile(path, this.options.partSizeBytes))) : undefined;
     if (!parts) {
+      const { PutObjectCommand } = await loadS3Sdk();
       const body = createReadStream(path);
       try {
         const result = await client.send(
@@ -230,7 +238,8 @@ export class Uploader {
 
   /** Reads the object back and compares its SHA-256 with the bytes received. */
   private async readBack(file: SpooledFile, signal: AbortSignal): Promise<void> {
-    const object = await gatewayS3Client().send(new GetObjectCommand({ Bucket: this.options.bucket, Key: file.key }), { abortSignal: signal });
+    const { GetObjectCommand } = await loadS3Sdk();
+    const object = await (await gatewayS3Client()).send(new GetObjectCommand({ Bucket: this.options.bucket, Key: file.key }), { abortSignal: signal });
     const hash = createHash('sha256');
     let size = 0;
     for await (const chunk of object.Body as Readable) {

@@ -1,14 +1,25 @@
 /**
- * When a clip or still was captured, read from the name the camera gave it (cameras write
- * their local wall-clock time into names and folders), else the file's modification time.
- * Pure; the naming patterns are those of common makes' FTP uploads.
+ * When a clip or still was captured (pure; no AWS, no runtime): the one reader of capture
+ * times, used by the gateway (naming its S3 keys and its `captured-at` metadata) and by the
+ * clip workflow ("Validate clip"), so a clip uploaded straight to S3, or by another uploader,
+ * gets its camera's own timestamp too.
+ *
+ * - `captureTimeOf()`: from the name the camera gave a file — cameras write their local
+ *   wall-clock time into names and folders (Hikvision, Dahua/Amcrest, Reolink, Foscam, Axis,
+ *   generic timestamps), read in the camera's time zone — else the file's modification time.
+ * - `clipCaptureTime()`: a clip's capture time in the workflow, with where it came from:
+ *   the uploader's `captured-at` metadata (`metadata`), else the object key's file name
+ *   (`file-name`), else when S3 received it (`upload`).
  */
 
 export interface CaptureTime {
   capturedAt: Date;
-  /** Which naming pattern matched, or `file-mtime`. */
+  /** Which naming pattern matched (the camera make), or `file-mtime`. */
   source: string;
 }
+
+/** `CaptureTime.source` when no naming pattern matched. */
+export const FILE_MTIME = 'file-mtime';
 
 interface WallTime {
   year: number;
@@ -131,5 +142,49 @@ export function captureTimeOf(cameraPath: string, fileModifiedAt: Date, timeZone
     if (!plausible(wall)) continue;
     return { capturedAt: wallTimeToInstant(wall, timeZone), source: naming.make };
   }
-  return { capturedAt: fileModifiedAt, source: 'file-mtime' };
+  return { capturedAt: fileModifiedAt, source: FILE_MTIME };
+}
+
+/** Where a clip's capture time came from, as the catalog records it. */
+export type CaptureTimeSource = 'metadata' | 'file-name' | 'upload';
+
+export interface ClipCaptureTime {
+  /** ISO 8601 UTC with milliseconds. */
+  capturedAt: string;
+  source: CaptureTimeSource;
+  /** `file-name` only: which camera make's naming matched (`hikvision`, `reolink`, … `timestamp`). */
+  naming?: string;
+}
+
+/**
+ * A clip's capture time: the uploader's `captured-at` metadata when it is a time (the gateway
+ * sets it from the file name or time it had); else the camera's timestamp in the object key's
+ * path below the camera (`frontdoor/192.168.1.64_01_20240315143022123_MOTION_DETECTION.jpg`),
+ * read in the camera's time zone; else when S3 received the upload.
+ */
+export function clipCaptureTime(input: { key: string; capturedAtMetadata?: string; uploadedAt: string; timeZone?: string }): ClipCaptureTime {
+  const fromMetadata = parseTime(input.capturedAtMetadata);
+  if (fromMetadata) return { capturedAt: fromMetadata, source: 'metadata' };
+  const uploadedAt = parseTime(input.uploadedAt) ?? input.uploadedAt;
+  const cameraPath = input.key.slice(input.key.indexOf('/') + 1);
+  const fromName = captureTimeOf(cameraPath, new Date(Number.NaN), input.timeZone ?? 'UTC');
+  if (fromName.source !== FILE_MTIME && Number.isFinite(fromName.capturedAt.getTime())) {
+    return { capturedAt: fromName.capturedAt.toISOString(), source: 'file-name', naming: fromName.source };
+  }
+  return { capturedAt: uploadedAt, source: 'upload' };
+}
+
+/** ISO 8601 (or epoch seconds/milliseconds) → ISO 8601 UTC with milliseconds; undefined if unparsable or not between 2000 and 2200. */
+export function parseTime(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  const text = value.trim();
+  let ms: number;
+  if (/^\d{9,10}(\.\d+)?$/.test(text)) ms = Number.parseFloat(text) * 1000;
+  else if (/^\d{12,13}$/.test(text)) ms = Number.parseInt(text, 10);
+  else ms = Date.parse(text);
+  if (!Number.isFinite(ms)) return undefined;
+  const date = new Date(ms);
+  const year = date.getUTCFullYear();
+  if (year < 2000 || year > 2200) return undefined;
+  return date.toISOString();
 }

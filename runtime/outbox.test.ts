@@ -1,11 +1,10 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOutbox, OutboxCursorInvalid, OutboxEmailInvalid, OutboxRequestInvalid, summaryLine } from './outbox.ts';
 import { isTerminalSafe } from './terminal-text.ts';
+import { startMailCatcher, type CaughtMail, type MailCatcher } from '../integ-tests/mail-catcher.ts';
 
 const MOTION = 'arn:aws:sns:us-east-1:000000000000:MotionAlerts';
 const OPERATIONS = 'arn:aws:sns:us-east-1:000000000000:Operations';
@@ -123,31 +122,16 @@ describe('outbox and text that is not plain', () => {
 });
 
 describe('outbox mail through SMTP', () => {
-  const received: Array<{ from: string; to: string[]; raw: string }> = [];
-  let server: SMTPServer;
+  let catcher: MailCatcher;
+  let received: CaughtMail[];
   let smtpUrl: string;
 
   beforeAll(async () => {
-    server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      onData(stream, session, callback) {
-        let raw = '';
-        stream.setEncoding('utf8');
-        stream.on('data', (chunk: string) => (raw += chunk));
-        stream.on('end', () => {
-          received.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), raw });
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    smtpUrl = `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
+    catcher = await startMailCatcher();
+    received = catcher.mails;
+    smtpUrl = catcher.url;
   });
-  afterAll(async () => {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
+  afterAll(() => catcher.close());
 
   it('mails motion alerts to the alert recipients and operations notices to the operations recipients', async () => {
     const outbox = createOutbox({

@@ -16,11 +16,19 @@
  *
  * A message is in the outbox once `publish` resolves; mail is best-effort, as SNS delivers
  * email after Publish has returned: a failed delivery is printed, not thrown.
+ *
+ * Like SNS, a message published with MessageStructure `json` carries one form per protocol
+ * (`default`, `email`, `sms`): the outbox keeps the e-mail form as `message` and every form in
+ * `perProtocol`, and mails the e-mail form. Motion alerts go only where the subscriptions'
+ * filter policies let them (workflows/alert-channels.ts): `deliveredTo` lists the protocols
+ * whose subscriptions take the message, and mail is sent only when `email` is one of them.
+ * SMS is not sent from this machine; `deliveredTo` says when a phone would have had it.
  */
 import { randomUUID } from 'node:crypto';
 import { appendFile, mkdir, open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Transporter } from 'nodemailer';
+import { ALERT_FILTER_POLICIES, matchesFilterPolicy, type MessageAttributes } from '../workflows/alert-channels.ts';
 import { isValidSnsSubject, snsSubject } from '../tasks/sns-text.ts';
 import { cutAt, emailAddressProblem } from '../tasks/user-text.ts';
 import { safePrinter, terminalText } from './terminal-text.ts';
@@ -58,6 +66,11 @@ export interface OutboxMessage {
   subject?: string;
   message: string;
   messageAttributes?: Record<string, unknown>;
+  /** `json` when published with one form per protocol (`perProtocol`). */
+  messageStructure?: 'json';
+  perProtocol?: Record<string, string>;
+  /** Motion alerts: the protocols whose subscriptions' filter policies take the message. */
+  deliveredTo?: Array<'email' | 'sms'>;
   /** FIFO topics only, as SNS. */
   sequenceNumber?: string;
   /** ISO 8601. */
@@ -123,6 +136,20 @@ function checkedAddresses(list: string[], source: string): string[] {
     if (problem) throw new OutboxEmailInvalid(`${source}: ${terminalText(JSON.stringify(address))} ${problem}. Fix the address list (comma-separated plain addresses) and start again.`);
   }
   return list;
+}
+
+/** The forms of a MessageStructure `json` message, refused as SNS refuses them. */
+function messageForms(message: string): Record<string, string> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(message);
+  } catch {
+    throw new OutboxRequestInvalid('Invalid parameter: Message Structure - JSON message body failed to parse');
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed) || typeof (parsed as Record<string, unknown>).default !== 'string') {
+    throw new OutboxRequestInvalid('Invalid parameter: Message Structure - No default entry in JSON message body');
+  }
+  return Object.fromEntries(Object.entries(parsed as Record<string, unknown>).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
 }
 
 function encodeCursor(position: number): string {
@@ -199,6 +226,7 @@ export function createOutbox(options: OutboxOptions = {}): Outbox {
 
   async function mail(message: OutboxMessage): Promise<void> {
     if (!smtpUrl) return;
+    if (message.deliveredTo && !message.deliveredTo.includes('email')) return;
     const to = isOperationsTopic(message.topic) ? operationsEmails : alertEmails;
     if (to.length === 0) {
       print(`[outbox] not mailed: CAMFLOW_SMTP_URL is set but no recipients — set CAMFLOW_ALERT_EMAILS${isOperationsTopic(message.topic) ? ' or CAMFLOW_OPERATIONS_EMAILS' : ''}`);
@@ -235,10 +263,13 @@ export function createOutbox(options: OutboxOptions = {}): Outbox {
           `Invalid parameter: Subject ${terminalText(JSON.stringify(String(request.Subject)).slice(0, 120))} must be ASCII text that begins with a letter, number or punctuation mark, with no line breaks or control characters, less than 100 characters long.`,
         );
       }
+      const perProtocol = request.MessageStructure === 'json' ? messageForms(request.Message) : undefined;
       const message = await serialized(async () => {
         await mkdir(directory, { recursive: true });
         await catchUp();
         const topic = topicNameOf(request.TopicArn);
+        const attributes = request.MessageAttributes as MessageAttributes | undefined;
+        const deliveredTo = isOperationsTopic(topic) ? undefined : (['email', 'sms'] as const).filter((protocol) => matchesFilterPolicy(ALERT_FILTER_POLICIES[protocol], attributes));
         const position = (messages[messages.length - 1]?.position ?? 0) + 1;
         const record: OutboxMessage = {
           messageId: randomUUID(),
@@ -246,8 +277,11 @@ export function createOutbox(options: OutboxOptions = {}): Outbox {
           topicArn: request.TopicArn,
           topic,
           ...(request.Subject !== undefined ? { subject: request.Subject } : {}),
-          message: request.Message,
+          message: perProtocol ? (perProtocol.email ?? perProtocol.default!) : request.Message,
+          ...(perProtocol ? { messageStructure: 'json' as const, perProtocol } : {}),
           ...(request.MessageAttributes !== undefined ? { messageAttributes: request.MessageAttributes } : {}),
+          // A message without a `channels` attribute (published by hand) reaches every subscription, as SNS does for subscriptions without a policy.
+          ...(deliveredTo && attributes?.channels ? { deliveredTo: [...deliveredTo] } : {}),
           ...(topic.endsWith('.fifo') ? { sequenceNumber: String(position).padStart(20, '0') } : {}),
           publishedAt: new Date().toISOString(),
         };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CameraRecord, WorkflowState } from '../workflows/clip-contract.ts';
-import { alertPolicy, alertText, cooldownCutoff, inQuietHours, SMS_LINE_MAX, SUBJECT_MAX } from './alert-policy.ts';
+import { alertPolicy, alertText, cooldownCutoff, inQuietHours, perProtocolMessage, SMS_LINE_MAX, SUBJECT_MAX } from './alert-policy.ts';
 import { cameraSettings, DEFAULT_COOLDOWN_SECONDS } from './camera-settings.ts';
 import { isValidSnsSubject } from './sns-text.ts';
 
@@ -57,6 +57,41 @@ describe('alertPolicy', () => {
     const outcome = alertPolicy(state, cameraSettings('front-door', record, {}));
     expect(outcome.send).toBe(send);
     if (!outcome.send) expect(outcome.reason).toBe(reason);
+  });
+});
+
+describe('alertPolicy: channels and home mode', () => {
+  it.each<[string, Partial<CameraRecord>, 'home' | 'away', string | string[]]>([
+    ['channels both (default)', {}, 'away', ['email', 'sms']],
+    ['e-mail only', { alertChannels: 'email' }, 'away', ['email']],
+    ['SMS only', { alertChannels: 'sms' }, 'away', ['sms']],
+    ['no channel', { alertChannels: 'none' }, 'away', 'channel-none'],
+    ['home, an indoor camera', {}, 'home', 'home-mode'],
+    ['home, a camera that alerts when home', { alertWhenHome: true, alertChannels: 'sms' }, 'home', ['sms']],
+    ['alerts off wins over everything', { alertsEnabled: false, alertChannels: 'none' }, 'home', 'alerts-off'],
+    ['quiet hours come before the mode', { quietHours: { start: '09:00', end: '11:00' } }, 'home', 'quiet-hours'],
+  ])('%s (%s)', (_name, record, mode, expected) => {
+    const outcome = alertPolicy(state, cameraSettings('front-door', record, {}), {}, mode);
+    if (Array.isArray(expected)) expect(outcome.send && outcome.channels).toEqual(expected);
+    else expect(!outcome.send && outcome.reason).toBe(expected);
+  });
+});
+
+describe('alert forms per protocol', () => {
+  const webUrl = 'https://cams.example.com/';
+  it('the SMS: display name, local time with its zone, the clip page; the e-mail: links to the clip and its poster', () => {
+    const text = alertText(state, cameraSettings('front-door', { displayName: 'Front door', timeZone: 'America/New_York' }, {}), { webUrl });
+    expect(text.sms).toBe('Motion: Front door, 1 May 06:00:00 GMT-4 https://cams.example.com/clips/front-door-0123456789abcdef');
+    expect(text.message).toContain('Watch: https://cams.example.com/clips/front-door-0123456789abcdef');
+    expect(text.message).toContain('Poster: https://cams.example.com/clips/front-door-0123456789abcdef#poster');
+    expect(text.message).toContain('Duration: 12 s');
+    expect(JSON.parse(perProtocolMessage(text))).toEqual({ default: text.message, email: text.message, sms: text.sms });
+  });
+
+  it('without a web URL, no links; a long name keeps the SMS short', () => {
+    const text = alertText(state, cameraSettings('front-door', { displayName: 'A very long camera name '.repeat(10) }, {}));
+    expect(text.message).not.toContain('Watch:');
+    expect(text.sms.length).toBeLessThanOrEqual(SMS_LINE_MAX);
   });
 });
 

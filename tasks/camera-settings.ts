@@ -4,7 +4,7 @@
  * the defaults; defaults are never written into the record, so changing them applies to
  * every camera that has not chosen its own.
  */
-import { ENV, RETENTION_CLASSES, type CameraRecord, type RetentionClass } from '../workflows/clip-contract.ts';
+import { ALERT_CHANNELS, ENV, RETENTION_CLASSES, type AlertChannels, type CameraRecord, type RetentionClass } from '../workflows/clip-contract.ts';
 import { DEFAULT_RENDER_PROFILE, isRenderProfile, type RenderProfile } from '../workflows/render-profiles.ts';
 import { DISPLAY_NAME_MAX, oneLineText, TIME_ZONE_MAX, userTextProblem } from './user-text.ts';
 
@@ -20,6 +20,16 @@ export interface CameraSettings {
   timeZone: string;
   /** What MediaConvert makes of the camera's clips: `passthrough` (default), `economy` or `full`. */
   renderProfile: RenderProfile;
+  /** Where its alerts go: `email`, `sms`, `both` (default) or `none`. */
+  alertChannels: AlertChannels;
+  /** Alerts in `home` mode too (default false). */
+  alertWhenHome: boolean;
+}
+
+export const DEFAULT_ALERT_CHANNELS: AlertChannels = 'both';
+
+export function isAlertChannels(value: unknown): value is AlertChannels {
+  return typeof value === 'string' && (ALERT_CHANNELS as readonly string[]).includes(value);
 }
 
 export const DEFAULT_COOLDOWN_SECONDS = 300;
@@ -42,6 +52,8 @@ export function cameraSettings(camera: string, record: Partial<CameraRecord> | u
     retentionClass: isRetentionClass(record?.retentionClass) ? record.retentionClass : isRetentionClass(envRetention) ? envRetention : DEFAULT_RETENTION_CLASS,
     timeZone: typeof record?.timeZone === 'string' && isTimeZone(record.timeZone) ? record.timeZone : 'UTC',
     renderProfile: isRenderProfile(record?.renderProfile) ? record.renderProfile : isRenderProfile(envProfile) ? envProfile : DEFAULT_RENDER_PROFILE,
+    alertChannels: isAlertChannels(record?.alertChannels) ? record.alertChannels : DEFAULT_ALERT_CHANNELS,
+    alertWhenHome: record?.alertWhenHome === true,
   };
   if (record?.quietHours && isClock(record.quietHours.start) && isClock(record.quietHours.end)) settings.quietHours = { start: record.quietHours.start, end: record.quietHours.end };
   return settings;

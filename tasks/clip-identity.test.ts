@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CAMERA_ID_PATTERN, ERRORS } from '../workflows/clip-contract.ts';
-import { cameraFromKey, capturedAtFrom, CLIP_ID_PATTERN, clipIdFor, parseTime } from './clip-identity.ts';
+import { cameraFromKey, CLIP_ID_PATTERN, clipIdFor } from './clip-identity.ts';
 import { CameraIdInvalid } from './errors.ts';
 
 /** What Step Functions accepts as an execution name. */
@@ -74,24 +74,5 @@ describe('clipIdFor', () => {
 
   it('refuses a key without a camera', () => {
     expect(() => clipIdFor({ ...object, key: 'clip.mp4' })).toThrow(CameraIdInvalid);
-  });
-});
-
-describe('capturedAtFrom', () => {
-  it.each([
-    ['ISO metadata wins', '2024-05-01T09:59:58Z', '2024-05-01T09:59:58.000Z'],
-    ['offset metadata becomes UTC', '2024-05-01T11:59:58+02:00', '2024-05-01T09:59:58.000Z'],
-    ['epoch seconds', '1714557598', '2024-05-01T09:59:58.000Z'],
-    ['epoch milliseconds', '1714557598000', '2024-05-01T09:59:58.000Z'],
-    ['unparsable metadata falls back to the upload time', 'yesterday', '2024-05-01T10:00:00.000Z'],
-    ['a camera clock at 1970 falls back to the upload time', '1970-01-01T00:00:05Z', '2024-05-01T10:00:00.000Z'],
-    ['no metadata', undefined, '2024-05-01T10:00:00.000Z'],
-  ])('%s', (_name, metadata, expected) => {
-    expect(capturedAtFrom({ capturedAtMetadata: metadata, uploadedAt: '2024-05-01T10:00:00Z' })).toBe(expected);
-  });
-
-  it('parseTime refuses empty input', () => {
-    expect(parseTime('')).toBeUndefined();
-    expect(parseTime(undefined)).toBeUndefined();
   });
 });

@@ -70,37 +70,60 @@ export function mediaInfoWasmPath(): string {
   return found;
 }
 
-let mediaInfo: Promise<MediaInfo<'object'>> | undefined;
-/** One analysis at a time per instance: calls queue here. */
-let queue: Promise<unknown> = Promise.resolve();
+/**
+ * MediaInfo instances, each analysing one clip at a time. A Lambda handles one event at a time
+ * and so only ever makes one; the local runtime runs every task in one process, where clips
+ * validated at once (a burst) would otherwise queue behind one instance — and their alerts
+ * with them. Made on demand, at most PROBE_INSTANCES.
+ */
+export const PROBE_INSTANCES = 4;
+const pool: Array<{ mediaInfo: Promise<MediaInfo<'object'>>; busy: number }> = [];
 
-function instance(): Promise<MediaInfo<'object'>> {
-  if (!mediaInfo) {
-    const wasm = mediaInfoWasmPath();
-    mediaInfo = mediaInfoFactory({ format: 'object', chunkSize: CHUNK_SIZE, locateFile: () => wasm }).catch((error: unknown) => {
-      mediaInfo = undefined;
-      throw new Error(
-        `mediainfo.js could not load ${wasm} (${error instanceof Error ? error.message : String(error)}). ` +
-          "In a bundle, resolve mediainfo.js with the 'node' export condition (esbuild --conditions=node): its 'module' build is for browsers and fetches the WebAssembly over HTTP.",
-        { cause: error },
-      );
-    });
-  }
-  return mediaInfo;
+function newInstance(): Promise<MediaInfo<'object'>> {
+  const wasm = mediaInfoWasmPath();
+  return mediaInfoFactory({ format: 'object', chunkSize: CHUNK_SIZE, locateFile: () => wasm }).catch((error: unknown) => {
+    throw new Error(
+      `mediainfo.js could not load ${wasm} (${error instanceof Error ? error.message : String(error)}). ` +
+        "In a bundle, resolve mediainfo.js with the 'node' export condition (esbuild --conditions=node): its 'module' build is for browsers and fetches the WebAssembly over HTTP.",
+      { cause: error },
+    );
+  });
 }
 
+/** An idle instance, a new one while the pool has room, else the least busy (calls queue on it). */
+function instance(): (typeof pool)[number] {
+  const idle = pool.find((entry) => entry.busy === 0);
+  if (idle) return idle;
+  if (pool.length < PROBE_INSTANCES) {
+    const entry = { mediaInfo: newInstance(), busy: 0 };
+    entry.mediaInfo.catch(() => pool.splice(pool.indexOf(entry), 1));
+    pool.push(entry);
+    return entry;
+  }
+  return pool.reduce((least, entry) => (entry.busy < least.busy ? entry : least));
+}
+
+const queues = new WeakMap<object, Promise<unknown>>();
+
 async function analyze(source: ByteSource): Promise<MediaInfoResult> {
-  const mi = await instance();
-  let budget = PROBE_READ_BUDGET;
-  const readChunk = async (length: number, offset: number) => {
-    if (budget <= 0) return new Uint8Array(0);
-    const bytes = await source.read(offset, Math.min(length, budget));
-    budget -= bytes.length;
-    return bytes;
-  };
-  const run = queue.then(() => mi.analyzeData(source.size, readChunk));
-  queue = run.catch(() => undefined);
-  return run;
+  const entry = instance();
+  entry.busy += 1;
+  try {
+    const mi = await entry.mediaInfo;
+    let budget = PROBE_READ_BUDGET;
+    const readChunk = async (length: number, offset: number) => {
+      if (budget <= 0) return new Uint8Array(0);
+      const bytes = await source.read(offset, Math.min(length, budget));
+      budget -= bytes.length;
+      return bytes;
+    };
+    // One analysis at a time per instance: calls on the same one queue here.
+    const run = (queues.get(entry) ?? Promise.resolve()).then(() => mi.analyzeData(source.size, readChunk));
+    queues.set(entry, run.catch(() => undefined));
+    return await run;
+  } finally {
+    entry.busy -= 1;
+  }
 }
 
 export async function probeClip(source: ByteSource): Promise<MediaProbe | ProbeFailure> {

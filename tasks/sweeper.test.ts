@@ -22,6 +22,7 @@ import { freePort, objectCreatedEvent, startLocalStack, type LocalStack } from '
 import { localClientConfig } from '../runtime/local-credentials.ts';
 import { jpegStill, type ClipFixture } from '../integ-tests/clip-fixtures.ts';
 import { allExecutions, clipExecutionArn, clipRecord, describeClipExecution, uploadClip, type UploadedClip } from '../integ-tests/local-stack-support.ts';
+import { clipIdOfExecutionName, executionNameFor } from './execution-name.ts';
 import { MAX_OUTAGE_RESUMES } from './record-failure.ts';
 import { retryFailedUploads, type DeadLetter, type DeadLetters } from './retry-failed-uploads.ts';
 import { handler as sweep, DEFAULT_SWEEPER_SETTINGS, sweepStuckClips, sweeperSettingsFromEnv, SWEEPER_ENV } from './sweeper.ts';
@@ -90,12 +91,12 @@ describe('camflow up runs the sweeper periodically', () => {
       const item = await clipRecord(stack, upload.clipId);
       return item?.status === 'READY' ? item : undefined;
     });
-    expect(record).toMatchObject({ kind: 'still', executionName: upload.clipId, source: { key: upload.key } });
+    expect(record).toMatchObject({ kind: 'still', executionName: executionNameFor(upload.clipId, record.uploadedAt), source: { key: upload.key } });
     await stack.waitForIdle();
     const execution = await describeClipExecution(stack, upload.clipId);
     expect(execution.status).toBe('SUCCEEDED');
     expect(JSON.parse(execution.input!)).toMatchObject({ clip: { clipId: upload.clipId, key: upload.key, etag: upload.etag } });
-    expect((await allExecutions(stack)).filter((e) => e.name === upload.clipId)).toHaveLength(1);
+    expect((await allExecutions(stack)).filter((e) => clipIdOfExecutionName(e.name!) === upload.clipId)).toHaveLength(1);
     expect(printed).toContain(`[sweeper] ${upload.clipId}: its workflow had never started; started it`);
   });
 });
@@ -140,7 +141,7 @@ describe('the sweeper after a DynamoDB outage', () => {
     });
     expect(input.clip.clipId).toBe(upload.clipId);
     process.env.AWS_ENDPOINT_URL_DYNAMODB = `http://127.0.0.1:${await freePort()}`;
-    await stack.clients.sfn.send(new StartExecutionCommand({ stateMachineArn: stack.stateMachineArn, name: upload.clipId, input: JSON.stringify(input) }));
+    await stack.clients.sfn.send(new StartExecutionCommand({ stateMachineArn: stack.stateMachineArn, name: item!.executionName, input: JSON.stringify(input) }));
     await stack.waitForIdle();
     const execution = await describeClipExecution(stack, upload.clipId);
     expect(execution).toMatchObject({ status: 'FAILED', error: 'StorageUnavailable', redriveStatus: 'REDRIVABLE' });
@@ -200,7 +201,7 @@ describe('the sweeper after a DynamoDB outage', () => {
     const record = (await clipRecord(stack, upload.clipId)) as unknown as Record<string, any>;
     expect(record).toMatchObject({ status: 'FAILED', statusPk: 'STATUS#FAILED', failure: { error: 'RedrivesExhausted' } });
     expect(record.failure.cause).toMatch(/redriven 1 time\(s\) and still ended FAILED with StorageUnavailable/);
-    expect(record.failure.cause).toContain(`/executions/${upload.clipId}/redrive`);
+    expect(record.failure.cause).toContain(`/executions/${record.executionName}/redrive`);
     // Nothing more to do for it: a third run leaves it alone.
     const third = await sweepStuckClips(options);
     expect([...third.redriven, ...third.restarted, ...third.failed.map((f) => f.clipId)]).not.toContain(upload.clipId);
@@ -280,7 +281,7 @@ function inMemoryQueue(letters: DeadLetter[]): DeadLetters & { waiting(): string
 }
 
 async function historyOf(stack: LocalStack, clipId: string) {
-  const history = await stack.clients.sfn.send(new GetExecutionHistoryCommand({ executionArn: clipExecutionArn(stack, clipId), maxResults: 1000 }));
+  const history = await stack.clients.sfn.send(new GetExecutionHistoryCommand({ executionArn: await clipExecutionArn(stack, clipId), maxResults: 1000 }));
   return history.events ?? [];
 }
 

@@ -1,10 +1,11 @@
 /**
  * The trigger: for every object created in the uploads bucket (EventBridge "Object
- * Created"), start the clip workflow execution named by the clip id. The camera id is the
- * key's first segment; a key without a valid one is logged and left alone. A duplicate
- * event finds its execution already there (`ExecutionAlreadyExists`) and starts nothing.
- * Before starting, the clip is cataloged as PROCESSING (if it has no item yet), so the
- * status index lists it from the first moment.
+ * Created"), start the clip's workflow execution, named `{camera}-{upload time}-{digest}`
+ * (tasks/execution-name.ts). The camera id is the key's first segment; a key without a valid
+ * one is logged and left alone. Before starting, the clip is cataloged as PROCESSING with its
+ * execution name (if it has no item yet), so the status index lists it from the first moment;
+ * a later event for the same clip (a duplicate, a retry from the dead-letter queue) takes the
+ * name already recorded, finds its execution there (`ExecutionAlreadyExists`) and starts nothing.
  *
  * Input: the EventBridge event. Output: `TriggerResult` (for logs and tests).
  */
@@ -12,15 +13,16 @@ import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { keys } from '../workflows/catalog-table.ts';
 import { ENV, type ClipWorkflowInput } from '../workflows/clip-contract.ts';
 import { requiredEnv, stepFunctionsClient } from './aws-clients.ts';
-import { putItem } from './catalog-store.ts';
+import { getItem, putItem } from './catalog-store.ts';
 import { clipIdentity, indexAttributes } from './clip-record.ts';
 import { CameraIdInvalid, isConditionFailed, storageCall } from './errors.ts';
+import { executionNameFor } from './execution-name.ts';
 import { logger, withClipContext } from './observability.ts';
 import { clipWorkflowInput, uploadedObjectFrom, type ObjectCreatedEvent } from './upload-event.ts';
 
 export type TriggerResult =
-  | { started: true; clipId: string; executionArn: string }
-  | { started: false; clipId: string; reason: 'duplicate' }
+  | { started: true; clipId: string; executionArn: string; executionName: string }
+  | { started: false; clipId: string; executionName: string; reason: 'duplicate' }
   | { started: false; reason: 'invalid-camera'; key: string };
 
 export const handler = async (event: ObjectCreatedEvent): Promise<TriggerResult> => {
@@ -35,37 +37,43 @@ export const handler = async (event: ObjectCreatedEvent): Promise<TriggerResult>
     return { started: false, reason: 'invalid-camera', key };
   }
   const { clip } = input;
-  return withClipContext('trigger', { clipId: clip.clipId, camera: clip.camera, executionName: clip.clipId }, async () => {
-    await catalogProcessing(input, new Date().toISOString());
-    return startClipWorkflow(input);
+  const proposed = executionNameFor(clip.clipId, clip.uploadedAt);
+  return withClipContext('trigger', { clipId: clip.clipId, camera: clip.camera, executionName: proposed }, async () => {
+    const executionName = await catalogProcessing(input, proposed, new Date().toISOString());
+    return startClipWorkflow(input, executionName);
   });
 };
 
-/** The clip's PROCESSING item, written only if the clip has no item yet. Returns whether it was written. */
-export async function catalogProcessing(input: ClipWorkflowInput, now: string): Promise<boolean> {
+/**
+ * The clip's PROCESSING item, written only if the clip has no item yet, naming its execution.
+ * Returns the execution name the clip goes by: `executionName` when the item was written,
+ * else the one its item already records (an earlier event for the same clip chose it).
+ */
+export async function catalogProcessing(input: ClipWorkflowInput, executionName: string, now: string): Promise<string> {
   const { clip } = input;
-  // Not validated yet: captured when uploaded, and owned by the execution named after the clip.
-  const item = clipIdentity(input, clip.clipId, 'PROCESSING', now);
+  // Not validated yet: captured when uploaded, and owned by the execution of that name.
+  const item = clipIdentity(input, executionName, 'PROCESSING', now);
   try {
     await putItem({ ...keys.clip(clip.clipId), ...item, ...indexAttributes(item) }, `Cataloging clip ${clip.clipId} as PROCESSING`, 'attribute_not_exists(pk)');
-    return true;
+    return executionName;
   } catch (error) {
     if (!isConditionFailed(error)) throw error;
-    return false;
   }
+  const existing = await getItem<{ executionName?: string }>(keys.clip(clip.clipId), `Reading clip ${clip.clipId}`);
+  return existing?.executionName || executionName;
 }
 
-export async function startClipWorkflow(input: ClipWorkflowInput): Promise<TriggerResult> {
+export async function startClipWorkflow(input: ClipWorkflowInput, executionName: string): Promise<TriggerResult> {
   const { clipId } = input.clip;
   try {
     const started = await storageCall(`Starting the workflow of clip ${clipId}`, () =>
-      stepFunctionsClient().send(new StartExecutionCommand({ stateMachineArn: requiredEnv(ENV.stateMachineArn), name: clipId, input: JSON.stringify(input) })),
+      stepFunctionsClient().send(new StartExecutionCommand({ stateMachineArn: requiredEnv(ENV.stateMachineArn), name: executionName, input: JSON.stringify(input) })),
     );
-    logger.info('Clip workflow started', { executionArn: started.executionArn });
-    return { started: true, clipId, executionArn: started.executionArn ?? '' };
+    logger.info('Clip workflow started', { executionArn: started.executionArn, executionName });
+    return { started: true, clipId, executionName, executionArn: started.executionArn ?? '' };
   } catch (error) {
     if ((error as { name?: string })?.name !== 'ExecutionAlreadyExists') throw error;
-    logger.info('Duplicate event: the clip workflow already exists', { key: input.clip.key });
-    return { started: false, clipId, reason: 'duplicate' };
+    logger.info('Duplicate event: the clip workflow already exists', { key: input.clip.key, executionName });
+    return { started: false, clipId, executionName, reason: 'duplicate' };
   }
 }

@@ -23,8 +23,9 @@ export async function validateClip(event: TaskEvent): Promise<ValidationResult> 
   const { clip } = event.workflow;
   const source = await s3ByteSource(clip.bucket, clip.key, clip.versionId);
   // The camera's render profile (its settings, else DEFAULT_RENDER_PROFILE, else passthrough).
-  const { renderProfile } = cameraSettings(clip.camera, await getCameraRecord(clip.camera));
-  const result = await validateUpload(source, { ...clip, size: source.size }, { mediaBucket: requiredEnv(ENV.mediaBucket), ...validationSettingsFromEnv(), capturedAt: source.capturedAt, gatewayRemuxFailed: source.metadata[GATEWAY_REMUX_FAILED_METADATA], profile: renderProfile });
+  // Its time zone reads a timestamp in the file name of a clip uploaded without `captured-at`.
+  const { renderProfile, timeZone } = cameraSettings(clip.camera, await getCameraRecord(clip.camera));
+  const result = await validateUpload(source, { ...clip, size: source.size }, { mediaBucket: requiredEnv(ENV.mediaBucket), ...validationSettingsFromEnv(), capturedAt: source.capturedAt, timeZone, gatewayRemuxFailed: source.metadata[GATEWAY_REMUX_FAILED_METADATA], profile: renderProfile });
   if (result.render && result.mediaPrefix) {
     // The render reads the clip's own version, even when the key was overwritten since.
     const input = await storageCall(`Pinning the render source of clip ${clip.clipId}`, () => renderSourceFor(s3Client(), clip, result.mediaPrefix!));
@@ -34,6 +35,6 @@ export async function validateClip(event: TaskEvent): Promise<ValidationResult> 
       inputs[0]!.FileInput = input;
     }
   }
-  logger.info('Clip validated', { kind: result.kind, renderProfile: result.render?.profile, reason: result.reason, container: result.probe?.container, video: result.probe?.video, durationSeconds: result.probe?.durationSeconds });
+  logger.info('Clip validated', { kind: result.kind, capturedAt: result.capturedAt, capturedAtSource: result.capturedAtSource, renderProfile: result.render?.profile, reason: result.reason, container: result.probe?.container, video: result.probe?.video, durationSeconds: result.probe?.durationSeconds });
   return result;
 }

@@ -9,7 +9,7 @@ import { DEFAULT_RENDER_PROFILE, type RenderProfile } from '../workflows/render-
 import type { ByteSource } from './byte-source.ts';
 import { probeClip, isProbeFailure } from './clip-probe.ts';
 import { classifyBySize, classifyGatewayRemuxFailure, classifyUpload, DEFAULT_CLIP_LIMITS, type ClipLimits } from './upload-classification.ts';
-import { capturedAtFrom } from './clip-identity.ts';
+import { clipCaptureTime } from '../workflows/capture-time.ts';
 
 export interface ValidateUploadOptions {
   mediaBucket: string;
@@ -17,8 +17,10 @@ export interface ValidateUploadOptions {
   maxBytes?: number;
   /** Longest video accepted (default 30 min). */
   maxSeconds?: number;
-  /** When the clip was recorded (e.g. the `captured-at` metadata); default: `clip.uploadedAt`. */
+  /** The uploader's `captured-at` metadata, if any (see workflows/capture-time.ts). */
   capturedAt?: string;
+  /** The camera's time zone, for a timestamp in the file name (default UTC). */
+  timeZone?: string;
   /** The gateway's `gateway-remux-failed` metadata: a `.dav`/`.h264` it could not remux (quarantined). */
   gatewayRemuxFailed?: string;
   /** HLS rungs to render (labels such as `720p`); default all. */
@@ -29,17 +31,20 @@ export interface ValidateUploadOptions {
 
 export async function validateUpload(source: ByteSource, clip: ClipWorkflowInput['clip'], options: ValidateUploadOptions): Promise<ValidationResult> {
   const limits = { maxBytes: options.maxBytes ?? DEFAULT_CLIP_LIMITS.maxBytes, maxSeconds: options.maxSeconds ?? DEFAULT_CLIP_LIMITS.maxSeconds };
-  const capturedAt = capturedAtFrom({ capturedAtMetadata: options.capturedAt, uploadedAt: clip.uploadedAt });
+  // From the uploader's metadata, else the camera's timestamp in the file name, else the upload time.
+  const capture = clipCaptureTime({ key: clip.key, capturedAtMetadata: options.capturedAt, uploadedAt: clip.uploadedAt, timeZone: options.timeZone });
+  const capturedAt = capture.capturedAt;
+  const captured = { capturedAt, capturedAtSource: capture.source };
   // Empty or too large is known from the size alone: no need to read a byte.
   const bySize = classifyBySize(source.size, limits);
-  if (bySize) return { ...bySize, capturedAt };
+  if (bySize) return { ...bySize, ...captured };
   // A recording the gateway could not remux: MediaConvert cannot read it, whatever the probe says.
   const notRemuxed = classifyGatewayRemuxFailure(options.gatewayRemuxFailed);
-  if (notRemuxed) return { ...notRemuxed, capturedAt };
+  if (notRemuxed) return { ...notRemuxed, ...captured };
   const probe = await probeClip(source);
   const classification = classifyUpload(probe, limits);
   const knownProbe = isProbeFailure(probe) ? probe.partial : probe;
-  const result: ValidationResult = { kind: classification.kind, capturedAt };
+  const result: ValidationResult = { kind: classification.kind, ...captured };
   if (classification.reason) result.reason = classification.reason;
   if (classification.detail) result.detail = classification.detail;
   if (knownProbe) result.probe = knownProbe;

@@ -4,6 +4,7 @@ import { Link } from 'react-router';
 import { useApp } from '../app-context';
 import { must } from '../api/client';
 import { keys } from '../api/queries';
+import { HomeAwayMode } from '../HomeAwayMode';
 
 export function AlertsPage() {
   const { api } = useApp();
@@ -17,6 +18,7 @@ export function AlertsPage() {
   return (
     <section className="page">
       <h1>Alerts</h1>
+      <HomeAwayMode />
       {alerts.error && <p role="alert" className="problem">{alerts.error.message}</p>}
       {alerts.isPending && <p>Loading alerts…</p>}
       {!alerts.isPending && list.length === 0 && <p>No alert has been sent.</p>}

@@ -13,6 +13,8 @@ interface Draft {
   displayName: string;
   retentionClass: string;
   alertsEnabled: boolean;
+  alertChannels: 'email' | 'sms' | 'both' | 'none';
+  alertWhenHome: boolean;
   cooldownSeconds: string;
   quietHoursOn: boolean;
   quietStart: string;
@@ -20,13 +22,15 @@ interface Draft {
   timeZone: string;
 }
 
-type Field = 'displayName' | 'retentionClass' | 'alertsEnabled' | 'cooldownSeconds' | 'quietHours' | 'timeZone';
+type Field = 'displayName' | 'retentionClass' | 'alertsEnabled' | 'alertChannels' | 'alertWhenHome' | 'cooldownSeconds' | 'quietHours' | 'timeZone';
 
 function draftOf(s: CameraSettings): Draft {
   return {
     displayName: s.displayName,
     retentionClass: s.retentionClass === 'hold' ? 'standard' : s.retentionClass,
     alertsEnabled: s.alertsEnabled,
+    alertChannels: s.alertChannels ?? 'both',
+    alertWhenHome: s.alertWhenHome ?? false,
     cooldownSeconds: String(s.cooldownSeconds),
     quietHoursOn: Boolean(s.quietHours),
     quietStart: s.quietHours?.start ?? '22:00',
@@ -81,6 +85,8 @@ export function CameraSettingsPage() {
             displayName: d.displayName.trim(),
             retentionClass: d.retentionClass as 'short' | 'standard' | 'archive',
             alertsEnabled: d.alertsEnabled,
+            alertChannels: d.alertChannels,
+            alertWhenHome: d.alertWhenHome,
             cooldownSeconds: Number(d.cooldownSeconds),
             quietHours: d.quietHoursOn ? { start: d.quietStart, end: d.quietEnd } : null,
             timeZone: d.timeZone,
@@ -149,6 +155,21 @@ export function CameraSettingsPage() {
             <input id="alertsEnabled" type="checkbox" checked={draft.alertsEnabled} onChange={(e) => set({ alertsEnabled: e.target.checked })} />
             <label htmlFor="alertsEnabled">Send motion alerts</label>
             {problem('alertsEnabled')}
+          </div>
+          <div className="field">
+            <label htmlFor="alertChannels">Alert by</label>
+            <select id="alertChannels" value={draft.alertChannels} onChange={(e) => set({ alertChannels: e.target.value as Draft['alertChannels'] })} {...describe('alertChannels')}>
+              <option value="both">E-mail and SMS</option>
+              <option value="email">E-mail only</option>
+              <option value="sms">SMS only</option>
+              <option value="none">Neither (no alerts)</option>
+            </select>
+            {problem('alertChannels')}
+          </div>
+          <div className="field check">
+            <input id="alertWhenHome" type="checkbox" checked={draft.alertWhenHome} onChange={(e) => set({ alertWhenHome: e.target.checked })} />
+            <label htmlFor="alertWhenHome">Alert when home too (outdoor cameras)</label>
+            {problem('alertWhenHome')}
           </div>
           <div className="field">
             <label htmlFor="cooldownSeconds">Cooldown between alerts (seconds)</label>

@@ -3,9 +3,9 @@
  * outputs come from the real job builder for the chosen profile; Step Functions transitions
  * from the synthesized workflow (`countTransitions`); prices from workflows/prices.ts.
  */
-import type { MediaProbe } from './clip-contract.ts';
+import type { ClipCost, MediaProbe } from './clip-contract.ts';
 import { PRICES } from './prices.ts';
-import { buildRenderJob } from './render-job.ts';
+import { buildRenderJob, type RenderJob } from './render-job.ts';
 import type { RenderProfile } from './render-profiles.ts';
 import { DEFAULT_RETENTION_DAYS, MIN_TRANSITION_BYTES, type RetentionDays } from './retention-rules.ts';
 
@@ -55,8 +55,21 @@ export interface BillLine {
   detail: string;
 }
 
+/** What the pipeline really emitted, per clip on average, read from a catalog (`camflow cost --from-catalog`). */
+export interface MeasuredClips {
+  clips: number;
+  normalizedMinutes: number;
+  objects: number;
+  bytes: number;
+  outputMinutes: Record<string, number>;
+  /** How many of the clips got each profile. */
+  profiles: Record<string, number>;
+}
+
 export interface Bill {
   profile: RenderProfile;
+  /** Set when the per-clip figures come from a catalog rather than from the model. */
+  measured?: MeasuredClips;
   clipsPerMonth: number;
   perClip: { normalizedMinutes: number; objects: number; bytes: number; transitions: number };
   lines: BillLine[];
@@ -89,8 +102,89 @@ export function countTransitions(asl: Record<string, unknown>, kind: 'video' | '
 
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 
+/** Step Functions transitions of a video clip in the synthesized workflow (a test checks it against `countTransitions`). */
+export const VIDEO_CLIP_TRANSITIONS = 11;
+
+type JobOutput = { VideoDescription?: { Height?: number; Width?: number; CodecSettings?: { Codec?: string } } };
+type JobGroup = { OutputGroupSettings?: { HlsGroupSettings?: { ImageBasedTrickPlay?: string } }; Outputs: JobOutput[] };
+
+/**
+ * MediaConvert's bill for one job: every output by the second, 10 s at the least, times its
+ * multiplier (resolution class and frame rate for encodes; passthrough and frame capture at
+ * the rates assumed in prices.ts), plus the HLS group's trick-play images. `outputMinutes`
+ * says which class each billed minute is in.
+ */
+export function mediaConvertUsage(settings: Record<string, unknown>, seconds: number, frameRate: number): { outputMinutes: Record<string, number>; normalizedMinutes: number } {
+  const billedMinutes = Math.max(PRICES.mediaConvertMinimumSeconds.usd, Math.ceil(seconds)) / 60;
+  const fps = frameRate > 30 ? PRICES.mediaConvertMultiplierHighFrameRate.usd : 1;
+  const outputMinutes: Record<string, number> = {};
+  let normalizedMinutes = 0;
+  const bill = (kind: string, multiplier: number) => {
+    outputMinutes[kind] = (outputMinutes[kind] ?? 0) + billedMinutes;
+    normalizedMinutes += billedMinutes * multiplier;
+  };
+  for (const group of (settings.OutputGroups as JobGroup[] | undefined) ?? []) {
+    for (const output of group.Outputs) {
+      const codec = output.VideoDescription?.CodecSettings?.Codec;
+      if (codec === 'PASSTHROUGH') bill('passthrough', PRICES.mediaConvertPassthroughMultiplier.usd);
+      else if (codec === 'FRAME_CAPTURE') bill('frame capture', PRICES.mediaConvertFrameCaptureMultiplier.usd);
+      else {
+        const lines = Math.min(output.VideoDescription?.Width ?? 0, output.VideoDescription?.Height ?? 0);
+        const [kind, multiplier] = lines > 1080 ? ['UHD', PRICES.mediaConvertMultiplierUHD.usd] : lines >= 720 ? ['HD', PRICES.mediaConvertMultiplierHD.usd] : ['SD', PRICES.mediaConvertMultiplierSD.usd];
+        bill(kind, multiplier * fps);
+      }
+    }
+    const trickPlay = group.OutputGroupSettings?.HlsGroupSettings?.ImageBasedTrickPlay;
+    if (trickPlay && trickPlay !== 'NONE') bill('trick play', PRICES.mediaConvertTrickPlayMultiplier.usd);
+  }
+  for (const kind of Object.keys(outputMinutes)) outputMinutes[kind] = round(outputMinutes[kind]!, 4);
+  return { outputMinutes, normalizedMinutes };
+}
+
+/** What one clip leaves in S3, in bytes, object by object: the raw upload first, then every file of its job. */
+/** The parts of a render job the estimate reads (a `RenderJob`, or `$.validation.render` as the catalog sees it). */
+export type JobForCost = Pick<RenderJob, 'settings' | 'outputs'> & { profile?: { applied: RenderProfile } };
+
+export function clipObjectSizes(job: JobForCost, clip: { seconds: number; sourceBytes: number; sourceBitrate: number }): number[] {
+  const passthrough = job.profile?.applied === 'passthrough';
+  // Encodes average about half their QVBR ceiling on mostly static camera footage; a passthrough is the source's size.
+  const renditionBytes = (bitrate: number | undefined) => ((bitrate && !passthrough ? bitrate * 0.5 : clip.sourceBitrate) * clip.seconds) / 8;
+  const sizes = [clip.sourceBytes];
+  for (const output of job.outputs) {
+    if (output.kind === 'hls') sizes.push(2_000, renditionBytes(output.bitrate)); // playlist, single-file .ts
+    else if (output.kind === 'mp4') sizes.push(renditionBytes(output.bitrate));
+    else if (output.kind === 'hls-master') sizes.push(1_000);
+    else if (output.kind === 'poster') sizes.push(80_000);
+    else if (output.kind === 'sprite') sizes.push(8_000 * (output.columns ?? 1) * (output.rows ?? 1), 500); // tile image, image playlist
+  }
+  return sizes;
+}
+
+/**
+ * The estimated cost of processing one clip, as the catalog records it: MediaConvert, the PUT
+ * and tag of every object, the workflow's transitions, its Lambda runs and the first month
+ * of S3 Standard storage. `measuredBytes` (what the job reported writing) replaces the estimate.
+ */
+export function clipCost(job: JobForCost, clip: { seconds: number; frameRate: number; sourceBytes: number; sourceBitrate: number }, transitions: number, measuredBytes?: number): ClipCost {
+  const { outputMinutes, normalizedMinutes } = mediaConvertUsage(job.settings, clip.seconds, clip.frameRate);
+  const sizes = clipObjectSizes(job, clip);
+  const bytes = measuredBytes !== undefined ? clip.sourceBytes + measuredBytes : sizes.reduce((a, b) => a + b, 0);
+  const usd =
+    normalizedMinutes * PRICES.mediaConvertBasicPerNormalizedMinute.usd +
+    sizes.length * 2 * (PRICES.s3PutPer1000.usd / 1000) +
+    transitions * (PRICES.stepFunctionsStandardPer1000Transitions.usd / 1000) +
+    LAMBDA_GB_SECONDS_PER_CLIP * PRICES.lambdaArmGbSecond.usd +
+    LAMBDA_RUNS_PER_CLIP * (PRICES.lambdaPerMillionRequests.usd / 1e6) +
+    (bytes / 1e9) * PRICES.s3StandardGbMonth.usd;
+  return { outputMinutes, normalizedMinutes: round(normalizedMinutes, 4), objects: sizes.length, bytes: Math.round(bytes), transitions, usd: round(usd, 6) };
+}
+
+/** Lambda per clip: Validate clip (1024 MB, ~1.5 s), Decide alert, Catalog clip, Apply retention (~0.3 s at 512 MB each). */
+const LAMBDA_GB_SECONDS_PER_CLIP = 1 * 1.5 + 3 * 0.5 * 0.3;
+const LAMBDA_RUNS_PER_CLIP = 4;
+
 /** The bill of one profile. `transitionsPerClip` comes from `countTransitions` on the synthesized workflow. */
-export function monthlyBill(home: HomeAssumptions, profile: RenderProfile, transitionsPerClip: number): Bill {
+export function monthlyBill(home: HomeAssumptions, profile: RenderProfile, transitionsPerClip: number, measured?: MeasuredClips): Bill {
   const clipsPerMonth = home.cameras * home.clipsPerDay * DAYS_PER_MONTH;
   const [width, height] = RESOLUTIONS[home.resolution];
   const probe: MediaProbe = {
@@ -101,38 +195,19 @@ export function monthlyBill(home: HomeAssumptions, profile: RenderProfile, trans
     audio: { codec: 'aac' },
   };
   const job = buildRenderJob({ clipId: 'estimate', camera: 'camera', sourceUri: 's3://uploads/camera/clip.mp4', mediaBucket: 'media', capturedAt: '2025-01-01T00:00:00Z', probe, profile });
+  const modelled = mediaConvertUsage(job.settings, home.seconds, home.frameRate);
 
-  // MediaConvert: every output by the minute (10 s at the least), times its multiplier.
-  const billedMinutes = Math.max(PRICES.mediaConvertMinimumSeconds.usd, home.seconds) / 60;
-  const fps = home.frameRate > 30 ? PRICES.mediaConvertMultiplierHighFrameRate.usd : 1;
-  const byLines = (lines: number) => (lines > 1080 ? PRICES.mediaConvertMultiplierUHD.usd : lines >= 720 ? PRICES.mediaConvertMultiplierHD.usd : PRICES.mediaConvertMultiplierSD.usd);
-  let normalizedMinutes = 0;
-  for (const group of job.settings.OutputGroups as Array<{ Outputs: Array<{ VideoDescription?: { Height?: number; Width?: number; CodecSettings?: { Codec?: string } } }> }>) {
-    for (const output of group.Outputs) {
-      const codec = output.VideoDescription?.CodecSettings?.Codec;
-      const multiplier =
-        codec === 'PASSTHROUGH'
-          ? PRICES.mediaConvertPassthroughMultiplier.usd
-          : codec === 'FRAME_CAPTURE'
-            ? PRICES.mediaConvertFrameCaptureMultiplier.usd
-            : byLines(Math.min(output.VideoDescription?.Width ?? 0, output.VideoDescription?.Height ?? 0)) * fps;
-      normalizedMinutes += billedMinutes * multiplier;
-    }
-  }
-
-  // Objects and bytes per clip: the raw upload plus every file the job writes.
-  const thumbnails = job.outputs.find((o) => o.kind === 'thumbnails');
-  const thumbnailCount = thumbnails ? Math.floor(home.seconds / (thumbnails.intervalSeconds ?? 2)) + 1 : 0;
-  const renditions = job.outputs.filter((o) => o.kind === 'hls' || o.kind === 'mp4');
-  const hlsCount = job.outputs.filter((o) => o.kind === 'hls').length;
-  // Encodes average about half their QVBR ceiling on mostly static camera footage; a passthrough is the source's size.
-  const renditionBytes = (bitrate: number | undefined) => ((bitrate ? bitrate * (profile === 'passthrough' ? 1 : 0.5) : home.sourceBitrate) * home.seconds) / 8;
-  const large = [probe.sizeBytes, ...renditions.map((r) => renditionBytes(r.bitrate))];
-  const small = { count: 1 + hlsCount + 1 + thumbnailCount, bytes: 2_000 * (1 + hlsCount) + 80_000 + 12_000 * thumbnailCount }; // playlists, poster, thumbnails
-  const objects = large.length + small.count;
-  const largeBytes = large.reduce((a, b) => a + b, 0);
-  const bytes = largeBytes + small.bytes;
-  const largeCount = large.filter((b) => b >= MIN_TRANSITION_BYTES).length;
+  // Objects and bytes per clip: the raw upload plus every file the job writes — or, from a
+  // catalog, what the clips really left (the small files, playlists and images, keep the
+  // model's sizes; the rest of the bytes are the large, transitioned objects).
+  const sizes = clipObjectSizes(job, { seconds: home.seconds, sourceBytes: probe.sizeBytes, sourceBitrate: home.sourceBitrate });
+  const small = sizes.filter((b) => b < MIN_TRANSITION_BYTES);
+  const smallBytes = small.reduce((a, b) => a + b, 0);
+  const normalizedMinutes = measured ? measured.normalizedMinutes : modelled.normalizedMinutes;
+  const objects = measured ? measured.objects : sizes.length;
+  const bytes = measured ? measured.bytes : sizes.reduce((a, b) => a + b, 0);
+  const largeCount = Math.max(0, objects - small.length);
+  const largeBytes = Math.max(0, bytes - smallBytes);
 
   // S3 storage over the retention schedule, at steady state (every day of the schedule is full).
   const days = home.retentionDays ?? DEFAULT_RETENTION_DAYS;
@@ -170,9 +245,8 @@ export function monthlyBill(home: HomeAssumptions, profile: RenderProfile, trans
   // Reads: the validation's range reads (about 4) and the render's read of the upload.
   const gets = clipsPerMonth * 5 * (PRICES.s3GetPer1000.usd / 1000);
 
-  // Lambda: Validate clip (1024 MB, ~1.5 s), Decide alert, Catalog clip, Apply retention (~0.3 s at 512 MB each).
-  const gbSeconds = clipsPerMonth * (1 * 1.5 + 3 * 0.5 * 0.3);
-  const lambda = gbSeconds * PRICES.lambdaArmGbSecond.usd + clipsPerMonth * 4 * (PRICES.lambdaPerMillionRequests.usd / 1e6);
+  const gbSeconds = clipsPerMonth * LAMBDA_GB_SECONDS_PER_CLIP;
+  const lambda = gbSeconds * PRICES.lambdaArmGbSecond.usd + clipsPerMonth * LAMBDA_RUNS_PER_CLIP * (PRICES.lambdaPerMillionRequests.usd / 1e6);
   // DynamoDB: ~6 writes (clip item, camera counters, alert claim and record) and ~4 reads a clip; 2 KB an item kept a year.
   const dynamo =
     clipsPerMonth * 6 * (PRICES.dynamoDbPerMillionWrites.usd / 1e6) +
@@ -194,7 +268,7 @@ export function monthlyBill(home: HomeAssumptions, profile: RenderProfile, trans
 
   const n = (x: number) => Math.round(x).toLocaleString('en-US');
   const lines: BillLine[] = [
-    { service: 'MediaConvert', usd: clipsPerMonth * normalizedMinutes * PRICES.mediaConvertBasicPerNormalizedMinute.usd, detail: `${round(normalizedMinutes, 3)} normalized min/clip (${(job.settings.OutputGroups as unknown[]).length} groups, 10 s minimum per output) × ${n(clipsPerMonth)} clips, Basic tier` },
+    { service: 'MediaConvert', usd: clipsPerMonth * normalizedMinutes * PRICES.mediaConvertBasicPerNormalizedMinute.usd, detail: `${round(normalizedMinutes, 3)} normalized min/clip (${Object.entries(measured?.outputMinutes ?? modelled.outputMinutes).map(([kind, m]) => `${kind} ${round(m, 2)} min`).join(', ')}; 10 s minimum per output) × ${n(clipsPerMonth)} clips, Basic tier; each SD output billed per clip adds $${round(clipsPerMonth * (Math.max(PRICES.mediaConvertMinimumSeconds.usd, home.seconds) / 60) * PRICES.mediaConvertBasicPerNormalizedMinute.usd)} a month` },
     { service: 'S3 storage', usd: storage, detail: `${round(bytes / 1e6, 1)} MB/clip; ${storageDetail}; steady state` },
     { service: 'S3 requests', usd: puts + gets + transitions, detail: `${objects} objects/clip: PUT + tag each, ${largeCount} lifecycle transitions/clip` },
     { service: 'Step Functions', usd: clipsPerMonth * transitionsPerClip * (PRICES.stepFunctionsStandardPer1000Transitions.usd / 1000), detail: `${transitionsPerClip} transitions/clip (synthesized workflow, retries aside)` },
@@ -210,6 +284,7 @@ export function monthlyBill(home: HomeAssumptions, profile: RenderProfile, trans
   const totalUsd = lines.reduce((sum, l) => sum + l.usd, 0);
   return {
     profile,
+    ...(measured ? { measured } : {}),
     clipsPerMonth,
     perClip: { normalizedMinutes, objects, bytes, transitions: transitionsPerClip },
     lines,

@@ -39,7 +39,7 @@ function expectCreateJob(result: ClipPlan, key: string, options: { audio: boolea
   const settings = request.Settings as unknown as Settings;
   expect(settings.Inputs).toHaveLength(1);
   expect(settings.Inputs[0]!.FileInput).toBe(`s3://camflow-uploads/${key}`);
-  expect(settings.OutputGroups.map((g) => g.Name)).toEqual(['HLS', 'MP4', 'Poster', 'Thumbnails']);
+  expect(settings.OutputGroups.map((g) => g.Name)).toEqual(['HLS', 'MP4', 'Poster']);
   const prefix = result.validation.mediaPrefix!;
   expect(prefix).toMatch(new RegExp(`^s3://camflow-media/garage/\\d{4}/\\d{2}/\\d{2}/${result.clipId}/$`));
   for (const group of settings.OutputGroups) {
@@ -48,7 +48,7 @@ function expectCreateJob(result: ClipPlan, key: string, options: { audio: boolea
   }
   expect('AudioSelectors' in settings.Inputs[0]!).toBe(options.audio);
   expect(JSON.stringify(settings.OutputGroups).includes('AudioDescriptions')).toBe(options.audio);
-  expect(result.validation.plannedOutputs?.map((o) => o.kind)).toEqual(['hls-master', 'hls', 'mp4', 'poster', 'thumbnails']);
+  expect(result.validation.plannedOutputs?.map((o) => o.kind)).toEqual(['hls-master', 'hls', 'mp4', 'poster', 'sprite']);
 }
 
 beforeAll(async () => {

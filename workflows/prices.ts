@@ -16,26 +16,45 @@ const READ = '2026-12-01';
 const page = (path: string) => `https://aws.amazon.com/${path}`;
 
 export const PRICES = {
+  /*
+   * MediaConvert, read 2026-12-01 from stored copies of the pricing page (English and German
+   * editions) and the user guide. What the page says: on demand, you pay per minute of each
+   * output, duration counted in 1-second increments with a 10-second minimum per output;
+   * normalized minutes apply multipliers for resolution, frame rate and quality; the Basic tier
+   * covers AVC single-pass (speed-optimized or balanced), VP8/VP9; volume discounts apply per
+   * region and month above thresholds we could not read (a home stays in the first tier).
+   * The multiplier table itself was not legible in the copies we read: the SD:HD:UHD = 1:2:4
+   * and ×2 above 30 fps below match the per-minute rates a 2021 summary of the same page lists
+   * (https://gist.github.com/0xdeepmehta/2c2f548b19e29ed71e30492c1587770b: >30 fps SD $0.015,
+   * HD $0.03, 4K $0.06, i.e. twice $0.0075 / $0.015 / $0.03).
+   */
   mediaConvertBasicPerNormalizedMinute: { usd: 0.0075, per: 'normalized output minute, Basic tier, first volume tier', source: page('mediaconvert/pricing/'), read: READ },
   /** Normalized-minute multipliers (Basic tier, AVC, single pass, up to 30 fps). */
-  mediaConvertMultiplierSD: { usd: 1, per: 'multiplier, output below 720 lines', source: page('mediaconvert/pricing/'), read: READ },
+  mediaConvertMultiplierSD: { usd: 1, per: 'multiplier, output below 720 lines', source: page('mediaconvert/pricing/'), read: READ, assumption: 'multiplier table not legible in our copy; 1:2:4 from the 2021 per-minute rates (see prices.ts)' },
   mediaConvertMultiplierHD: { usd: 2, per: 'multiplier, 720 to 1080 lines', source: page('mediaconvert/pricing/'), read: READ },
   mediaConvertMultiplierUHD: { usd: 4, per: 'multiplier, above 1080 lines', source: page('mediaconvert/pricing/'), read: READ },
   mediaConvertMultiplierHighFrameRate: { usd: 2, per: 'multiplier, above 30 up to 60 fps', source: page('mediaconvert/pricing/'), read: READ },
-  mediaConvertMinimumSeconds: { usd: 10, per: 'seconds billed at the least per output', source: page('mediaconvert/pricing/'), read: READ },
+  mediaConvertMinimumSeconds: { usd: 10, per: 'seconds billed at the least per output (then by the second)', source: page('mediaconvert/pricing/'), read: READ },
   mediaConvertPassthroughMultiplier: {
     usd: 1,
     per: 'multiplier, video passthrough output',
     source: page('mediaconvert/pricing/'),
     read: READ,
-    assumption: 'no passthrough rate was legible in what we read; billed here as an SD output (multiplier 1)',
+    assumption: 'the page bills every output by its duration and names no passthrough rate in what we could read; billed here as an SD output (multiplier 1)',
   },
   mediaConvertFrameCaptureMultiplier: {
     usd: 1,
-    per: 'multiplier, frame capture output (poster, thumbnails), for the clip duration',
+    per: 'multiplier, frame capture output (poster), for the clip duration',
+    source: 'https://docs.aws.amazon.com/mediaconvert/latest/ug/file-group-with-frame-capture-output.html',
+    read: READ,
+    assumption: 'MediaConvert reports a frame capture output lasting the whole input (durationInMs of the clip): billed here as an SD output of that duration',
+  },
+  mediaConvertTrickPlayMultiplier: {
+    usd: 1,
+    per: 'multiplier, the HLS group\'s image-based trick play (the scrub sprite), for the clip duration',
     source: page('mediaconvert/pricing/'),
     read: READ,
-    assumption: 'billed here as an SD output lasting the whole clip (an upper bound)',
+    assumption: 'no trick-play rate in what we could read; billed here like one more SD output (an upper bound)',
   },
   s3StandardGbMonth: { usd: 0.023, per: 'GB-month, S3 Standard (first 50 TB)', source: page('s3/pricing/'), read: READ },
   s3GlacierInstantGbMonth: { usd: 0.004, per: 'GB-month, S3 Glacier Instant Retrieval', source: page('s3/pricing/'), read: READ },

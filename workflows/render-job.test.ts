@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { CreateJobCommand, MediaConvertClient, type JobSettings } from '@aws-sdk/client-mediaconvert';
 import { describe, expect, it } from 'vitest';
 import type { MediaProbe } from './clip-contract.ts';
-import { buildRenderJob, displaySize, mediaPrefixFor, planLadder, type RenderJobInput } from './render-job.ts';
+import { buildRenderJob, displaySize, mediaPrefixFor, planLadder, spriteGrid, thumbnailCount, type RenderJobInput } from './render-job.ts';
 
 const run = promisify(execFile);
 
@@ -74,15 +74,19 @@ describe('buildRenderJob', () => {
     expect(() => buildRenderJob({ ...base, ladder: ['4k'] })).toThrow(/must name rungs from 1080p, 720p, 360p/);
   });
 
-  it('renders a 1080p clip with audio to the whole ladder, an MP4, a poster and thumbnails', () => {
+  it('renders a 1080p clip with audio to the whole ladder, an MP4, a poster and a thumbnail sprite', () => {
     const { settings, outputs, mediaPrefix } = job({ codec: 'h264', width: 1920, height: 1080 });
     expect(mediaPrefix).toBe('s3://camflow-media/front-door/2025/03/09/c0ffee1234/');
-    expect(groups(settings).map((g) => g.Name)).toEqual(['HLS', 'MP4', 'Poster', 'Thumbnails']);
+    expect(groups(settings).map((g) => g.Name)).toEqual(['HLS', 'MP4', 'Poster']);
     expect(sizes(settings, 'HLS')).toEqual([[1920, 1080], [1280, 720], [640, 360]]);
     expect(group(settings, 'HLS').Outputs.map((o) => o.NameModifier)).toEqual(['_1080p', '_720p', '_360p']);
     expect(sizes(settings, 'MP4')).toEqual([[1920, 1080]]);
     expect(sizes(settings, 'Poster')).toEqual([[1920, 1080]]);
-    expect(sizes(settings, 'Thumbnails')).toEqual([[320, 180]]);
+    // 12.4 s: thumbnails at 0, 2, … 12 s = 7, in a 2 × 4 grid of 320 × 180.
+    expect(group(settings, 'HLS').OutputGroupSettings.HlsGroupSettings).toMatchObject({
+      ImageBasedTrickPlay: 'ADVANCED',
+      ImageBasedTrickPlaySettings: { IntervalCadence: 'FOLLOW_CUSTOM', ThumbnailInterval: 2, ThumbnailWidth: 320, ThumbnailHeight: 180, TileWidth: 2, TileHeight: 4 },
+    });
     expect(group(settings, 'MP4').Outputs[0]!.ContainerSettings).toEqual({ Container: 'MP4', Mp4Settings: { MoovPlacement: 'PROGRESSIVE_DOWNLOAD' } });
 
     const input = (settings.Inputs as Array<Record<string, unknown>>)[0]!;
@@ -99,7 +103,7 @@ describe('buildRenderJob', () => {
         ]);
       }
     }
-    for (const name of ['Poster', 'Thumbnails']) expect(group(settings, name).Outputs[0]!.AudioDescriptions).toBeUndefined();
+    expect(group(settings, 'Poster').Outputs[0]!.AudioDescriptions).toBeUndefined();
 
     expect(outputs).toEqual([
       { kind: 'hls-master', uri: `${mediaPrefix}hls/index.m3u8` },
@@ -108,7 +112,7 @@ describe('buildRenderJob', () => {
       { kind: 'hls', uri: `${mediaPrefix}hls/index_360p.m3u8`, width: 640, height: 360, bitrate: 1_000_000 },
       { kind: 'mp4', uri: `${mediaPrefix}clip.mp4`, width: 1920, height: 1080, bitrate: 5_000_000 },
       { kind: 'poster', uri: `${mediaPrefix}poster.0000000.jpg`, width: 1920, height: 1080 },
-      { kind: 'thumbnails', uri: `${mediaPrefix}thumbnails/`, width: 320, height: 180, intervalSeconds: 2 },
+      { kind: 'sprite', uri: `${mediaPrefix}hls/index_thumbnails_00001.jpg`, index: `${mediaPrefix}hls/index_thumbnails.m3u8`, width: 320, height: 180, intervalSeconds: 2, columns: 2, rows: 4, count: 7 },
     ]);
   });
 
@@ -116,7 +120,7 @@ describe('buildRenderJob', () => {
     const { settings, outputs } = job({ codec: 'h264', width: 1280, height: 720 }, { capturedAt: '2024-02-29T12:00:00Z' });
     const prefix = 's3://camflow-media/front-door/2024/02/29/c0ffee1234/';
     const destinations = groups(settings).map((g) => (Object.values(g.OutputGroupSettings).find((v) => typeof v === 'object') as { Destination: string }).Destination);
-    expect(destinations).toEqual([`${prefix}hls/index`, `${prefix}clip`, `${prefix}poster`, `${prefix}thumbnails/thumb`]);
+    expect(destinations).toEqual([`${prefix}hls/index`, `${prefix}clip`, `${prefix}poster`]);
     for (const o of outputs) expect(o.uri.startsWith(prefix)).toBe(true);
   });
 
@@ -131,7 +135,7 @@ describe('buildRenderJob', () => {
     const { settings } = job({ codec: 'mjpeg', width: 321, height: 241 });
     expect(sizes(settings, 'HLS')).toEqual([[320, 240]]);
     expect(group(settings, 'HLS').Outputs[0]!.NameModifier).toBe('_240p');
-    expect(sizes(settings, 'Thumbnails')).toEqual([[320, 240]]);
+    expect(group(settings, 'HLS').OutputGroupSettings.HlsGroupSettings.ImageBasedTrickPlaySettings).toMatchObject({ ThumbnailWidth: 320, ThumbnailHeight: 240 });
     expect(planLadder({ width: 160, height: 90 })).toEqual([{ label: '90p', width: 160, height: 90, maxBitrate: 600_000 }]);
   });
 
@@ -152,7 +156,7 @@ describe('buildRenderJob', () => {
   it('keeps a portrait 1080x1920 phone clip portrait', () => {
     const { settings } = job({ codec: 'h264', width: 1080, height: 1920 });
     expect(sizes(settings, 'HLS')).toEqual([[1080, 1920], [720, 1280], [360, 640]]);
-    expect(sizes(settings, 'Thumbnails')).toEqual([[320, 568]]);
+    expect(group(settings, 'HLS').OutputGroupSettings.HlsGroupSettings.ImageBasedTrickPlaySettings).toMatchObject({ ThumbnailWidth: 320, ThumbnailHeight: 568, TileHeight: 4 });
     expectSizesKeepAspect(settings, { width: 1080, height: 1920 });
   });
 
@@ -173,14 +177,20 @@ describe('buildRenderJob', () => {
     }
   });
 
-  it('takes one poster and one thumbnail every 2 s, capped at 500', () => {
+  it('takes one poster and one thumbnail every 2 s into one sprite, capped at 500 thumbnails and 4096 px tall', () => {
     const short = job({ codec: 'h264', width: 640, height: 360 }, { durationSeconds: 9.5 });
     const poster = group(short.settings, 'Poster').Outputs[0]!.VideoDescription.CodecSettings;
     expect(poster).toEqual({ Codec: 'FRAME_CAPTURE', FrameCaptureSettings: { FramerateNumerator: 1, FramerateDenominator: 10, MaxCaptures: 1, Quality: 80 } });
-    const thumbs = group(short.settings, 'Thumbnails').Outputs[0]!.VideoDescription.CodecSettings.FrameCaptureSettings;
-    expect(thumbs).toEqual({ FramerateNumerator: 1, FramerateDenominator: 2, MaxCaptures: 5, Quality: 80 });
+    // 9.5 s: 0, 2, 4, 6, 8 s.
+    expect(short.outputs.find((o) => o.kind === 'sprite')).toMatchObject({ count: 5, columns: 2, rows: 4 });
+    // A frame exists at 0 s and at every 2 s before the clip ends: 20 s has 0…18 s, 21 s has 20 s too.
+    expect([0.4, 2, 10, 11, 20, 21].map((seconds) => thumbnailCount(seconds))).toEqual([1, 1, 5, 6, 10, 11]);
     const long = job({ codec: 'h264', width: 640, height: 360 }, { durationSeconds: 3 * 3600 });
-    expect(group(long.settings, 'Thumbnails').Outputs[0]!.VideoDescription.CodecSettings.FrameCaptureSettings.MaxCaptures).toBe(500);
+    const sprite = long.outputs.find((o) => o.kind === 'sprite')!;
+    expect(sprite.count).toBe(500);
+    expect(sprite.rows! * sprite.height!).toBeLessThanOrEqual(4096);
+    expect(sprite.rows! * sprite.columns!).toBeGreaterThanOrEqual(500);
+    expect(spriteGrid(1, { width: 320, height: 180 })).toEqual({ columns: 1, rows: 2 });
   });
 
   it('refuses a probe without video', () => {

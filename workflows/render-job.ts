@@ -3,8 +3,9 @@
  * (workflows/render-profiles.ts): the camera's H.264 passed through (`passthrough`), one
  * 720p rendition (`economy`) or an HLS ladder (`full`: 1080p/720p/360p, never above the
  * source) — each as single-file HLS (one .ts per rendition, byte ranges in its playlist) and
- * one fast-start MP4 — plus a poster JPEG and scrub thumbnails, all under
- * `s3://{media}/{camera}/{yyyy}/{mm}/{dd}/{clipId}/`.
+ * one fast-start MP4 — plus a poster JPEG and the scrub thumbnails as one sprite image (HLS
+ * image-based trick play: one tiled JPEG and its image playlist beside the video playlists),
+ * all under `s3://{media}/{camera}/{yyyy}/{mm}/{dd}/{clipId}/`.
  *
  * Pure: no AWS call. "Validate clip" puts the result at `$.validation.render`, "Render web
  * playback" sends `settings` as the CreateJob `Settings`, and the local runtime executes the
@@ -80,6 +81,14 @@ export const HLS_SEGMENT_SECONDS = 4;
 export const THUMBNAIL_INTERVAL_SECONDS = 2;
 export const THUMBNAIL_WIDTH = 320;
 export const MAX_THUMBNAILS = 500;
+/** MediaConvert rejects a tile image taller than this (ImageBasedTrickPlaySettings.ThumbnailHeight). */
+export const MAX_SPRITE_HEIGHT = 4096;
+/**
+ * The sprite's files, as the HLS group names them: `{destination}{modifier}.m3u8` (the image
+ * playlist, its index) and `{destination}{modifier}_00001.jpg` (the one tile image). The local
+ * engine writes exactly these (runtime/mediaconvert/render-command.ts `spriteFiles`).
+ */
+export const SPRITE_NAME_MODIFIER = '_thumbnails';
 export const AUDIO_SELECTOR = 'Audio Selector 1';
 
 export interface FrameSize {
@@ -209,6 +218,22 @@ function frameCapture(size: FrameSize, everySeconds: number, maxCaptures: number
   };
 }
 
+/**
+ * The sprite's grid for `count` thumbnails of `thumbnail` size: about square, an even number
+ * of rows (MediaConvert's TileHeight must be even, 2 to 2048) and at most 4096 px tall, with
+ * enough cells for every thumbnail so the clip has one tile image.
+ */
+export function spriteGrid(count: number, thumbnail: FrameSize): { columns: number; rows: number } {
+  const maxRows = Math.max(2, Math.floor(MAX_SPRITE_HEIGHT / thumbnail.height / 2) * 2);
+  const rows = Math.min(maxRows, Math.max(2, Math.ceil(Math.sqrt(Math.max(1, count)) / 2) * 2));
+  return { columns: Math.max(1, Math.ceil(count / rows)), rows };
+}
+
+/** Thumbnails a clip of `seconds` gets: one at 0 s, then one every interval while the clip lasts. */
+export function thumbnailCount(seconds: number): number {
+  return Math.min(MAX_THUMBNAILS, Math.max(1, Math.ceil(seconds / THUMBNAIL_INTERVAL_SECONDS - 1e-6)));
+}
+
 /** The CreateJob settings for one clip, and what they will write. */
 export function buildRenderJob(input: RenderJobInput): RenderJob {
   const { probe } = input;
@@ -235,8 +260,10 @@ export function buildRenderJob(input: RenderJobInput): RenderJob {
   const posterSize = passthrough ? scaleToShortSide(source, Math.min(source.width, source.height)) : top;
   const videoOf = (rung: PlannedRung) => (passthrough ? passthroughVideo() : h264Video(rung, rung.maxBitrate));
   const seconds = Number.isFinite(probe.durationSeconds) && probe.durationSeconds > 0 ? probe.durationSeconds : 0;
+  // ThumbnailWidth must be a multiple of 8 (320 is), ThumbnailHeight even (scaleToWidth makes it so).
   const thumbnailSize = scaleToWidth(source, THUMBNAIL_WIDTH);
-  const thumbnailCount = Math.min(MAX_THUMBNAILS, Math.floor(seconds / THUMBNAIL_INTERVAL_SECONDS) + 1);
+  const thumbnails = thumbnailCount(seconds);
+  const grid = spriteGrid(thumbnails, thumbnailSize);
   // One capture only, taken at the first frame; the interval just has to outlast the clip.
   const posterInterval = Math.min(3600, Math.max(1, Math.ceil(seconds)));
 
@@ -264,6 +291,17 @@ export function buildRenderJob(input: RenderJobInput): RenderJob {
           OutputSelection: 'MANIFESTS_AND_SEGMENTS',
           ProgramDateTime: 'EXCLUDE',
           CodecSpecification: 'RFC_4281',
+          // The scrub thumbnails as one tiled JPEG plus its image playlist (the index):
+          // 2 objects where one JPEG per thumbnail made 11 for a 20 s clip.
+          ImageBasedTrickPlay: 'ADVANCED',
+          ImageBasedTrickPlaySettings: {
+            IntervalCadence: 'FOLLOW_CUSTOM',
+            ThumbnailInterval: THUMBNAIL_INTERVAL_SECONDS,
+            ThumbnailWidth: thumbnailSize.width,
+            ThumbnailHeight: thumbnailSize.height,
+            TileWidth: grid.columns,
+            TileHeight: grid.rows,
+          },
         },
       },
       Outputs: hlsOutputs,
@@ -283,16 +321,6 @@ export function buildRenderJob(input: RenderJobInput): RenderJob {
       Name: 'Poster',
       OutputGroupSettings: { Type: 'FILE_GROUP_SETTINGS', FileGroupSettings: { Destination: `${mediaPrefix}poster` } },
       Outputs: [{ ContainerSettings: { Container: 'RAW' }, VideoDescription: frameCapture(posterSize, posterInterval, 1) }],
-    },
-    {
-      Name: 'Thumbnails',
-      OutputGroupSettings: { Type: 'FILE_GROUP_SETTINGS', FileGroupSettings: { Destination: `${mediaPrefix}thumbnails/thumb` } },
-      Outputs: [
-        {
-          ContainerSettings: { Container: 'RAW' },
-          VideoDescription: frameCapture(thumbnailSize, THUMBNAIL_INTERVAL_SECONDS, thumbnailCount),
-        },
-      ],
     },
   ];
 
@@ -317,7 +345,16 @@ export function buildRenderJob(input: RenderJobInput): RenderJob {
     ...rungs.map((r): PlannedRendition => ({ kind: 'hls', uri: `${mediaPrefix}hls/index_${r.label}.m3u8`, width: r.width, height: r.height, ...bitrate(r) })),
     { kind: 'mp4', uri: `${mediaPrefix}clip.mp4`, width: top.width, height: top.height, ...bitrate(top) },
     { kind: 'poster', uri: `${mediaPrefix}poster.0000000.jpg`, width: posterSize.width, height: posterSize.height },
-    { kind: 'thumbnails', uri: `${mediaPrefix}thumbnails/`, width: thumbnailSize.width, height: thumbnailSize.height, intervalSeconds: THUMBNAIL_INTERVAL_SECONDS },
+    {
+      kind: 'sprite',
+      uri: `${mediaPrefix}hls/index${SPRITE_NAME_MODIFIER}_00001.jpg`,
+      index: `${mediaPrefix}hls/index${SPRITE_NAME_MODIFIER}.m3u8`,
+      width: thumbnailSize.width,
+      height: thumbnailSize.height,
+      intervalSeconds: THUMBNAIL_INTERVAL_SECONDS,
+      ...grid,
+      count: thumbnails,
+    },
   ];
 
   return { settings, outputs, mediaPrefix, profile };

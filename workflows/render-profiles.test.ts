@@ -39,6 +39,8 @@ const ENUM_OF: Record<string, Record<string, string>> = {
   'HlsGroupSettings.OutputSelection': mc.HlsOutputSelection,
   'HlsGroupSettings.ProgramDateTime': mc.HlsProgramDateTime,
   'HlsGroupSettings.CodecSpecification': mc.HlsCodecSpecification,
+  'HlsGroupSettings.ImageBasedTrickPlay': mc.HlsImageBasedTrickPlay,
+  'ImageBasedTrickPlaySettings.IntervalCadence': mc.HlsIntervalCadence,
   'ContainerSettings.Container': mc.ContainerType,
   'Mp4Settings.MoovPlacement': mc.Mp4MoovPlacement,
   'VideoDescription.ScalingBehavior': mc.ScalingBehavior,
@@ -69,6 +71,12 @@ const RANGES: Record<string, [number, number]> = {
   FramerateDenominator: [1, 2_147_483_647],
   MaxCaptures: [1, 10_000_000],
   Quality: [1, 100],
+  // HlsImageBasedTrickPlaySettings (API reference: ThumbnailWidth a multiple of 8, ThumbnailHeight and TileHeight even).
+  ThumbnailInterval: [0, 2_147_483_647],
+  ThumbnailWidth: [8, 4096],
+  ThumbnailHeight: [2, 4096],
+  TileWidth: [1, 512],
+  TileHeight: [2, 2048],
 };
 
 /** Every problem of a job against the service model: unknown enum values, out-of-range numbers, missing required members. */
@@ -102,6 +110,12 @@ function modelProblems(settings: unknown): string[] {
   for (const group of s.OutputGroups ?? []) {
     const type = group.OutputGroupSettings?.Type;
     if (type === 'HLS_GROUP_SETTINGS' && !group.OutputGroupSettings.HlsGroupSettings?.Destination) problems.push(`${group.Name}: HlsGroupSettings.Destination is required`);
+    const trickPlay = group.OutputGroupSettings?.HlsGroupSettings?.ImageBasedTrickPlaySettings;
+    if (trickPlay) {
+      if (trickPlay.ThumbnailWidth % 8 !== 0) problems.push(`${group.Name}: ThumbnailWidth must be a multiple of 8`);
+      if (trickPlay.ThumbnailHeight % 2 !== 0 || trickPlay.TileHeight % 2 !== 0) problems.push(`${group.Name}: ThumbnailHeight and TileHeight must be even`);
+      if (trickPlay.ThumbnailHeight * trickPlay.TileHeight > 4096) problems.push(`${group.Name}: a tile image above 4096 px is rejected`);
+    }
     if (type === 'FILE_GROUP_SETTINGS' && !group.OutputGroupSettings.FileGroupSettings?.Destination) problems.push(`${group.Name}: FileGroupSettings.Destination is required`);
     for (const output of group.Outputs ?? []) {
       const codec = output.VideoDescription?.CodecSettings;

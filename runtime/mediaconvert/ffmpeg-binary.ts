@@ -5,6 +5,10 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { setPriority } from 'node:os';
+
+/** The niceness of every ffmpeg the local MediaConvert runs (0 normal, 19 lowest). */
+export const RENDER_NICENESS = 10;
 
 const require = createRequire(import.meta.url);
 
@@ -49,6 +53,15 @@ export class FfmpegFailed extends Error {
 export function runFfmpeg(binary: string, args: string[], onSpawn?: (child: ChildProcess) => void): Promise<{ stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    // Renders run niced: on one machine they share the CPU with the workflow's own tasks, and
+    // validating a clip and sending its alert must not wait for renders (in AWS they never share).
+    if (child.pid !== undefined) {
+      try {
+        setPriority(child.pid, RENDER_NICENESS);
+      } catch {
+        // Not permitted here: renders run at normal priority.
+      }
+    }
     onSpawn?.(child);
     let stderr = '';
     child.stderr!.setEncoding('utf8');

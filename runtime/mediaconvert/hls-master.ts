@@ -71,8 +71,38 @@ export interface MasterEntry {
   frameRate?: number;
 }
 
-/** The multivariant playlist: one EXT-X-STREAM-INF per rendition, in the job's order. */
-export function writeMasterPlaylist(entries: MasterEntry[]): string {
+/** An image (trick-play) rendition: the image playlist, the tile image's size and its bit rate. */
+export interface ImageStreamEntry {
+  uri: string;
+  bandwidth: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * The image playlist of a sprite (Image Media Playlist 0.4, time-based, as MediaConvert and
+ * Roku use it): one tile image covering the clip, `LAYOUT` columns × rows thumbnails of
+ * `RESOLUTION`, each lasting `DURATION` seconds.
+ */
+export function writeImagePlaylist(sprite: { image: string; thumbnail: { width: number; height: number }; columns: number; rows: number; intervalSeconds: number }, clipSeconds: number): string {
+  const seconds = Math.max(sprite.intervalSeconds, clipSeconds);
+  return [
+    '#EXTM3U',
+    '#EXT-X-VERSION:7',
+    `#EXT-X-TARGETDURATION:${Math.ceil(seconds)}`,
+    '#EXT-X-MEDIA-SEQUENCE:1',
+    '#EXT-X-PLAYLIST-TYPE:VOD',
+    '#EXT-X-IMAGES-ONLY',
+    `#EXTINF:${seconds.toFixed(3)},`,
+    `#EXT-X-TILES:RESOLUTION=${sprite.thumbnail.width}x${sprite.thumbnail.height},LAYOUT=${sprite.columns}x${sprite.rows},DURATION=${sprite.intervalSeconds.toFixed(3)}`,
+    sprite.image,
+    '#EXT-X-ENDLIST',
+    '',
+  ].join('\n');
+}
+
+/** The multivariant playlist: one EXT-X-STREAM-INF per rendition, in the job's order, then the image renditions. */
+export function writeMasterPlaylist(entries: MasterEntry[], images: ImageStreamEntry[] = []): string {
   const lines = ['#EXTM3U', '#EXT-X-VERSION:3', '#EXT-X-INDEPENDENT-SEGMENTS'];
   for (const entry of entries) {
     const attributes = [
@@ -84,5 +114,6 @@ export function writeMasterPlaylist(entries: MasterEntry[]): string {
     ];
     lines.push(`#EXT-X-STREAM-INF:${attributes.join(',')}`, entry.uri);
   }
+  for (const image of images) lines.push(`#EXT-X-IMAGE-STREAM-INF:BANDWIDTH=${image.bandwidth},RESOLUTION=${image.width}x${image.height},CODECS="jpeg",URI="${image.uri}"`);
   return `${lines.join('\n')}\n`;
 }

@@ -35,7 +35,7 @@ describe('readJobSettings', () => {
       rotate: 'AUTO',
       audioSelectors: { 'Audio Selector 1': { track: 0 } },
     });
-    expect(plan.groups.map((g) => g.kind)).toEqual(['hls', 'file', 'file', 'file']);
+    expect(plan.groups.map((g) => g.kind)).toEqual(['hls', 'file', 'file']);
     const hls = plan.groups[0]!;
     if (hls.kind !== 'hls') throw new Error('HLS group expected');
     expect(hls.destination).toEqual({ bucket: 'camflow-media', directory: 'frontdoor/2025/06/01/clip1/hls/', baseName: 'index' });
@@ -57,12 +57,26 @@ describe('readJobSettings', () => {
     });
     expect(hls.renditions[1]!.audio).toEqual({ selector: 'Audio Selector 1', bitrate: 96000, channels: 2, sampleRate: 48000 });
 
-    const [mp4, poster, thumbnails] = plan.groups.slice(1).map((g) => (g.kind === 'file' ? g : undefined));
+    // 12 s: 6 thumbnails (0…10 s) of 320 × 180 in a tile 2 wide, 4 high.
+    expect(hls.trickPlay).toEqual({ settingPath: 'Settings.OutputGroups[0].OutputGroupSettings.HlsGroupSettings.ImageBasedTrickPlaySettings', intervalSeconds: 2, thumbnailWidth: 320, thumbnailHeight: 180, columns: 2, rows: 4 });
+    expect(plan.groups).toHaveLength(3);
+    const [mp4, poster] = plan.groups.slice(1).map((g) => (g.kind === 'file' ? g : undefined));
     expect(mp4!.outputs[0]).toMatchObject({ kind: 'mp4', faststart: true, nameModifier: '' });
     expect(mp4!.destination.baseName).toBe('clip');
     expect(poster!.outputs[0]).toMatchObject({ kind: 'frames', capture: { width: 1920, height: 1080, maxCaptures: 1, quality: 80 } });
-    expect(thumbnails!.destination).toEqual({ bucket: 'camflow-media', directory: 'frontdoor/2025/06/01/clip1/thumbnails/', baseName: 'thumb' });
-    expect(thumbnails!.outputs[0]).toMatchObject({ kind: 'frames', capture: { width: 320, height: 180, framerate: { numerator: 1, denominator: 2 } } });
+  });
+
+  it('refuses trick-play settings MediaConvert would refuse, and modes the engine does not make', () => {
+    const withTrickPlay = (change: (hls: Record<string, any>) => void) => {
+      const settings = settingsFor({ codec: 'h264', width: 1920, height: 1080 }, true) as any;
+      change(settings.OutputGroups[0].OutputGroupSettings.HlsGroupSettings);
+      return () => readJobSettings(settings);
+    };
+    expect(withTrickPlay((h) => (h.ImageBasedTrickPlaySettings.ThumbnailWidth = 300))).toThrow(/ThumbnailWidth = 300 is not valid: it must be a multiple of 8/);
+    expect(withTrickPlay((h) => (h.ImageBasedTrickPlaySettings.TileHeight = 3))).toThrow(/TileHeight = 3 is not valid: it must be even/);
+    expect(withTrickPlay((h) => (h.ImageBasedTrickPlaySettings.TileHeight = 24))).toThrow(/above the 4096 px/);
+    expect(withTrickPlay((h) => (h.ImageBasedTrickPlay = 'THUMBNAIL_AND_FULLFRAME'))).toThrow(/ImageBasedTrickPlay = "THUMBNAIL_AND_FULLFRAME" is not supported by the local MediaConvert engine/);
+    expect(withTrickPlay((h) => (h.ImageBasedTrickPlaySettings.IntervalCadence = 'FOLLOW_IFRAME'))).toThrow(/IntervalCadence = "FOLLOW_IFRAME" is not supported/);
   });
 
   it('reads a silent clip’s job: no audio selector, no audio in any output', () => {

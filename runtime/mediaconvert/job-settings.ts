@@ -153,6 +153,19 @@ export interface HlsGroupPlan {
   /** SegmentControl SINGLE_FILE: one .ts per rendition, segments as #EXT-X-BYTERANGE. */
   singleFile: boolean;
   renditions: HlsRenditionPlan[];
+  /** ImageBasedTrickPlay ADVANCED: thumbnails tiled into one JPEG per `columns × rows`, with an image playlist. */
+  trickPlay?: TrickPlayPlan;
+}
+
+export interface TrickPlayPlan {
+  settingPath: string;
+  /** Seconds between two thumbnails (IntervalCadence FOLLOW_CUSTOM), the first at 0 s. */
+  intervalSeconds: number;
+  thumbnailWidth: number;
+  /** Absent: follows the picture's aspect ratio (even). */
+  thumbnailHeight?: number;
+  columns: number;
+  rows: number;
 }
 
 export interface FileGroupPlan {
@@ -373,6 +386,8 @@ function readOutputGroup(value: unknown, path: string, input: InputPlan): HlsGro
       'OutputSelection',
       'ProgramDateTime',
       'CodecSpecification',
+      'ImageBasedTrickPlay',
+      'ImageBasedTrickPlaySettings',
     ]);
     const destination = destinationOf(required(str(hls, 'Destination', hlsPath), `${hlsPath}.Destination`), `${hlsPath}.Destination`, input.location);
     // MediaConvert's default segment length is 10 s.
@@ -403,6 +418,7 @@ function readOutputGroup(value: unknown, path: string, input: InputPlan): HlsGro
       codecSpecification,
       singleFile: segmentControl === 'SINGLE_FILE',
       renditions: outputs.map((o, i) => readHlsOutput(o, `${path}.Outputs[${i}]`, input, outputs.length)),
+      ...readTrickPlay(hls, hlsPath),
     };
   }
 
@@ -418,6 +434,36 @@ function readOutputGroup(value: unknown, path: string, input: InputPlan): HlsGro
     destination,
     outputs: outputs.map((o, i) => readFileOutput(o, `${path}.Outputs[${i}]`, input)),
   };
+}
+
+/**
+ * ImageBasedTrickPlay: NONE, or ADVANCED with a custom interval (the thumbnails the app
+ * scrubs through). THUMBNAIL/THUMBNAIL_AND_FULLFRAME (MediaConvert's own grid and full-frame
+ * images) and FOLLOW_IFRAME are not implemented. Ranges as the service model documents them.
+ */
+function readTrickPlay(hls: Json, hlsPath: string): { trickPlay?: TrickPlayPlan } {
+  const mode = choice(hls, 'ImageBasedTrickPlay', hlsPath, ['NONE', 'ADVANCED']) ?? 'NONE';
+  const settingsPath = `${hlsPath}.ImageBasedTrickPlaySettings`;
+  if (mode === 'NONE') {
+    if (hls.ImageBasedTrickPlaySettings !== undefined) throw new JobSettingsRejected(settingsPath, 'invalid', 'it applies only when ImageBasedTrickPlay is ADVANCED');
+    return {};
+  }
+  const settings = object(required(hls.ImageBasedTrickPlaySettings, settingsPath), settingsPath);
+  onlyKeys(settings, settingsPath, ['IntervalCadence', 'ThumbnailInterval', 'ThumbnailWidth', 'ThumbnailHeight', 'TileWidth', 'TileHeight']);
+  choice(settings, 'IntervalCadence', settingsPath, ['FOLLOW_CUSTOM']);
+  const intervalSeconds = required(num(settings, 'ThumbnailInterval', settingsPath, { min: 0.001, max: 2147483647 }), `${settingsPath}.ThumbnailInterval`);
+  // MediaConvert's default thumbnail width is 312.
+  const thumbnailWidth = int(settings, 'ThumbnailWidth', settingsPath, { min: 8, max: 4096 }) ?? 312;
+  if (thumbnailWidth % 8 !== 0) throw new JobSettingsRejected(`${settingsPath}.ThumbnailWidth = ${thumbnailWidth}`, 'invalid', 'it must be a multiple of 8');
+  const thumbnailHeight = int(settings, 'ThumbnailHeight', settingsPath, { min: 2, max: 4096 });
+  if (thumbnailHeight !== undefined && thumbnailHeight % 2 !== 0) throw new JobSettingsRejected(`${settingsPath}.ThumbnailHeight = ${thumbnailHeight}`, 'invalid', 'it must be even');
+  const columns = int(settings, 'TileWidth', settingsPath, { min: 1, max: 512 }) ?? 1;
+  const rows = int(settings, 'TileHeight', settingsPath, { min: 2, max: 2048 }) ?? 2;
+  if (rows % 2 !== 0) throw new JobSettingsRejected(`${settingsPath}.TileHeight = ${rows}`, 'invalid', 'it must be even');
+  if (thumbnailHeight !== undefined && rows * thumbnailHeight > 4096) {
+    throw new JobSettingsRejected(`${settingsPath}.TileHeight = ${rows}`, 'invalid', `a tile image ${rows} × ${thumbnailHeight} px tall is above the 4096 px MediaConvert accepts`);
+  }
+  return { trickPlay: { settingPath: settingsPath, intervalSeconds, thumbnailWidth, ...(thumbnailHeight !== undefined ? { thumbnailHeight } : {}), columns, rows } };
 }
 
 function readHlsOutput(value: unknown, path: string, input: InputPlan, siblings: number): HlsRenditionPlan {

@@ -15,6 +15,7 @@ import type { MediaProbe } from '../../workflows/clip-contract.ts';
 import { localAwsEnvironment } from '../local-credentials.ts';
 import { LOCAL_BUCKETS, startLocalS3, type LocalS3 } from '../local-s3.ts';
 import { defaultFfmpeg, npmShippedFfmpeg } from './ffmpeg-binary.ts';
+import { spriteCellBrightness } from '../../integ-tests/clip-fixtures.ts';
 import { readVariantPlaylist } from './hls-master.ts';
 import { createLocalMediaConvert, JobSettingsRejected, MediaConvertJobFailed, type LocalJob, type LocalMediaConvert } from './local-mediaconvert.ts';
 
@@ -37,7 +38,9 @@ beforeAll(async () => {
   // A phone clip: stored landscape 640x360, displayed portrait (rotation metadata).
   await make(['-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25', '-t', '2', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', join(scratch, 'stored-landscape.mp4')]);
   await make(['-i', join(scratch, 'stored-landscape.mp4'), '-c', 'copy', '-metadata:s:v:0', 'rotate=90', join(scratch, 'portrait.mp4')]);
-  for (const name of ['h264-aac-720p.mp4', 'silent-hevc.mkv', 'mjpeg-ulaw.avi', 'portrait.mp4']) {
+  // A blip: 0.4 s (10 frames) of 854x480 H.264, no audio.
+  await make(['-f', 'lavfi', '-i', 'testsrc2=size=854x480:rate=25', '-t', '0.4', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', join(scratch, 'blip.mp4')]);
+  for (const name of ['h264-aac-720p.mp4', 'silent-hevc.mkv', 'mjpeg-ulaw.avi', 'portrait.mp4', 'blip.mp4']) {
     await s3.send(new PutObjectCommand({ Bucket: LOCAL_BUCKETS.uploads, Key: `frontdoor/${name}`, Body: await readFile(join(scratch, name)) }));
   }
 });
@@ -135,7 +138,8 @@ async function expectRendered(job: LocalJob, render: RenderJob, expected: Expect
   expect(job.Arn).toBe(`arn:aws:mediaconvert:us-east-1:000000000000:jobs/${job.Id}`);
   expect(job.Settings).toEqual(render.settings);
   expect(Date.parse(job.Timing.FinishTime!)).toBeGreaterThanOrEqual(Date.parse(job.Timing.StartTime!));
-  const [hls, mp4, poster, thumbnails] = job.OutputGroupDetails!;
+  const [hls, mp4, poster] = job.OutputGroupDetails!;
+  expect(job.OutputGroupDetails).toHaveLength(3);
   const planned = (kind: string) => render.outputs.filter((o) => o.kind === kind);
 
   // HLS: the master lists only rungs at or below the source, each variant and its segments exist.
@@ -223,16 +227,20 @@ async function expectRendered(job: LocalJob, render: RenderJob, expected: Expect
   expect((await probeObject(posterUri))[0]).toMatchObject({ codec_name: 'mjpeg', width: planned('poster')[0]!.width, height: planned('poster')[0]!.height });
   expect(await keysUnder(posterUri.replace(/\.0000000\.jpg$/, '.'))).toEqual([keyOf(posterUri)]);
 
-  // Thumbnails: one every interval from 0 s, numbered from 0000000.
-  const thumbs = planned('thumbnails')[0]!;
-  const thumbKeys = await keysUnder(thumbs.uri);
-  const interval = thumbs.intervalSeconds!;
-  expect(thumbKeys.length).toBeGreaterThanOrEqual(Math.floor(expected.durationSeconds / interval));
-  expect(thumbKeys.length).toBeLessThanOrEqual(Math.floor(expected.durationSeconds / interval) + 1);
-  expect(thumbKeys[0]).toMatch(/thumbnails\/thumb\.0000000\.jpg$/);
-  expect(thumbnails!.OutputDetails[0]!.FileCount).toBe(thumbKeys.length);
-  expect(thumbnails!.OutputDetails[0]!.OutputFilePaths).toEqual([`s3://${LOCAL_BUCKETS.media}/${thumbKeys[thumbKeys.length - 1]}`]);
-  expect((await probeObject(`s3://${LOCAL_BUCKETS.media}/${thumbKeys[0]}`))[0]).toMatchObject({ codec_name: 'mjpeg', width: thumbs.width, height: thumbs.height });
+  // Sprite: one tiled JPEG of the planned grid, indexed by an image playlist the master names.
+  const sprite = planned('sprite')[0]!;
+  const spriteImage = await getObject(sprite.uri);
+  expect(spriteImage.contentType).toBe('image/jpeg');
+  expect((await probeObject(sprite.uri))[0]).toMatchObject({ codec_name: 'mjpeg', width: sprite.width! * sprite.columns!, height: sprite.height! * sprite.rows! });
+  expect(sprite.count).toBe(Math.max(1, Math.ceil(expected.durationSeconds / sprite.intervalSeconds! - 1e-6)));
+  const index = (await getObject(sprite.index!)).bytes.toString('utf8');
+  expect(index).toContain('#EXT-X-IMAGES-ONLY');
+  expect(index).toContain(`#EXT-X-TILES:RESOLUTION=${sprite.width}x${sprite.height},LAYOUT=${sprite.columns}x${sprite.rows},DURATION=2.000\n${sprite.uri.slice(sprite.uri.lastIndexOf('/') + 1)}\n`);
+  expect(masterText).toContain(`RESOLUTION=${sprite.width! * sprite.columns!}x${sprite.height! * sprite.rows!},CODECS="jpeg",URI="${sprite.index!.slice(sprite.index!.lastIndexOf('/') + 1)}"`);
+  // The last thumbnail cell holds a picture, the cell after it (if any) is the black padding.
+  const cells = await spriteCellBrightness(spriteImage.bytes, { columns: sprite.columns!, rows: sprite.rows!, tileWidth: sprite.width!, tileHeight: sprite.height! }, scratch);
+  expect(cells[sprite.count! - 1]).toBeGreaterThan(24);
+  if (cells.length > sprite.count!) expect(cells[sprite.count!]).toBeLessThan(20);
 }
 
 const binaries: Array<[string, string]> = [
@@ -289,6 +297,21 @@ describe.each(binaries)('with %s', (label, ffmpegPath) => {
     await writeFile(copy, (await getObject(mp4)).bytes);
     expect(await packets(copy)).toEqual(await packets(join(scratch, 'h264-aac-720p.mp4')));
     expect(Date.now() - started).toBeLessThan(60_000);
+  });
+
+  it('renders a 0.4 s clip under every profile into outputs that play, with a one-thumbnail sprite', async () => {
+    // passthrough keeps 854x480, economy stays at the source's 480p, full's ladder starts at 360p.
+    for (const profile of ['passthrough', 'economy', 'full'] as const) {
+      const render = await jobFor('blip.mp4', `${tag}-blip-${profile}`, profile);
+      const { Job } = await engine.runJob({ Settings: render.settings });
+      expect(Job.Status, profile).toBe('COMPLETE');
+      const mp4 = await probeObject(render.outputs.find((o) => o.kind === 'mp4')!.uri);
+      expect(mp4.find((s) => s.codec_type === 'video'), profile).toMatchObject(profile === 'full' ? { codec_name: 'h264', width: 640, height: 360 } : { codec_name: 'h264', width: 854, height: 480 });
+      expect(Number(mp4.find((s) => s.codec_type === 'video')!.nb_frames), profile).toBe(10);
+      const sprite = render.outputs.find((o) => o.kind === 'sprite')!;
+      expect(sprite, profile).toMatchObject({ count: 1, columns: 1, rows: 2, width: 320, height: 180 });
+      expect((await probeObject(sprite.uri))[0], profile).toMatchObject({ codec_name: 'mjpeg', width: 320, height: 360 });
+    }
   });
 
   it('gives an HEVC clip asked to pass through the economy profile instead, and says why', async () => {

@@ -28,9 +28,9 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from '../local-credentials.ts';
 import { defaultFfmpeg, FfmpegFailed, runFfmpeg } from './ffmpeg-binary.ts';
 import { AAC_LC_CODEC_STRING, avcCodecString, findSps } from './h264-encoding.ts';
-import { readVariantPlaylist, renditionBandwidth, writeMasterPlaylist, type MasterEntry } from './hls-master.ts';
+import { readVariantPlaylist, renditionBandwidth, writeImagePlaylist, writeMasterPlaylist, type ImageStreamEntry, type MasterEntry } from './hls-master.ts';
 import { readJobSettings, type Destination, type RenderPlan } from './job-settings.ts';
-import { RenderNotPossible, renderCommands, type PlannedOutput } from './render-command.ts';
+import { RenderNotPossible, renderCommands, type PlannedOutput, type PlannedSprite } from './render-command.ts';
 import { probeSource, type SourceReport } from './source-probe.ts';
 
 export { BAD_REQUEST_ERROR, JobSettingsRejected } from './job-settings.ts';
@@ -111,6 +111,12 @@ export class EngineClosed extends Error {
 export interface LocalMediaConvert {
   /** Runs one job to its end: resolves COMPLETE, rejects `JobSettingsRejected` or `MediaConvertJobFailed`. */
   runJob(request: CreateJobRequest): Promise<{ Job: LocalJob }>;
+  /**
+   * CreateJob as a Request Response task sees it (`mediaconvert:createJob`, no `.sync`):
+   * resolves as soon as the job is queued, `{ Job }` with Status SUBMITTED; the render goes
+   * on and its end (COMPLETE or ERROR) shows only in `getJob`. Refused settings still reject.
+   */
+  createJob(request: CreateJobRequest): Promise<{ Job: LocalJob }>;
   /** A job this engine ran or runs (the most recent 500). */
   getJob(id: string): LocalJob | undefined;
   /** Jobs waiting for a slot. */
@@ -195,6 +201,17 @@ export function createLocalMediaConvert(options: LocalMediaConvertOptions): Loca
       ));
 
   async function runJob(request: CreateJobRequest): Promise<{ Job: LocalJob }> {
+    return submit(request).work;
+  }
+
+  async function createJob(request: CreateJobRequest): Promise<{ Job: LocalJob }> {
+    const { job, work } = submit(request);
+    // Nobody waits for the job: its failure is on the job (getJob) and in the log, as in AWS.
+    work.catch(() => undefined);
+    return { Job: structuredClone(job) };
+  }
+
+  function submit(request: CreateJobRequest): { job: LocalJob; work: Promise<{ Job: LocalJob }> } {
     if (closed) throw new EngineClosed();
     // Refused settings fail CreateJob itself: nothing is queued.
     const plan = readJobSettings(request.Settings);
@@ -247,7 +264,7 @@ export function createLocalMediaConvert(options: LocalMediaConvertOptions): Loca
       () => inFlight.delete(work),
       () => inFlight.delete(work),
     );
-    return work;
+    return { job, work };
   }
 
   function fail(job: LocalJob, error: unknown, input: string): void {
@@ -301,8 +318,8 @@ export function createLocalMediaConvert(options: LocalMediaConvertOptions): Loca
     lap('encode');
     for (const args of commands.remux) await runFfmpeg(binary(), args, track);
     lap('remux');
-    const masterFiles = await writeMasters(plan, commands.masters, commands.outputs);
-    const details = await upload(plan, source, commands.outputs, masterFiles);
+    const masterFiles = await writeMasters(plan, commands.masters, commands.outputs, commands.sprites, source.durationSeconds ?? 0);
+    const details = await upload(plan, source, commands.outputs, masterFiles, commands.sprites);
     lap('upload');
     return details;
   }
@@ -324,7 +341,7 @@ export function createLocalMediaConvert(options: LocalMediaConvertOptions): Loca
   }
 
   /** Writes each HLS group's multivariant playlist; returns the master file per group index. */
-  async function writeMasters(plan: RenderPlan, masters: Array<{ groupIndex: number; directory: string; fileName: string }>, outputs: PlannedOutput[]): Promise<Map<number, string>> {
+  async function writeMasters(plan: RenderPlan, masters: Array<{ groupIndex: number; directory: string; fileName: string }>, outputs: PlannedOutput[], sprites: PlannedSprite[], clipSeconds: number): Promise<Map<number, string>> {
     const written = new Map<number, string>();
     for (const master of masters) {
       const group = plan.groups[master.groupIndex]!;
@@ -351,13 +368,20 @@ export function createLocalMediaConvert(options: LocalMediaConvertOptions): Loca
           ...(output.frameRate ? { frameRate: output.frameRate } : {}),
         });
       }
-      await writeFile(join(master.directory, master.fileName), writeMasterPlaylist(entries));
+      const images: ImageStreamEntry[] = [];
+      for (const sprite of sprites.filter((s) => s.groupIndex === master.groupIndex)) {
+        const image = await stat(join(sprite.directory, sprite.image)).catch(() => undefined);
+        if (!image) throw new JobError(GENERAL_ERROR, `ffmpeg wrote no trick-play image for ${group.settingPath}; the input may hold no decodable video.`);
+        await writeFile(join(sprite.directory, sprite.playlist), writeImagePlaylist(sprite, clipSeconds));
+        images.push({ uri: sprite.playlist, bandwidth: Math.ceil((image.size * 8) / Math.max(sprite.intervalSeconds, clipSeconds)), width: sprite.thumbnail.width * sprite.columns, height: sprite.thumbnail.height * sprite.rows });
+      }
+      await writeFile(join(master.directory, master.fileName), writeMasterPlaylist(entries, images));
       written.set(master.groupIndex, master.fileName);
     }
     return written;
   }
 
-  async function upload(plan: RenderPlan, source: SourceReport, outputs: PlannedOutput[], masters: Map<number, string>): Promise<LocalOutputGroupDetail[]> {
+  async function upload(plan: RenderPlan, source: SourceReport, outputs: PlannedOutput[], masters: Map<number, string>, sprites: PlannedSprite[]): Promise<LocalOutputGroupDetail[]> {
     const uriOf = (destination: Destination, fileName: string) => `s3://${destination.bucket}/${destination.directory}${fileName}`;
     const durationInMs = Math.round((source.durationSeconds ?? 0) * 1000);
     const uploads: Array<{ file: string; bucket: string; key: string }> = [];
@@ -399,6 +423,9 @@ export function createLocalMediaConvert(options: LocalMediaConvertOptions): Loca
           ...claim(names),
         };
       });
+      // Trick-play images belong to the group, not to one output: the tile image with the
+      // segments, its image playlist with the variant playlists.
+      for (const sprite of sprites.filter((s) => s.groupIndex === gi)) claim([sprite.image, sprite.playlist]);
       const detail: LocalOutputGroupDetail = { OutputDetails: outputDetails, Type: group.kind === 'hls' ? 'HLS_GROUP' : 'FILE_GROUP' };
       const master = masters.get(gi);
       if (master) {
@@ -435,6 +462,7 @@ export function createLocalMediaConvert(options: LocalMediaConvertOptions): Loca
 
   return {
     runJob,
+    createJob,
     getJob: (id) => jobs.get(id),
     queued: () => waiting.length,
     running: () => active,

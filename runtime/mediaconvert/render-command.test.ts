@@ -160,7 +160,7 @@ describe('renderCommands', () => {
     const args = commands.encode;
     expect(args.filter((a) => a === '-i')).toHaveLength(1);
     const graph = args[args.indexOf('-filter_complex') + 1]!;
-    // 720p, 360p, MP4 1080p, poster, thumbnails: five branches of one split.
+    // MP4 1080p, poster, 720p, 360p, sprite: five branches of one split.
     expect(graph).toMatch(/^\[0:v:0\]split=5/);
     expect(args.filter((a) => a === 'libx264')).toHaveLength(3);
     expect(args.filter((a) => a === 'mjpeg')).toHaveLength(2);
@@ -168,7 +168,9 @@ describe('renderCommands', () => {
     expect(args).toContain('/work/out/g0/index_720p.m3u8');
     expect(args).not.toContain('/work/out/g0/index_1080p.m3u8');
     expect(args).toContain('/work/out/g2/poster.%07d.jpg');
-    expect(args).toContain('/work/out/g3/thumb.%07d.jpg');
+    expect(args).toContain('/work/out/g0/index_thumbnails_00001.jpg');
+    expect(graph).toContain('fps=1/2:round=down:eof_action=pass,scale=320:180,setsar=1,tile=4x4');
+    expect(commands.sprites).toEqual([{ groupIndex: 0, directory: '/work/out/g0', playlist: 'index_thumbnails.m3u8', image: 'index_thumbnails_00001.jpg', thumbnail: { width: 320, height: 180 }, columns: 4, rows: 4, intervalSeconds: 2 }]);
     expect(args.join(' ')).toContain('-movflags +faststart -f mp4');
     expect(commands.remux).toHaveLength(1);
     // SegmentControl SINGLE_FILE: one .ts per rendition, segments as byte ranges.
@@ -180,7 +182,6 @@ describe('renderCommands', () => {
       ['hls', 'index_360p.m3u8', 640, 360, 'avc1.4d401e'],
       ['mp4', 'clip.mp4', 1920, 1080, 'avc1.4d4028'],
       ['frames', 'poster', 1920, 1080, undefined],
-      ['frames', 'thumb', 320, 180, undefined],
     ]);
   });
 

@@ -49,6 +49,29 @@ export interface RenderCommands {
   outputs: PlannedOutput[];
   /** Per HLS group: where its master playlist goes. */
   masters: Array<{ groupIndex: number; directory: string; fileName: string }>;
+  /** Per HLS group with image-based trick play: the tile image the encode writes and the image playlist the engine writes. */
+  sprites: PlannedSprite[];
+}
+
+export interface PlannedSprite {
+  groupIndex: number;
+  directory: string;
+  /** The image playlist (its index), e.g. `index_thumbnails.m3u8`. */
+  playlist: string;
+  /** The one tile image, e.g. `index_thumbnails_00001.jpg`. */
+  image: string;
+  thumbnail: FrameSize;
+  columns: number;
+  rows: number;
+  intervalSeconds: number;
+}
+
+/** The modifier MediaConvert's trick-play images get after the group's destination name (workflows/render-job.ts `SPRITE_NAME_MODIFIER`). */
+export const TRICK_PLAY_MODIFIER = '_thumbnails';
+
+/** The sprite's two files for an HLS group whose destination name is `baseName`. */
+export function spriteFiles(baseName: string): { playlist: string; image: string } {
+  return { playlist: `${baseName}${TRICK_PLAY_MODIFIER}.m3u8`, image: `${baseName}${TRICK_PLAY_MODIFIER}_00001.jpg` };
 }
 
 export class RenderNotPossible extends Error {
@@ -237,6 +260,7 @@ export function renderCommands(plan: RenderPlan, source: SourceReport, inputFile
   const remux: string[][] = [];
   const outputs: PlannedOutput[] = [];
   const masters: RenderCommands['masters'] = [];
+  const sprites: PlannedSprite[] = [];
   const turn = rotationFilters(plan.input.rotate);
 
   const addVideoChain = (filters: string[]): string => {
@@ -271,7 +295,9 @@ export function renderCommands(plan: RenderPlan, source: SourceReport, inputFile
 
   const captureOutput = (capture: FrameCaptureEncode, muxer: string[]): FrameSize => {
     const frame = outputFrameSize(capture, picture);
-    const label = addVideoChain([`fps=${capture.framerate.numerator}/${capture.framerate.denominator}`, ...scalingFilters(picture, frame, capture.scaling), 'format=yuvj420p']);
+    // eof_action=pass: a clip shorter than one capture interval (a few frames) still gives its
+    // first frame, as MediaConvert's frame capture does; without it ffmpeg writes nothing.
+    const label = addVideoChain([`fps=${capture.framerate.numerator}/${capture.framerate.denominator}:eof_action=pass`, ...scalingFilters(picture, frame, capture.scaling), 'format=yuvj420p']);
     outputArgs.push(['-map', label, '-c:v', 'mjpeg', '-q:v', String(jpegQscale(capture.quality)), ...(capture.maxCaptures !== undefined ? ['-frames:v', String(capture.maxCaptures)] : []), ...muxer]);
     return frame;
   };
@@ -303,6 +329,18 @@ export function renderCommands(plan: RenderPlan, source: SourceReport, inputFile
     if (group.kind !== 'hls') return;
     const directory = groupDirectory(gi);
     masters.push({ groupIndex: gi, directory, fileName: `${group.destination.baseName}.m3u8` });
+    if (group.trickPlay) {
+      // One thumbnail every interval from 0 s, scaled, tiled left to right then top to bottom;
+      // the tile is written when full or at the end of the clip (empty cells stay black).
+      const tp = group.trickPlay;
+      const thumbnail = outputFrameSize({ width: tp.thumbnailWidth, ...(tp.thumbnailHeight !== undefined ? { height: tp.thumbnailHeight } : {}) }, picture);
+      const files = spriteFiles(group.destination.baseName);
+      // eof_action=pass: one thumbnail per started interval, ceil(seconds / interval) — so a clip
+      // shorter than the interval still gets its first frame (round=down alone gives none).
+      const label = addVideoChain([`fps=1/${tp.intervalSeconds}:round=down:eof_action=pass`, ...scalingFilters(picture, thumbnail, 'DEFAULT'), `tile=${tp.columns}x${tp.rows}`, 'format=yuvj420p']);
+      outputArgs.push(['-map', label, '-c:v', 'mjpeg', '-q:v', String(jpegQscale(80)), '-frames:v', '1', '-update', '1', '-f', 'image2', `${directory}/${files.image}`]);
+      sprites.push({ groupIndex: gi, directory, ...files, thumbnail, columns: tp.columns, rows: tp.rows, intervalSeconds: tp.intervalSeconds });
+    }
     group.renditions.forEach((rendition, oi) => {
       const base = `${group.destination.baseName}${rendition.nameModifier}`;
       const variant = `${base}.m3u8`;
@@ -341,5 +379,5 @@ export function renderCommands(plan: RenderPlan, source: SourceReport, inputFile
   outputs.sort((a, b) => a.groupIndex - b.groupIndex || a.outputIndex - b.outputIndex);
   // Only stream copies: nothing to filter.
   const filters = chains.length > 0 ? ['-filter_complex', graph] : [];
-  return { encode: [...inputArgs, ...filters, ...outputArgs.flat()], remux, outputs, masters };
+  return { encode: [...inputArgs, ...filters, ...outputArgs.flat()], remux, outputs, masters, sprites };
 }

@@ -3,10 +3,10 @@
  * executions the Step Functions endpoint holds (the local one by default), newest first,
  * one line each; failed ones with their error.
  */
-import { parseArgs } from 'node:util';
 import { safePrinter } from './terminal-text.ts';
 import { DescribeExecutionCommand, ListExecutionsCommand, ListStateMachinesCommand, type ExecutionListItem, type ExecutionStatus } from '@aws-sdk/client-sfn';
 import { endpointFrom, formatDuration, formatFailure, formatTime, pad, stepFunctionsClient, unreachable } from './step-functions/command-support.ts';
+import { commandArgs } from './command-args.ts';
 
 const STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'];
 const USAGE = 'usage: camflow executions [--status RUNNING|SUCCEEDED|FAILED|TIMED_OUT|ABORTED] [--limit N] [--endpoint URL]';
@@ -14,21 +14,9 @@ const USAGE = 'usage: camflow executions [--status RUNNING|SUCCEEDED|FAILED|TIME
 export async function run(args: string[], printLine: (line: string) => void = console.log): Promise<number> {
   // Names, causes and arguments come from users and uploads: every line is printed escaped.
   const print = safePrinter(printLine);
-  let values: { status?: string; limit?: string; endpoint?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: { status: { type: 'string' }, limit: { type: 'string' }, endpoint: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    }));
-  } catch (error) {
-    print((error as Error).message);
-    print(USAGE);
-    return 1;
-  }
-  if (values.help) {
-    print(USAGE);
-    return 0;
-  }
+  const parsed = commandArgs<{ status?: string; limit?: string; endpoint?: string }>(args, { status: { type: 'string' }, limit: { type: 'string' }, endpoint: { type: 'string' } }, USAGE, print);
+  if ('exitCode' in parsed) return parsed.exitCode;
+  const { values } = parsed;
   const status = values.status?.toUpperCase();
   if (status !== undefined && !STATUSES.includes(status)) {
     print(`--status must be one of ${STATUSES.join(', ')}`);

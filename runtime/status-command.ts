@@ -2,13 +2,14 @@
  * `camflow status <clip-id> [--endpoint URL]`: one clip's workflow execution (named after
  * the clip id), a line per state with its status, duration, retries and error.
  */
-import { parseArgs } from 'node:util';
 import { safePrinter, terminalText } from './terminal-text.ts';
 import { DescribeExecutionCommand, ListStateMachinesCommand, type DescribeExecutionCommandOutput, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { executionArnFor, isValidName } from './step-functions/arns.ts';
+import { findClipExecutionArn } from './step-functions/clip-execution.ts';
 import { readExecutionHistory } from './step-functions/read-execution-history.ts';
 import { endpointFrom, formatDuration, formatFailure, formatTime, pad, stepFunctionsClient, unreachable } from './step-functions/command-support.ts';
 import { timelineFromHistory, type StateStep } from './step-functions/state-timeline.ts';
+import { commandArgs } from './command-args.ts';
 
 const USAGE = 'usage: camflow status <clip-id> [--endpoint URL]';
 
@@ -49,19 +50,9 @@ export function statusReport(execution: Pick<DescribeExecutionCommandOutput, 'na
 export async function run(args: string[], printLine: (line: string) => void = console.log): Promise<number> {
   // Names, causes and arguments come from users and uploads: every line is printed escaped.
   const print = safePrinter(printLine);
-  let values: { endpoint?: string; help?: boolean };
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({ args, allowPositionals: true, options: { endpoint: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }));
-  } catch (error) {
-    print((error as Error).message);
-    print(USAGE);
-    return 1;
-  }
-  if (values.help) {
-    print(USAGE);
-    return 0;
-  }
+  const parsed = commandArgs<{ endpoint?: string }>(args, { endpoint: { type: 'string' } }, USAGE, print, true);
+  if ('exitCode' in parsed) return parsed.exitCode;
+  const { values, positionals } = parsed;
   const clipId = positionals[0];
   if (!clipId || positionals.length > 1) {
     print(USAGE);
@@ -76,7 +67,8 @@ export async function run(args: string[], printLine: (line: string) => void = co
   try {
     const machines = (await client.send(new ListStateMachinesCommand({}))).stateMachines ?? [];
     for (const machine of machines) {
-      const executionArn = executionArnFor(machine.stateMachineArn!, clipId);
+      // Executions are named `{camera}-{time}-{digest}`: accept that name, or find the clip's.
+      const executionArn = (await findClipExecutionArn(client, machine.stateMachineArn!, clipId)) ?? executionArnFor(machine.stateMachineArn!, clipId);
       let execution: DescribeExecutionCommandOutput;
       try {
         execution = await client.send(new DescribeExecutionCommand({ executionArn, includedData: 'METADATA_ONLY' }));

@@ -8,6 +8,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Tracer } from '@aws-lambda-powertools/tracer';
+import { withMetrics } from './clip-metrics.ts';
 import { SERVICE_NAME, type TaskEvent } from '../workflows/clip-contract.ts';
 
 const baseLogger = new Logger({ serviceName: SERVICE_NAME });
@@ -45,12 +46,13 @@ export function clipContextOf(event: TaskEvent): ClipContext {
  * work is traced as subsegment `### {task}` with annotations `clipId` and `camera`, a
  * failure is logged (with the error's stable name) and rethrown, and the keys are removed
  * afterwards so a warm Lambda never logs a previous clip's id (each clip gets a child
- * logger for the duration of its work).
+ * logger for the duration of its work). The metrics the work records (`clip-metrics.ts`)
+ * are written once it ends, failed or not.
  */
 export async function withClipContext<T>(task: string, context: ClipContext, work: () => Promise<T>): Promise<T> {
   const keys: Record<string, string> = { clipId: context.clipId, camera: context.camera };
   if (context.executionName) keys.executionName = context.executionName;
-  return clipLoggers.run(baseLogger.createChild({ persistentKeys: { ...keys, task } }), () => traced(task, context, work));
+  return clipLoggers.run(baseLogger.createChild({ persistentKeys: { ...keys, task } }), () => withMetrics(() => traced(task, context, work)));
 }
 
 async function traced<T>(task: string, context: ClipContext, work: () => Promise<T>): Promise<T> {

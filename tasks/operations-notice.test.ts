@@ -31,3 +31,22 @@ describe('operations notices with odd text in them', () => {
     expect(notice.message).toContain('What is wrong and what to do: cut short');
   });
 });
+
+describe('operations notices link to the execution and the clip', () => {
+  const links = { executionArnPrefix: 'arn:aws:states:eu-west-1:123456789012:execution:camflow-clip-workflow:', webUrl: 'https://d111.cloudfront.net/' };
+  const execution = 'garage-20240501T100005Z-0123456789abcdef';
+  const console = `https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/arn:aws:states:eu-west-1:123456789012:execution:camflow-clip-workflow:${execution}`;
+
+  it('a failure links to its execution in the Step Functions console, to the clip in the web app, and to the Operations page', () => {
+    const notice = failureNotice({ clip, error: { Error: 'ClipNotFound', Cause: 'gone' } }, execution, { written: true }, links);
+    expect(notice.message).toContain(`Execution in the Step Functions console: ${console}`);
+    expect(notice.message).toContain(`Clip in the web app: https://d111.cloudfront.net/clips/${clip.clipId}#workflow-heading`);
+    expect(notice.message).toContain('All failed and quarantined clips: https://d111.cloudfront.net/operations');
+  });
+
+  it('a quarantine links the same way; without settings there are no links', () => {
+    const state = { clip, validation: { kind: 'invalid' as const, reason: 'empty' as const, capturedAt: clip.uploadedAt } };
+    expect(quarantineNotice(state, execution, { written: true }, links).message).toContain(console);
+    expect(quarantineNotice(state, execution, { written: true }).message).not.toMatch(/https:/);
+  });
+});

@@ -4,6 +4,7 @@
  */
 import type { CaughtError, OperationsNotice, ValidationResult, WorkflowState } from '../workflows/clip-contract.ts';
 import { ERRORS } from '../workflows/clip-contract.ts';
+import { operationsLinkLines, type OperationsLinkSettings } from './operations-links.ts';
 import { SNS_SUBJECT_MAX, snsSubject } from './sns-text.ts';
 import { multiLineText, oneLineText } from './user-text.ts';
 
@@ -23,7 +24,7 @@ const REASON_TEXT: Record<NonNullable<ValidationResult['reason']>, string> = {
   'not-remuxed': 'not remuxed by the gateway',
 };
 
-export function quarantineNotice(state: WorkflowState, executionName: string, recorded: { written: boolean; owner?: string }): OperationsNotice {
+export function quarantineNotice(state: WorkflowState, executionName: string, recorded: { written: boolean; owner?: string }, links: OperationsLinkSettings = {}): OperationsNotice {
   const { clip, validation } = state;
   const reason = validation?.reason ?? 'not-media';
   const object = `s3://${clip.bucket}/${oneLineText(clip.key)}`;
@@ -35,6 +36,7 @@ export function quarantineNotice(state: WorkflowState, executionName: string, re
     'The raw object is kept where it is: delete it when you no longer need it, or upload a good copy under a new name and a new workflow starts.',
     `Clip: ${clip.clipId}`,
     `Execution: ${executionName}`,
+    ...operationsLinkLines(links, clip.clipId, executionName),
   ];
   if (!recorded.written) lines.push(`Not recorded in the catalog: the clip is READY under execution ${recorded.owner}.`);
   return { status: 'QUARANTINED', subject: snsSubject(`Quarantined: ${clip.camera} upload, ${REASON_TEXT[reason]}`), message: multiLineText(lines.join('\n')) };
@@ -76,7 +78,7 @@ export function failureAdvice(errorName: string, clipId: string, executionName: 
   }
 }
 
-export function failureNotice(state: WorkflowState, executionName: string, recorded: { written: boolean; owner?: string }): OperationsNotice {
+export function failureNotice(state: WorkflowState, executionName: string, recorded: { written: boolean; owner?: string }, links: OperationsLinkSettings = {}): OperationsNotice {
   const { clip } = state;
   const errorName = state.error?.Error ?? 'Unknown';
   const cause = failureCause(state.error);
@@ -87,7 +89,10 @@ export function failureNotice(state: WorkflowState, executionName: string, recor
     `Cause: ${cause ?? 'none given'}`,
     `What to do: ${failureAdvice(errorName, clip.clipId, executionName)}`,
     `Execution: ${executionName}`,
+    ...operationsLinkLines(links, clip.clipId, executionName),
   ];
+  const alert = state.outcome?.alert;
+  if (alert) lines.push(`Motion alert: ${alert.send ? 'sent' : alert.reason === 'failed' ? `not sent, it failed too (${alert.error ?? 'Unknown'})` : `not sent (${alert.reason ?? 'not due'})`}`);
   if (!recorded.written) lines.push(`Not recorded in the catalog: the clip is READY under execution ${recorded.owner}.`);
   return { status: 'FAILED', subject: snsSubject(`Failed: ${clip.camera} clip ${clip.clipId} (${errorName})`), message: multiLineText(lines.join('\n')) };
 }

@@ -7,8 +7,10 @@
  */
 import type { OperationsNotice, TaskEvent } from '../workflows/clip-contract.ts';
 import { clipIdentity } from './clip-record.ts';
+import { clipOutcome } from './clip-metrics.ts';
 import { writeClipItem } from './clip-status.ts';
 import { logger, runClipTask } from './observability.ts';
+import { operationsLinkSettings } from './operations-links.ts';
 import { quarantineNotice } from './operations-notice.ts';
 
 export const handler = (event: TaskEvent): Promise<OperationsNotice> => runClipTask('quarantine-clip', event, () => quarantineClip(event));
@@ -22,6 +24,9 @@ export async function quarantineClip(event: TaskEvent, now: Date = new Date()): 
   };
   const outcome = await writeClipItem(item, { remove: ['failure'] });
   if (!outcome.written) logger.warn('Clip is READY under another execution: quarantine not recorded', { owner: outcome.owner });
-  else logger.warn('Clip quarantined', { reason: item.quarantine.reason, detail: item.quarantine.detail });
-  return quarantineNotice(event.workflow, event.executionName, outcome);
+  else {
+    logger.warn('Clip quarantined', { reason: item.quarantine.reason, detail: item.quarantine.detail });
+    if (outcome.previous?.status !== 'QUARANTINED') clipOutcome('quarantined', item.camera, item.quarantine.reason);
+  }
+  return quarantineNotice(event.workflow, event.executionName, outcome, operationsLinkSettings());
 }

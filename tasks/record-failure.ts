@@ -16,11 +16,14 @@
  */
 import { keys } from '../workflows/catalog-table.ts';
 import { ERRORS, type OperationsNotice, type TaskEvent } from '../workflows/clip-contract.ts';
+import { recordFailedAlert } from './alert-failure.ts';
+import { clipOutcome } from './clip-metrics.ts';
 import { updateItem } from './catalog-store.ts';
 import { clipIdentity } from './clip-record.ts';
 import { writeClipItem } from './clip-status.ts';
 import { isConditionFailed } from './errors.ts';
 import { logger, runClipTask } from './observability.ts';
+import { operationsLinkSettings } from './operations-links.ts';
 import { failureCause, failureNotice } from './operations-notice.ts';
 
 /**
@@ -57,9 +60,13 @@ export async function recordFailure(event: TaskEvent, now: Date = new Date()): P
   const failure = { error: error?.Error ?? 'Unknown', ...(failureCause(error) ? { cause: failureCause(error) } : {}) };
   const item = { ...clipIdentity(event.workflow, event.executionName, 'FAILED', now.toISOString()), failure };
   const outcome = await writeClipItem(item);
+  await recordFailedAlert(event.workflow, now);
   if (!outcome.written) logger.warn('Clip is READY under another execution: failure not recorded', { owner: outcome.owner, failure });
-  else logger.error('Clip failed', { failure });
-  return { ...failureNotice(event.workflow, event.executionName, outcome), resume: false };
+  else {
+    logger.error('Clip failed', { failure });
+    if (outcome.previous?.status !== 'FAILED') clipOutcome('failed', item.camera, failure.error);
+  }
+  return { ...failureNotice(event.workflow, event.executionName, outcome, operationsLinkSettings()), resume: false };
 }
 
 /**

@@ -28,6 +28,30 @@ export function describeTaskResource(arn: string): TaskResource {
   return { kind: 'service', arn, resourceType: 'unknown', resource: arn };
 }
 
+/**
+ * How a Task waits, read from its `Resource` as Step Functions reads it: no suffix is
+ * Request Response (the state ends as soon as the service answers the call: a MediaConvert
+ * `createJob` ends once the job is *created*), `.sync` is Run a Job (the state waits for the
+ * job to end and fails if it fails), `.waitForTaskToken` waits for a callback. A Lambda
+ * function ARN is Request Response.
+ */
+export type IntegrationPattern = 'request-response' | 'run-job' | 'wait-for-task-token';
+
+export function integrationPatternOf(arn: string): IntegrationPattern {
+  const resource = describeTaskResource(arn);
+  if (resource.kind !== 'service') return 'request-response';
+  if (resource.resource.endsWith('.sync') || resource.resource.endsWith('.sync:2')) return 'run-job';
+  if (resource.resource.endsWith('.waitForTaskToken')) return 'wait-for-task-token';
+  return 'request-response';
+}
+
+/** The service action without its pattern suffix: `mediaconvert:createJob.sync` → `mediaconvert:createJob`. */
+export function serviceActionOf(arn: string): string | undefined {
+  const resource = describeTaskResource(arn);
+  if (resource.kind !== 'service' || resource.resourceType === 'unknown') return undefined;
+  return `${resource.resourceType}:${resource.resource.replace(/\.(sync(:2)?|waitForTaskToken)$/, '')}`;
+}
+
 /** Whether the task is a Lambda function (error causes then have Lambda's JSON shape). */
 export function isLambdaResource(resource: TaskResource): boolean {
   return resource.kind === 'lambda-function' || (resource.kind === 'service' && resource.resourceType === 'lambda');

@@ -8,6 +8,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { contentSecurityPolicy } from '../web/content-security-policy.ts';
 
 export const DEFAULT_WEB_PORT = 5173;
 
@@ -18,6 +19,15 @@ export interface WebConfig {
   userPoolId?: string;
   userPoolClientId?: string;
   region?: string;
+  /** A Cognito-compatible endpoint instead of Cognito's own (tests). */
+  userPoolEndpoint?: string;
+}
+
+/** Where the app talks to Cognito, when it signs in there: a source for `connect-src`. */
+export function userPoolOrigin(config: WebConfig): string | undefined {
+  if (!config.userPoolId) return undefined;
+  if (config.userPoolEndpoint) return new URL(config.userPoolEndpoint).origin;
+  return `https://cognito-idp.${config.region ?? config.userPoolId.split('_')[0]}.amazonaws.com`;
 }
 
 const TYPES: Record<string, string> = {
@@ -48,23 +58,8 @@ export interface LocalWeb {
   stop(): Promise<void>;
 }
 
-/** The page's Content-Security-Policy: scripts and styles of its own, data from the API and S3 only. */
-export function contentSecurityPolicy(connect: string[]): string {
-  const sources = [...new Set(connect)].join(' ');
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    `img-src 'self' data: ${sources}`,
-    `media-src 'self' blob: ${sources}`,
-    `connect-src 'self' ${sources}`,
-    "worker-src 'self' blob:",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "frame-ancestors 'none'",
-    "form-action 'self'",
-  ].join('; ');
-}
+/** The page's Content-Security-Policy: the same as CloudFront sends in AWS. */
+export { contentSecurityPolicy };
 
 /**
  * Serves `directory` (a Vite build). Listens before anything else starts, so that a port of 0
@@ -107,7 +102,7 @@ export async function startLocalWeb(options: { directory: string; port?: number;
     const file = isFile ? path : join(root, 'index.html');
     const type = TYPES[extname(file)] ?? 'application/octet-stream';
     const cache = file.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache';
-    const connect = [config?.apiUrl, options.s3Endpoint?.()].filter((s): s is string => Boolean(s));
+    const connect = [config?.apiUrl, options.s3Endpoint?.(), config && userPoolOrigin(config)].filter((s): s is string => Boolean(s));
     if (type.startsWith('text/html')) headers['content-security-policy'] = contentSecurityPolicy(connect);
     response.writeHead(200, { ...headers, 'content-type': type, 'cache-control': cache, 'content-length': String(statSync(file).size) });
     if (request.method === 'HEAD') response.end();

@@ -25,7 +25,7 @@ export async function localApiDocument(): Promise<unknown> {
     stateMachineArn: 'arn:aws:states:us-east-1:000000000000:stateMachine:camflow-clip-workflow',
     verifier: { verify: never },
     alerts: never,
-    localIssuer: { issuer: 'http://127.0.0.1', audience: 'camflow', jwks: () => ({ keys: [] }), login: never },
+    localIssuer: { issuer: 'http://127.0.0.1', audience: 'camflow', jwks: () => ({ keys: [] }), login: never, renew: never },
   } as unknown as ApiDependencies;
   const response = await createApiApp(deps).request('/openapi.json');
   if (!response.ok) throw new Error(`The app answered ${response.status} for /openapi.json`);

@@ -23,6 +23,8 @@ function devConfigJson(): Plugin {
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   plugins: [react(), devConfigJson()],
+  // The Cognito library's Buffer (buffer@4) reads `global`, which browsers call `globalThis`.
+  define: { global: 'globalThis' },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -6,7 +6,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, SignJWT, type JSONWebKeySet, type JWK } from 'jose';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JSONWebKeySet, type JWK } from 'jose';
 import { decoyHash, verifyPassword } from './passwords.ts';
 import type { UserStore } from './users.ts';
 
@@ -54,11 +54,33 @@ export interface LocalIssuer {
   jwks(): JSONWebKeySet;
   /** Check the password and sign a token; `undefined` for an unknown user or a wrong password. */
   login(username: string, password: string): Promise<LoginResult | undefined>;
+  /**
+   * A new token for the holder of a valid one (the web app renews before expiry), with the
+   * user's current role; `undefined` when the token is not this issuer's, its user is gone, or
+   * the sign-in it descends from is older than `sessionLimitSeconds` (12 h by default).
+   */
+  renew(token: string): Promise<LoginResult | undefined>;
 }
 
-export function createLocalIssuer(options: { issuer: string; signingKey: SigningKey; users: UserStore; tokenLifetimeSeconds?: number }): LocalIssuer {
+export function createLocalIssuer(options: { issuer: string; signingKey: SigningKey; users: UserStore; tokenLifetimeSeconds?: number; sessionLimitSeconds?: number }): LocalIssuer {
   const lifetime = options.tokenLifetimeSeconds ?? 3600;
+  const sessionLimit = options.sessionLimitSeconds ?? 12 * 3600;
   let privateKey: ReturnType<typeof importJWK> | undefined;
+  let verifyKey: ReturnType<typeof importJWK> | undefined;
+  const publicKey = () => (verifyKey ??= importJWK(options.signingKey.publicJwk, SIGNING_ALGORITHM));
+  /** `auth_time`: when the password was last checked, kept through renewals (as Cognito does). */
+  const sign = async (user: { username: string; role: string }, authTime: number): Promise<LoginResult> => {
+    privateKey ??= importJWK(options.signingKey.privateJwk, SIGNING_ALGORITHM);
+    const token = await new SignJWT({ 'cognito:groups': [user.role], 'cognito:username': user.username, token_use: 'id', auth_time: authTime })
+      .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid: options.signingKey.kid, typ: 'JWT' })
+      .setIssuer(options.issuer)
+      .setAudience(LOCAL_AUDIENCE)
+      .setSubject(user.username)
+      .setIssuedAt()
+      .setExpirationTime(`${lifetime}s`)
+      .sign(await privateKey);
+    return { token, tokenType: 'Bearer', expiresIn: lifetime, role: user.role };
+  };
   return {
     issuer: options.issuer,
     audience: LOCAL_AUDIENCE,
@@ -67,16 +89,19 @@ export function createLocalIssuer(options: { issuer: string; signingKey: Signing
       const user = await options.users.find(username);
       const ok = await verifyPassword(password, user?.passwordHash ?? (await decoyHash()));
       if (!user || !ok) return undefined;
-      privateKey ??= importJWK(options.signingKey.privateJwk, SIGNING_ALGORITHM);
-      const token = await new SignJWT({ 'cognito:groups': [user.role], 'cognito:username': user.username, token_use: 'id' })
-        .setProtectedHeader({ alg: SIGNING_ALGORITHM, kid: options.signingKey.kid, typ: 'JWT' })
-        .setIssuer(options.issuer)
-        .setAudience(LOCAL_AUDIENCE)
-        .setSubject(user.username)
-        .setIssuedAt()
-        .setExpirationTime(`${lifetime}s`)
-        .sign(await privateKey);
-      return { token, tokenType: 'Bearer', expiresIn: lifetime, role: user.role };
+      return sign(user, Math.floor(Date.now() / 1000));
+    },
+    async renew(token) {
+      let claims: { sub?: string; auth_time?: unknown };
+      try {
+        ({ payload: claims } = await jwtVerify(token, await publicKey(), { issuer: options.issuer, audience: LOCAL_AUDIENCE, algorithms: [SIGNING_ALGORITHM] }));
+      } catch {
+        return undefined;
+      }
+      const authTime = Number(claims.auth_time);
+      if (!claims.sub || !Number.isFinite(authTime) || Date.now() / 1000 - authTime > sessionLimit) return undefined;
+      const user = await options.users.find(claims.sub);
+      return user ? sign(user, authTime) : undefined;
     },
   };
 }

@@ -1,7 +1,8 @@
 /**
  * The clip player: poster before play; HLS natively where the browser plays it (Safari),
  * else hls.js (loaded only now), else the MP4; quality levels; a seek bar with a preview from
- * the clip's thumbnails while hovering or dragging; keys: space, ←/→ 5 s, f full screen.
+ * the clip's scrub sprite (one JPEG of every thumbnail, shown cell by cell through CSS
+ * background position; older clips: one JPEG each) while hovering or dragging; keys: space, ←/→ 5 s, f full screen.
  * A playback link that expired (15 min) is renewed: the clip is asked for again and playback
  * goes on from the same position.
  */
@@ -19,6 +20,36 @@ export function thumbnailAt(thumbnails: Playback['thumbnails'], seconds: number)
   let chosen = thumbnails[0]!;
   for (const t of thumbnails) if (t.atSeconds <= seconds) chosen = t;
   return chosen.url;
+}
+
+/** Width the scrub preview is shown at, px (the sprite's cells are scaled to it). */
+export const PREVIEW_WIDTH = 160;
+
+/**
+ * The sprite cell to show for a position — the last thumbnail taken at or before it — as
+ * the CSS that shows only that cell at PREVIEW_WIDTH: the whole sprite scaled, shifted left
+ * and up to the cell.
+ */
+export function spriteCellAt(scrub: Playback['scrub'], seconds: number): { index: number; style: { width: string; height: string; backgroundImage: string; backgroundSize: string; backgroundPosition: string; backgroundRepeat: 'no-repeat' } } | undefined {
+  if (!scrub?.times.length) return undefined;
+  let index = 0;
+  scrub.times.forEach((t, i) => {
+    if (t <= seconds) index = i;
+  });
+  const scale = PREVIEW_WIDTH / scrub.tileWidth;
+  const [w, h] = [PREVIEW_WIDTH, Math.round(scrub.tileHeight * scale)];
+  const [column, row] = [index % scrub.columns, Math.floor(index / scrub.columns)];
+  return {
+    index,
+    style: {
+      width: `${w}px`,
+      height: `${h}px`,
+      backgroundImage: `url("${scrub.spriteUrl}")`,
+      backgroundSize: `${scrub.columns * w}px ${scrub.rows * h}px`,
+      backgroundPosition: `-${column * w}px -${row * h}px`,
+      backgroundRepeat: 'no-repeat',
+    },
+  };
 }
 
 /** Links are renewed when they have expired (or are about to): a failure before that is not theirs. */
@@ -170,7 +201,8 @@ export function Player(props: {
     const ratio = Math.min(1, Math.max(0, (clientX - rect.left) / (rect.width || 1)));
     setPreview({ seconds: ratio * (duration || 0), left: ratio * 100 });
   };
-  const previewUrl = preview ? thumbnailAt(playback.thumbnails, preview.seconds) : undefined;
+  const previewCell = preview ? spriteCellAt(playback.scrub, preview.seconds) : undefined;
+  const previewUrl = preview && !previewCell ? thumbnailAt(playback.thumbnails, preview.seconds) : undefined;
 
   return (
     <div className="player" ref={frame} onKeyDown={onKey} tabIndex={0} role="group" aria-label="Clip player. Space plays or pauses, arrows seek 5 seconds, j and k open the previous and next clip, f is full screen.">
@@ -198,9 +230,13 @@ export function Player(props: {
           {playing ? '❚❚' : '▶'}
         </button>
         <div className="seek">
-          {preview && previewUrl && (
+          {preview && (previewCell || previewUrl) && (
             <div className="scrub-preview" style={{ left: `${preview.left}%` }} data-testid="scrub-preview">
-              <img src={previewUrl} alt={`Preview at ${formatDuration(preview.seconds)}`} />
+              {previewCell ? (
+                <div className="scrub-cell" role="img" aria-label={`Preview at ${formatDuration(preview.seconds)}`} data-cell={previewCell.index} style={previewCell.style} />
+              ) : (
+                <img src={previewUrl} alt={`Preview at ${formatDuration(preview.seconds)}`} />
+              )}
               <span>{formatDuration(preview.seconds)}</span>
             </div>
           )}

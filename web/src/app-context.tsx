@@ -1,13 +1,17 @@
 /**
- * What every view needs: the API client and the session. A 401 from any call ends the session
- * and sends the user to the sign-in, which brings them back to the page they were on.
+ * What every view needs: the API client and the session. The session's token is renewed before
+ * it expires (Cognito's refresh token in AWS, `POST /auth/refresh` locally). A 401 from any
+ * call, or a renewal refused, ends the session and sends the user to the sign-in, which brings
+ * them back to the page they were on.
  */
-import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useLocation, useNavigate } from 'react-router';
 import { useQueryClient } from '@tanstack/react-query';
 import { createApiClient, type ApiClient } from './api/client';
 import type { AppConfig } from './config';
-import { readSession, writeSession, type Session } from './session';
+import { ApiProblem } from './api/client';
+import { renewSession } from './auth/sign-in';
+import { readSession, renewAt, writeSession, type Session } from './session';
 
 interface AppContextValue {
   config: AppConfig;
@@ -35,21 +39,44 @@ export function AppProvider({ config, children, fetchImpl }: { config: AppConfig
     queryClient.clear();
   }, [queryClient]);
 
+  /** Back to the sign-in, which returns to this page after. */
+  const signInAgain = useCallback(() => {
+    if (!sessionRef.current) return;
+    const here = locationRef.current;
+    endSession();
+    navigate(`/sign-in?next=${encodeURIComponent(here.pathname + here.search)}`, { replace: true });
+  }, [endSession, navigate]);
+
   const api = useMemo(
-    () =>
-      createApiClient({
-        baseUrl: config.apiUrl,
-        fetch: fetchImpl,
-        token: () => sessionRef.current?.token,
-        onUnauthorized: () => {
-          if (!sessionRef.current) return;
-          const here = locationRef.current;
-          endSession();
-          navigate(`/sign-in?next=${encodeURIComponent(here.pathname + here.search)}`, { replace: true });
-        },
-      }),
-    [config.apiUrl, fetchImpl, endSession, navigate],
+    () => createApiClient({ baseUrl: config.apiUrl, fetch: fetchImpl, token: () => sessionRef.current?.token, onUnauthorized: signInAgain }),
+    [config.apiUrl, fetchImpl, signInAgain],
   );
+
+  useEffect(() => {
+    if (!session) return;
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout>;
+    const renew = async () => {
+      try {
+        const next = await renewSession(config, api, session);
+        if (stopped || sessionRef.current?.token !== session.token) return;
+        writeSession(next);
+        setSession(next);
+      } catch (error) {
+        if (stopped) return;
+        // Refused: sign in again (a 401 from the API has already gone there). Anything else
+        // (offline, a 5xx) is tried again in 30 s while the token lasts.
+        if (error instanceof ApiProblem && error.status === 401) return;
+        if ((error as { refused?: boolean }).refused) signInAgain();
+        else if (Date.now() + 30_000 < session.expiresAt) timer = setTimeout(() => void renew(), 30_000);
+      }
+    };
+    timer = setTimeout(() => void renew(), renewAt(session) - Date.now());
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }, [session, config, api, signInAgain]);
 
   const value = useMemo<AppContextValue>(
     () => ({

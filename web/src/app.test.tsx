@@ -7,11 +7,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { MemoryRouter, useLocation } from 'react-router';
 import { App, newQueryClient } from './App';
-import { writeSession } from './session';
+import { readSession, renewAt, writeSession } from './session';
 import { safeNext } from './pages/SignInPage';
 import { rowsByDay } from './pages/CameraClipsPage';
 import { draftProblems } from './pages/CameraSettingsPage';
-import { thumbnailAt } from './Player';
+import { spriteCellAt, thumbnailAt } from './Player';
+import { consoleLink } from './WorkflowPanel';
+import { formatMonthCost } from './CameraCost';
 import { dayIn, endOfDay, startOfDay, timeAgo } from './time';
 import type { ClipSummary } from './api/client';
 
@@ -42,6 +44,12 @@ function fakeApi(options: { valid: Record<string, 'admin' | 'viewer'>; onPut?: (
     }
     const token = auth?.replace(/^Bearer /, '') ?? '';
     if (!options.valid[token]) return json(401, { code: 'UNAUTHENTICATED', message: 'The token has expired.' });
+    if (url.pathname === '/auth/refresh' && request.method === 'POST') {
+      options.valid[`${token}+`] = options.valid[token];
+      return json(200, { token: `${token}+`, tokenType: 'Bearer', expiresIn: 3600, role: options.valid[token] });
+    }
+    if (url.pathname === '/mode' && request.method === 'GET') return json(200, { mode: 'schedule', current: 'home', schedule: { timeZone: 'Europe/Paris', home: [{ days: ['mon', 'tue'], start: '22:00', end: '07:00' }] } });
+    if (url.pathname === '/mode' && request.method === 'PUT') return json(200, { mode: (body as { mode: string }).mode, current: (body as { mode: string }).mode });
     if (url.pathname === '/cameras/porch/settings' && request.method === 'GET') return json(200, settings);
     if (url.pathname === '/cameras/porch/settings' && request.method === 'PUT') return options.onPut?.(body) ?? json(200, { ...settings, ...(body as object) });
     return json(404, { code: 'ROUTE_NOT_FOUND', message: 'No route' });
@@ -66,7 +74,34 @@ function renderApp(path: string, fetchImpl: typeof fetch) {
 beforeEach(() => sessionStorage.clear());
 afterEach(cleanup);
 
+describe('the workflow panel', () => {
+  it('links to the execution in the Step Functions console in AWS only', () => {
+    const arn = 'arn:aws:states:eu-west-1:123456789012:execution:camflow-clip-workflow:porch-20250301T100000Z-ab12';
+    expect(consoleLink({ apiUrl: API, userPoolId: 'eu-west-1_abc', userPoolClientId: 'c', region: 'eu-west-1' }, arn)).toBe(
+      `https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/${encodeURIComponent(arn)}`,
+    );
+    expect(consoleLink({ apiUrl: API }, arn)).toBeUndefined();
+  });
+});
+
 describe('signing in', () => {
+  it('renews the local token before it expires (POST /auth/refresh), and calls the API with the new one', async () => {
+    writeSession({ token: 'token-maria', username: 'maria', role: 'admin', expiresAt: Date.now() + 2500, via: 'local' });
+    const api = fakeApi({ valid: { 'token-maria': 'admin' } });
+    renderApp('/cameras/porch/settings', api.fetchImpl);
+    await screen.findByRole('heading', { name: /Porch/ });
+    await expect.poll(() => readSession()?.token, { timeout: 5000 }).toBe('token-maria+');
+    expect(api.calls.filter((c) => c.path === '/auth/refresh').map((c) => `${c.method} ${c.auth}`)).toEqual(['POST Bearer token-maria']);
+    expect(readSession()!.expiresAt).toBeGreaterThan(Date.now() + 3_000_000);
+  });
+
+  it('renews two minutes before expiry, or at four fifths of a short token’s life', () => {
+    const now = 1_000_000;
+    expect(renewAt({ token: 't', username: 'u', role: 'admin', expiresAt: now + 3_600_000 }, now)).toBe(now + 3_480_000);
+    expect(renewAt({ token: 't', username: 'u', role: 'admin', expiresAt: now + 15_000 }, now)).toBe(now + 12_000);
+    expect(renewAt({ token: 't', username: 'u', role: 'admin', expiresAt: now + 500 }, now)).toBe(now + 1000);
+  });
+
   it('a 401 brings the sign-in back, and signing in returns to the same page', async () => {
     writeSession({ token: 'expired', username: 'maria', role: 'admin', expiresAt: Date.now() + 60_000 });
     const api = fakeApi({ valid: { 'token-maria': 'admin' } });
@@ -129,6 +164,31 @@ describe('camera settings', () => {
     expect(put?.body).toMatchObject({ displayName: 'Porch light', cooldownSeconds: 60, timeZone: 'Europe/Paris', quietHours: null });
   });
 
+  it('sends the alert channels and "alert when home" with the settings', async () => {
+    writeSession({ token: 'token-maria', username: 'maria', role: 'admin', expiresAt: Date.now() + 60_000 });
+    const api = fakeApi({ valid: { 'token-maria': 'admin' } });
+    renderApp('/cameras/porch/settings', api.fetchImpl);
+    const channels = (await screen.findByLabelText('Alert by')) as HTMLSelectElement;
+    expect(channels.value).toBe('both');
+    fireEvent.change(channels, { target: { value: 'sms' } });
+    fireEvent.click(screen.getByLabelText('Alert when home too (outdoor cameras)'));
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await screen.findByText('Saved.');
+    expect(api.calls.find((c) => c.method === 'PUT')?.body).toMatchObject({ alertChannels: 'sms', alertWhenHome: true });
+  });
+
+  it('shows the home/away mode on the alerts page, and lets an admin switch it', async () => {
+    writeSession({ token: 'token-maria', username: 'maria', role: 'admin', expiresAt: Date.now() + 60_000 });
+    const api = fakeApi({ valid: { 'token-maria': 'admin' } });
+    renderApp('/alerts', api.fetchImpl);
+    const now = (await screen.findByText('home')).closest('p')!;
+    expect(now.textContent).toMatch(/^Now home \(by schedule\): only cameras marked “alert when home” send alerts\.$/);
+    expect(screen.getByText('Home mon, tue 22:00–07:00 (Europe/Paris)')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'I am away' }));
+    expect(await screen.findByText(/every camera sends its alerts/)).toBeTruthy();
+    expect(api.calls.find((c) => c.method === 'PUT' && c.path === '/mode')?.body).toEqual({ mode: 'away' });
+  });
+
   it('lets a viewer read the settings, not change them', async () => {
     writeSession({ token: 'token-joe', username: 'joe', role: 'viewer', expiresAt: Date.now() + 60_000 });
     const api = fakeApi({ valid: { 'token-joe': 'viewer' } });
@@ -140,7 +200,7 @@ describe('camera settings', () => {
   });
 
   it('checks quiet hours and time zones before sending', () => {
-    const draft = { displayName: 'Porch', retentionClass: 'short', alertsEnabled: true, cooldownSeconds: '0', quietHoursOn: true, quietStart: '25:00', quietEnd: '07:00', timeZone: 'Mars/Olympus' };
+    const draft = { displayName: 'Porch', retentionClass: 'short', alertsEnabled: true, alertChannels: 'both' as const, alertWhenHome: false, cooldownSeconds: '0', quietHoursOn: true, quietStart: '25:00', quietEnd: '07:00', timeZone: 'Mars/Olympus' };
     expect(draftProblems(draft, ['Europe/Paris'])).toEqual({ quietHours: 'Give a start and an end time (HH:MM).', timeZone: 'Choose a time zone from the list, e.g. Europe/Paris.' });
     expect(draftProblems({ ...draft, quietStart: '22:30', timeZone: 'Europe/Paris' }, ['Europe/Paris'])).toEqual({});
   });
@@ -174,6 +234,27 @@ describe('the player', () => {
     expect(thumbnailAt(thumbnails, 3.9)).toBe('t2');
     expect(thumbnailAt(thumbnails, 99)).toBe('t4');
     expect(thumbnailAt(undefined, 1)).toBeUndefined();
+  });
+
+  it('previews a position through the sprite: the cell of the last thumbnail at or before it, scaled to 160 px', () => {
+    // 20 s clip: thumbnails at 0…18 s in a 3 × 4 grid of 320 × 180 cells.
+    const scrub = { spriteUrl: 'https://s3/sprite.jpg', columns: 3, rows: 4, tileWidth: 320, tileHeight: 180, times: [0, 2, 4, 6, 8, 10, 12, 14, 16, 18] };
+    expect(spriteCellAt(scrub, 0)).toEqual({
+      index: 0,
+      style: { width: '160px', height: '90px', backgroundImage: 'url("https://s3/sprite.jpg")', backgroundSize: '480px 360px', backgroundPosition: '-0px -0px', backgroundRepeat: 'no-repeat' },
+    });
+    // 9.9 s: thumbnail 4 (8 s), column 1 of row 1.
+    expect(spriteCellAt(scrub, 9.9)).toMatchObject({ index: 4, style: { backgroundPosition: '-160px -90px' } });
+    expect(spriteCellAt(scrub, 99)).toMatchObject({ index: 9, style: { backgroundPosition: '-0px -270px' } });
+    expect(spriteCellAt(undefined, 1)).toBeUndefined();
+  });
+});
+
+describe("a camera's cost this month", () => {
+  it('says the estimate, the clips it counts, and less than a cent when it is', () => {
+    expect(formatMonthCost({ month: '2026-12', estimatedUsd: 0.4213, clips: 118 })).toBe('$0.42 this month (118 clips, estimated)');
+    expect(formatMonthCost({ month: '2026-12', estimatedUsd: 0.0031, clips: 1 })).toBe('< $0.01 this month (1 clip, estimated)');
+    expect(formatMonthCost({ month: '2026-12', estimatedUsd: 0, clips: 0 })).toBe('$0.00 this month (0 clips, estimated)');
   });
 });
 

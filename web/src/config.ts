@@ -7,6 +7,8 @@ export interface AppConfig {
   userPoolId?: string;
   userPoolClientId?: string;
   region?: string;
+  /** A Cognito-compatible endpoint instead of `https://cognito-idp.{region}.amazonaws.com/` (tests). */
+  userPoolEndpoint?: string;
 }
 
 export class ConfigUnavailable extends Error {

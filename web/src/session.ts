@@ -1,6 +1,6 @@
 /**
  * The signed-in user: a bearer token kept for this browser tab (sessionStorage: a reload keeps
- * it, closing the tab forgets it), the user's name and role.
+ * it, closing the tab forgets it), the user's name and role, and when to renew the token.
  */
 export type Role = 'admin' | 'viewer';
 
@@ -10,6 +10,10 @@ export interface Session {
   role: Role;
   /** Epoch milliseconds. */
   expiresAt: number;
+  /** Who issued the token: the local API (`POST /auth/login`) or the stack's Cognito user pool. */
+  via?: 'local' | 'cognito';
+  /** Cognito's refresh token: new tokens before `expiresAt` without asking for the password. */
+  refreshToken?: string;
 }
 
 const KEY = 'camflow.session';
@@ -38,4 +42,13 @@ export function roleOf(token: string, stated?: string): Role {
   } catch {
     return 'viewer';
   }
+}
+
+/**
+ * When to renew a session's token: two minutes before it expires, or once four fifths of what
+ * is left have passed when that is later (a short-lived token); never sooner than in a second.
+ */
+export function renewAt(session: Session, now = Date.now()): number {
+  const left = session.expiresAt - now;
+  return now + Math.max(1000, left - 120_000, left * 0.8);
 }

@@ -152,6 +152,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/auth/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A new token before this one expires (local issuer only; in AWS Cognito refreshes)
+         * @description Send a valid token as the bearer: the answer is a new one, with the user’s current role. Renewal stops 12 h after the password was given: then sign in again.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A new bearer token */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Login"];
+                    };
+                };
+                /** @description Missing, expired or invalid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cameras": {
         parameters: {
             query?: never;
@@ -383,7 +431,14 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /**
+                         * @description Where the camera's motion alerts go: email, sms, both (default) or none.
+                         * @enum {string}
+                         */
+                        alertChannels?: "email" | "sms" | "both" | "none";
                         alertsEnabled?: boolean;
+                        /** @description Alert in home mode too (outdoor cameras, typically); default false. */
+                        alertWhenHome?: boolean;
                         cooldownSeconds?: number;
                         displayName?: string;
                         /** @description Local times (in timeZone) between which no motion alert is sent; start > end spans midnight; null removes them. */
@@ -530,7 +585,7 @@ export interface paths {
         };
         /**
          * One clip: metadata, renditions, poster, thumbnails and short-lived playback URLs
-         * @description `playback.hls` is the master playlist to hand to a player: the API serves the playlists (signed link, no Authorization header needed) and every segment URL in them is presigned, so the video bytes come straight from S3. `playback.mp4`, `poster` and `thumbnails` are presigned S3 URLs. All expire at `playback.expiresAt`.
+         * @description `playback.hls` is the master playlist to hand to a player: the API serves the playlists (signed link, no Authorization header needed) and every segment URL in them is presigned, so the video bytes come straight from S3. `playback.mp4`, `poster` and `scrub.spriteUrl` (the scrub thumbnails in one JPEG; `thumbnails` for clips rendered before the sprite) are presigned S3 URLs. All expire at `playback.expiresAt`.
          */
         get: {
             parameters: {
@@ -661,6 +716,80 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/clips/{id}/alert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A clip's motion alert: sent to which channels, or why not */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description What was decided, and why */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AlertDecision"];
+                    };
+                };
+                /** @description Invalid request: `field` names the parameter, `message` the reason */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, expired or invalid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such clip, camera or execution */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1136,6 +1265,130 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/mode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The home/away mode, and the mode in force now */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The mode */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Mode"];
+                    };
+                };
+                /** @description Missing, expired or invalid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * Set the home/away mode or a weekly schedule (admin)
+         * @description In home mode only cameras marked alertWhenHome send motion alerts; away, every camera does; a schedule is home during its periods (local to its time zone, across midnight when end <= start) and away otherwise.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description home: only cameras marked alertWhenHome alert; away: every camera alerts; schedule: home during the periods given, away otherwise.
+                         * @enum {string}
+                         */
+                        mode: "home" | "away" | "schedule";
+                        schedule?: {
+                            /** @description Periods of home time, local to timeZone; end <= start runs across midnight into the next day (equal: the whole day). */
+                            home: {
+                                days: ("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")[];
+                                end: string;
+                                start: string;
+                            }[];
+                            /** @example Europe/Paris */
+                            timeZone: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description The mode now */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Mode"];
+                    };
+                };
+                /** @description Invalid request: `field` names the parameter, `message` the reason */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing, expired or invalid bearer token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Your role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1147,6 +1400,26 @@ export interface components {
             sentAt: string;
             subject: string;
         };
+        AlertDecision: {
+            camera: string;
+            capturedAt: string;
+            cause?: string;
+            /** @description sent: the protocols the alert went to (email, sms). */
+            channels?: string[];
+            clipId: string;
+            decidedAt: string;
+            error?: string;
+            /** @description Why, in a sentence, and what to change. */
+            explanation: string;
+            /** @enum {string} */
+            mode: "home" | "away";
+            /** @enum {string} */
+            outcome: "sent" | "not-sent" | "failed";
+            /** @description not-sent: alerts-off, channel-none, quiet-hours, home-mode or cooldown. */
+            reason?: string;
+            sms?: string;
+            subject?: string;
+        };
         AlertPage: {
             alerts: components["schemas"]["Alert"][];
             cursor?: string;
@@ -1156,14 +1429,26 @@ export interface components {
             displayName: string;
             id: string;
             lastClipAt?: string;
+            monthToDate: components["schemas"]["CameraMonthToDate"];
             settings: components["schemas"]["CameraSettings"];
+        };
+        CameraMonthToDate: {
+            /** @description Clips counted in the estimate. */
+            clips: number;
+            /** @description Sum of this month's clips' estimated processing cost (MediaConvert, requests, workflow, Lambda, first month of storage), USD, from workflows/prices.ts. */
+            estimatedUsd: number;
+            /** @description UTC month, YYYY-MM. */
+            month: string;
         };
         CameraPage: {
             cameras: components["schemas"]["Camera"][];
             cursor?: string;
         };
         CameraSettings: {
+            /** @enum {string} */
+            alertChannels: "email" | "sms" | "both" | "none";
             alertsEnabled: boolean;
+            alertWhenHome: boolean;
             cooldownSeconds: number;
             displayName: string;
             quietHours?: {
@@ -1177,6 +1462,7 @@ export interface components {
             timeZone: string;
         };
         Clip: components["schemas"]["ClipSummary"] & {
+            cost?: components["schemas"]["ClipCost"];
             executionName?: string;
             failure?: {
                 cause?: string;
@@ -1194,7 +1480,7 @@ export interface components {
                 height?: number;
                 intervalSeconds?: number;
                 /** @enum {string} */
-                kind: "hls-master" | "hls" | "mp4" | "poster" | "thumbnails";
+                kind: "hls-master" | "hls" | "mp4" | "poster" | "thumbnails" | "sprite";
                 uri: string;
                 width?: number;
             }[];
@@ -1205,11 +1491,33 @@ export interface components {
             } & {
                 [key: string]: unknown;
             };
+            sprite?: {
+                columns: number;
+                count: number;
+                index?: string;
+                intervalSeconds: number;
+                rows: number;
+                tileHeight: number;
+                tileWidth: number;
+                uri: string;
+            };
             thumbnails?: {
                 count?: number;
                 intervalSeconds: number;
                 prefix: string;
             };
+        };
+        /** @description What processing the clip is estimated to cost (absent on clips cataloged before estimates). */
+        ClipCost: {
+            bytes: number;
+            normalizedMinutes: number;
+            objects: number;
+            /** @description MediaConvert minutes billed by output class (passthrough, SD, HD, UHD, frame capture, trick play). */
+            outputMinutes: {
+                [key: string]: number;
+            };
+            transitions: number;
+            usd: number;
         };
         ClipPage: {
             clips: components["schemas"]["ClipSummary"][];
@@ -1224,6 +1532,8 @@ export interface components {
             kind: string;
             /** @description s3:// URI of the poster (see GET /clips/{id} for a playable URL). */
             poster?: string;
+            /** @description In lists: presigned URL of the poster JPEG, expiring like playback links. */
+            posterUrl?: string;
             retentionClass?: string;
             /** @enum {string} */
             status: "PROCESSING" | "READY" | "FAILED" | "QUARANTINED";
@@ -1239,6 +1549,7 @@ export interface components {
             message: string;
         };
         Execution: {
+            clipId?: string;
             executionArn: string;
             name: string;
             redriveCount?: number;
@@ -1267,6 +1578,25 @@ export interface components {
             /** @enum {string} */
             tokenType: "Bearer";
         };
+        Mode: {
+            /**
+             * @description The mode in force now.
+             * @enum {string}
+             */
+            current: "home" | "away";
+            /** @enum {string} */
+            mode: "home" | "away" | "schedule";
+            schedule?: {
+                home: {
+                    days: string[];
+                    end: string;
+                    start: string;
+                }[];
+                timeZone: string;
+            };
+            updatedAt?: string;
+            updatedBy?: string;
+        };
         Playback: {
             expiresAt: string;
             /** @description Master playlist to give a player (hls.js, Safari, VLC): served by the API with presigned segment URLs. */
@@ -1277,8 +1607,10 @@ export interface components {
             mp4?: string;
             /** @description Presigned URL of the poster JPEG. */
             poster?: string;
+            scrub?: components["schemas"]["Scrub"];
             /** @description Presigned URL of the raw upload. */
             source?: string;
+            /** @description Clips rendered before the sprite: one URL per thumbnail. */
             thumbnails?: {
                 atSeconds: number;
                 url: string;
@@ -1288,6 +1620,17 @@ export interface components {
             executionArn: string;
             name: string;
             redriveDate: string;
+        };
+        Scrub: {
+            columns: number;
+            rows: number;
+            /** @description Presigned URL of the sprite: every scrub thumbnail in one JPEG. */
+            spriteUrl: string;
+            tileHeight: number;
+            /** @description Width of one thumbnail in the sprite, px. */
+            tileWidth: number;
+            /** @description Seconds into the clip of thumbnail i (cell i, left to right then top to bottom). */
+            times: number[];
         };
         StateTimelineEntry: {
             cause?: string;

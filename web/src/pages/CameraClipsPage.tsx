@@ -15,12 +15,25 @@ type StatusFilter = (typeof STATUSES)[number];
 
 export type ClipRow = { kind: 'day'; day: string } | { kind: 'clip'; clip: ClipSummary };
 
+/**
+ * Each clip's day, worked out once per clip object: the list regroups all its clips whenever
+ * a page arrives, and pages already loaded keep their objects (the query cache shares them).
+ */
+const daysOfClips = new WeakMap<ClipSummary, { timeZone: string; day: string }>();
+function dayOfClip(clip: ClipSummary, timeZone: string): string {
+  const known = daysOfClips.get(clip);
+  if (known?.timeZone === timeZone) return known.day;
+  const day = dayIn(clip.capturedAt, timeZone);
+  daysOfClips.set(clip, { timeZone, day });
+  return day;
+}
+
 /** Day headings between the clips, in the camera's time zone (clips arrive newest first). */
 export function rowsByDay(clips: ClipSummary[], timeZone: string): ClipRow[] {
   const rows: ClipRow[] = [];
   let current: string | undefined;
   for (const clip of clips) {
-    const day = dayIn(clip.capturedAt, timeZone);
+    const day = dayOfClip(clip, timeZone);
     if (day !== current) {
       rows.push({ kind: 'day', day });
       current = day;
@@ -115,7 +128,7 @@ export function CameraClipsPage() {
                 className={row.kind === 'day' ? 'day-heading' : 'clip-row'}
                 style={{ position: 'absolute', top: 0, left: 0, width: '100%', transform: `translateY(${item.start}px)` }}
               >
-                {row.kind === 'day' ? <h2>{formatDay(row.day)}</h2> : <ClipRowView clip={row.clip} timeZone={timeZone} />}
+                {row.kind === 'day' ? <h2>{formatDay(row.day)}</h2> : <ClipRowView clip={row.clip} timeZone={timeZone} scrolling={virtualizer.isScrolling} />}
               </li>
             );
           })}
@@ -126,9 +139,18 @@ export function CameraClipsPage() {
   );
 }
 
-function ClipRowView({ clip, timeZone }: { clip: ClipSummary; timeZone: string }) {
+/**
+ * One clip in the list. A row that appears while the list is being scrolled shows its poster
+ * once the list comes to rest: decoding the posters of every row flown past would stall the scroll.
+ */
+function ClipRowView({ clip, timeZone, scrolling }: { clip: ClipSummary; timeZone: string; scrolling: boolean }) {
+  const [showPoster, setShowPoster] = useState(!scrolling);
+  useEffect(() => {
+    if (!scrolling) setShowPoster(true);
+  }, [scrolling]);
   return (
     <Link to={`/clips/${encodeURIComponent(clip.clipId)}`} className="clip-link">
+      {clip.posterUrl && showPoster ? <img className="clip-poster" src={clip.posterUrl} alt="" width={96} height={54} loading="lazy" decoding="async" /> : <span className="clip-poster" aria-hidden="true" />}
       <span className="clip-time">{formatTime(clip.capturedAt, timeZone)}</span>
       <span>{formatDuration(clip.durationSeconds)}</span>
       <span className={`status status-${clip.status.toLowerCase()}`}>{clip.status.toLowerCase()}</span>

@@ -5,6 +5,7 @@ import { useApp } from '../app-context';
 import { must, type Camera } from '../api/client';
 import { useCameras } from '../api/queries';
 import { dayIn, formatDateTime, startOfDay, timeAgo } from '../time';
+import { CameraCost } from '../CameraCost';
 
 export function CamerasPage() {
   const cameras = useCameras();
@@ -32,13 +33,13 @@ function CameraCard({ camera }: { camera: Camera }) {
   const latest = useQuery({
     queryKey: ['camera-latest', camera.id, camera.lastClipAt],
     queryFn: async () => {
-      // The newest clip says the status; the newest one with a picture gives the poster.
+      // The newest clip says the status; the newest one with a picture gives the poster (its
+      // presigned URL comes with the list: no call per clip).
       const page = must(await api.GET('/cameras/{id}/clips', { params: { path: { id: camera.id }, query: { limit: 10 } } }));
       const clip = page.clips[0];
       if (!clip) return undefined;
-      const pictured = page.clips.find((c) => c.poster && (c.status === 'READY' || c.kind === 'still'));
-      const detail = pictured ? must(await api.GET('/clips/{id}', { params: { path: { id: pictured.clipId } } })) : undefined;
-      return { clip, poster: detail?.playback.poster };
+      const pictured = page.clips.find((c) => c.posterUrl && (c.status === 'READY' || c.kind === 'still'));
+      return { clip, poster: pictured?.posterUrl };
     },
   });
   const today = useQuery({
@@ -70,6 +71,7 @@ function CameraCard({ camera }: { camera: Camera }) {
         )}
       </p>
       <p>Today: {today.data ?? '…'} clips</p>
+      <CameraCost camera={camera} />
     </Link>
   );
 }

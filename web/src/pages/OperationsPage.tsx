@@ -1,4 +1,4 @@
-/** Operations: clips that failed, were quarantined or are still processing, and failed executions; redrive from here (admin). */
+/** Operations: clips that failed, were quarantined or are still processing, and recent executions by status, each linking to its clip and workflow panel; redrive from here (admin). */
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { useApp, useIsAdmin } from '../app-context';
@@ -19,7 +19,9 @@ export function OperationsPage() {
       {SECTIONS.map((s) => (
         <StatusSection key={s.status} status={s.status} title={s.title} />
       ))}
-      <FailedExecutions />
+      {EXECUTION_SECTIONS.map((s) => (
+        <RecentExecutions key={s.status} {...s} />
+      ))}
     </section>
   );
 }
@@ -70,21 +72,48 @@ function OperationsClip({ clip }: { clip: ClipSummary }) {
   );
 }
 
-function FailedExecutions() {
+/** Executions by status, newest first: the status names Step Functions gives them. */
+const EXECUTION_SECTIONS = [
+  { status: 'RUNNING', title: 'Running executions' },
+  { status: 'FAILED', title: 'Failed executions' },
+  { status: 'TIMED_OUT', title: 'Timed-out executions' },
+  { status: 'ABORTED', title: 'Aborted executions' },
+  { status: 'SUCCEEDED', title: 'Succeeded executions' },
+] as const;
+const RECENT_EXECUTIONS = 20;
+
+function RecentExecutions({ status, title }: (typeof EXECUTION_SECTIONS)[number]) {
   const { api } = useApp();
-  const executions = useQuery({ queryKey: keys.executions('FAILED'), queryFn: async () => must(await api.GET('/executions', { params: { query: { status: 'FAILED', limit: 50 } } })).executions });
+  const admin = useIsAdmin();
+  const executions = useQuery({
+    queryKey: keys.executions(status),
+    queryFn: async () => must(await api.GET('/executions', { params: { query: { status, limit: RECENT_EXECUTIONS } } })).executions,
+    refetchInterval: status === 'RUNNING' ? 5000 : false,
+  });
+  const id = `ops-executions-${status.toLowerCase()}`;
   return (
-    <section aria-labelledby="ops-executions">
-      <h2 id="ops-executions">Failed executions {executions.data ? `(${executions.data.length})` : ''}</h2>
+    <section aria-labelledby={id}>
+      <h2 id={id}>
+        {title} {executions.data ? `(${executions.data.length}${executions.data.length === RECENT_EXECUTIONS ? ', the latest' : ''})` : ''}
+      </h2>
       {executions.error && <p role="alert" className="problem">{executions.error.message}</p>}
       {executions.data?.length === 0 && <p className="muted">None.</p>}
       <ul className="ops-list">
-        {executions.data?.map((e) => (
-          <li key={e.executionArn} className="ops-item">
-            <Link to={`/clips/${encodeURIComponent(e.name)}`}>{e.name}</Link>
-            <span className="muted">{e.stoppedAt ? new Date(e.stoppedAt).toLocaleString() : ''}</span>
-          </li>
-        ))}
+        {executions.data?.map((e) => {
+          const clip = encodeURIComponent(e.clipId ?? e.name);
+          return (
+            <li key={e.executionArn} className="ops-item ops-execution">
+              <Link to={`/clips/${clip}`}>{e.name}</Link>
+              <span className={`status status-${e.status.toLowerCase()}`}>{e.status.toLowerCase().replace('_', ' ')}</span>
+              <span className="muted">{e.stoppedAt ? new Date(e.stoppedAt).toLocaleString() : e.startedAt ? `started ${new Date(e.startedAt).toLocaleString()}` : ''}</span>
+              {e.redriveCount ? <span className="badge">redriven {e.redriveCount}×</span> : null}
+              <Link to={`/clips/${clip}#workflow-heading`} aria-label={`Workflow of ${e.name}`}>
+                Workflow
+              </Link>
+              {admin && ['FAILED', 'TIMED_OUT', 'ABORTED'].includes(status) && <RedriveButton name={e.clipId ?? e.name} label="Redrive execution" />}
+            </li>
+          );
+        })}
       </ul>
     </section>
   );

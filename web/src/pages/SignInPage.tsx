@@ -1,9 +1,8 @@
-/** Sign in (locally: `POST /auth/login`), then back to the page that asked for it. */
+/** Sign in (the stack's Cognito user pool in AWS, `POST /auth/login` locally), then back to the page that asked for it. */
 import { useEffect, useState, type FormEvent } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { useApp } from '../app-context';
-import { must } from '../api/client';
-import { roleOf } from '../session';
+import { signInAs } from '../auth/sign-in';
 
 /** Only a path of this app: never an absolute URL someone put in the link. */
 export function safeNext(next: string | null): string {
@@ -11,7 +10,7 @@ export function safeNext(next: string | null): string {
 }
 
 export function SignInPage() {
-  const { api, session, signIn } = useApp();
+  const { api, config, session, signIn } = useApp();
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const next = safeNext(params.get('next'));
@@ -33,8 +32,7 @@ export function SignInPage() {
     }
     setBusy(true);
     try {
-      const result = must(await api.POST('/auth/login', { body: { username: username.trim(), password } }));
-      signIn({ token: result.token, username: username.trim(), role: roleOf(result.token, result.role), expiresAt: Date.now() + result.expiresIn * 1000 });
+      signIn(await signInAs(config, api, username.trim(), password));
     } catch (error) {
       setProblem(error instanceof Error ? error.message : String(error));
     } finally {

@@ -24,7 +24,7 @@ import { uploadClip, type UploadedClip } from './local-stack-support.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 /** What the tests read of page elements (the project's types have no DOM). */
-type VideoElement = { currentTime: number; currentSrc: string; readyState: number };
+type VideoElement = { currentTime: number; currentSrc: string; readyState: number; addEventListener(type: string, listener: () => void, options?: { once: boolean }): void };
 type ImageElement = { complete: boolean; naturalWidth: number };
 const ADMIN = { username: 'maria', password: 'correct horse battery staple' };
 const VIEWER = { username: 'joe', password: 'a long viewer passphrase' };
@@ -154,6 +154,8 @@ describe('the web app in Chromium', () => {
     const firstPages = [...scripts];
     expect(firstPages.length).toBeGreaterThan(0);
     expect(firstPages.some((p) => /hls/i.test(p))).toBe(false);
+    // Signed in with POST /auth/login: the Cognito library is never loaded.
+    expect(firstPages.some((p) => /cognito/i.test(p))).toBe(false);
     const total = firstPages.reduce((sum, p) => sum + gzipped(p), 0);
     expect(total).toBeLessThanOrEqual(150 * 1024);
   });
@@ -174,6 +176,9 @@ describe('the web app in Chromium', () => {
     await page.locator('.clip-row').first().waitFor();
     expect(await page.locator('.clip-row').count()).toBe(2);
     expect(await page.locator('.day-heading').count()).toBeGreaterThanOrEqual(1);
+    // The processed clip's poster, from the list's own summary (no call per clip).
+    const poster = page.locator(`.clip-row a[href="/clips/${video.clipId}"] img.clip-poster`);
+    await expect.poll(() => poster.evaluate((img: ImageElement) => img.complete && img.naturalWidth > 0).catch(() => false)).toBe(true);
     await expectAccessible(page, 'camera clips');
     await page.selectOption('#status-filter', 'QUARANTINED');
     await expect.poll(() => page.locator('.clip-row').count()).toBe(1);
@@ -196,7 +201,14 @@ describe('the web app in Chromium', () => {
     // The MP4 goes on from where HLS was paused; then from the start, to see it play.
     await expect.poll(() => page.locator('video').evaluate((v: VideoElement) => v.readyState)).toBeGreaterThanOrEqual(1);
     expect(await videoTime(page)).toBeGreaterThan(1.5);
-    await page.locator('video').evaluate((v: VideoElement) => (v.currentTime = 0));
+    // Back to the start, as a user dragging the seek bar would, and Play once the seek is done.
+    await page.locator('video').evaluate(
+      (v: VideoElement) =>
+        new Promise<void>((resolve) => {
+          v.addEventListener('seeked', () => resolve(), { once: true });
+          v.currentTime = 0;
+        }),
+    );
     await page.getByRole('button', { name: 'Play' }).click();
     await expect.poll(() => videoTime(page), { timeout: 30_000 }).toBeGreaterThan(1.5);
     await page.getByRole('button', { name: 'Pause' }).click();
@@ -211,13 +223,22 @@ describe('the web app in Chromium', () => {
     await page.getByRole('button', { name: 'Play' }).waitFor();
   });
 
-  it('shows a preview from the thumbnails while hovering the seek bar', async () => {
+  it('shows a preview from the sprite while hovering the seek bar', async () => {
     const bar = page.getByRole('slider', { name: 'Position' });
     const box = (await bar.boundingBox())!;
     await page.mouse.move(box.x + box.width * 0.7, box.y + box.height / 2);
-    const preview = page.getByTestId('scrub-preview').locator('img');
+    // One cell of the clip's sprite, shown through CSS background position; the sprite loads.
+    const preview = page.getByTestId('scrub-preview').getByRole('img');
     await preview.waitFor();
-    await expect.poll(() => preview.evaluate((img: ImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+    expect(Number(await preview.getAttribute('data-cell'))).toBeGreaterThan(0);
+    const spriteLoads = async (element: unknown) => {
+      const dom = globalThis as unknown as { getComputedStyle(e: unknown): { backgroundImage: string }; Image: new () => { src: string; decode(): Promise<void>; naturalWidth: number } };
+      const image = new dom.Image();
+      image.src = dom.getComputedStyle(element).backgroundImage.replace(/^url\("?|"?\)$/g, '');
+      await image.decode();
+      return image.naturalWidth > 0;
+    };
+    await expect.poll(() => preview.evaluate(spriteLoads).catch(() => false)).toBe(true);
     await page.screenshot({ path: join(import.meta.dirname, '..', 'docs', 'clip-page.png'), fullPage: false });
     await page.mouse.move(0, 0);
     await expectAccessible(page, 'clip');
@@ -252,8 +273,39 @@ describe('the web app in Chromium', () => {
     await item.waitFor();
     await item.getByText('not-media').waitFor();
     await item.getByRole('button', { name: `Redrive ${broken.clipId}` }).waitFor();
-    await page.getByRole('heading', { name: /Failed executions \(1\)/ }).waitFor();
+    // Recent executions under every status, each linking to its clip and its workflow panel.
+    for (const heading of [/Running executions \(0\)/, /Failed executions \(1\)/, /Timed-out executions \(0\)/, /Aborted executions \(0\)/, /Succeeded executions \(1\)/]) {
+      await page.getByRole('heading', { name: heading }).waitFor();
+    }
+    const succeeded = page.getByRole('region', { name: /Succeeded executions/ }).locator('.ops-execution');
+    expect(await succeeded.getByRole('link').first().getAttribute('href')).toBe(`/clips/${video.clipId}`);
     await expectAccessible(page, 'operations');
+    await page.close();
+  });
+
+  it('redrives a really failed execution from Operations, and it runs again', async () => {
+    page = await newPage();
+    await signIn(page, ADMIN, '/operations');
+    const failed = page.getByRole('region', { name: /Failed executions/ }).locator('.ops-execution');
+    await failed.first().waitFor();
+    const before = (await (await apiCall('/executions?status=FAILED', ADMIN)).json()) as { executions: Array<{ clipId?: string; redriveCount?: number }> };
+    expect(before.executions.find((e) => e.clipId === broken.clipId)?.redriveCount ?? 0).toBe(0);
+    await failed.getByRole('button', { name: `Redrive execution ${broken.clipId}` }).click();
+    await failed.getByRole('button', { name: `Redrive execution ${broken.clipId}` }).getByText('Redriven').waitFor();
+    // The execution ran again (Step Functions counts the redrive) and, the upload still not being a clip, failed again.
+    await expect
+      .poll(async () => {
+        const { executions } = (await (await apiCall('/executions?status=FAILED', ADMIN)).json()) as { executions: Array<{ clipId?: string; redriveCount?: number }> };
+        return executions.find((e) => e.clipId === broken.clipId)?.redriveCount;
+      }, { timeout: 30_000 })
+      .toBe(1);
+    await page.reload();
+    await page.getByRole('region', { name: /Failed executions/ }).getByText('redriven 1×').waitFor();
+    // Its workflow link opens the clip on its panel, which shows the run.
+    await page.getByRole('link', { name: new RegExp(`Workflow of .*${broken.clipId.split('-').pop()}`) }).click();
+    await page.getByRole('heading', { name: 'Workflow' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/clips/${broken.clipId}`);
+    await page.locator('.timeline .state').first().waitFor();
     await page.close();
   });
 

@@ -214,6 +214,11 @@ export function Player(props: {
         onClick={toggle}
         onPlay={() => setPlaying(true)}
         onPause={() => setPlaying(false)}
+        // A new source (another format, renewed links) stops playback without a 'pause' event
+        // when a play() was still pending (the HTML load algorithm): read the element again.
+        onEmptied={(e) => setPlaying(!e.currentTarget.paused)}
+        onAbort={(e) => setPlaying(!e.currentTarget.paused)}
+        onLoadStart={(e) => setPlaying(!e.currentTarget.paused)}
         onTimeUpdate={(e) => setTime(e.currentTarget.currentTime)}
         onDurationChange={(e) => Number.isFinite(e.currentTarget.duration) && setDuration(e.currentTarget.duration)}
         onError={() => {

@@ -318,7 +318,11 @@ export class WebOriginInvalid extends Error {
  */
 export function checkWebOrigin(value: string): string {
   const fix = 'Give the web app origin, e.g. -c webOrigin=https://cams.example.com (no path, no wildcard).';
-  if (Token.isUnresolved(value)) throw new WebOriginInvalid(`webOrigin must be a literal origin, not a token. ${fix}`);
+  // A token is the origin of this app's own CloudFront distribution (`https://${domain}`), made by the stack.
+  if (Token.isUnresolved(value)) {
+    if (!value.startsWith('https://')) throw new WebOriginInvalid(`webOrigin must be a literal origin, or https:// and a distribution's domain. ${fix}`);
+    return value;
+  }
   let url: URL;
   try {
     url = new URL(value.trim());

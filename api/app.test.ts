@@ -75,17 +75,20 @@ describe('service routes', () => {
       [
         '/alerts',
         '/auth/login',
+        '/auth/refresh',
         '/cameras',
         '/cameras/{id}/clips',
         '/cameras/{id}/settings',
         '/clips',
         '/clips/{id}',
+        '/clips/{id}/alert',
         '/clips/{id}/hold',
         '/clips/{id}/playback/{playlist}',
         '/clips/{id}/workflow',
         '/executions',
         '/executions/{name}/redrive',
         '/health',
+        '/mode',
       ].sort(),
     );
     expect(doc.components.securitySchemes.bearer.scheme).toBe('bearer');
@@ -115,7 +118,8 @@ describe('cameras', () => {
         displayName: 'Front door',
         lastClipAt: '2025-01-31T18:00:00.000Z',
         clipCount: 4,
-        settings: { displayName: 'Front door', retentionClass: 'standard', alertsEnabled: true, cooldownSeconds: 300, timeZone: 'UTC', renderProfile: 'passthrough' },
+        monthToDate: { month: new Date().toISOString().slice(0, 7), estimatedUsd: 0, clips: 0 },
+        settings: { displayName: 'Front door', retentionClass: 'standard', alertsEnabled: true, cooldownSeconds: 300, timeZone: 'UTC', renderProfile: 'passthrough', alertChannels: 'both', alertWhenHome: false },
       },
       expect.objectContaining({ id: 'garage', clipCount: 0, settings: expect.objectContaining({ retentionClass: 'archive' }) }),
     ]);
@@ -186,7 +190,7 @@ describe('cameras', () => {
     const put = await api.call('/cameras/garage/settings', {
       method: 'PUT',
       token: api.tokens.admin,
-      body: JSON.stringify({ displayName: 'Garage', alertsEnabled: false, cooldownSeconds: 60, quietHours: { start: '22:00', end: '06:00' }, timeZone: 'Europe/Paris' }),
+      body: JSON.stringify({ displayName: 'Garage', alertsEnabled: false, cooldownSeconds: 60, quietHours: { start: '22:00', end: '06:00' }, timeZone: 'Europe/Paris', alertChannels: 'sms', alertWhenHome: true }),
     });
     expect(put.status).toBe(200);
     expect(await json(put)).toEqual({
@@ -197,6 +201,8 @@ describe('cameras', () => {
       quietHours: { start: '22:00', end: '06:00' },
       timeZone: 'Europe/Paris',
       renderProfile: 'passthrough',
+      alertChannels: 'sms',
+      alertWhenHome: true,
     });
     const { Item } = await services.documents.send(new GetCommand({ TableName: TEST_TABLE, Key: keys.camera('garage') }));
     expect(Item).toMatchObject({ camera: 'garage', displayName: 'Garage', alertsEnabled: false, cooldownSeconds: 60, retentionClass: 'archive', clipCount: 0 });

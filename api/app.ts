@@ -12,6 +12,7 @@ import { authenticate } from './auth/middleware.ts';
 import { resolveContext, type ApiEnv } from './context.ts';
 import type { ApiDependencies } from './dependencies.ts';
 import { ApiError, ERROR_CODES } from './errors.ts';
+import { registerAlertingRoutes } from './routes/alerting.ts';
 import { registerCameraRoutes } from './routes/cameras.ts';
 import { registerClipRoutes } from './routes/clips.ts';
 import { registerPlaybackRoutes } from './routes/playback.ts';
@@ -95,6 +96,7 @@ export function createApiApp(deps: ApiDependencies): OpenAPIHono<ApiEnv> {
   registerClipRoutes(app, ctx);
   registerPlaybackRoutes(app, ctx);
   registerWorkflowRoutes(app, ctx);
+  registerAlertingRoutes(app, ctx);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

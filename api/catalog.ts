@@ -7,7 +7,7 @@
 import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { attributeDefinitions, catalogTable, keys, TTL_ATTRIBUTE, type ClipStatus } from '../workflows/catalog-table.ts';
-import type { CameraRecord, ClipRecord, RetentionClass } from '../workflows/clip-contract.ts';
+import type { AlertChannels, CameraRecord, ClipRecord, RetentionClass } from '../workflows/clip-contract.ts';
 import { checkStartKey, type StartKey } from './cursor.ts';
 
 export interface Page<T> {
@@ -75,6 +75,8 @@ export interface CameraSettingsChange {
   quietHours?: { start: string; end: string } | null;
   timeZone?: string;
   renderProfile?: 'passthrough' | 'economy' | 'full';
+  alertChannels?: AlertChannels;
+  alertWhenHome?: boolean;
 }
 
 /**

@@ -18,7 +18,7 @@ export { parseS3Uri };
  * Only prefixes inside the configured media bucket count.
  */
 export function mediaPrefixes(clip: ClipRecord, mediaBucket: string): ObjectLocation[] {
-  const uris = [clip.hlsMaster, clip.mp4, clip.poster, clip.thumbnails?.prefix, ...(clip.renditions ?? []).map((r) => r.uri)];
+  const uris = [clip.hlsMaster, clip.mp4, clip.poster, clip.thumbnails?.prefix, clip.sprite?.uri, ...(clip.renditions ?? []).map((r) => r.uri)];
   const found = new Map<string, ObjectLocation>();
   for (const uri of uris) {
     const location = parseS3Uri(uri);

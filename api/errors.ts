@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   executionNotFound: 'EXECUTION_NOT_FOUND',
   routeNotFound: 'ROUTE_NOT_FOUND',
   playlistNotFound: 'PLAYLIST_NOT_FOUND',
+  alertNotDecided: 'ALERT_NOT_DECIDED',
   clipHeld: 'CLIP_HELD',
   clipBeingDeleted: 'CLIP_BEING_DELETED',
   clipNotPlayable: 'CLIP_NOT_PLAYABLE',

@@ -6,8 +6,8 @@
 import { CAMERA_ID_PATTERN } from '../workflows/clip-contract.ts';
 
 /**
- * Clip ids are Step Functions execution names (the workflow is started with name = clip id):
- * letters, digits, `-` and `_`, at most 80 characters.
+ * Clip ids (and execution names, `{camera}-{time}-{digest}`; clips from before issue 11 had
+ * executions named by clip id): letters, digits, `-` and `_`, at most 80 characters.
  */
 export const CLIP_ID_PATTERN = /^[A-Za-z0-9_-]{1,80}$/;
 

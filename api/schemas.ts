@@ -3,9 +3,10 @@
  * and the reason) and describe the API in the OpenAPI 3.1 document at `/openapi.json`.
  */
 import { z } from '@hono/zod-openapi';
-import { RETENTION_CLASSES } from '../workflows/clip-contract.ts';
+import { ALERT_CHANNELS, RETENTION_CLASSES } from '../workflows/clip-contract.ts';
 import { RENDER_PROFILES } from '../workflows/render-profiles.ts';
 import { displayNameProblem, timeZoneProblem } from '../tasks/camera-settings.ts';
+import { scheduleProblem, WEEKDAYS } from '../tasks/system-mode.ts';
 import { CAMERA_ID_PATTERN, CLIP_ID_PATTERN, EXECUTION_NAME_PATTERN } from './ids.ts';
 import { PLAYLIST_NAME_PATTERN } from './hls-playlists.ts';
 import { MAX_CURSOR_LENGTH } from './cursor.ts';
@@ -109,9 +110,14 @@ export const CameraSettingsBody = z
       .enum(RENDER_PROFILES)
       .optional()
       .openapi({ description: 'What MediaConvert makes of new clips: passthrough (the camera H.264 kept, cheapest), economy (one 720p rendition) or full (the HLS ladder).' }),
+    alertChannels: z
+      .enum(ALERT_CHANNELS)
+      .optional()
+      .openapi({ description: "Where the camera's motion alerts go: email, sms, both (default) or none." }),
+    alertWhenHome: z.boolean().optional().openapi({ description: 'Alert in home mode too (outdoor cameras, typically); default false.' }),
   })
   .strict()
-  .refine((b) => Object.keys(b).length > 0, { message: 'give at least one of displayName, retentionClass, alertsEnabled, cooldownSeconds, quietHours, timeZone, renderProfile' });
+  .refine((b) => Object.keys(b).length > 0, { message: 'give at least one of displayName, retentionClass, alertsEnabled, cooldownSeconds, quietHours, timeZone, renderProfile, alertChannels, alertWhenHome' });
 
 // ---- responses ----
 
@@ -126,8 +132,62 @@ export const CameraSettingsSchema = z
     timeZone: z.string(),
     quietHours: z.object({ start: z.string(), end: z.string() }).optional(),
     renderProfile: z.enum(RENDER_PROFILES),
+    alertChannels: z.enum(ALERT_CHANNELS),
+    alertWhenHome: z.boolean(),
   })
   .openapi('CameraSettings');
+
+// ---- home / away and alert decisions ----
+
+const weekday = z.enum(WEEKDAYS);
+export const ModeBody = z
+  .object({
+    mode: z.enum(['home', 'away', 'schedule']).openapi({ description: 'home: only cameras marked alertWhenHome alert; away: every camera alerts; schedule: home during the periods given, away otherwise.' }),
+    schedule: z
+      .object({
+        timeZone: z.string().max(64).openapi({ example: 'Europe/Paris' }),
+        home: z
+          .array(z.object({ days: z.array(weekday).min(1).max(7), start: clock, end: clock }).strict())
+          .min(1)
+          .max(50)
+          .openapi({ description: 'Periods of home time, local to timeZone; end <= start runs across midnight into the next day (equal: the whole day).' }),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .superRefine((body, ctx) => {
+    if (body.mode === 'schedule' && !body.schedule) ctx.addIssue({ code: 'custom', message: 'schedule: required when mode is schedule', path: ['schedule'] });
+    if (body.mode !== 'schedule' && body.schedule) ctx.addIssue({ code: 'custom', message: 'schedule: only with mode schedule', path: ['schedule'] });
+    const problem = body.schedule ? scheduleProblem(body.schedule) : undefined;
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['schedule'] });
+  });
+export const ModeSchema = z
+  .object({
+    mode: z.enum(['home', 'away', 'schedule']),
+    schedule: z.object({ timeZone: z.string(), home: z.array(z.object({ days: z.array(z.string()), start: z.string(), end: z.string() })) }).optional(),
+    current: z.enum(['home', 'away']).openapi({ description: 'The mode in force now.' }),
+    updatedAt: z.string().optional(),
+    updatedBy: z.string().optional(),
+  })
+  .openapi('Mode');
+export const AlertDecisionSchema = z
+  .object({
+    clipId: z.string(),
+    camera: z.string(),
+    capturedAt: z.string(),
+    decidedAt: z.string(),
+    outcome: z.enum(['sent', 'not-sent', 'failed']),
+    reason: z.string().optional().openapi({ description: 'not-sent: alerts-off, channel-none, quiet-hours, home-mode or cooldown.' }),
+    explanation: z.string().openapi({ description: 'Why, in a sentence, and what to change.' }),
+    channels: z.array(z.string()).optional().openapi({ description: 'sent: the protocols the alert went to (email, sms).' }),
+    mode: z.enum(['home', 'away']),
+    subject: z.string().optional(),
+    sms: z.string().optional(),
+    error: z.string().optional(),
+    cause: z.string().optional(),
+  })
+  .openapi('AlertDecision');
 
 export const CameraSchema = z
   .object({
@@ -135,18 +195,47 @@ export const CameraSchema = z
     displayName: z.string(),
     lastClipAt: z.string().optional(),
     clipCount: z.number(),
+    monthToDate: z
+      .object({
+        month: z.string().openapi({ description: 'UTC month, YYYY-MM.' }),
+        estimatedUsd: z.number().openapi({ description: "Sum of this month's clips' estimated processing cost (MediaConvert, requests, workflow, Lambda, first month of storage), USD, from workflows/prices.ts." }),
+        clips: z.number().openapi({ description: 'Clips counted in the estimate.' }),
+      })
+      .openapi('CameraMonthToDate'),
     settings: CameraSettingsSchema,
   })
   .openapi('Camera');
 
 const Rendition = z.object({
-  kind: z.enum(['hls-master', 'hls', 'mp4', 'poster', 'thumbnails']),
+  kind: z.enum(['hls-master', 'hls', 'mp4', 'poster', 'thumbnails', 'sprite']),
   uri: z.string(),
   width: z.number().optional(),
   height: z.number().optional(),
   bitrate: z.number().optional(),
   intervalSeconds: z.number().optional(),
 });
+
+const ScrubSchema = z
+  .object({
+    spriteUrl: z.string().openapi({ description: 'Presigned URL of the sprite: every scrub thumbnail in one JPEG.' }),
+    columns: z.number(),
+    rows: z.number(),
+    tileWidth: z.number().openapi({ description: 'Width of one thumbnail in the sprite, px.' }),
+    tileHeight: z.number(),
+    times: z.array(z.number()).openapi({ description: 'Seconds into the clip of thumbnail i (cell i, left to right then top to bottom).' }),
+  })
+  .openapi('Scrub');
+
+const ClipCostSchema = z
+  .object({
+    outputMinutes: z.record(z.string(), z.number()).openapi({ description: 'MediaConvert minutes billed by output class (passthrough, SD, HD, UHD, frame capture, trick play).' }),
+    normalizedMinutes: z.number(),
+    objects: z.number(),
+    bytes: z.number(),
+    transitions: z.number(),
+    usd: z.number(),
+  })
+  .openapi('ClipCost');
 
 export const ClipSummarySchema = z
   .object({
@@ -161,6 +250,7 @@ export const ClipSummarySchema = z
     retentionClass: z.string().optional(),
     held: z.boolean(),
     poster: z.string().optional().openapi({ description: 's3:// URI of the poster (see GET /clips/{id} for a playable URL).' }),
+    posterUrl: z.string().optional().openapi({ description: 'In lists: presigned URL of the poster JPEG, expiring like playback links.' }),
   })
   .openapi('ClipSummary');
 
@@ -171,7 +261,8 @@ export const PlaybackSchema = z
     hlsMaster: z.string().optional().openapi({ description: 'Presigned URL of the master playlist object as stored (relative variant URIs: use `hls` to play).' }),
     mp4: z.string().optional().openapi({ description: 'Presigned URL of the fast-start MP4.' }),
     poster: z.string().optional().openapi({ description: 'Presigned URL of the poster JPEG.' }),
-    thumbnails: z.array(z.object({ atSeconds: z.number(), url: z.string() })).optional(),
+    thumbnails: z.array(z.object({ atSeconds: z.number(), url: z.string() })).optional().openapi({ description: 'Clips rendered before the sprite: one URL per thumbnail.' }),
+    scrub: ScrubSchema.optional(),
     source: z.string().optional().openapi({ description: 'Presigned URL of the raw upload.' }),
   })
   .openapi('Playback');
@@ -183,6 +274,8 @@ export const ClipDetailSchema = ClipSummarySchema.extend({
   hlsMaster: z.string().optional(),
   mp4: z.string().optional(),
   thumbnails: z.object({ prefix: z.string(), intervalSeconds: z.number(), count: z.number().optional() }).optional(),
+  sprite: z.object({ uri: z.string(), index: z.string().optional(), columns: z.number(), rows: z.number(), tileWidth: z.number(), tileHeight: z.number(), intervalSeconds: z.number(), count: z.number() }).optional(),
+  cost: ClipCostSchema.optional().openapi({ description: "What processing the clip is estimated to cost (absent on clips cataloged before estimates)." }),
   quarantine: z.object({ reason: z.string(), detail: z.string() }).optional(),
   failure: z.object({ error: z.string(), cause: z.string().optional() }).optional(),
   playback: PlaybackSchema,
@@ -222,7 +315,16 @@ export const WorkflowSchema = z
   .openapi('Workflow');
 
 export const ExecutionSchema = z
-  .object({ name: z.string(), executionArn: z.string(), status: z.string(), startedAt: z.string().optional(), stoppedAt: z.string().optional(), redriveCount: z.number().optional() })
+  .object({
+    name: z.string(),
+    /** The clip the execution processes (from its name: `{camera}-{time}-{digest}`, or the clip id itself). */
+    clipId: z.string().optional(),
+    executionArn: z.string(),
+    status: z.string(),
+    startedAt: z.string().optional(),
+    stoppedAt: z.string().optional(),
+    redriveCount: z.number().optional(),
+  })
   .openapi('Execution');
 export const ExecutionPageSchema = z.object({ executions: z.array(ExecutionSchema), cursor: z.string().optional() }).openapi('ExecutionPage');
 export const RedriveSchema = z.object({ name: z.string(), executionArn: z.string(), redriveDate: z.string() }).openapi('Redrive');

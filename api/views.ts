@@ -1,12 +1,12 @@
 /** How catalog records are shown to callers (pure). */
-import type { CameraRecord, ClipRecord } from '../workflows/clip-contract.ts';
+import { monthClipsAttribute, monthCostAttribute, type CameraRecord, type ClipRecord } from '../workflows/clip-contract.ts';
 import { cameraSettings } from '../tasks/camera-settings.ts';
 
 /**
  * A camera as the API shows it. Its settings are the effective ones — the record's values,
  * else the stack's defaults — computed by the same function the workflow's tasks use.
  */
-export function cameraView(record: Partial<CameraRecord> & { camera: string }, env: Record<string, string | undefined> = process.env) {
+export function cameraView(record: Partial<CameraRecord> & { camera: string }, env: Record<string, string | undefined> = process.env, now: Date = new Date()) {
   const effective = cameraSettings(record.camera, record, env);
   const settings = {
     displayName: effective.displayName,
@@ -15,6 +15,8 @@ export function cameraView(record: Partial<CameraRecord> & { camera: string }, e
     cooldownSeconds: effective.cooldownSeconds,
     timeZone: effective.timeZone,
     renderProfile: effective.renderProfile,
+    alertChannels: effective.alertChannels,
+    alertWhenHome: effective.alertWhenHome,
     ...(effective.quietHours ? { quietHours: effective.quietHours } : {}),
   };
   return {
@@ -22,6 +24,11 @@ export function cameraView(record: Partial<CameraRecord> & { camera: string }, e
     displayName: effective.displayName,
     ...(record.lastClipAt ? { lastClipAt: record.lastClipAt } : {}),
     clipCount: Number(record.clipCount ?? 0),
+    monthToDate: {
+      month: now.toISOString().slice(0, 7),
+      estimatedUsd: Math.round(Number((record as Record<string, unknown>)[monthCostAttribute(now)] ?? 0) * 1e4) / 1e4,
+      clips: Number((record as Record<string, unknown>)[monthClipsAttribute(now)] ?? 0),
+    },
     settings,
   };
 }

@@ -17,6 +17,7 @@ import { freePort, startLocalStack } from '../runtime/local-stack.ts';
 import { localClientConfig } from '../runtime/local-credentials.ts';
 import { startLocalStepFunctions } from '../runtime/step-functions/local-step-functions.ts';
 import { executionArnFor, stateMachineArn as localStateMachineArn } from '../runtime/step-functions/arns.ts';
+import { findClipExecutionArn } from '../runtime/step-functions/clip-execution.ts';
 import { STATE_MACHINE_NAME } from '../workflows/clip-contract.ts';
 import { clipWorkflowDefinition } from '../runtime/clip-workflow-definition.ts';
 import { buildRenderJob } from '../workflows/render-job.ts';
@@ -72,13 +73,14 @@ export async function pipelineOverhead(work: string, roundCount = 3): Promise<Pi
 }
 
 /** Seconds from PutObject to the clip's execution SUCCEEDED. */
-async function throughPipeline(stack: Awaited<ReturnType<typeof startLocalStack>>, body: Buffer, key: string): Promise<number> {
+export async function throughPipeline(stack: Awaited<ReturnType<typeof startLocalStack>>, body: Buffer, key: string): Promise<number> {
   const started = performance.now();
   const put = await stack.clients.s3.send(new PutObjectCommand({ Bucket: stack.buckets.uploads, Key: key, Body: body }));
   const clipId = clipIdFor({ bucket: stack.buckets.uploads, key, etag: (put.ETag ?? '').replace(/"/g, ''), versionId: put.VersionId });
-  const executionArn = executionArnFor(stack.stateMachineArn, clipId);
+  let executionArn: string | undefined;
   for (;;) {
-    const described = await stack.clients.sfn.send(new DescribeExecutionCommand({ executionArn })).catch(() => undefined);
+    executionArn ??= await findClipExecutionArn(stack.clients.sfn, stack.stateMachineArn, clipId);
+    const described = executionArn ? await stack.clients.sfn.send(new DescribeExecutionCommand({ executionArn })).catch(() => undefined) : undefined;
     if (described && described.status !== 'RUNNING') {
       if (described.status !== 'SUCCEEDED') throw new Error(`pipeline benchmark clip ended ${described.status}: ${described.error} ${described.cause}`);
       break;
@@ -179,10 +181,16 @@ export async function burst(work: string, clips = 20, cameras = 14): Promise<Bur
         return clipIdFor({ bucket: 'camflow-uploads', key, etag: (put.ETag ?? '').replace(/"/g, ''), versionId: put.VersionId });
       }),
     );
-    const arn = (clipId: string) => executionArnFor(localStateMachineArn(STATE_MACHINE_NAME), clipId);
+    // Executions are named `{camera}-{time}-{digest}`: found by clip id once started.
+    const arns = new Map<string, string>();
+    const arn = async (clipId: string) => {
+      const found = arns.get(clipId) ?? (await findClipExecutionArn(sfn, localStateMachineArn(STATE_MACHINE_NAME), clipId));
+      if (found) arns.set(clipId, found);
+      return found ?? executionArnFor(localStateMachineArn(STATE_MACHINE_NAME), clipId);
+    };
     let succeeded = 0;
     for (;;) {
-      const statuses = await Promise.all(uploads.map((id) => sfn.send(new DescribeExecutionCommand({ executionArn: arn(id) })).then((d) => d.status, () => 'PENDING')));
+      const statuses = await Promise.all(uploads.map(async (id) => sfn.send(new DescribeExecutionCommand({ executionArn: await arn(id) })).then((d) => d.status, () => 'PENDING')));
       if (statuses.every((s) => s !== 'RUNNING' && s !== 'PENDING')) {
         succeeded = statuses.filter((s) => s === 'SUCCEEDED').length;
         break;

@@ -115,7 +115,9 @@ describe('reading cameras and clips', () => {
     expect(names).toEqual(expect.arrayContaining(['Validate clip', 'Render web playback', 'Catalog clip', 'Apply retention']));
     for (const state of workflow.body.states) expect(state.durationMs).toBeGreaterThanOrEqual(0);
     const failed = await call('/executions?status=FAILED', viewer);
-    expect(failed.body.executions.map((e: { name: string }) => e.name)).toEqual([broken.clipId]);
+    // Executions are named {camera}-{upload time}-{digest}; each says which clip it processes.
+    expect(failed.body.executions.map((e: { clipId: string }) => e.clipId)).toEqual([broken.clipId]);
+    expect(failed.body.executions[0].name).toMatch(new RegExp(`^garage-\\d{8}T\\d{6}Z-${broken.clipId.slice('garage-'.length)}$`));
   });
 
   it('lists the motion alerts that were sent: one for the two frontdoor clips (the cooldown held the other)', async () => {

@@ -56,6 +56,24 @@ export async function portraitMp4(dir: string, seconds = 2): Promise<ClipFixture
   return { name: 'portrait 1080x1920 MP4', path, width: 1080, height: 1920, hasAudio: true };
 }
 
+/**
+ * A clip of only a few frames (a camera that triggers on a blip, well under a second):
+ * H.264 + AAC in MP4, or MJPEG + µ-law in AVI (re-encoded by the workflow).
+ */
+export async function fewFramesClip(dir: string, options: { frames: number; rate?: number; codec?: 'h264' | 'mjpeg' }): Promise<ClipFixture & { seconds: number }> {
+  const rate = options.rate ?? 25;
+  const seconds = options.frames / rate;
+  const codec = options.codec ?? 'h264';
+  const path = join(dir, `${codec}-${options.frames}-frames.${codec === 'h264' ? 'mp4' : 'avi'}`);
+  const source = video('640x360', seconds, rate);
+  const encode =
+    codec === 'h264'
+      ? [...tone(seconds), '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest']
+      : ['-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=8000:duration=${seconds}`, '-c:v', 'mjpeg', '-q:v', '5', '-pix_fmt', 'yuvj420p', '-c:a', 'pcm_mulaw', '-ar', '8000', '-ac', '1', '-shortest'];
+  await ffmpeg([...source, ...encode, path]);
+  return { name: `${options.frames} frames of ${codec} at ${rate} fps`, path, width: 640, height: 360, hasAudio: true, seconds };
+}
+
 /** A JPEG still (motion snapshot). */
 export async function jpegStill(dir: string): Promise<ClipFixture> {
   const path = join(dir, 'snapshot.jpg');
@@ -110,4 +128,24 @@ export function topLevelBoxes(bytes: Uint8Array): string[] {
     offset += size;
   }
   return boxes;
+}
+
+/**
+ * The mean brightness (0–255) of each cell of a scrub sprite, left to right then top to
+ * bottom: a cell with a thumbnail is bright (testsrc2), the black padding after the last one
+ * is dark. `dir` holds a scratch copy of the JPEG.
+ */
+export async function spriteCellBrightness(jpeg: Uint8Array, sprite: { columns: number; rows: number; tileWidth: number; tileHeight: number }, dir: string): Promise<number[]> {
+  const file = join(dir, `sprite-${randomBytes(6).toString('hex')}.jpg`);
+  writeFileSync(file, jpeg);
+  const width = sprite.columns * sprite.tileWidth;
+  const { stdout } = await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-i', file, '-vf', `scale=${width}:${sprite.rows * sprite.tileHeight}`, '-f', 'rawvideo', '-pix_fmt', 'gray', '-'], { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 });
+  const means: number[] = [];
+  for (let cell = 0; cell < sprite.columns * sprite.rows; cell++) {
+    const [x0, y0] = [(cell % sprite.columns) * sprite.tileWidth, Math.floor(cell / sprite.columns) * sprite.tileHeight];
+    let sum = 0;
+    for (let y = y0; y < y0 + sprite.tileHeight; y++) for (let x = x0; x < x0 + sprite.tileWidth; x++) sum += stdout[y * width + x]!;
+    means.push(sum / (sprite.tileWidth * sprite.tileHeight));
+  }
+  return means;
 }

@@ -15,6 +15,7 @@ import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sd
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoUserStore } from '../api/auth/users.ts';
 import { localClientConfig } from '../runtime/local-credentials.ts';
+import { clipIdOfExecutionName } from '../tasks/execution-name.ts';
 import { awsCli } from './aws-cli.ts';
 import { startLocalStack, type LocalStack } from '../runtime/local-stack.ts';
 import { h264AacMp4, jpegStill } from './clip-fixtures.ts';
@@ -158,7 +159,7 @@ describe('the same bytes uploaded again after their clip was deleted', () => {
     await stack.waitForIdle();
     expect(after.clipId).not.toBe(before.clipId);
     expect((await clipRecord(stack, after.clipId))?.status).toBe('READY');
-    expect((await allExecutions(stack)).filter((e) => e.name === after.clipId && e.status === 'SUCCEEDED')).toHaveLength(1);
+    expect((await allExecutions(stack)).filter((e) => clipIdOfExecutionName(e.name!) === after.clipId && e.status === 'SUCCEEDED')).toHaveLength(1);
   });
 });
 

@@ -15,6 +15,7 @@ import { clipIdFor } from '../tasks/clip-identity.ts';
 import { localClientConfig } from '../runtime/local-credentials.ts';
 import type { LocalStack } from '../runtime/local-stack.ts';
 import { executionArnFor } from '../runtime/step-functions/arns.ts';
+import { findClipExecutionArn } from '../runtime/step-functions/clip-execution.ts';
 import { parseS3Uri, type S3ObjectLocation } from '../workflows/s3-uri.ts';
 
 export interface UploadedClip {
@@ -43,12 +44,13 @@ export async function clipRecord(stack: LocalStack, clipId: string): Promise<Cli
   return Item as ClipRecord | undefined;
 }
 
-export function clipExecutionArn(stack: LocalStack, clipId: string): string {
-  return executionArnFor(stack.stateMachineArn, clipId);
+/** The ARN of the clip's execution (named `{camera}-{time}-{digest}`), or the one it would have when there is none. */
+export async function clipExecutionArn(stack: LocalStack, clipId: string): Promise<string> {
+  return (await findClipExecutionArn(stack.clients.sfn, stack.stateMachineArn, clipId)) ?? executionArnFor(stack.stateMachineArn, clipId);
 }
 
 export async function describeClipExecution(stack: LocalStack, clipId: string): Promise<DescribeExecutionCommandOutput> {
-  return stack.clients.sfn.send(new DescribeExecutionCommand({ executionArn: clipExecutionArn(stack, clipId) }));
+  return stack.clients.sfn.send(new DescribeExecutionCommand({ executionArn: await clipExecutionArn(stack, clipId) }));
 }
 
 /** Every execution of the clip workflow (all pages). */

@@ -13,6 +13,7 @@ import { startLocalStack, type LocalStack } from '../runtime/local-stack.ts';
 import { startLocalS3 } from '../runtime/local-s3.ts';
 import { localClientConfig } from '../runtime/local-credentials.ts';
 import { clipIdFor } from '../tasks/clip-identity.ts';
+import { clipIdOfExecutionName } from '../tasks/execution-name.ts';
 import { h264AacMp4, jpegStill } from './clip-fixtures.ts';
 import { allExecutions, clipRecord, describeClipExecution, clipExecutionArn, uploadClip } from './local-stack-support.ts';
 
@@ -26,7 +27,7 @@ afterAll(async () => {
 
 async function renderEntered(s: LocalStack, clipId: string): Promise<boolean> {
   try {
-    const history = await s.clients.sfn.send(new GetExecutionHistoryCommand({ executionArn: clipExecutionArn(s, clipId), maxResults: 1000 }));
+    const history = await s.clients.sfn.send(new GetExecutionHistoryCommand({ executionArn: await clipExecutionArn(s, clipId), maxResults: 1000 }));
     return (history.events ?? []).some((e) => e.type === 'TaskStateEntered' && e.stateEnteredEventDetails?.name === STATE.render);
   } catch {
     return false;
@@ -61,7 +62,7 @@ it('resumes an execution cut off mid-render, without losing or duplicating the c
   expect(execution.status, `${execution.error}: ${execution.cause}`).toBe('SUCCEEDED');
   expect(execution.redriveCount).toBe(1);
   const executions = await allExecutions(stack);
-  expect(executions.filter((e) => e.name === upload.clipId)).toHaveLength(1);
+  expect(executions.filter((e) => clipIdOfExecutionName(e.name!) === upload.clipId)).toHaveLength(1);
   expect(executions).toHaveLength(1);
   const record = await clipRecord(stack, upload.clipId);
   expect(record).toMatchObject({ status: 'READY', kind: 'video' });

@@ -8,6 +8,7 @@ const commands: Record<string, { module: string; summary: string }> = {
   up: { module: './up-command.ts', summary: 'up [--demo] [--data DIR]          run the whole stack on this machine' },
   executions: { module: './executions-command.ts', summary: 'executions [--status S]          list clip workflow executions' },
   status: { module: './status-command.ts', summary: 'status <clip-id>                 a clip workflow, state by state' },
+  metrics: { module: './metrics-command.ts', summary: 'metrics [--minutes N] [--json]   clips, times, minutes and alerts counted locally' },
   users: { module: '../api/users-command.ts', summary: 'users add NAME --role admin|viewer   create an API user (local)' },
   gateway: { module: '../gateway/gateway-command.ts', summary: 'gateway [status] [--config FILE]  the on-prem FTP gateway' },
 };

@@ -4,7 +4,7 @@
  * as the console or the AWS CLI would.
  */
 import { DescribeExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import { executionArnFor } from './step-functions/arns.ts';
+import { findClipExecutionArn } from './step-functions/clip-execution.ts';
 import { timelineFromHistory } from './step-functions/state-timeline.ts';
 import { readExecutionHistory } from './step-functions/read-execution-history.ts';
 import { formatDuration } from './step-functions/command-support.ts';
@@ -23,13 +23,17 @@ export async function followExecution(
   const { sfn } = stack.clients;
   const print = safePrinter(options.print);
   const deadline = Date.now() + (options.timeoutMs ?? 10 * 60_000);
-  // The execution is named by the clip id; the trigger starts it moments after the upload.
+  // The trigger starts the clip's execution (`{camera}-{time}-{digest}`) moments after the upload.
   const name = options.clipId;
-  const executionArn = executionArnFor(stack.stateMachineArn, name);
-  const describe = () => sfn.send(new DescribeExecutionCommand({ executionArn })).catch((error: Error) => {
-    if (error.name === 'ExecutionDoesNotExist') return undefined;
-    throw error;
-  });
+  let executionArn = '';
+  const describe = async () => {
+    executionArn ||= (await findClipExecutionArn(sfn, stack.stateMachineArn, options.clipId)) ?? '';
+    if (!executionArn) return undefined;
+    return sfn.send(new DescribeExecutionCommand({ executionArn })).catch((error: Error) => {
+      if (error.name === 'ExecutionDoesNotExist') return undefined;
+      throw error;
+    });
+  };
   while (!(await describe())) {
     if (Date.now() > deadline) {
       print(`no execution started for clip ${name}`);
@@ -37,7 +41,7 @@ export async function followExecution(
     }
     await sleep(200);
   }
-  print(`execution ${name} started`);
+  print(`execution ${executionArn.slice(executionArn.lastIndexOf(':') + 1)} started`);
   const shown = new Set<string>();
   const started = Date.now();
   for (;;) {

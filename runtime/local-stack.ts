@@ -17,6 +17,9 @@ import { LOCAL_ACCOUNT, LOCAL_REGION, localAwsEnvironment, localClientConfig } f
 import { startLocalDynamoDB, type LocalDynamoDB } from './local-dynamodb.ts';
 import { LOCAL_BUCKETS, startLocalS3, type LocalS3, type ObjectCreatedNotice } from './local-s3.ts';
 import { createLocalMediaConvert } from './mediaconvert/local-mediaconvert.ts';
+import { isMediaConvertTask, mediaConvertTask } from './mediaconvert/mediaconvert-task.ts';
+import { METRICS_LOG_ENV } from '../tasks/clip-metrics.ts';
+import { metricsLogFile } from './metrics-summary.ts';
 import { createOutbox } from './outbox.ts';
 import { terminalText } from './terminal-text.ts';
 import { startLocalStepFunctions, type TaskRunner } from './step-functions/local-step-functions.ts';
@@ -62,7 +65,17 @@ export interface LocalStackOptions {
   presignExpirySeconds?: number;
   /** Tests only: milliseconds before each retry, by state name, instead of the definition's intervals (see startLocalStepFunctions). */
   retryIntervalOverrides?: Record<string, number | number[]>;
+  /**
+   * Tests only: make SNS Publish or a MediaConvert job fail as the service would, to see the
+   * workflow handle it. Asked before each call with the request and the Task state's name;
+   * an Error returned is thrown instead (its `name` is the state's error, e.g.
+   * `SNS.AuthorizationErrorException`). Never set by the runtime.
+   */
+  faults?: { publish?: ServiceFault; render?: ServiceFault };
 }
+
+/** See `LocalStackOptions.faults`. */
+export type ServiceFault = (request: Record<string, unknown>, stateName: string) => Error | undefined;
 
 export const DEFAULT_SWEEP_EVERY_SECONDS = 60;
 
@@ -162,6 +175,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       [ENV.mediaConvertRoleArn]: `arn:aws:iam::${LOCAL_ACCOUNT}:role/camflow-mediaconvert`,
       POWERTOOLS_SERVICE_NAME: process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME,
       POWERTOOLS_TRACE_ENABLED: 'false',
+      // A copy of every metric line (EMF) the handlers write, for `camflow metrics`.
+      [METRICS_LOG_ENV]: metricsLogFile(dataDirectory),
+      [ENV.executionArnPrefix]: `${stateMachineArn.replace(':stateMachine:', ':execution:')}:`,
+      // Alerts link to the local web app's clip pages (when it is served or admitted).
+      ...(webOrigin ? { [ENV.webUrl]: webOrigin } : {}),
       ...options.environment,
     });
 
@@ -173,11 +191,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const asl = await clipWorkflowDefinition();
     let requests = 0;
     const resolveTask = (resource: string, stateName: string): TaskRunner => {
-      if (resource.startsWith('arn:aws:states:::mediaconvert:createJob')) {
-        return (input) => mediaConvert.runJob(input as Parameters<typeof mediaConvert.runJob>[0]);
-      }
+      const fault = (kind: keyof NonNullable<LocalStackOptions['faults']>, input: unknown) => {
+        const error = options.faults?.[kind]?.(input as Record<string, unknown>, stateName);
+        if (error) throw error;
+      };
+      // createJob.sync waits for the job; createJob (no suffix) ends once the job is created.
+      if (isMediaConvertTask(resource)) return mediaConvertTask(mediaConvert, resource, stateName, (input) => fault('render', input));
       if (resource.startsWith('arn:aws:states:::sns:publish')) {
-        return (input) => outbox.publish(input as Parameters<typeof outbox.publish>[0]);
+        return async (input) => {
+          fault('publish', input);
+          return outbox.publish(input as Parameters<typeof outbox.publish>[0]);
+        };
       }
       if (resource.startsWith('arn:aws:lambda:')) {
         const { functionName, load } = lambdaHandlerFor(resource);

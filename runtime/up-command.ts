@@ -100,6 +100,8 @@ export async function run(args: string[]): Promise<number> {
   }
   // The handlers' JSON logs (Powertools) at INFO with --verbose; warnings and errors otherwise.
   process.env.POWERTOOLS_LOG_LEVEL ??= options.verbose ? 'INFO' : 'WARN';
+  // Their metric lines (EMF) too, with --verbose; `camflow metrics` reads them either way.
+  process.env.POWERTOOLS_METRICS_DISABLED ??= options.verbose ? 'false' : 'true';
   // The app as built from the sources of this checkout (rebuilt when they changed).
   if (options.serveWeb) await ensureWebBuild({ print: (line) => console.log(line) });
   const stack = await startLocalStack({

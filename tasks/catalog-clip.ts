@@ -1,6 +1,7 @@
 /**
  * "Catalog clip": the clip's item becomes READY — a video with its renditions, poster and
- * thumbnails, or a still that is its own poster — and its camera's counters move on.
+ * scrub sprite and estimated cost, or a still that is its own poster — and its camera's
+ * counters (clips, this month's estimated cost) move on.
  *
  * Idempotent: one item per clip id; a retried task or a redriven execution (same execution
  * name) rewrites the same item; another execution may take over a clip that is PROCESSING,
@@ -11,7 +12,9 @@
  * Input: `TaskEvent`. Output (`$.catalog`): `CatalogResult`.
  */
 import { keys } from '../workflows/catalog-table.ts';
-import type { CatalogResult, TaskEvent } from '../workflows/clip-contract.ts';
+import { monthClipsAttribute, monthCostAttribute, type CatalogResult, type TaskEvent } from '../workflows/clip-contract.ts';
+import { recordFailedAlert } from './alert-failure.ts';
+import { clipReady } from './clip-metrics.ts';
 import { updateItem } from './catalog-store.ts';
 import { readyClipRecord } from './clip-record.ts';
 import { writeClipItem } from './clip-status.ts';
@@ -27,19 +30,27 @@ export async function catalogClip(event: TaskEvent, now: Date = new Date()): Pro
   const record = readyClipRecord(event.workflow, event.executionName, now.toISOString());
   const outcome = await writeClipItem(record, { remove: ['quarantine', 'failure'] });
   if (!outcome.written) throw new ClipOwnedElsewhere(record.clipId, outcome.owner, event.executionName);
+  await recordFailedAlert(event.workflow, now);
   const created = outcome.previous?.status !== 'READY';
   if (outcome.previous?.[COUNTED_ON_CAMERA] !== true) {
-    await countClipOnCamera(record.camera, record.capturedAt);
+    await countClipOnCamera(record.camera, record.capturedAt, record.cost ? { usd: record.cost.usd, at: now } : undefined);
     await updateItem(keys.clip(record.clipId), { set: { [COUNTED_ON_CAMERA]: true } }, `Marking clip ${record.clipId} counted`);
   }
   logger.info('Clip cataloged', { status: 'READY', kind: record.kind, created });
+  // Counted once per clip: a retry or a redrive of a READY clip counts nothing again.
+  if (created) clipReady(event.workflow, record.cost, now);
   return { clipId: record.clipId, status: 'READY', created };
 }
 
-/** clipCount + 1, lastClipAt = the later of its value and this clip's time; the camera record is created if absent. */
-export async function countClipOnCamera(camera: string, capturedAt: string): Promise<void> {
+/**
+ * clipCount + 1, lastClipAt = the later of its value and this clip's time, and the clip's
+ * estimated cost added to the camera's total for the month it was processed in (one atomic
+ * UpdateItem, no scan); the camera record is created if absent.
+ */
+export async function countClipOnCamera(camera: string, capturedAt: string, cost?: { usd: number; at: Date }): Promise<void> {
   const key = keys.camera(camera);
-  const base = { setIfAbsent: { camera, displayName: camera }, add: { clipCount: 1 } };
+  const monthly = cost ? { [monthCostAttribute(cost.at)]: cost.usd, [monthClipsAttribute(cost.at)]: 1 } : {};
+  const base = { setIfAbsent: { camera, displayName: camera }, add: { clipCount: 1, ...monthly } };
   try {
     await updateItem(
       key,

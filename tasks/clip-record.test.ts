@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkflowState } from '../workflows/clip-contract.ts';
 import { buildRenderJob } from '../workflows/render-job.ts';
-import { clipIdentity, durationFromRender, indexAttributes, readyClipRecord } from './clip-record.ts';
+import { clipAlertOutcome, clipIdentity, durationFromRender, indexAttributes, readyClipRecord } from './clip-record.ts';
 import { failureCause, failureNotice, quarantineNotice, SUBJECT_MAX } from './operations-notice.ts';
 
 const clip = { clipId: 'garage-00112233445566ff', camera: 'garage', bucket: 'camflow-uploads', key: 'garage/2024-05-01/clip.mp4', size: 62_425, etag: 'e', uploadedAt: '2024-05-01T10:00:05.000Z' };
@@ -19,7 +19,7 @@ const still: WorkflowState = {
 const NOW = '2024-05-01T10:01:00.000Z';
 
 describe('readyClipRecord', () => {
-  it('a video: renditions, HLS master, MP4, poster, thumbnails from the planned outputs', () => {
+  it('a video: renditions, HLS master, MP4, poster, sprite and estimated cost from the planned outputs', () => {
     const record = readyClipRecord(video, clip.clipId, NOW);
     expect(record).toMatchObject({
       clipId: clip.clipId,
@@ -35,8 +35,14 @@ describe('readyClipRecord', () => {
       hlsMaster: `${job.mediaPrefix}hls/index.m3u8`,
       mp4: `${job.mediaPrefix}clip.mp4`,
       poster: `${job.mediaPrefix}poster.0000000.jpg`,
-      thumbnails: { prefix: `${job.mediaPrefix}thumbnails/`, intervalSeconds: 2, count: 2 },
+      // 2 s: one thumbnail (0 s), in a 1 × 2 tile.
+      sprite: { uri: `${job.mediaPrefix}hls/index_thumbnails_00001.jpg`, index: `${job.mediaPrefix}hls/index_thumbnails.m3u8`, columns: 1, rows: 2, tileWidth: 320, tileHeight: 180, intervalSeconds: 2, count: 1 },
+      // full profile from 180p: HLS + MP4 (SD) + poster + sprite, each billed 10 s at the least.
+      cost: { outputMinutes: { SD: 0.3333, 'frame capture': 0.1667, 'trick play': 0.1667 }, normalizedMinutes: 0.6667, objects: 8, transitions: 11 },
     });
+    expect(record.thumbnails).toBeUndefined();
+    expect(record.cost!.usd).toBeGreaterThan(0.005);
+    expect(record.cost!.usd).toBeLessThan(0.006);
     expect(record.renditions!.map((r) => r.kind).sort()).toEqual(['hls', 'mp4']);
     expect(record.quarantine).toBeUndefined();
   });
@@ -58,8 +64,35 @@ describe('readyClipRecord', () => {
     expect(readyClipRecord(noDuration, 'e', NOW).durationSeconds).toBe(2.04);
   });
 
+  it('counts the bytes the job reported writing (the local engine reports them; MediaConvert does not)', () => {
+    const measured: WorkflowState = { ...video, outcome: { ...video.outcome!, render: { jobId: 'j', status: 'COMPLETE', outputGroups: [{ OutputDetails: [{ DurationInMs: 2000, SizeInBytes: 1_000 }] }, { OutputDetails: [{ SizeInBytes: 500 }] }] } } };
+    expect(readyClipRecord(measured, 'e', NOW).cost!.bytes).toBe(62_425 + 1_500);
+    expect(readyClipRecord(video, 'e', NOW).cost!.bytes).toBeGreaterThan(62_425);
+  });
+
   it('refuses an invalid upload', () => {
     expect(() => readyClipRecord({ clip, validation: { kind: 'invalid', reason: 'empty', capturedAt: NOW } }, 'e', NOW)).toThrow(/not a video or still/);
+  });
+});
+
+describe('the alert outcome on the clip item', () => {
+  it('says sent, not sent with the reason, or failed with the error and the message of a Lambda-style cause', () => {
+    expect(clipAlertOutcome({ send: true, subject: 's', message: 'm' })).toEqual({ status: 'sent' });
+    expect(clipAlertOutcome({ send: false, reason: 'quiet-hours' })).toEqual({ status: 'not-sent', reason: 'quiet-hours' });
+    expect(clipAlertOutcome({ send: false, reason: 'failed', error: 'StorageUnavailable', cause: JSON.stringify({ errorType: 'StorageUnavailable', errorMessage: 'DynamoDB did not answer' }) })).toEqual({
+      status: 'failed',
+      error: 'StorageUnavailable',
+      cause: 'DynamoDB did not answer',
+    });
+  });
+
+  it('is written on READY and FAILED items alike; a failed render keeps its alert and gets no duration from the render', () => {
+    expect(readyClipRecord(video, clip.clipId, NOW).alert).toEqual({ status: 'not-sent', reason: 'cooldown' });
+    const failedRender: WorkflowState = { ...video, validation: { ...video.validation!, probe: { ...probe, durationSeconds: 0 } }, outcome: { alert: { send: true }, render: { failed: true, error: { Error: 'States.TaskFailed', Cause: 'x' } } } };
+    const item = clipIdentity(failedRender, clip.clipId, 'FAILED', NOW);
+    expect(item.alert).toEqual({ status: 'sent' });
+    expect(item.durationSeconds).toBeUndefined();
+    expect(failureNotice({ ...failedRender, error: { Error: 'States.TaskFailed', Cause: 'x' } }, clip.clipId, { written: true }).message).toContain('Motion alert: sent');
   });
 });
 

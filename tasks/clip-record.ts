@@ -5,8 +5,10 @@
  * PROCESSING, FAILED and QUARANTINED clips carry the sparse status index.
  */
 import { keys, type ClipStatus } from '../workflows/catalog-table.ts';
-import type { ClipRecord, UploadKind, WorkflowState } from '../workflows/clip-contract.ts';
+import type { AlertDecision, ClipAlertOutcome, ClipRecord, RenderFailure, RenderResult, UploadKind, WorkflowState } from '../workflows/clip-contract.ts';
+import { clipCost, VIDEO_CLIP_TRANSITIONS } from '../workflows/cost-model.ts';
 import { MAX_THUMBNAILS } from '../workflows/render-job.ts';
+import { failureCause } from './operations-notice.ts';
 
 /** Attributes of the item that are not part of `ClipRecord`: keys and index attributes. */
 export const STATUS_INDEX_ATTRIBUTES = ['statusPk', 'statusSk'] as const;
@@ -31,13 +33,31 @@ export function clipIdentity(state: WorkflowState, executionName: string, status
     ...(validation ? { kind: validation.kind } : {}),
     status,
     capturedAt: validation?.capturedAt ?? clip.uploadedAt,
+    capturedAtSource: validation?.capturedAtSource ?? 'upload',
     uploadedAt: clip.uploadedAt,
     updatedAt: now,
     executionName,
     source,
   };
   if (probe?.video && probe.durationSeconds > 0) record.durationSeconds = probe.durationSeconds;
+  const alert = state.outcome?.alert ? clipAlertOutcome(state.outcome.alert) : undefined;
+  if (alert) record.alert = alert;
   return record;
+}
+
+/** What the clip's item says about its motion alert, from the alert branch's output. */
+export function clipAlertOutcome(decision: AlertDecision): ClipAlertOutcome {
+  if (decision.send) return { status: 'sent' };
+  if (decision.reason === 'failed') {
+    const cause = failureCause({ Error: decision.error ?? 'Unknown', Cause: decision.cause });
+    return { status: 'failed', error: decision.error ?? 'Unknown', ...(cause ? { cause } : {}) };
+  }
+  return { status: 'not-sent', ...(decision.reason ? { reason: decision.reason } : {}) };
+}
+
+/** The render branch's output when it failed, else undefined. */
+export function renderFailure(render: RenderResult | RenderFailure | undefined): RenderFailure | undefined {
+  return render && 'failed' in render && render.failed ? render : undefined;
 }
 
 /** The READY item: a video with its renditions, poster and thumbnails, or a still that is its own poster. */
@@ -51,7 +71,8 @@ export function readyClipRecord(state: WorkflowState, executionName: string, now
   if (validation?.kind !== 'video') {
     throw new TypeError(`Clip ${clip.clipId} is '${validation?.kind ?? 'not validated'}', not a video or still: only those are cataloged READY.`);
   }
-  const rendered = durationFromRender(state.outcome?.render?.outputGroups);
+  const render = state.outcome?.render;
+  const rendered = render && !renderFailure(render) ? durationFromRender((render as RenderResult).outputGroups) : undefined;
   if (!record.durationSeconds && rendered) record.durationSeconds = rendered;
   const outputs = validation.render?.outputs ?? [];
   record.renditions = outputs.filter((o) => o.kind === 'hls' || o.kind === 'mp4');
@@ -63,6 +84,30 @@ export function readyClipRecord(state: WorkflowState, executionName: string, now
   if (mp4) record.mp4 = mp4;
   if (poster) record.poster = poster;
   if (validation.render?.profile) record.renderProfile = validation.render.profile;
+  const sprite = outputs.find((o) => o.kind === 'sprite');
+  if (sprite?.columns && sprite.rows && sprite.width && sprite.height) {
+    record.sprite = {
+      uri: sprite.uri,
+      ...(sprite.index ? { index: sprite.index } : {}),
+      columns: sprite.columns,
+      rows: sprite.rows,
+      tileWidth: sprite.width,
+      tileHeight: sprite.height,
+      intervalSeconds: sprite.intervalSeconds ?? 2,
+      count: sprite.count ?? sprite.columns * sprite.rows,
+    };
+  }
+  const probe = validation.probe;
+  if (validation.render && probe?.video) {
+    const seconds = record.durationSeconds ?? probe.durationSeconds;
+    const measured = render && !renderFailure(render) ? bytesFromRender((render as RenderResult).outputGroups) : undefined;
+    record.cost = clipCost(
+      validation.render,
+      { seconds, frameRate: probe.video.frameRate ?? 30, sourceBytes: probe.sizeBytes, sourceBitrate: probe.video.bitrate ?? (seconds > 0 ? (probe.sizeBytes * 8) / seconds : 0) },
+      VIDEO_CLIP_TRANSITIONS,
+      measured,
+    );
+  }
   const thumbnails = outputs.find((o) => o.kind === 'thumbnails');
   if (thumbnails) {
     const intervalSeconds = thumbnails.intervalSeconds ?? 2;
@@ -75,6 +120,17 @@ export function readyClipRecord(state: WorkflowState, executionName: string, now
 /** The item's index attributes for a record: timeline and day, plus the status index when the status is indexed. */
 export function indexAttributes(record: Pick<ClipRecord, 'camera' | 'capturedAt' | 'clipId' | 'status' | 'updatedAt'>): Record<string, string> {
   return { ...keys.clipIndexes(record.camera, record.capturedAt, record.clipId), ...(keys.clipStatusIndex(record.status, record.updatedAt, record.clipId) ?? {}) };
+}
+
+/** Bytes the job reported writing (the local engine's SizeInBytes per output), or undefined when it reports none (MediaConvert). */
+export function bytesFromRender(outputGroups: unknown): number | undefined {
+  let total: number | undefined;
+  for (const group of Array.isArray(outputGroups) ? outputGroups : []) {
+    for (const detail of ((group as { OutputDetails?: unknown[] })?.OutputDetails ?? []) as Array<{ SizeInBytes?: unknown }>) {
+      if (typeof detail?.SizeInBytes === 'number') total = (total ?? 0) + detail.SizeInBytes;
+    }
+  }
+  return total;
 }
 
 /**

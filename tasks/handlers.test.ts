@@ -12,7 +12,7 @@ import { GetObjectTaggingCommand, HeadObjectCommand, PutObjectCommand, PutObject
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../workflows/catalog-table.ts';
-import type { AlertRecord, CameraRecord, ClipRecord, TaskEvent, WorkflowState } from '../workflows/clip-contract.ts';
+import { monthClipsAttribute, monthCostAttribute, type AlertRecord, type CameraRecord, type ClipRecord, type TaskEvent, type WorkflowState } from '../workflows/clip-contract.ts';
 import { startLocalS3, LOCAL_BUCKETS, type LocalS3 } from '../runtime/local-s3.ts';
 import { startLocalDynamoDB, type LocalDynamoDB } from '../runtime/local-dynamodb.ts';
 import { localAwsEnvironment, localClientConfig } from '../runtime/local-credentials.ts';
@@ -164,11 +164,16 @@ describe('catalog-clip', () => {
     const onTimeline = await db.send(new QueryCommand({ TableName: TABLE, IndexName: 'byCamera', KeyConditionExpression: 'cameraPk = :c', ExpressionAttributeValues: { ':c': 'CAMERA#garage' } }));
     expect(onTimeline.Items!.filter((i) => i.clipId === state.clip.clipId)).toHaveLength(1);
     expect(await cameraItem('garage')).toMatchObject({ camera: 'garage', clipCount: 1, lastClipAt: state.validation!.capturedAt });
+    // The clip's estimated cost, added once to the camera's total for this month.
+    expect(item!.cost).toMatchObject({ objects: 8, transitions: 11 });
+    const camera = (await cameraItem('garage')) as unknown as Record<string, unknown>;
+    expect(camera[monthCostAttribute(new Date())]).toBeCloseTo((item!.cost as { usd: number }).usd, 9);
+    expect(camera[monthClipsAttribute(new Date())]).toBe(1);
   });
 
   it('takes over the PROCESSING item the trigger wrote, leaving the status index', async () => {
     const state = await renderedVideo('shed');
-    expect(await catalogProcessing(state, '2024-05-01T10:00:06.000Z')).toBe(true);
+    expect(await catalogProcessing(state, state.clip.clipId, '2024-05-01T10:00:06.000Z')).toBe(state.clip.clipId);
     expect(await clipItem(state.clip.clipId)).toMatchObject({ status: 'PROCESSING', statusPk: 'STATUS#PROCESSING' });
     await catalogClip(taskEvent(state));
     const item = await clipItem(state.clip.clipId);
@@ -233,7 +238,12 @@ describe('decide-alert', () => {
     const sent = decisions.find((d) => d.send)!;
     expect(sent.subject!.length).toBeLessThanOrEqual(100);
     expect(sent.subject).toMatch(/^Motion: frontdoor at \d\d:\d\d UTC \(2 s\)$/);
-    expect(sent.message!.split('\n')[0]).toMatch(/^Motion on frontdoor at .*, 2 s clip\.$/);
+    // One SNS message with a form per protocol, to the camera's channels (default: both).
+    const forms = JSON.parse(sent.message!) as Record<string, string>;
+    expect(forms.email!.split('\n')[0]).toMatch(/^Motion on frontdoor at .*, 2 s clip\.$/);
+    expect(forms.default).toBe(forms.email);
+    expect(forms.sms).toMatch(/^Motion: frontdoor, \d{1,2} [A-Z][a-z]{2} \d\d:\d\d:\d\d UTC$/);
+    expect(JSON.parse(sent.channels!)).toEqual(['email', 'sms']);
     const month = new Date().toISOString().slice(0, 7);
     const records = await db.send(new QueryCommand({ TableName: TABLE, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': `ALERTS#${month}` } }));
     const frontdoor = (records.Items as AlertRecord[]).filter((r) => r.camera === 'frontdoor');
@@ -320,7 +330,7 @@ describe('quarantine-clip', () => {
 describe('record-failure', () => {
   it('after a storage outage, resumes the clip (up to MAX_OUTAGE_RESUMES times), then records FAILED', async () => {
     const state = await upload('porch', media.h264AacMp4);
-    expect(await catalogProcessing(state, new Date().toISOString())).toBe(true);
+    expect(await catalogProcessing(state, state.clip.clipId, new Date().toISOString())).toBe(state.clip.clipId);
     const outage = taskEvent({ ...state, error: { Error: 'StorageUnavailable', Cause: '{"errorMessage":"DynamoDB unreachable"}' } });
     for (let resume = 1; resume <= MAX_OUTAGE_RESUMES; resume++) {
       await expect(recordFailure(outage)).resolves.toMatchObject({ resume: true, status: 'PROCESSING' });
@@ -357,7 +367,7 @@ describe('record-failure', () => {
 describe('trigger (catalog write and keys; StartExecution is covered end to end)', () => {
   it('writes PROCESSING only when the clip has no item yet', async () => {
     const state = await upload('mailbox', media.h264AacMp4);
-    expect(await catalogProcessing(state, '2024-05-01T10:00:06.000Z')).toBe(true);
+    expect(await catalogProcessing(state, state.clip.clipId, '2024-05-01T10:00:06.000Z')).toBe(state.clip.clipId);
     expect(await clipItem(state.clip.clipId)).toMatchObject({
       clipId: state.clip.clipId,
       camera: 'mailbox',
@@ -368,7 +378,8 @@ describe('trigger (catalog write and keys; StartExecution is covered end to end)
       cameraPk: 'CAMERA#mailbox',
     });
     await db.send(new PutCommand({ TableName: TABLE, Item: { ...(await clipItem(state.clip.clipId)), status: 'READY' } }));
-    expect(await catalogProcessing(state, '2024-05-01T11:00:00.000Z')).toBe(false);
+    // Already cataloged: the name its item records wins over the one proposed.
+    expect(await catalogProcessing(state, 'mailbox-20240501T110000Z-0000000000000000', '2024-05-01T11:00:00.000Z')).toBe(state.clip.clipId);
     expect(await clipItem(state.clip.clipId)).toMatchObject({ status: 'READY' });
     await db.send(new DeleteCommand({ TableName: TABLE, Key: keys.clip(state.clip.clipId) }));
   });

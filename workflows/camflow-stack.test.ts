@@ -69,10 +69,10 @@ describe('CamflowStack: buckets', () => {
         },
       });
     }
-    // Every bucket in the stack (the access-log bucket too) blocks public access and refuses plain HTTP.
-    expect(ofType('AWS::S3::Bucket')).toHaveLength(3);
+    // Every bucket in the stack (the access-log and web app buckets too) blocks public access and refuses plain HTTP.
+    expect(ofType('AWS::S3::Bucket')).toHaveLength(4);
     for (const [, bucket] of ofType('AWS::S3::Bucket')) expect(bucket.Properties.PublicAccessBlockConfiguration.BlockPublicPolicy).toBe(true);
-    expect(ofType('AWS::S3::BucketPolicy')).toHaveLength(3);
+    expect(ofType('AWS::S3::BucketPolicy')).toHaveLength(4);
   });
 
   it('keeps evidence immutable: both buckets versioned, with Object Lock for legal holds and no default retention', () => {
@@ -246,6 +246,14 @@ describe('CamflowStack: topics', () => {
       subscriptions.filter((s) => s.TopicArn.Ref === topicId(topic)).map((s) => `${s.Protocol}:${s.Endpoint}`).sort();
     expect(on(other.stack.motionTopic)).toEqual(['email:owner@example.com', 'email:partner@example.com', 'sms:+15555550100']);
     expect(on(other.stack.operationsTopic)).toEqual(['email:owner@example.com', 'email:partner@example.com']);
+    // One topic for every camera: each motion-alert subscription takes only its channel.
+    const policies = subscriptions.filter((s) => s.TopicArn.Ref === topicId(other.stack.motionTopic)).map((s) => [s.Protocol, s.FilterPolicy]);
+    expect(policies.sort()).toEqual([
+      ['email', { channels: ['email'] }],
+      ['email', { channels: ['email'] }],
+      ['sms', { channels: ['sms'] }],
+    ]);
+    expect(subscriptions.filter((s) => s.TopicArn.Ref === topicId(other.stack.operationsTopic)).every((s) => s.FilterPolicy === undefined)).toBe(true);
     const separate = synth({ alertEmails: ['owner@example.com'], operationsEmails: 'ops@example.com' });
     expect(separate.template.findResources('AWS::SNS::Subscription', { Properties: { Endpoint: 'ops@example.com' } })).not.toEqual({});
     expect(Object.keys(separate.template.findResources('AWS::SNS::Subscription'))).toHaveLength(2);
@@ -281,7 +289,8 @@ describe('CamflowStack: the clip workflow', () => {
 
 describe('CamflowStack: Lambdas', () => {
   it('runs every task on Node.js 22, arm64, ESM, traced, with the Powertools service name', () => {
-    const functions = ofType('AWS::Lambda::Function');
+    // CDK's own function that copies the web app into its bucket at deploy (workflows/web-hosting.ts) is not ours.
+    const functions = ofType('AWS::Lambda::Function').filter(([id]) => !id.startsWith('CustomCDKBucketDeployment'));
     // The seven tasks and the REST API's handler (api/api-construct.ts), nothing else.
     expect(functions.map(([id]) => id).sort()).toEqual(
       [...Object.keys(TASK_FUNCTIONS).map((id) => logicalId(stack.functions[id as keyof typeof TASK_FUNCTIONS])), logicalId(stack.api.handler)].sort(),
@@ -515,10 +524,13 @@ describe('CamflowStack: the gateway falls silent (its heartbeat)', () => {
 });
 
 describe('CamflowStack: the web origin (context webOrigin)', () => {
-  it('without it, allows no browser origin (no localhost default); with it, CORS and the sign-in client use it', () => {
+  it('without it, admits only the web app’s CloudFront origin (no localhost default); with it, CORS and the sign-in client use it', () => {
     expect(JSON.stringify(resources)).not.toContain('localhost');
     const api = ofType('AWS::Lambda::Function').find(([id]) => id.startsWith('ApiHandler'))!;
-    expect(api[1].Properties.Environment.Variables.CORS_ORIGINS).toBe('');
+    const distributionOrigin = { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [logicalId(stack.web.distribution), 'DomainName'] }]] };
+    expect(api[1].Properties.Environment.Variables.CORS_ORIGINS).toEqual(distributionOrigin);
+    const media = resources[logicalId(stack.mediaBucket)]!.Properties;
+    expect(media.CorsConfiguration.CorsRules).toEqual([expect.objectContaining({ AllowedOrigins: [distributionOrigin], AllowedMethods: ['GET', 'HEAD'] })]);
     const withOrigin = synth({ webOrigin: 'https://cams.example.com' }).template;
     withOrigin.hasResourceProperties('AWS::Cognito::UserPoolClient', {
       AllowedOAuthFlows: ['code'],
@@ -566,10 +578,16 @@ describe('synthesis with bundling (esbuild, no Docker)', () => {
       const app = new App({ outdir });
       const bundled = new CamflowStack(app, 'Camflow');
       const assembly = app.synth();
-      const assets = readdirSync(assembly.directory).filter((name) => name.startsWith('asset.'));
-      // One bundle per task, and the REST API's.
+      // Folders only (CDK's AWS CLI layer for the web deployment is a .zip).
+      const all = readdirSync(assembly.directory, { withFileTypes: true }).filter((e) => e.isDirectory() && e.name.startsWith('asset.')).map((e) => e.name);
+      // One bundle per task, and the REST API's (the others: the web app's build, its config.json, CDK's deployment function).
+      const assets = all.filter((asset) => existsSync(join(assembly.directory, asset, 'index.mjs')));
       expect(assets).toHaveLength(Object.keys(TASK_FUNCTIONS).length + 1);
-      for (const asset of assets) expect(existsSync(join(assembly.directory, asset, 'index.mjs')), asset).toBe(true);
+      // The web app, built at synthesis: the page (no build marker, no assets folder) and its hashed files.
+      const page = all.filter((asset) => existsSync(join(assembly.directory, asset, 'index.html')));
+      expect(page).toHaveLength(1);
+      expect(readdirSync(join(assembly.directory, page[0]!)).sort()).toEqual(['favicon.svg', 'index.html']);
+      expect(all.some((asset) => readdirSync(join(assembly.directory, asset)).some((name) => /^index-[\w-]+\.js$/.test(name)))).toBe(true);
       const validateCode = assembly.getStackByName(bundled.stackName).template.Resources[bundled.getLogicalId(bundled.functions.ValidateClip.node.defaultChild as never)].Properties.Code;
       const validateAsset = assets.find((a) => JSON.stringify(validateCode).includes(a.slice('asset.'.length)))!;
       expect(readdirSync(join(assembly.directory, validateAsset)).sort()).toEqual(['MediaInfoModule.wasm', 'index.mjs', 'index.mjs.map']);

@@ -4,7 +4,9 @@
  * gateway's upload-only IAM user.
  *
  * Context (all optional; `-c key=value` or cdk.json):
- * - `alertEmails`, `alertPhones`: comma-separated; subscribed to the motion-alert topic.
+ * - `alertEmails`, `alertPhones`: comma-separated; subscribed to the motion-alert topic, each with
+ *   a filter policy on the `channels` attribute (email / sms), so a camera's channels choose who hears it.
+ * - `webUrl`: the web app's URL, for the links in alerts (default: `webOrigin`).
  * - `operationsEmails`: comma-separated; subscribed to the operations topic (default: alertEmails).
  * - retention day counts: see RETENTION_CONTEXT_KEYS in retention-rules.ts.
  * - `defaultRetentionClass`, `alertCooldownSeconds`, `maxClipBytes`, `maxClipSeconds`,
@@ -16,7 +18,7 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ArnFormat, type CfnElement, CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, type CfnElement, CfnOutput, Duration, Stack, Token, Validations, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -36,14 +38,18 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct, IConstruct } from 'constructs';
 import { catalogTable } from './catalog-table.ts';
+import { ALERT_FILTER_POLICIES } from './alert-channels.ts';
 import { ENV, RETENTION_CLASSES, RETENTION_TAG, SERVICE_NAME, STATE_MACHINE_NAME } from './clip-contract.ts';
 import { buildClipWorkflow } from './clip-workflow.ts';
 import { TRIGGER_DEAD_LETTERS_URL } from '../tasks/retry-failed-uploads.ts';
 import { SWEEPER_ENV } from '../tasks/sweeper.ts';
 import { CamflowApi } from '../api/api-construct.ts';
+import { CamflowWebHosting } from './web-hosting.ts';
 import { MIN_TRANSITION_BYTES, retentionDaysFrom, retentionRules } from './retention-rules.ts';
 import { renderProfileSettingsFrom } from './render-profile-context.ts';
 import { DEFAULT_GATEWAY_NAME, HEARTBEAT_DIMENSION, HEARTBEAT_METRICS, HEARTBEAT_NAMESPACE } from '../gateway/heartbeat-metrics.ts';
+import { OperationsAlarms } from './operations-alarms.ts';
+import { OperationsDashboard } from './operations-dashboard.ts';
 
 const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -79,6 +85,8 @@ export class CamflowStack extends Stack {
   readonly gatewayUploader: iam.User;
   /** The REST API: API Gateway + Lambda + the Cognito user pool (groups admin, viewer). */
   readonly api: CamflowApi;
+  /** The web app: private bucket, CloudFront, config.json from the stack's outputs. */
+  readonly web: CamflowWebHosting;
   readonly functions: Record<TaskFunctionId, nodejs.NodejsFunction>;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
@@ -180,8 +188,12 @@ export class CamflowStack extends Stack {
     );
     this.operationsTopic = new sns.Topic(this, 'Operations', { displayName: 'camflow operations', enforceSSL: true, masterKey: operationsKey });
     const alertEmails = contextList(context('alertEmails'));
-    for (const email of alertEmails) this.motionTopic.addSubscription(new subscriptions.EmailSubscription(email));
-    for (const phone of contextList(context('alertPhones'))) this.motionTopic.addSubscription(new subscriptions.SmsSubscription(phone));
+    // One topic for every camera: each subscription takes only the alerts whose `channels`
+    // attribute names its protocol (a camera's alert channels: email, sms, both or none).
+    const filterPolicy = (protocol: keyof typeof ALERT_FILTER_POLICIES) =>
+      Object.fromEntries(Object.entries(ALERT_FILTER_POLICIES[protocol]).map(([name, allowlist]) => [name, sns.SubscriptionFilter.stringFilter({ allowlist: [...allowlist] })]));
+    for (const email of alertEmails) this.motionTopic.addSubscription(new subscriptions.EmailSubscription(email, { filterPolicy: filterPolicy('email') }));
+    for (const phone of contextList(context('alertPhones'))) this.motionTopic.addSubscription(new subscriptions.SmsSubscription(phone, { filterPolicy: filterPolicy('sms') }));
     const operationsEmails = context('operationsEmails') === undefined ? alertEmails : contextList(context('operationsEmails'));
     for (const email of operationsEmails) this.operationsTopic.addSubscription(new subscriptions.EmailSubscription(email));
 
@@ -230,11 +242,15 @@ export class CamflowStack extends Stack {
       // mediainfo.js loads its WebAssembly from beside the bundle.
       afterBundling: ['cp "{inputDir}/node_modules/mediainfo.js/dist/MediaInfoModule.wasm" "{outputDir}/MediaInfoModule.wasm"'],
     });
-    const decideAlert = fn('DecideAlert', { environment: { ...storage, ...optional(ENV.defaultCooldownSeconds, 'alertCooldownSeconds') } });
+    // Alerts link to the web app's clip pages: context `webUrl` (else `webOrigin`); without either, no links.
+    const webUrl = context('webUrl') ?? context('webOrigin');
+    const decideAlert = fn('DecideAlert', { environment: { ...storage, ...optional(ENV.defaultCooldownSeconds, 'alertCooldownSeconds'), ...(webUrl ? { [ENV.webUrl]: String(webUrl) } : {}) } });
     const catalogClip = fn('CatalogClip', { environment: storage });
     const applyRetention = fn('ApplyRetention', { timeout: Duration.minutes(3), environment: { ...storage, [ENV.defaultRetentionClass]: defaultRetentionClass } });
-    const quarantineClip = fn('QuarantineClip', { environment: storage });
-    const recordFailure = fn('RecordFailure', { environment: storage });
+    // Operations messages link to the execution in the console and to the clip in the web app.
+    const operationsLinks = { [ENV.executionArnPrefix]: `arn:${this.partition}:states:${this.region}:${this.account}:execution:${STATE_MACHINE_NAME}:`, ...(webUrl ? { [ENV.webUrl]: String(webUrl) } : {}) };
+    const quarantineClip = fn('QuarantineClip', { environment: { ...storage, ...operationsLinks } });
+    const recordFailure = fn('RecordFailure', { environment: { ...storage, ...operationsLinks } });
 
     // Least privilege, per function: exactly the calls its handler makes.
     const allow = (f: lambda.IFunction, actions: string[], resources: string[]) => f.addToRolePolicy(new iam.PolicyStatement({ actions, resources }));
@@ -352,7 +368,8 @@ export class CamflowStack extends Stack {
     allow(sweeper, ['s3:GetObject', 's3:GetObjectVersion'], [uploadsObjects]);
     acknowledge(sweeper.role!, [
       { id: this.objectsFinding(this.uploadsBucket), reason: 'HeadObject on the upload of a never-started clip: keys are per clip, not known at deploy time.' },
-      { id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${STATE_MACHINE_NAME}:*]`, reason: 'Describes and redrives executions of the clip workflow only; execution names are clip ids, not known at deploy time.' },
+      // As cdk-nag prints it: the region and account themselves when the stack's env resolves them (`cdk synth` with a default region).
+      { id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${Token.isUnresolved(this.region) ? '<AWS::Region>' : this.region}:${Token.isUnresolved(this.account) ? '<AWS::AccountId>' : this.account}:execution:${STATE_MACHINE_NAME}:*]`, reason: 'Describes and redrives executions of the clip workflow only; execution names are clip ids, not known at deploy time.' },
     ]);
     const retryFailedUploads = fn('RetryFailedUploads', {
       timeout: Duration.minutes(5),
@@ -462,9 +479,10 @@ export class CamflowStack extends Stack {
       description: 'IAM user for the on-prem gateway (PutObject on uploads only); create its access key yourself',
     });
 
-    // The web app's origin: the only one CORS lets call the API and fetch media (context `webOrigin`).
-    // No default: without it a deployed stack allows no browser origin at all.
-    const webOrigin = context('webOrigin') === undefined ? undefined : String(context('webOrigin'));
+    // The web app (private bucket + CloudFront). Its origin is the only one CORS lets call the
+    // API and fetch media: the distribution's, or context `webOrigin` for a custom domain.
+    this.web = new CamflowWebHosting(this, 'Web', { accessLogs });
+    const webOrigin = context('webOrigin') === undefined ? this.web.origin : String(context('webOrigin'));
     this.api = new CamflowApi(this, 'Api', {
       table: this.table,
       uploadsBucket: this.uploadsBucket,
@@ -472,6 +490,25 @@ export class CamflowStack extends Stack {
       stateMachine: this.stateMachine,
       webOrigin,
     });
+    this.web.deploy(this.api);
+
+    // --- The operator's view (issue 14): alarms to the operations topic, one dashboard -----
+    // Placed last so the dashboard's alarm grid holds every alarm of the stack.
+    new OperationsAlarms(this, 'OperationsAlarms', {
+      operationsTopic: this.operationsTopic,
+      stateMachine: this.stateMachine,
+      restApi: this.api.restApi,
+      functions: [...Object.values(this.functions), this.api.handler],
+      webUrl: String(context('webUrl') ?? webOrigin),
+    });
+    const dashboard = new OperationsDashboard(this, 'OperationsDashboard', {
+      stateMachine: this.stateMachine,
+      restApi: this.api.restApi,
+      triggerDeadLetters,
+      functions: [...Object.values(this.functions), this.api.handler],
+      alarms: this.node.findAll().filter((c): c is cloudwatch.Alarm => c instanceof cloudwatch.Alarm),
+    });
+    new CfnOutput(this, 'OperationsDashboardName', { value: dashboard.dashboard.dashboardName, description: 'The CloudWatch dashboard of clips, executions, renders, alarms and the API' });
   }
 
   private logicalIdOf(construct: IConstruct): string {

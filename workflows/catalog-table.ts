@@ -68,6 +68,10 @@ export const keys = {
   camera: (camera: string) => ({ pk: 'CAMERAS', sk: `CAMERA#${camera}` }),
   alertState: (camera: string) => ({ pk: `CAMERA#${camera}`, sk: 'ALERT_STATE' }),
   alertRecord: (sentAt: string, clipId: string) => ({ pk: `ALERTS#${sentAt.slice(0, 7)}`, sk: `${sentAt}#${clipId}` }),
+  /** What was decided about a clip's motion alert, sent or not and why (tasks/decide-alert.ts). */
+  alertDecision: (clipId: string) => ({ pk: `CLIP#${clipId}`, sk: 'ALERT' }),
+  /** The household's home/away mode (tasks/system-mode.ts). */
+  systemMode: () => ({ pk: 'SETTINGS', sk: 'MODE' }),
   user: (name: string) => ({ pk: `USER#${name}`, sk: 'USER' }),
 };
 

@@ -68,7 +68,7 @@ describe('the clip workflow definition (as synthesized)', () => {
 
   it('gives every Task a Retry with backoff and full jitter, and a timeout', () => {
     const tasks = allStates(asl).filter((s) => s.state.Type === 'Task');
-    expect(tasks.length).toBe(10); // 6 Lambda, 3 SNS publish, 1 MediaConvert
+    expect(tasks.length).toBe(11); // 6 Lambda, 4 SNS publish, 1 MediaConvert
     for (const { name, state } of tasks) {
       expect(state.Retry?.length, name).toBeGreaterThan(0);
       for (const retry of state.Retry!) {
@@ -80,7 +80,13 @@ describe('the clip workflow definition (as synthesized)', () => {
     }
   });
 
-  it('catches every Task: top-level ones go to Record failure, branch ones through their Parallel; Record failure itself fails the execution', () => {
+  it('catches every Task: top-level ones go to Record failure, branch ones within their branch; Record failure itself fails the execution', () => {
+    const branchCatches: Record<string, { ResultPath: string; Next: string }> = {
+      [STATE.decideAlert]: { ResultPath: '$.alertError', Next: STATE.notifyAlertFailed },
+      [STATE.sendMotionAlert]: { ResultPath: '$.alertError', Next: STATE.notifyAlertFailed },
+      [STATE.notifyAlertFailed]: { ResultPath: '$.alertNoticeError', Next: STATE.alertFailed },
+      [STATE.render]: { ResultPath: '$.renderError', Next: STATE.renderFailed },
+    };
     for (const { name, state, parallel } of allStates(asl).filter((s) => s.state.Type === 'Task' || s.state.Type === 'Parallel')) {
       if (name === STATE.recordFailure) {
         // Not caught: an execution that cannot record its failure stops right there, and a redrive (the sweeper's) runs it again.
@@ -88,8 +94,10 @@ describe('the clip workflow definition (as synthesized)', () => {
         continue;
       }
       if (parallel) {
-        // A Catch cannot leave its branch: the Parallel catches for it.
-        expect(stateNamed(parallel).Catch, `${parallel} (for ${name})`).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: STATE.recordFailure }]);
+        // Each branch catches its own failure, so one branch failing never stops the other.
+        expect(state.Catch, name).toEqual([{ ErrorEquals: ['States.ALL'], ...branchCatches[name] }]);
+        // The Parallel still catches what a branch cannot (States.Runtime) for the failure path.
+        expect(stateNamed(parallel).Catch, parallel).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: STATE.recordFailure }]);
         continue;
       }
       expect(state.Catch, name).toHaveLength(1);
@@ -146,7 +154,14 @@ describe('the clip workflow definition (as synthesized)', () => {
     expect(stateNamed(STATE.quarantine).Next).toBe(STATE.notifyQuarantine);
     expect(stateNamed(STATE.notifyQuarantine).Next).toBe(STATE.quarantined);
     expect(stateNamed(STATE.quarantined)).toMatchObject({ Type: 'Fail', Error: 'ClipQuarantined' });
-    expect(stateNamed(STATE.alertAndRender).Next).toBe(STATE.catalog);
+    expect(stateNamed(STATE.alertAndRender).Next).toBe(STATE.rendered);
+    const failed = { Variable: '$.outcome.render.failed' };
+    expect(stateNamed(STATE.rendered)).toEqual({
+      Type: 'Choice',
+      Choices: [{ And: [{ ...failed, IsPresent: true }, { ...failed, BooleanEquals: true }], Next: STATE.notRendered }],
+      Default: STATE.catalog,
+    });
+    expect(stateNamed(STATE.notRendered)).toEqual({ Type: 'Pass', InputPath: '$.outcome.render.error', ResultPath: '$.error', Next: STATE.recordFailure });
     expect(stateNamed(STATE.catalog).Next).toBe(STATE.retention);
     expect(stateNamed(STATE.retention).Next).toBe(STATE.ready);
     expect(stateNamed(STATE.ready).Type).toBe('Succeed');
@@ -188,8 +203,29 @@ describe('the clip workflow definition (as synthesized)', () => {
     expect(alert!.States[STATE.noAlert]).toEqual({ Type: 'Pass', OutputPath: '$.alert', End: true });
     const send = alert!.States[STATE.sendMotionAlert]!;
     expect(send).toMatchObject({ Resource: 'arn:aws:states:::sns:publish', ResultPath: null, OutputPath: '$.alert', End: true });
-    expect(send.Parameters).toEqual({ TopicArn: 'arn:aws:sns:us-east-1:000000000000:MotionAlerts', 'Message.$': '$.alert.message', 'Subject.$': '$.alert.subject' });
+    // One message with a form per protocol, delivered by the subscriptions' filter policies on `channels`.
+    expect(send.Parameters).toEqual({
+      TopicArn: 'arn:aws:sns:us-east-1:000000000000:MotionAlerts',
+      'Message.$': '$.alert.message',
+      MessageStructure: 'json',
+      MessageAttributes: { channels: { DataType: 'String.Array', 'StringValue.$': '$.alert.channels' } },
+      'Subject.$': '$.alert.subject',
+    });
     expect(render!.StartAt).toBe(STATE.render);
+  });
+
+  it('ends a failed alert branch with the error as its decision, after telling operations', () => {
+    const [alert, render] = stateNamed(STATE.alertAndRender).Branches!;
+    const notify = alert!.States[STATE.notifyAlertFailed]!;
+    expect(notify).toMatchObject({ Resource: 'arn:aws:states:::sns:publish', ResultPath: null, Next: STATE.alertFailed });
+    expect(notify.Parameters).toMatchObject({ TopicArn: 'arn:aws:sns:us-east-1:000000000000:Operations', 'Subject.$': "States.Format('Alert not sent: camera {}', $.clip.camera)" });
+    expect(String(notify.Parameters!['Message.$'])).toMatch(/^States\.Format\('The motion alert for clip \{\} .*', \$\.clip\.clipId, \$\.clip\.camera, \$\.alertError\.Error, \$\.alertError\.Cause\)$/);
+    expect(alert!.States[STATE.alertFailed]).toEqual({
+      Type: 'Pass',
+      Parameters: { send: false, reason: 'failed', 'error.$': '$.alertError.Error', 'cause.$': '$.alertError.Cause' },
+      End: true,
+    });
+    expect(render!.States[STATE.renderFailed]).toEqual({ Type: 'Pass', Parameters: { failed: true, 'error.$': '$.renderError' }, End: true });
   });
 
   it('renders with MediaConvert createJob.sync from the validated settings, retrying only API throttling and 5xx', () => {
@@ -200,7 +236,7 @@ describe('the clip workflow definition (as synthesized)', () => {
       'Settings.$': '$.validation.render.settings',
       UserMetadata: { 'clipId.$': '$.clip.clipId', 'camera.$': '$.clip.camera' },
     });
-    expect(render.ResultSelector).toEqual({ 'jobId.$': '$.Job.Id', 'status.$': '$.Job.Status', 'outputGroups.$': '$.Job.OutputGroupDetails' });
+    expect(render.ResultSelector).toEqual({ 'jobId.$': '$.Job.Id', 'status.$': '$.Job.Status', 'outputGroups.$': '$.Job.OutputGroupDetails', 'timing.$': '$.Job.Timing' });
     expect(render.TimeoutSeconds).toBe(7200);
     expect(render.Retry!.flatMap((r) => r.ErrorEquals)).toEqual(MEDIACONVERT_TRANSIENT_ERRORS);
   });

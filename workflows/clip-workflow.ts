@@ -2,9 +2,13 @@
  * The clip workflow: one Step Functions execution per uploaded clip.
  *
  *   Validate clip → What was uploaded?
- *     video   → Alert and render (Parallel: Decide alert → Alert due? → Send motion alert | No alert needed
- *                                           ‖ Render web playback, MediaConvert createJob.sync)
- *               → Catalog clip → Apply retention → Clip ready
+ *     video   → Alert and render (Parallel, each branch catches its own failure:
+ *                 Decide alert → Alert due? → Send motion alert | No alert needed
+ *                   either task fails → Tell operations: alert not sent → Alert not sent (Pass: the error)
+ *               ‖ Render web playback, MediaConvert createJob.sync
+ *                   fails → Render failed (Pass: the error))
+ *               → Rendered? → Catalog clip → Apply retention → Clip ready
+ *                           render failed → Record the render failure → Record failure (below)
  *     still   → Catalog clip → Apply retention → Clip ready
  *     invalid → Quarantine clip → Tell operations: quarantined → Clip quarantined (Fail)
  *   any Task fails (after its retries) → Record failure → Resume after outage?
@@ -104,13 +108,56 @@ function lambdaTask(scope: Construct, id: string, stateName: string, fn: lambda.
   return task;
 }
 
-function publishTask(scope: Construct, id: string, stateName: string, topic: sns.ITopic, noticePath: string, outputPath?: string): tasks.SnsPublish {
+/** The motion alert's `channels` message attribute (String.Array): subscriptions' filter policies match it. */
+export const CHANNELS_ATTRIBUTE = 'channels';
+
+function publishTask(scope: Construct, id: string, stateName: string, topic: sns.ITopic, noticePath: string, outputPath?: string, perProtocol = false): tasks.SnsPublish {
   const task = new tasks.SnsPublish(scope, id, {
     outputPath,
     stateName,
     topic,
     message: sfn.TaskInput.fromJsonPathAt(`${noticePath}.message`),
     subject: sfn.JsonPath.stringAt(`${noticePath}.subject`),
+    // The motion alert: one message with an SMS, an e-mail and a default form (MessageStructure
+    // json), delivered only to the protocols its `channels` attribute names.
+    ...(perProtocol
+      ? {
+          messagePerSubscriptionType: true,
+          messageAttributes: { [CHANNELS_ATTRIBUTE]: { value: sfn.TaskInput.fromJsonPathAt(`${noticePath}.channels`), dataType: tasks.MessageAttributeDataType.STRING_ARRAY } },
+        }
+      : {}),
+    resultPath: sfn.JsonPath.DISCARD,
+    taskTimeout: sfn.Timeout.duration(PUBLISH_TASK_TIMEOUT),
+  });
+  task.addRetry({ errors: SNS_TRANSIENT_ERRORS, interval: Duration.seconds(2), maxAttempts: 5, maxDelay: Duration.seconds(60), ...backoff });
+  return task;
+}
+
+/** Where the alert branch keeps the error it caught (Error, Cause). */
+const ALERT_ERROR_PATH = '$.alertError';
+/** Where the render branch keeps the error it caught. */
+const RENDER_ERROR_PATH = '$.renderError';
+
+/**
+ * "Tell operations: alert not sent": the operations topic hears which clip's alert failed and
+ * why. Its text is built in the state (intrinsic functions), not by a Lambda, so it is sent
+ * even when "Decide alert" failed because Lambda was unavailable. The camera id in the
+ * subject is plain ASCII (CAMERA_ID_PATTERN).
+ */
+function alertFailureNotice(scope: Construct, topic: sns.ITopic): tasks.SnsPublish {
+  const task = new tasks.SnsPublish(scope, 'NotifyAlertFailed', {
+    stateName: STATE.notifyAlertFailed,
+    topic,
+    subject: sfn.JsonPath.format('Alert not sent: camera {}', sfn.JsonPath.stringAt('$.clip.camera')),
+    message: sfn.TaskInput.fromText(
+      sfn.JsonPath.format(
+        'The motion alert for clip {} of camera {} was not sent: {}. Cause: {}. The clip is still rendered and cataloged; its catalog item says alert failed with this error. Check the motion alert topic (access policy, KMS key, subscriptions) and the Decide alert logs for this clip id.',
+        sfn.JsonPath.stringAt('$.clip.clipId'),
+        sfn.JsonPath.stringAt('$.clip.camera'),
+        sfn.JsonPath.stringAt(`${ALERT_ERROR_PATH}.Error`),
+        sfn.JsonPath.stringAt(`${ALERT_ERROR_PATH}.Cause`),
+      ),
+    ),
     resultPath: sfn.JsonPath.DISCARD,
     taskTimeout: sfn.Timeout.duration(PUBLISH_TASK_TIMEOUT),
   });
@@ -148,16 +195,27 @@ export function buildClipWorkflow(scope: Construct, resources: ClipWorkflowResou
 
   // Branch A: alert (the branch's output is the AlertDecision).
   const decideAlert = lambdaTask(states, 'DecideAlert', STATE.decideAlert, resources.decideAlert, '$.alert');
-  // Both ends of the branch output `$.alert`.
-  const sendMotionAlert = publishTask(states, 'SendMotionAlert', STATE.sendMotionAlert, resources.motionTopic, '$.alert', '$.alert');
+  // Every end of the branch outputs `$.alert`.
+  const sendMotionAlert = publishTask(states, 'SendMotionAlert', STATE.sendMotionAlert, resources.motionTopic, '$.alert', '$.alert', true);
   const noAlert = new sfn.Pass(states, 'NoAlertNeeded', { stateName: STATE.noAlert, outputPath: '$.alert' });
+  // An alert that cannot be decided or sent is the branch's own business: operations hear of
+  // it, the branch ends with the error as its AlertDecision, and the render goes on.
+  const alertFailed = new sfn.Pass(states, 'AlertNotSent', {
+    stateName: STATE.alertFailed,
+    parameters: { send: false, reason: 'failed', error: sfn.JsonPath.stringAt(`${ALERT_ERROR_PATH}.Error`), cause: sfn.JsonPath.stringAt(`${ALERT_ERROR_PATH}.Cause`) },
+  });
+  const notifyAlertFailed = alertFailureNotice(states, resources.operationsTopic);
+  notifyAlertFailed.addCatch(alertFailed, { resultPath: '$.alertNoticeError' });
+  notifyAlertFailed.next(alertFailed);
+  for (const task of [decideAlert, sendMotionAlert]) task.addCatch(notifyAlertFailed, { resultPath: ALERT_ERROR_PATH });
   const alertBranch = decideAlert.next(
     new sfn.Choice(states, 'AlertDue', { stateName: STATE.alertDue })
       .when(sfn.Condition.booleanEquals('$.alert.send', true), sendMotionAlert)
       .otherwise(noAlert),
   );
 
-  // Branch B: render (the branch's output is { jobId, status, outputGroups }).
+  // Branch B: render (the branch's output is { jobId, status, outputGroups }, or
+  // { failed: true, error } when the job failed: the alert branch runs on regardless).
   const render = new tasks.MediaConvertCreateJob(states, 'RenderWebPlayback', {
     stateName: STATE.render,
     integrationPattern: sfn.IntegrationPattern.RUN_JOB,
@@ -166,10 +224,12 @@ export function buildClipWorkflow(scope: Construct, resources: ClipWorkflowResou
       Settings: sfn.JsonPath.objectAt('$.validation.render.settings'),
       UserMetadata: { clipId: sfn.JsonPath.stringAt('$.clip.clipId'), camera: sfn.JsonPath.stringAt('$.clip.camera') },
     },
-    resultSelector: { jobId: sfn.JsonPath.stringAt('$.Job.Id'), status: sfn.JsonPath.stringAt('$.Job.Status'), outputGroups: sfn.JsonPath.objectAt('$.Job.OutputGroupDetails') },
+    resultSelector: { jobId: sfn.JsonPath.stringAt('$.Job.Id'), status: sfn.JsonPath.stringAt('$.Job.Status'), outputGroups: sfn.JsonPath.objectAt('$.Job.OutputGroupDetails'), timing: sfn.JsonPath.objectAt('$.Job.Timing') },
     taskTimeout: sfn.Timeout.duration(RENDER_TASK_TIMEOUT),
   });
   render.addRetry({ errors: MEDIACONVERT_TRANSIENT_ERRORS, interval: Duration.seconds(5), maxAttempts: 5, maxDelay: Duration.minutes(2), ...backoff });
+  const renderFailed = new sfn.Pass(states, 'RenderFailed', { stateName: STATE.renderFailed, parameters: { failed: true, error: sfn.JsonPath.objectAt(RENDER_ERROR_PATH) } });
+  render.addCatch(renderFailed, { resultPath: RENDER_ERROR_PATH });
 
   const alertAndRender = new sfn.Parallel(states, 'AlertAndRender', {
     stateName: STATE.alertAndRender,
@@ -184,7 +244,14 @@ export function buildClipWorkflow(scope: Construct, resources: ClipWorkflowResou
   const retention = lambdaTask(states, 'ApplyRetention', STATE.retention, resources.applyRetention, '$.retention');
   const ready = new sfn.Succeed(states, 'ClipReady', { stateName: STATE.ready });
   const catalogAndRetain = catalog.next(retention).next(ready);
-  alertAndRender.next(catalogAndRetain);
+  // A clip whose render failed is FAILED (its alert outcome kept); the error goes where Record failure reads it.
+  const notRendered = new sfn.Pass(states, 'RecordRenderFailure', { stateName: STATE.notRendered, inputPath: '$.outcome.render.error', resultPath: '$.error' });
+  notRendered.next(failurePath);
+  alertAndRender.next(
+    new sfn.Choice(states, 'Rendered', { stateName: STATE.rendered })
+      .when(sfn.Condition.and(sfn.Condition.isPresent('$.outcome.render.failed'), sfn.Condition.booleanEquals('$.outcome.render.failed', true)), notRendered)
+      .otherwise(catalogAndRetain),
+  );
 
   const validate = lambdaTask(states, 'ValidateClip', STATE.validate, resources.validateClip, '$.validation');
   // Any other step that fails (after its retries) goes to the failure path, its error at `$.error`.

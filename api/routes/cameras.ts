@@ -15,7 +15,8 @@ import {
 } from '../schemas.ts';
 import { errorResponses, json } from './responses.ts';
 import { toInstant } from '../instants.ts';
-import { cameraView, clipSummary } from '../views.ts';
+import { cameraView } from '../views.ts';
+import { clipSummariesWithPosters } from './clips.ts';
 
 export function registerCameraRoutes(app: ApiApp, ctx: ApiContext): void {
   app.openapi(
@@ -56,7 +57,7 @@ export function registerCameraRoutes(app: ApiApp, ctx: ApiContext): void {
       const after = await ctx.cursors.open('camera-clips', scope, query.cursor);
       const page = await listCameraClips(ctx.catalog, id, { from, to, limit: query.limit, after });
       if (page.items.length === 0 && after === undefined && !(await getCamera(ctx.catalog, id))) throw notFound.camera(id);
-      return c.json({ clips: page.items.map(clipSummary), cursor: await ctx.cursors.seal('camera-clips', scope, page.next) }, 200);
+      return c.json({ clips: await clipSummariesWithPosters(ctx, page.items), cursor: await ctx.cursors.seal('camera-clips', scope, page.next) }, 200);
     },
   );
 

@@ -19,6 +19,23 @@ function ownedLocation(ctx: ApiContext, uri: string | undefined): ObjectLocation
   return location.bucket === ctx.deps.buckets.media || location.bucket === ctx.deps.buckets.uploads ? location : undefined;
 }
 
+/** A clip's poster: for a still, the clip's own version of its upload, not whatever was written to its key since. */
+function posterLocationOf(ctx: ApiContext, clip: ClipRecord): (ObjectLocation & { versionId?: string }) | undefined {
+  const source = clip.source?.bucket === ctx.deps.buckets.uploads ? { bucket: clip.source.bucket, key: clip.source.key, versionId: clip.source.versionId } : undefined;
+  const poster = ownedLocation(ctx, clip.poster);
+  return poster && source && poster.bucket === source.bucket && poster.key === source.key ? source : poster;
+}
+
+/** Clip summaries for a list, each with a presigned poster URL (`posterUrl`, expiring like playback links). */
+export function clipSummariesWithPosters(ctx: ApiContext, clips: ClipRecord[]) {
+  return Promise.all(
+    clips.map(async (clip) => {
+      const poster = posterLocationOf(ctx, clip);
+      return { ...clipSummary(clip), ...(poster ? { posterUrl: await presignObject(ctx.clients.s3, poster, ctx.presignExpirySeconds) } : {}) };
+    }),
+  );
+}
+
 export async function playbackFor(ctx: ApiContext, clip: ClipRecord, baseUrl: string) {
   const expiresIn = ctx.presignExpirySeconds;
   const exp = Math.floor(Date.now() / 1000) + expiresIn;
@@ -26,16 +43,16 @@ export async function playbackFor(ctx: ApiContext, clip: ClipRecord, baseUrl: st
   const sign = (location: (ObjectLocation & { versionId?: string }) | undefined) => (location ? presignObject(s3, location, expiresIn) : Promise.resolve(undefined));
   const master = ownedLocation(ctx, clip.hlsMaster);
   const thumbnailsPrefix = ownedLocation(ctx, clip.thumbnails?.prefix);
+  const sprite = clip.sprite ? ownedLocation(ctx, clip.sprite.uri) : undefined;
   const source = clip.source?.bucket === ctx.deps.buckets.uploads ? { bucket: clip.source.bucket, key: clip.source.key, versionId: clip.source.versionId } : undefined;
-  // A still is its own poster: the clip's version of it, not whatever was written to its key since.
-  const posterLocation = ownedLocation(ctx, clip.poster);
-  const posterVersion = posterLocation && source && posterLocation.bucket === source.bucket && posterLocation.key === source.key ? source : posterLocation;
+  const posterVersion = posterLocationOf(ctx, clip);
 
-  const [hlsMaster, mp4, poster, sourceUrl, thumbnailObjects] = await Promise.all([
+  const [hlsMaster, mp4, poster, sourceUrl, spriteUrl, thumbnailObjects] = await Promise.all([
     sign(master),
     sign(ownedLocation(ctx, clip.mp4)),
     sign(posterVersion),
     sign(source),
+    sign(sprite),
     thumbnailsPrefix ? listThumbnails(s3, thumbnailsPrefix) : Promise.resolve([]),
   ]);
   let hls: string | undefined;
@@ -53,7 +70,21 @@ export async function playbackFor(ctx: ApiContext, clip: ClipRecord, baseUrl: st
     ...(mp4 ? { mp4 } : {}),
     ...(poster ? { poster } : {}),
     ...(thumbnails.length ? { thumbnails } : {}),
+    ...(spriteUrl && clip.sprite ? { scrub: scrubOf(clip.sprite, spriteUrl) } : {}),
     ...(sourceUrl ? { source: sourceUrl } : {}),
+  };
+}
+
+/** What the app needs to scrub with a sprite: its URL, grid and the time of each thumbnail. */
+export function scrubOf(sprite: NonNullable<ClipRecord['sprite']>, spriteUrl: string) {
+  const count = Math.min(sprite.count, sprite.columns * sprite.rows);
+  return {
+    spriteUrl,
+    columns: sprite.columns,
+    rows: sprite.rows,
+    tileWidth: sprite.tileWidth,
+    tileHeight: sprite.tileHeight,
+    times: Array.from({ length: count }, (_, i) => i * sprite.intervalSeconds),
   };
 }
 
@@ -84,7 +115,7 @@ export function registerClipRoutes(app: ApiApp, ctx: ApiContext): void {
       const page = day
         ? await listDayClips(ctx.catalog, day, { camera, limit, after })
         : await listStatusClips(ctx.catalog, status!, { camera, limit, after });
-      return c.json({ clips: page.items.map(clipSummary), cursor: await ctx.cursors.seal('clips', scope, page.next) }, 200);
+      return c.json({ clips: await clipSummariesWithPosters(ctx, page.items), cursor: await ctx.cursors.seal('clips', scope, page.next) }, 200);
     },
   );
 
@@ -94,7 +125,7 @@ export function registerClipRoutes(app: ApiApp, ctx: ApiContext): void {
       path: '/clips/{id}',
       summary: 'One clip: metadata, renditions, poster, thumbnails and short-lived playback URLs',
       description:
-        '`playback.hls` is the master playlist to hand to a player: the API serves the playlists (signed link, no Authorization header needed) and every segment URL in them is presigned, so the video bytes come straight from S3. `playback.mp4`, `poster` and `thumbnails` are presigned S3 URLs. All expire at `playback.expiresAt`.',
+        '`playback.hls` is the master playlist to hand to a player: the API serves the playlists (signed link, no Authorization header needed) and every segment URL in them is presigned, so the video bytes come straight from S3. `playback.mp4`, `poster` and `scrub.spriteUrl` (the scrub thumbnails in one JPEG; `thumbnails` for clips rendered before the sprite) are presigned S3 URLs. All expire at `playback.expiresAt`.',
       tags: ['clips'],
       security: [{ bearer: [] }],
       request: { params: ClipParams },
@@ -113,6 +144,8 @@ export function registerClipRoutes(app: ApiApp, ctx: ApiContext): void {
           hlsMaster: clip.hlsMaster,
           mp4: clip.mp4,
           thumbnails: clip.thumbnails,
+          sprite: clip.sprite,
+          cost: clip.cost,
           quarantine: clip.quarantine,
           failure: clip.failure,
           playback,

@@ -54,6 +54,22 @@ export function registerServiceRoutes(app: ApiApp, ctx: ApiContext): void {
         return c.json(result, 200);
       },
     );
+    app.openapi(
+      createRoute({
+        method: 'post',
+        path: '/auth/refresh',
+        summary: 'A new token before this one expires (local issuer only; in AWS Cognito refreshes)',
+        description: 'Send a valid token as the bearer: the answer is a new one, with the user’s current role. Renewal stops 12 h after the password was given: then sign in again.',
+        tags: ['auth'],
+        security: [{ bearer: [] }],
+        responses: { 200: json(LoginResponse, 'A new bearer token'), ...errorResponses(401) },
+      }),
+      async (c) => {
+        const result = await issuer.renew((c.req.header('authorization') ?? '').replace(/^Bearer\s+/i, ''));
+        if (!result) throw new ApiError(401, ERROR_CODES.unauthenticated, 'This sign-in can no longer be renewed (12 h passed, or the user was removed): sign in again.');
+        return c.json(result, 200);
+      },
+    );
     app.get('/.well-known/jwks.json', (c) => c.json(issuer.jwks(), 200, { 'cache-control': 'public, max-age=300' }));
   }
 

@@ -21,9 +21,17 @@ import { ClipParams, ExecutionPageSchema, ExecutionParams, ExecutionsQuery, Redr
 import { errorResponses, json } from './responses.ts';
 import { stateTimeline } from '../workflow-timeline.ts';
 import { executionArnFor } from '../../runtime/step-functions/arns.ts';
+import { CLIP_ID_PATTERN } from '../../tasks/clip-identity.ts';
+import { clipIdOfExecutionName } from '../../tasks/execution-name.ts';
+import { getClip } from '../catalog.ts';
 import { readExecutionHistory } from '../../runtime/step-functions/read-execution-history.ts';
 
 const iso = (d: Date | undefined) => (d ? new Date(d).toISOString() : undefined);
+
+/** The name of a clip's execution, as its catalog item records it; the clip id for a clip without one. */
+async function executionNameOfClip(ctx: ApiContext, clipId: string): Promise<string> {
+  return (await getClip(ctx.catalog, clipId))?.executionName || clipId;
+}
 
 /** Every history event of an execution (a clip's run has a few dozen; a runaway one is cut at 25,000). */
 const executionHistory = (ctx: ApiContext, executionArn: string) => readExecutionHistory(ctx.clients.sfn, executionArn, { maxEvents: 25_000 });
@@ -41,8 +49,8 @@ export function registerWorkflowRoutes(app: ApiApp, ctx: ApiContext): void {
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      // The workflow is started with name = clip id.
-      const executionArn = executionArnFor(ctx.deps.stateMachineArn, id);
+      // The trigger records the execution's name on the clip (`{camera}-{time}-{digest}`); clips from before were named by clip id.
+      const executionArn = executionArnFor(ctx.deps.stateMachineArn, await executionNameOfClip(ctx, id));
       try {
         const [execution, events] = await Promise.all([
           ctx.clients.sfn.send(new DescribeExecutionCommand({ executionArn })),
@@ -106,6 +114,7 @@ export function registerWorkflowRoutes(app: ApiApp, ctx: ApiContext): void {
         {
           executions: (page.executions ?? []).map((e) => ({
             name: String(e.name),
+            ...(clipIdOfExecutionName(String(e.name)) ? { clipId: clipIdOfExecutionName(String(e.name)) } : {}),
             executionArn: String(e.executionArn),
             status: String(e.status),
             startedAt: iso(e.startDate),
@@ -131,7 +140,9 @@ export function registerWorkflowRoutes(app: ApiApp, ctx: ApiContext): void {
       responses: { 200: json(RedriveSchema, 'Redriven'), ...errorResponses(400, 401, 403, 404, 409) },
     }),
     async (c) => {
-      const { name } = c.req.valid('param');
+      const { name: asked } = c.req.valid('param');
+      // A clip id names its clip's execution.
+      const name = CLIP_ID_PATTERN.test(asked) ? await executionNameOfClip(ctx, asked) : asked;
       const executionArn = executionArnFor(ctx.deps.stateMachineArn, name);
       try {
         const result = await ctx.clients.sfn.send(new RedriveExecutionCommand({ executionArn }));

@@ -28,6 +28,7 @@ import { ENV, STATE_MACHINE_NAME, type RetentionClass } from '../workflows/clip-
 import { API_ENV } from './environment.ts';
 import { PLAYBACK_KEY_ITEM } from './playback-token.ts';
 import { DEFAULT_PRESIGN_EXPIRY_SECONDS } from './dependencies.ts';
+import { USER_POOL_PASSWORD_POLICY } from '../web/src/auth/password-policy.ts';
 
 const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -92,7 +93,7 @@ export class CamflowApi extends Construct {
       selfSignUpEnabled: false,
       signInAliases: { username: true, email: true },
       signInCaseSensitive: false,
-      passwordPolicy: { minLength: 12, requireLowercase: true, requireUppercase: true, requireDigits: true, requireSymbols: true },
+      passwordPolicy: { ...USER_POOL_PASSWORD_POLICY },
       mfa: cognito.Mfa.OPTIONAL,
       mfaSecondFactor: { otp: true, sms: false },
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,

@@ -8,7 +8,10 @@
  *   page that asked;
  * - a wrong password is refused by the pool's signature check and said in a sentence;
  * - the ID token is renewed by REFRESH_TOKEN_AUTH before it expires, and the API gets the new one;
- * - a token the API refuses (401) brings the sign-in back, which returns to the same page.
+ * - a token the API refuses (401) brings the sign-in back, which returns to the same page;
+ * - a user the operator created with a temporary password (FORCE_CHANGE_PASSWORD) is asked for
+ *   a new one (NEW_PASSWORD_REQUIRED): one the pool's policy refuses is said beside the field,
+ *   a good one signs in and returns to the page asked for, and is the password from then on.
  *
  * The page is served with the Content-Security-Policy of runtime/local-web.ts, which admits
  * the pool's endpoint: a CSP violation would fail the sign-in.
@@ -23,10 +26,13 @@ import { LOCAL_AUDIENCE, SIGNING_KEY_FILE, type SigningKey } from '../api/auth/l
 import { startLocalStack, type LocalStack } from '../runtime/local-stack.ts';
 import { startLocalWeb, type LocalWeb } from '../runtime/local-web.ts';
 import { ensureWebBuild, WEB_BUILD } from '../runtime/web-build.ts';
+import { expectAccessible } from './accessibility.ts';
 import { startTestUserPool, type TestUserPool } from './web-app-user-pool.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ADMIN = { username: 'maria', password: 'correct horse battery staple' };
+/** Created by the operator (admin-create-user): Cognito mailed the temporary password. */
+const NEWCOMER = { username: 'joe', temporaryPassword: 'Temp-Pass-1234', newPassword: 'Joe-s-own-Passphrase-2' };
 /** Short-lived tokens, so that the renewal happens within the test. */
 const TOKEN_SECONDS = 15;
 
@@ -68,6 +74,7 @@ beforeAll(async () => {
         .sign(privateKey),
   });
   pool.addUser(ADMIN.username, ADMIN.password, 'admin');
+  pool.addUser(NEWCOMER.username, NEWCOMER.temporaryPassword, 'viewer', { temporary: true });
   web.setConfig({ apiUrl, userPoolId: pool.userPoolId, userPoolClientId: pool.clientId, region: 'us-east-1', userPoolEndpoint: pool.endpoint });
 
   browser = await chromium.launchPersistentContext(join(work, 'chromium-profile'), {
@@ -96,8 +103,8 @@ async function newPage(): Promise<Page> {
   return page;
 }
 
-async function fillSignIn(page: Page, password: string): Promise<void> {
-  await page.getByLabel('User name').fill(ADMIN.username);
+async function fillSignIn(page: Page, password: string, username = ADMIN.username): Promise<void> {
+  await page.getByLabel('User name').fill(username);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
@@ -173,14 +180,74 @@ describe('signing in with a Cognito user pool (SRP) in Chromium', () => {
     await page.close();
   });
 
+  it('asks a user on a temporary password for a new one: refused beside the field when too short, then signs in and returns', async () => {
+    const first = await newPage();
+    pool.calls.length = 0;
+    await first.goto(`${web.origin}/alerts`);
+    await first.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await fillSignIn(first, NEWCOMER.temporaryPassword, NEWCOMER.username);
+    await first.getByRole('heading', { name: 'Choose a new password' }).waitFor();
+    expect(pool.calls).toEqual(['InitiateAuth USER_SRP_AUTH: ok', 'RespondToAuthChallenge PASSWORD_VERIFIER: ok']);
+    const field = first.getByLabel('New password', { exact: true });
+    const confirmation = first.getByLabel('Confirm the new password');
+    // The pool's rules are shown and tie to the field; the new field has the focus.
+    await first.getByText('At least 12 characters, with a lowercase letter, an uppercase letter, a digit and a symbol').waitFor();
+    expect(await field.getAttribute('aria-describedby')).toBe('new-password-rules');
+    expect(await field.evaluate((input) => input === (input as unknown as { ownerDocument: { activeElement: unknown } }).ownerDocument.activeElement)).toBe(true);
+    await expectAccessible(first, 'new password');
+
+    // Two different entries: said beside the confirmation, nothing sent.
+    await field.fill(NEWCOMER.newPassword);
+    await confirmation.fill(NEWCOMER.newPassword + 'x');
+    await first.getByRole('button', { name: 'Set the password and sign in' }).click();
+    await first.locator('#confirm-password-problem').getByText('The two passwords differ: type the new one again.').waitFor();
+    expect(pool.calls).toHaveLength(2);
+
+    // Too short: the pool answers InvalidPasswordException, said in a sentence beside the field.
+    await field.fill('Short-1a');
+    await confirmation.fill('Short-1a');
+    await first.getByRole('button', { name: 'Set the password and sign in' }).click();
+    await first.locator('#new-password-problem').getByText('This password is too short: use at least 12 characters.').waitFor();
+    expect(pool.calls.at(-1)).toBe('RespondToAuthChallenge NEW_PASSWORD_REQUIRED: InvalidPasswordException');
+    expect(await field.getAttribute('aria-invalid')).toBe('true');
+    expect(await field.getAttribute('aria-describedby')).toBe('new-password-rules new-password-problem');
+    expect(pool.status(NEWCOMER.username)).toBe('FORCE_CHANGE_PASSWORD');
+    await expectAccessible(first, 'new password refused');
+
+    // A good one, on the same challenge: signed in, back on the page asked for.
+    await field.fill(NEWCOMER.newPassword);
+    await confirmation.fill(NEWCOMER.newPassword);
+    await first.getByRole('button', { name: 'Set the password and sign in' }).click();
+    await first.getByRole('button', { name: 'Sign out' }).waitFor();
+    await first.getByRole('heading', { name: 'Alerts' }).waitFor();
+    expect(new URL(first.url()).pathname).toBe('/alerts');
+    await first.getByText(`${NEWCOMER.username} (viewer)`).waitFor();
+    expect(pool.calls.at(-1)).toBe('RespondToAuthChallenge NEW_PASSWORD_REQUIRED: ok');
+    expect(pool.status(NEWCOMER.username)).toBe('CONFIRMED');
+    await first.close();
+
+    // In a new tab: the new password, by SRP, no challenge any more.
+    const later = await newPage();
+    pool.calls.length = 0;
+    await later.goto(`${web.origin}/operations`);
+    await later.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await fillSignIn(later, NEWCOMER.newPassword, NEWCOMER.username);
+    await later.getByRole('heading', { name: 'Operations' }).waitFor();
+    expect(pool.calls).toEqual(['InitiateAuth USER_SRP_AUTH: ok', 'RespondToAuthChallenge PASSWORD_VERIFIER: ok']);
+    await later.close();
+  });
+
   it('had no page error, no CSP violation and no failed request', () => {
     // The two expected console errors, the browser reporting refusals the tests asked for:
     // Cognito's 400 (NotAuthorizedException) for the wrong password, the API's 401 for the broken token.
     // (one 401 for each of the page's calls in flight, on the page or already on the sign-in).
     const wrongPassword = (p: string) => /status of 400 .*\/sign-in\?next=%2Foperations\)$/.test(p);
     const brokenToken = (p: string) => /status of 401 .*(\/operations\?status=FAILED|\/sign-in\?next=%2Foperations%3Fstatus%3DFAILED)\)$/.test(p);
-    expect(problems.filter((p) => !wrongPassword(p) && !brokenToken(p))).toEqual([]);
+    // And the pool's 400 (InvalidPasswordException) for the too-short new password.
+    const tooShort = (p: string) => /status of 400 .*\/sign-in\?next=%2Falerts\)$/.test(p);
+    expect(problems.filter((p) => !wrongPassword(p) && !brokenToken(p) && !tooShort(p))).toEqual([]);
     expect(problems.filter(wrongPassword)).toHaveLength(1);
+    expect(problems.filter(tooShort)).toHaveLength(1);
     expect(problems.filter(brokenToken).length).toBeGreaterThanOrEqual(1);
   });
 });

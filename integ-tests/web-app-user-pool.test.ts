@@ -2,12 +2,13 @@
  * The test user pool's server-side SRP against the library the web app signs in with
  * (amazon-cognito-identity-js, as web/src/auth/cognito.ts uses it), in Node: the right
  * password passes the PASSWORD_VERIFIER check, a wrong one fails it there, and the refresh
- * token renews. The app itself does the same in Chromium: web-app-cognito.e2e.test.ts.
+ * token renews; a user created with a temporary password is asked for a new one
+ * (NEW_PASSWORD_REQUIRED), which the pool's policy checks, and signs in with it after. The app itself does the same in Chromium: web-app-cognito.e2e.test.ts.
  */
 import { AuthenticationDetails, CognitoRefreshToken, CognitoUser, CognitoUserPool, type CognitoUserSession } from 'amazon-cognito-identity-js';
 import { decodeJwt, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { modPow, padHex, startTestUserPool, type TestUserPool } from './web-app-user-pool.ts';
+import { modPow, padHex, passwordPolicyProblem, startTestUserPool, type TestUserPool } from './web-app-user-pool.ts';
 
 let pool: TestUserPool;
 let key: CryptoKey;
@@ -29,6 +30,27 @@ function signInWithCognito(username: string, password: string): Promise<Tokens> 
   return new Promise((resolve, reject) =>
     user.authenticateUser(new AuthenticationDetails({ Username: username, Password: password }), { onSuccess: (s) => resolve(tokensOf(s)), onFailure: reject }),
   );
+}
+
+/** Sign-in with a temporary password: the challenge is answered with each new password in turn, until one is taken. */
+function signInWithNewPassword(username: string, temporaryPassword: string, newPasswords: string[]): Promise<{ tokens: Tokens; refusals: unknown[] }> {
+  const user = new CognitoUser({ Username: username, Pool: userPool() });
+  const refusals: unknown[] = [];
+  return new Promise((resolve, reject) => {
+    const callbacks = {
+      onSuccess: (s: CognitoUserSession) => resolve({ tokens: tokensOf(s), refusals }),
+      onFailure: (error: unknown) => {
+        refusals.push(error);
+        if (refusals.length < newPasswords.length) user.completeNewPasswordChallenge(newPasswords[refusals.length]!, {}, callbacks);
+        else reject(error);
+      },
+      newPasswordRequired: () => user.completeNewPasswordChallenge(newPasswords[0]!, {}, callbacks),
+    };
+    user.authenticateUser(new AuthenticationDetails({ Username: username, Password: temporaryPassword }), {
+      ...callbacks,
+      onFailure: reject,
+    });
+  });
 }
 
 function refreshWithCognito(username: string, refreshToken: string): Promise<Tokens> {
@@ -83,6 +105,51 @@ describe('Cognito SRP sign-in against the test pool', () => {
 
   it('refuses an unknown user', async () => {
     await expect(signInWithCognito('mallory', 'x')).rejects.toMatchObject({ code: 'NotAuthorizedException' });
+  });
+
+  it('has the stack pool’s password rules', () => {
+    expect(passwordPolicyProblem('Short-1a')).toBe('Password not long enough');
+    expect(passwordPolicyProblem('no-uppercase-here-1')).toBe('Password must have uppercase characters');
+    expect(passwordPolicyProblem('NO-LOWERCASE-HERE-1')).toBe('Password must have lowercase characters');
+    expect(passwordPolicyProblem('No-Digits-Here-At-All')).toBe('Password must have numeric characters');
+    expect(passwordPolicyProblem('NoSymbolsHere12')).toBe('Password must have symbol characters');
+    expect(passwordPolicyProblem('A-long-Passphrase-1')).toBeUndefined();
+  });
+
+  it('asks a user created with a temporary password for a new one, checks it against the policy, then signs in with it by SRP', async () => {
+    pool.addUser('joe', 'Temp-Pass-1234', 'viewer', { temporary: true });
+    expect(pool.status('joe')).toBe('FORCE_CHANGE_PASSWORD');
+    pool.calls.length = 0;
+    const { tokens, refusals } = await signInWithNewPassword('joe', 'Temp-Pass-1234', ['Short-1a', 'nouppercase-here-1', 'Joe-s-own-Passphrase-2']);
+    expect(refusals).toMatchObject([
+      { code: 'InvalidPasswordException', message: 'Password does not conform to policy: Password not long enough' },
+      { code: 'InvalidPasswordException', message: 'Password does not conform to policy: Password must have uppercase characters' },
+    ]);
+    // The same challenge Session answered three times: refusals leave it open.
+    expect(pool.calls).toEqual([
+      'InitiateAuth USER_SRP_AUTH: ok',
+      'RespondToAuthChallenge PASSWORD_VERIFIER: ok',
+      'RespondToAuthChallenge NEW_PASSWORD_REQUIRED: InvalidPasswordException',
+      'RespondToAuthChallenge NEW_PASSWORD_REQUIRED: InvalidPasswordException',
+      'RespondToAuthChallenge NEW_PASSWORD_REQUIRED: ok',
+    ]);
+    expect(decodeJwt(tokens.token)).toMatchObject({ token_use: 'id', 'cognito:username': 'joe', 'cognito:groups': ['viewer'] });
+    expect(tokens.refreshToken).toBeTruthy();
+    expect(pool.status('joe')).toBe('CONFIRMED');
+
+    // From now on: the new password by SRP, without a challenge; the temporary one no longer works.
+    pool.calls.length = 0;
+    await signInWithCognito('joe', 'Joe-s-own-Passphrase-2');
+    expect(pool.calls).toEqual(['InitiateAuth USER_SRP_AUTH: ok', 'RespondToAuthChallenge PASSWORD_VERIFIER: ok']);
+    await expect(signInWithCognito('joe', 'Temp-Pass-1234')).rejects.toMatchObject({ code: 'NotAuthorizedException' });
+  });
+
+  it('refuses a NEW_PASSWORD_REQUIRED answer without a live challenge Session', async () => {
+    pool.addUser('ana', 'Temp-Pass-5678', 'viewer', { temporary: true });
+    const user = new CognitoUser({ Username: 'ana', Pool: userPool() });
+    const error = await new Promise((resolve) => user.completeNewPasswordChallenge('Ana-s-own-Passphrase-3', {}, { onSuccess: () => resolve(undefined), onFailure: resolve }));
+    expect(error).toMatchObject({ code: 'NotAuthorizedException' });
+    expect(pool.status('ana')).toBe('FORCE_CHANGE_PASSWORD');
   });
 
   it('renews the tokens with the refresh token, and refuses a revoked one', async () => {

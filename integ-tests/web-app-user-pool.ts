@@ -6,7 +6,12 @@
  *
  * - InitiateAuth USER_SRP_AUTH: SRP_A in, SALT / SRP_B / SECRET_BLOCK out (PASSWORD_VERIFIER);
  * - RespondToAuthChallenge PASSWORD_VERIFIER: the signature over pool, user, secret block and
- *   timestamp checked against the key both sides derived; ID, access and refresh tokens out;
+ *   timestamp checked against the key both sides derived; ID, access and refresh tokens out —
+ *   or, for a user created with a temporary password (`admin-create-user`, FORCE_CHANGE_PASSWORD),
+ *   the NEW_PASSWORD_REQUIRED challenge and a Session;
+ * - RespondToAuthChallenge NEW_PASSWORD_REQUIRED: NEW_PASSWORD checked against the stack's
+ *   password policy (InvalidPasswordException otherwise, the Session still usable for another
+ *   try until it expires; should a real pool end it, the app says to sign in again), the user's salt and verifier replaced, then tokens out; later sign-ins use it by SRP;
  * - InitiateAuth REFRESH_TOKEN_AUTH: new ID and access tokens for a refresh token.
  *
  * Group: RFC 5054's 3072-bit prime (RFC 3526 group 15, Node's `modp15`), g = 2,
@@ -19,6 +24,7 @@
 import { createHash, createHmac, getDiffieHellman, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { USER_POOL_PASSWORD_POLICY } from '../web/src/auth/password-policy.ts';
 
 const N = BigInt('0x' + getDiffieHellman('modp15').getPrime('hex'));
 const g = 2n;
@@ -50,6 +56,19 @@ function passwordKey(S: bigint, u: bigint): Buffer {
   return createHmac('sha256', prk).update(Buffer.concat([Buffer.from('Caldera Derived Key', 'utf8'), Buffer.from([1])])).digest().subarray(0, 16);
 }
 
+/** The stack's pool's password policy (api/api-construct.ts `passwordPolicy`). */
+export const STACK_PASSWORD_POLICY = USER_POOL_PASSWORD_POLICY;
+
+/** Cognito's reason for refusing a new password, in Cognito's words; undefined when it follows the policy. */
+export function passwordPolicyProblem(password: string, policy = STACK_PASSWORD_POLICY): string | undefined {
+  if (password.length < policy.minLength) return 'Password not long enough';
+  if (policy.requireLowercase && !/[a-z]/.test(password)) return 'Password must have lowercase characters';
+  if (policy.requireUppercase && !/[A-Z]/.test(password)) return 'Password must have uppercase characters';
+  if (policy.requireDigits && !/[0-9]/.test(password)) return 'Password must have numeric characters';
+  if (policy.requireSymbols && !/[\^$*.[\]{}()?"!@#%&/\\,><':;|_~`=+\- ]/.test(password)) return 'Password must have symbol characters';
+  return undefined;
+}
+
 export interface TokenClaims {
   username: string;
   group: string;
@@ -64,7 +83,13 @@ export interface TestUserPool {
   clientId: string;
   /** Each call, as `InitiateAuth USER_SRP_AUTH`, `RespondToAuthChallenge PASSWORD_VERIFIER`, … with its outcome. */
   calls: string[];
-  addUser(username: string, password: string, group: 'admin' | 'viewer'): void;
+  /**
+   * A user with a permanent password, or — `temporary: true` — as `admin-create-user` makes one:
+   * FORCE_CHANGE_PASSWORD, asked for a new password at the first sign-in.
+   */
+  addUser(username: string, password: string, group: 'admin' | 'viewer', options?: { temporary?: boolean }): void;
+  /** Cognito's UserStatus of a user. */
+  status(username: string): 'CONFIRMED' | 'FORCE_CHANGE_PASSWORD' | undefined;
   stop(): Promise<void>;
 }
 
@@ -87,7 +112,9 @@ export async function startTestUserPool(options: {
   sign(claims: TokenClaims, seconds: number): Promise<string>;
 }): Promise<TestUserPool> {
   const poolName = options.userPoolId.split('_')[1]!;
-  const users = new Map<string, { salt: bigint; verifier: bigint; group: 'admin' | 'viewer' }>();
+  const users = new Map<string, { salt: bigint; verifier: bigint; group: 'admin' | 'viewer'; temporary: boolean }>();
+  /** Sessions of the NEW_PASSWORD_REQUIRED challenge: for whom, until when (Cognito's are 3 minutes). */
+  const newPasswordSessions = new Map<string, { username: string; until: number }>();
   const challenges = new Map<string, { username: string; A: bigint; b: bigint; B: bigint; secretBlock: Buffer }>();
   const refreshTokens = new Map<string, string>();
   const calls: string[] = [];
@@ -137,6 +164,7 @@ export async function startTestUserPool(options: {
     },
     async RespondToAuthChallenge(body) {
       if (body.ClientId !== options.clientId) throw new PoolError('ResourceNotFoundException', 'User pool client does not exist.');
+      if (body.ChallengeName === 'NEW_PASSWORD_REQUIRED') return newPassword(body);
       if (body.ChallengeName !== 'PASSWORD_VERIFIER') throw new PoolError('InvalidParameterException', 'Unknown challenge.');
       const challenge = challenges.get(String(body.Session));
       challenges.delete(String(body.Session));
@@ -156,9 +184,39 @@ export async function startTestUserPool(options: {
         .digest();
       const claimed = Buffer.from(responses.PASSWORD_CLAIM_SIGNATURE ?? '', 'base64');
       if (claimed.length !== expected.length || !timingSafeEqual(claimed, expected)) throw new PoolError('NotAuthorizedException', 'Incorrect username or password.');
+      if (user.temporary) {
+        const session = randomBytes(32).toString('base64url');
+        newPasswordSessions.set(session, { username: challenge.username, until: Date.now() + 3 * 60_000 });
+        return {
+          ChallengeName: 'NEW_PASSWORD_REQUIRED',
+          Session: session,
+          ChallengeParameters: { USER_ID_FOR_SRP: challenge.username, requiredAttributes: '[]', userAttributes: JSON.stringify({ email_verified: 'true' }) },
+        };
+      }
       return tokens(challenge.username, true);
     },
   };
+
+  async function newPassword(body: Record<string, any>) {
+    const responses = (body.ChallengeResponses ?? {}) as Record<string, string>;
+    const pending = newPasswordSessions.get(String(body.Session));
+    if (!pending || pending.until < Date.now() || responses.USERNAME !== pending.username) {
+      newPasswordSessions.delete(String(body.Session));
+      throw new PoolError('NotAuthorizedException', 'Invalid session for the user, session is expired.');
+    }
+    const password = responses.NEW_PASSWORD ?? '';
+    const problem = passwordPolicyProblem(password);
+    if (problem) throw new PoolError('InvalidPasswordException', `Password does not conform to policy: ${problem}`);
+    newPasswordSessions.delete(String(body.Session));
+    setPassword(pending.username, password, users.get(pending.username)!.group, false);
+    return tokens(pending.username, true);
+  }
+
+  function setPassword(username: string, password: string, group: 'admin' | 'viewer', temporary: boolean) {
+    const salt = big(randomBytes(16).toString('hex'));
+    const x = big(hexHash(padHex(salt) + sha256Hex(`${poolName}${username}:${password}`)));
+    users.set(username, { salt, verifier: modPow(g, x, N), group, temporary });
+  }
 
   const cors = (request: IncomingMessage): Record<string, string> =>
     request.headers.origin === options.origin
@@ -211,10 +269,10 @@ export async function startTestUserPool(options: {
     userPoolId: options.userPoolId,
     clientId: options.clientId,
     calls,
-    addUser(username, password, group) {
-      const salt = big(randomBytes(16).toString('hex'));
-      const x = big(hexHash(padHex(salt) + sha256Hex(`${poolName}${username}:${password}`)));
-      users.set(username, { salt, verifier: modPow(g, x, N), group });
+    addUser: (username, password, group, { temporary = false } = {}) => setPassword(username, password, group, temporary),
+    status(username) {
+      const user = users.get(username);
+      return user && (user.temporary ? 'FORCE_CHANGE_PASSWORD' : 'CONFIRMED');
     },
     stop: () =>
       new Promise<void>((resolve) => {

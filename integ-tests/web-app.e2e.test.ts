@@ -7,7 +7,6 @@
  * axe-core on every page, and no console error nor failed request anywhere.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
@@ -19,6 +18,7 @@ import { dynamoUserStore } from '../api/auth/users.ts';
 import { localClientConfig } from '../runtime/local-credentials.ts';
 import { startLocalStack, type LocalStack } from '../runtime/local-stack.ts';
 import { ensureWebBuild, WEB_BUILD } from '../runtime/web-build.ts';
+import { expectAccessible } from './accessibility.ts';
 import { h264AacMp4 } from './clip-fixtures.ts';
 import { uploadClip, type UploadedClip } from './local-stack-support.ts';
 
@@ -28,7 +28,6 @@ type VideoElement = { currentTime: number; currentSrc: string; readyState: numbe
 type ImageElement = { complete: boolean; naturalWidth: number };
 const ADMIN = { username: 'maria', password: 'correct horse battery staple' };
 const VIEWER = { username: 'joe', password: 'a long viewer passphrase' };
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 const work = mkdtempSync(join(tmpdir(), 'camflow-web-e2e-'));
 let stack: LocalStack;
@@ -100,17 +99,6 @@ async function signIn(page: Page, who: { username: string; password: string }, p
   await page.getByLabel('Password').fill(who.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
-}
-
-/** axe-core in the page: no serious or critical violation. */
-async function expectAccessible(page: Page, what: string): Promise<void> {
-  await page.evaluate(axeSource);
-  const violations = await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
-    const result = await axe.run();
-    return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
-  expect(violations, what).toEqual([]);
 }
 
 /** The player has its source (hls.js loaded and attached): leaving now aborts nothing. */

@@ -9,6 +9,7 @@ import { MemoryRouter, useLocation } from 'react-router';
 import { App, newQueryClient } from './App';
 import { readSession, renewAt, writeSession } from './session';
 import { safeNext } from './pages/SignInPage';
+import { refusalSentence } from './auth/new-password';
 import { rowsByDay } from './pages/CameraClipsPage';
 import { draftProblems } from './pages/CameraSettingsPage';
 import { spriteCellAt, thumbnailAt } from './Player';
@@ -128,6 +129,16 @@ describe('signing in', () => {
     expect(safeNext('https://evil.example')).toBe('/');
     expect(safeNext('/sign-in?next=/x')).toBe('/');
     expect(safeNext(null)).toBe('/');
+  });
+
+  it('says why Cognito refused a new password (InvalidPasswordException), in a sentence', () => {
+    const policy = (reason: string) => refusalSentence(`Password does not conform to policy: ${reason}`);
+    expect(policy('Password not long enough')).toBe('This password is too short: use at least 12 characters.');
+    expect(policy('Password must have uppercase characters')).toBe('This password needs an uppercase letter.');
+    expect(policy('Password must have lowercase characters')).toBe('This password needs a lowercase letter.');
+    expect(policy('Password must have numeric characters')).toBe('This password needs a digit.');
+    expect(policy('Password must have symbol characters')).toBe('This password needs a symbol, such as ! ? - or _.');
+    expect(refusalSentence('Something new')).toBe('The user pool refused this password (Something new): choose another one.');
   });
 });
 

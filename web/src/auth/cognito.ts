@@ -10,6 +10,7 @@
 import { AuthenticationDetails, CognitoRefreshToken, CognitoUser, CognitoUserPool, type CognitoUserSession, type ICognitoStorage } from 'amazon-cognito-identity-js';
 import type { AppConfig } from '../config';
 import { roleOf, type Session } from '../session';
+import { NewPasswordRefused, refusalSentence, type NewPasswordRequired } from './new-password';
 
 export class CognitoSignInFailed extends Error {
   override name = 'CognitoSignInFailed';
@@ -59,17 +60,46 @@ function sentence(error: unknown): string {
   return message ? `Sign-in failed: ${message}` : 'Sign-in failed: try again.';
 }
 
-/** SRP sign-in (USER_SRP_AUTH, then the PASSWORD_VERIFIER challenge). */
-export function signInWithCognito(config: AppConfig, username: string, password: string): Promise<Session> {
+const SECOND_FACTOR = 'This account asks for a second factor, which the app does not support yet.';
+
+/**
+ * SRP sign-in (USER_SRP_AUTH, then the PASSWORD_VERIFIER challenge): a session, or — for a user
+ * still on the temporary password Cognito mailed — the NEW_PASSWORD_REQUIRED challenge to answer.
+ */
+export function signInWithCognito(config: AppConfig, username: string, password: string): Promise<{ session: Session } | { newPasswordRequired: NewPasswordRequired }> {
   const user = new CognitoUser({ Username: username, Pool: userPool(config) });
   return new Promise((resolve, reject) => {
     user.authenticateUser(new AuthenticationDetails({ Username: username, Password: password }), {
-      onSuccess: (result) => resolve(sessionOf(username, result)),
+      onSuccess: (result) => resolve({ session: sessionOf(username, result) }),
       onFailure: (error) => reject(new CognitoSignInFailed(sentence(error), error)),
-      newPasswordRequired: () => reject(new CognitoSignInFailed('This account still has a temporary password: ask the operator to set a permanent one (aws cognito-idp admin-set-user-password --permanent).')),
-      mfaRequired: () => reject(new CognitoSignInFailed('This account asks for a second factor, which the app does not support yet.')),
-      totpRequired: () => reject(new CognitoSignInFailed('This account asks for a second factor, which the app does not support yet.')),
+      newPasswordRequired: () => resolve({ newPasswordRequired: { username, choose: (newPassword) => chooseNewPassword(user, username, newPassword) } }),
+      mfaRequired: () => reject(new CognitoSignInFailed(SECOND_FACTOR)),
+      totpRequired: () => reject(new CognitoSignInFailed(SECOND_FACTOR)),
     });
+  });
+}
+
+/**
+ * The answer to NEW_PASSWORD_REQUIRED (RespondToAuthChallenge with NEW_PASSWORD and the
+ * challenge's Session, which the CognitoUser keeps): the user's password from now on, and a
+ * session. A refused password (InvalidPasswordException) leaves the challenge open for another.
+ */
+function chooseNewPassword(user: CognitoUser, username: string, newPassword: string): Promise<Session> {
+  return new Promise((resolve, reject) => {
+    user.completeNewPasswordChallenge(
+      newPassword,
+      {},
+      {
+        onSuccess: (result) => resolve(sessionOf(username, result)),
+        onFailure: (error: { code?: string; message?: string } | undefined) => {
+          if (error?.code === 'InvalidPasswordException') reject(new NewPasswordRefused(refusalSentence(error.message)));
+          else if (error?.code === 'NotAuthorizedException') reject(new CognitoSignInFailed('This sign-in is no longer valid (Cognito gives a few minutes to choose a new password): sign in again with the temporary password.', error));
+          else reject(new CognitoSignInFailed(sentence(error), error));
+        },
+        mfaRequired: () => reject(new CognitoSignInFailed(SECOND_FACTOR)),
+        totpRequired: () => reject(new CognitoSignInFailed(SECOND_FACTOR)),
+      },
+    );
   });
 }
 

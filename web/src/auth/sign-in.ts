@@ -6,6 +6,7 @@
 import { must, type ApiClient } from '../api/client';
 import type { AppConfig } from '../config';
 import { roleOf, type Session } from '../session';
+import type { NewPasswordRequired } from './new-password';
 
 export const usesCognito = (config: AppConfig) => Boolean(config.userPoolId);
 
@@ -13,9 +14,12 @@ function localSession(username: string, result: { token: string; role: string; e
   return { token: result.token, username, role: roleOf(result.token, result.role), expiresAt: Date.now() + result.expiresIn * 1000, via: 'local' };
 }
 
-export async function signInAs(config: AppConfig, api: ApiClient, username: string, password: string): Promise<Session> {
+/** Signed in, or (Cognito, first sign-in with the temporary password) asked for a new password first. */
+export type SignInOutcome = { session: Session } | { newPasswordRequired: NewPasswordRequired };
+
+export async function signInAs(config: AppConfig, api: ApiClient, username: string, password: string): Promise<SignInOutcome> {
   if (usesCognito(config)) return (await import('./cognito')).signInWithCognito(config, username, password);
-  return localSession(username, must(await api.POST('/auth/login', { body: { username, password } })));
+  return { session: localSession(username, must(await api.POST('/auth/login', { body: { username, password } }))) };
 }
 
 /** New tokens for a session that has not expired yet. */

@@ -1,8 +1,14 @@
-/** Sign in (the stack's Cognito user pool in AWS, `POST /auth/login` locally), then back to the page that asked for it. */
+/**
+ * Sign in (the stack's Cognito user pool in AWS, `POST /auth/login` locally), then back to the
+ * page that asked for it. A user still on the temporary password Cognito mailed chooses a new
+ * one first (NewPasswordForm).
+ */
 import { useEffect, useState, type FormEvent } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 import { useApp } from '../app-context';
+import type { NewPasswordRequired } from '../auth/new-password';
 import { signInAs } from '../auth/sign-in';
+import { NewPasswordForm } from './NewPasswordForm';
 
 /** Only a path of this app: never an absolute URL someone put in the link. */
 export function safeNext(next: string | null): string {
@@ -18,6 +24,7 @@ export function SignInPage() {
   const [password, setPassword] = useState('');
   const [problem, setProblem] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const [challenge, setChallenge] = useState<NewPasswordRequired>();
 
   useEffect(() => {
     if (session) navigate(next, { replace: true });
@@ -32,12 +39,25 @@ export function SignInPage() {
     }
     setBusy(true);
     try {
-      signIn(await signInAs(config, api, username.trim(), password));
+      const outcome = await signInAs(config, api, username.trim(), password);
+      if ('session' in outcome) signIn(outcome.session);
+      else {
+        setPassword('');
+        setChallenge(outcome.newPasswordRequired);
+      }
     } catch (error) {
       setProblem(error instanceof Error ? error.message : String(error));
     } finally {
       setBusy(false);
     }
+  }
+
+  if (challenge) {
+    const startOver = (why?: string) => {
+      setChallenge(undefined);
+      setProblem(why);
+    };
+    return <NewPasswordForm challenge={challenge} onSignedIn={signIn} onStartOver={startOver} />;
   }
 
   return (

@@ -1,7 +1,7 @@
 /**
  * `npm test` runs this first (pretest): the tests need ffmpeg and ffprobe (Debian's 5.1:
- * libx265 for the HEVC fixtures, ffprobe to check outputs), curl (the gateway's FTP client
- * test), the AWS CLI (the Step Functions endpoint test) and Chromium (the web app's test). On a fresh Debian machine, as
+ * libx265 for the HEVC fixtures, ffprobe to check outputs), curl and lftp (FTP clients the
+ * gateway's camera tests use), the AWS CLI (the Step Functions endpoint test) and Chromium (the web app's test). On a fresh Debian machine, as
  * root, it installs the missing ones from Debian's packages; elsewhere it says what to install.
  */
 import { spawnSync } from 'node:child_process';
@@ -10,6 +10,7 @@ const TOOLS: Array<{ command: string; args: string[]; debianPackage: string }> =
   { command: 'ffmpeg', args: ['-version'], debianPackage: 'ffmpeg' },
   { command: 'ffprobe', args: ['-version'], debianPackage: 'ffmpeg' },
   { command: 'curl', args: ['--version'], debianPackage: 'curl' },
+  { command: 'lftp', args: ['--version'], debianPackage: 'lftp' },
   { command: 'aws', args: ['--version'], debianPackage: 'awscli' },
   // The web app's end-to-end test (integ-tests/web-app.e2e.test.ts) runs Debian's Chromium.
   { command: '/usr/bin/chromium', args: ['--version'], debianPackage: 'chromium' },

@@ -12,6 +12,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetExecutionHistoryCommand, ListExecutionsCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import '../runtime/node20-polyfills.ts';
 import { startLocalStack } from '../runtime/local-stack.ts';
 import { h264AacMp4 } from '../integ-tests/clip-fixtures.ts';
@@ -35,7 +36,28 @@ export interface AlertLatencyResult {
   drainSeconds: number;
   renderConcurrency: number;
   targetP95Seconds: number;
+  /** Where the time goes, per stage, p50 / p95 over the alerted clips (from the execution histories). */
+  stages: StageTimes[];
 }
+
+/** One stage of the alert path and its p50 / p95 in seconds. */
+export interface StageTimes {
+  stage: string;
+  p50Seconds: number;
+  p95Seconds: number;
+}
+
+/** The stages, in order: each from the end of the previous one, so they add up to PutObject → published. */
+const STAGES = [
+  'PutObject → object created (S3 stored it)',
+  'object created → execution started (trigger: catalog PROCESSING, StartExecution)',
+  'execution started → Validate clip entered',
+  'Validate clip (probe, catalog)',
+  'Validate clip → Decide alert entered (Parallel start)',
+  'Decide alert',
+  'Decide alert → Send motion alert entered',
+  'Send motion alert (publish to the outbox)',
+] as const;
 
 const CLIPS = 20;
 const CAMERAS = 14;
@@ -73,6 +95,8 @@ export async function alertLatency(work: string): Promise<AlertLatencyResult> {
     const { messages } = await stack.outbox.list({ topic: 'MotionAlerts', limit: 1000 });
     const latencies: number[] = [];
     const fromCreated: number[] = [];
+    const histories = await executionHistories(stack);
+    const stageSamples: number[][] = STAGES.map(() => []);
     for (const upload of uploads) {
       const message = messages.find((m) => m.message.includes(upload.clipId));
       if (!message) continue;
@@ -80,6 +104,21 @@ export async function alertLatency(work: string): Promise<AlertLatencyResult> {
       // When S3 had the object (the event time the clip records as uploadedAt): the upload's own transfer left out.
       const record = await clipRecord(stack, upload.clipId);
       if (record) fromCreated.push((Date.parse(message.publishedAt) - Date.parse(record.uploadedAt)) / 1000);
+      const history = histories.get(upload.clipId);
+      if (record && history) {
+        const marks = [
+          upload.at,
+          Date.parse(record.uploadedAt),
+          history.started,
+          history.entered('Validate clip'),
+          history.exited('Validate clip'),
+          history.entered('Decide alert'),
+          history.exited('Decide alert'),
+          history.entered('Send motion alert'),
+          Date.parse(message.publishedAt),
+        ];
+        marks.slice(1).forEach((mark, i) => stageSamples[i]!.push((mark - marks[i]!) / 1000));
+      }
     }
     latencies.sort((a, b) => a - b);
     fromCreated.sort((a, b) => a - b);
@@ -97,8 +136,46 @@ export async function alertLatency(work: string): Promise<AlertLatencyResult> {
       drainSeconds,
       renderConcurrency,
       targetP95Seconds: 2,
+      stages: STAGES.map((stage, i) => {
+        const samples = stageSamples[i]!.sort((a, b) => a - b);
+        return { stage, p50Seconds: samples.length ? percentile(samples, 50) : Number.NaN, p95Seconds: samples.length ? percentile(samples, 95) : Number.NaN };
+      }),
     };
   } finally {
     await stack.stop();
   }
+}
+
+interface ClipHistory {
+  started: number;
+  entered(state: string): number;
+  exited(state: string): number;
+}
+
+/** Every execution's history, by the clip id of its input: when it started, entered and left each state. */
+async function executionHistories(stack: Awaited<ReturnType<typeof startLocalStack>>): Promise<Map<string, ClipHistory>> {
+  const byClip = new Map<string, ClipHistory>();
+  const { executions = [] } = await stack.clients.sfn.send(new ListExecutionsCommand({ stateMachineArn: stack.stateMachineArn, maxResults: 1000 }));
+  for (const execution of executions) {
+    const events: HistoryEvent[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await stack.clients.sfn.send(new GetExecutionHistoryCommand({ executionArn: execution.executionArn, maxResults: 1000, nextToken }));
+      events.push(...(page.events ?? []));
+      nextToken = page.nextToken;
+    } while (nextToken);
+    const start = events.find((e) => e.type === 'ExecutionStarted');
+    const input = JSON.parse(start?.executionStartedEventDetails?.input ?? '{}') as { clip?: { clipId?: string } };
+    if (!start || !input.clip?.clipId) continue;
+    const at = (type: string, state: string) => {
+      const event = events.find((e) => e.type?.endsWith(type) && (e.stateEnteredEventDetails?.name ?? e.stateExitedEventDetails?.name) === state);
+      return event?.timestamp ? new Date(event.timestamp).getTime() : Number.NaN;
+    };
+    byClip.set(input.clip.clipId, {
+      started: new Date(start.timestamp!).getTime(),
+      entered: (state) => at('StateEntered', state),
+      exited: (state) => at('StateExited', state),
+    });
+  }
+  return byClip;
 }

@@ -74,9 +74,11 @@ export function mediaInfoWasmPath(): string {
  * MediaInfo instances, each analysing one clip at a time. A Lambda handles one event at a time
  * and so only ever makes one; the local runtime runs every task in one process, where clips
  * validated at once (a burst) would otherwise queue behind one instance — and their alerts
- * with them. Made on demand, at most PROBE_INSTANCES.
+ * with them. Made on demand, at most PROBE_INSTANCES (each holds about 15 MB once used): with
+ * 4, a burst of 20 clips validated in 5 rounds; more than 8 only made every read of the burst
+ * slower together (issue 11, BENCHMARKS.md).
  */
-export const PROBE_INSTANCES = 4;
+export const PROBE_INSTANCES = 8;
 const pool: Array<{ mediaInfo: Promise<MediaInfo<'object'>>; busy: number }> = [];
 
 function newInstance(): Promise<MediaInfo<'object'>> {
@@ -105,16 +107,67 @@ function instance(): (typeof pool)[number] {
 
 const queues = new WeakMap<object, Promise<unknown>>();
 
+/**
+ * Bytes of an MP4's media data (`mdat`) the probe lets MediaInfoLib parse. Once it has the
+ * `moov` (read before the media data, or by a jump to the file's end), MediaInfoLib walks the
+ * media data frame by frame for details the workflow does not use: the tracks, sizes,
+ * duration, frame rate, bit rate and the box sizes that reveal truncation are all in the
+ * `moov` and the box headers. Reading 7 MB more per clip only made a burst of validations
+ * queue on the S3 reads (issue 11).
+ */
+export const MP4_MEDIA_DATA_PROBE_BYTES = 1024 * 1024;
+
+interface MediaDataWalk {
+  /** Reads from here… */
+  walkEnd: number;
+  /** …up to here (the `mdat` box's end) are not served. */
+  end: number;
+}
+
+/**
+ * Where to stop MediaInfoLib's walk through an MP4's media data, from the file's first bytes:
+ * only for a file that starts with `ftyp` and whose first `mdat` holds at least half the
+ * file — a plain MP4/MOV. A fragmented MP4 (many small `mdat`s, each after its `moof`) and
+ * every other container are read as before, within PROBE_READ_BUDGET.
+ */
+export function mp4MediaDataWalk(head: Uint8Array, fileSize: number): MediaDataWalk | undefined {
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  const type = (at: number) => String.fromCharCode(head[at]!, head[at + 1]!, head[at + 2]!, head[at + 3]!);
+  if (head.length < 8 || type(4) !== 'ftyp') return undefined;
+  let at = 0;
+  while (at + 8 <= head.length) {
+    let size = view.getUint32(at);
+    let header = 8;
+    if (size === 1) {
+      if (at + 16 > head.length) return undefined;
+      size = Number(view.getBigUint64(at + 8));
+      header = 16;
+    } else if (size === 0) size = fileSize - at;
+    if (size < header) return undefined;
+    if (type(at + 4) === 'mdat') {
+      const start = at + header;
+      const end = at + size;
+      return end - start >= fileSize / 2 ? { walkEnd: start + MP4_MEDIA_DATA_PROBE_BYTES, end } : undefined;
+    }
+    at += size;
+  }
+  return undefined;
+}
+
 async function analyze(source: ByteSource): Promise<MediaInfoResult> {
   const entry = instance();
   entry.busy += 1;
   try {
     const mi = await entry.mediaInfo;
     let budget = PROBE_READ_BUDGET;
+    let mediaData: MediaDataWalk | undefined;
     const readChunk = async (length: number, offset: number) => {
       if (budget <= 0) return new Uint8Array(0);
+      // Walking an MP4's media data past its first frames: everything the probe needs is known.
+      if (mediaData && offset >= mediaData.walkEnd && offset < mediaData.end) return new Uint8Array(0);
       const bytes = await source.read(offset, Math.min(length, budget));
       budget -= bytes.length;
+      if (offset === 0) mediaData = mp4MediaDataWalk(bytes, source.size);
       return bytes;
     };
     // One analysis at a time per instance: calls on the same one queue here.

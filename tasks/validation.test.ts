@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClipWorkflowInput, InvalidReason } from '../workflows/clip-contract.ts';
 import { fileByteSource, type ByteSource } from './byte-source.ts';
-import { isProbeFailure, PROBE_READ_BUDGET, probeClip } from './clip-probe.ts';
+import { isProbeFailure, MP4_MEDIA_DATA_PROBE_BYTES, PROBE_READ_BUDGET, probeClip } from './clip-probe.ts';
 import { clipIdFor } from './clip-identity.ts';
 import { makeTestMedia, type TestMedia } from './test-media.ts';
 import { validateUpload } from './validation.ts';
@@ -118,6 +118,30 @@ describe('probeClip', () => {
     const probe = await probeClip(counting);
     expect(probe).toMatchObject({ container: 'matroska', durationSeconds: 10, video: { codec: 'mjpeg', width: 1280, height: 720 } });
     expect(bytesRead).toBeLessThanOrEqual(PROBE_READ_BUDGET + 64);
+  });
+
+  it.each([
+    ['moov at the end', []],
+    ['moov first (faststart)', ['-movflags', '+faststart']],
+  ])('reads an MP4 (%s) only up to its first frames, and still probes it, or finds it cut short', async (name, flags) => {
+    const mp4 = join(dir, `large-${flags.length}.mp4`);
+    await promisify(execFile)('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=1920x1080:rate=25:duration=4', '-f', 'lavfi', '-i', 'sine=duration=4', '-c:v', 'libx264', '-preset', 'ultrafast', '-qp', '10', '-c:a', 'aac', '-shortest', ...flags, mp4]);
+    const file = await fileByteSource(mp4);
+    expect(file.size).toBeGreaterThan(PROBE_READ_BUDGET);
+    const counted = (source: ByteSource) => {
+      const seen = { bytes: 0 };
+      return { seen, source: { size: source.size, read: async (offset: number, length: number) => { const bytes = await source.read(offset, length); seen.bytes += bytes.length; return bytes; } } };
+    };
+    const whole = counted(file);
+    expect(await probeClip(whole.source)).toMatchObject({ container: 'mp4', durationSeconds: 4, video: { codec: 'h264', width: 1920, height: 1080, frameRate: 25 }, audio: { codec: 'aac' } });
+    // The first chunk, the moov, and MP4_MEDIA_DATA_PROBE_BYTES of media data: not the whole budget.
+    expect(whole.seen.bytes).toBeLessThanOrEqual(2 * 1024 * 1024 + MP4_MEDIA_DATA_PROBE_BYTES);
+    // Cut short anywhere, it is still truncated (never a valid clip).
+    for (const fraction of [0.3, 0.95]) {
+      const size = Math.floor(file.size * fraction);
+      const cut: ByteSource = { size, read: (offset, length) => file.read(offset, Math.min(length, size - offset)) };
+      expect(await probeClip(cut), `${name}, cut at ${fraction}`).toMatchObject({ problem: 'truncated', container: 'mp4' });
+    }
   });
 
   it('a truncated JPEG (no end marker) is truncated', async () => {

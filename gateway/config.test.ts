@@ -20,7 +20,8 @@ describe('config file', () => {
     const config = parseGatewayConfig(text, '/etc/camflow');
     expect(Object.keys(config.cameras)).toEqual(['front-door', 'garage']);
     expect(config.allowedExtensions).toEqual(['mp4', 'mkv', 'avi', 'mov', 'jpg', 'jpeg', 'dav', 'h264', '264']);
-    expect(config.ftp).toMatchObject({ port: 2121, passivePortMin: 30000, passivePortMax: 30100, temporaryNameWaitSeconds: 600, requireTls: false, tls: { enabled: false, require: false } });
+    expect(config.ftp).toMatchObject({ port: 2121, passivePortMin: 30000, passivePortMax: 30100, temporaryNameWaitSeconds: 600, tls: { enabled: false, require: false } });
+    expect(config.ftp.requireTls).toBe(false);
     expect(config.ffmpegPath).toBe('ffmpeg');
     expect(config.spoolDirectory).toBe('/var/lib/camflow-gateway');
   });

@@ -242,7 +242,6 @@ export class Journal {
   }
 }
 
-export { fsyncDirectory };
 
 /**
  * fsyncs of one folder, shared (group commit) and off the event loop: a caller waits for an

@@ -15,7 +15,7 @@ import { pipeline } from 'node:stream/promises';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { captureTimeOf } from '../workflows/capture-time.ts';
 import { contentTypeFor, extensionOf, keyFileName, uploadKey, withCollisionSuffix } from './file-names.ts';
-import { applyUpdate, FolderSync, fsyncDirectory, Journal, readJournal, recordsOf, replayJournal, type ConfirmationMethod, type FileUpdate, type JournalRecord, type RemovalReason, type SpoolEntry, type SpooledFile } from './journal.ts';
+import { applyUpdate, FolderSync, Journal, readJournal, recordsOf, replayJournal, type ConfirmationMethod, type FileUpdate, type JournalRecord, type RemovalReason, type SpoolEntry, type SpooledFile } from './journal.ts';
 import { needsRemux, remuxToMp4 } from './remux.ts';
 
 /** FTP reply 452: "Requested action not taken. Insufficient storage space in system." */
@@ -370,6 +370,8 @@ export class Spool extends EventEmitter<{ received: [SpooledFile]; full: [] }> {
       return file;
     }
     const digests = await digestFile(output, this.options.partSizeBytes);
+    // The new file's name in files/, on disk before the journal points at it (shared, non-blocking).
+    await this.syncFilesFolder();
     const from = extensionOf(file.key);
     const stem = file.key.slice(file.key.lastIndexOf('/') + 1, -(from.length + 1));
     const folder = file.key.slice(0, file.key.lastIndexOf('/') + 1);
@@ -637,10 +639,10 @@ function isHeld(file: SpooledFile, now: number): boolean {
 async function digestFile(path: string, partSize: number): Promise<{ size: number; sha256: string; md5: string; parts: SpooledFile['parts'] }> {
   const sha256 = createHash('sha256');
   const md5 = createHash('md5');
-  const parts = new PartDigests(partSize);
+  // PartDigests feeds the whole-file SHA-256 too: one pass, as for a received file.
+  const parts = new PartDigests(partSize, sha256);
   let size = 0;
   for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) {
-    sha256.update(chunk as Buffer);
     md5.update(chunk as Buffer);
     parts.update(chunk as Buffer);
     size += (chunk as Buffer).length;
@@ -651,7 +653,6 @@ async function digestFile(path: string, partSize: number): Promise<{ size: numbe
   } finally {
     await handle.close();
   }
-  fsyncDirectory(dirname(path));
   return { size, sha256: sha256.digest('base64'), md5: md5.digest('hex'), parts: parts.result() };
 }
 

@@ -12,13 +12,15 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { GetExecutionHistoryCommand, ListExecutionsCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import '../runtime/node20-polyfills.ts';
 import { startLocalStack } from '../runtime/local-stack.ts';
 import { h264AacMp4 } from '../integ-tests/clip-fixtures.ts';
 import { clipIdFor } from '../tasks/clip-identity.ts';
-import { clipRecord } from '../integ-tests/local-stack-support.ts';
+import { allExecutions, clipRecord } from '../integ-tests/local-stack-support.ts';
+import { clipIdOfExecutionName } from '../tasks/execution-name.ts';
+import { readExecutionHistory } from '../runtime/step-functions/read-execution-history.ts';
 import { ENV } from '../workflows/clip-contract.ts';
+import { percentile } from './stats.ts';
 
 export interface AlertLatencyResult {
   clips: number;
@@ -61,10 +63,6 @@ const STAGES = [
 
 const CLIPS = 20;
 const CAMERAS = 14;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
 
 export async function alertLatency(work: string): Promise<AlertLatencyResult> {
   const media = join(work, 'alerts-media');
@@ -152,26 +150,20 @@ interface ClipHistory {
   exited(state: string): number;
 }
 
-/** Every execution's history, by the clip id of its input: when it started, entered and left each state. */
+/** Every execution's history, by the clip id of its name: when it started, entered and left each state. */
 async function executionHistories(stack: Awaited<ReturnType<typeof startLocalStack>>): Promise<Map<string, ClipHistory>> {
   const byClip = new Map<string, ClipHistory>();
-  const { executions = [] } = await stack.clients.sfn.send(new ListExecutionsCommand({ stateMachineArn: stack.stateMachineArn, maxResults: 1000 }));
-  for (const execution of executions) {
-    const events: HistoryEvent[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await stack.clients.sfn.send(new GetExecutionHistoryCommand({ executionArn: execution.executionArn, maxResults: 1000, nextToken }));
-      events.push(...(page.events ?? []));
-      nextToken = page.nextToken;
-    } while (nextToken);
+  for (const execution of await allExecutions(stack)) {
+    const clipId = execution.name ? clipIdOfExecutionName(execution.name) : undefined;
+    if (!clipId || !execution.executionArn) continue;
+    const events = await readExecutionHistory(stack.clients.sfn, execution.executionArn);
     const start = events.find((e) => e.type === 'ExecutionStarted');
-    const input = JSON.parse(start?.executionStartedEventDetails?.input ?? '{}') as { clip?: { clipId?: string } };
-    if (!start || !input.clip?.clipId) continue;
+    if (!start) continue;
     const at = (type: string, state: string) => {
       const event = events.find((e) => e.type?.endsWith(type) && (e.stateEnteredEventDetails?.name ?? e.stateExitedEventDetails?.name) === state);
       return event?.timestamp ? new Date(event.timestamp).getTime() : Number.NaN;
     };
-    byClip.set(input.clip.clipId, {
+    byClip.set(clipId, {
       started: new Date(start.timestamp!).getTime(),
       entered: (state) => at('StateEntered', state),
       exited: (state) => at('StateExited', state),

@@ -8,19 +8,18 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import '../runtime/node20-polyfills.ts';
-import { localClientConfig } from '../runtime/local-credentials.ts';
 import { startLocalStack } from '../runtime/local-stack.ts';
 import { keys } from '../workflows/catalog-table.ts';
 import type { Bill } from '../workflows/cost-model.ts';
 import type { RenderProfile } from '../workflows/render-profiles.ts';
 import { h264AacMp4 } from '../integ-tests/clip-fixtures.ts';
+import { catalogClient } from '../integ-tests/local-stack-support.ts';
 import { throughPipeline } from './pipeline.ts';
+import { median } from './stats.ts';
 
 const run = promisify(execFile);
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 export interface CostBenchmarkResult {
   bills: Array<Pick<Bill, 'profile' | 'totalUsd' | 'clipsPerMonth' | 'vendorPlanUsd'> & { mediaConvertUsd: number; storageUsd: number; otherUsd: number; objects: number }>;
@@ -58,7 +57,7 @@ export async function runCostBenchmark(work: string, roundCount = 3): Promise<Co
   const clip = await h264AacMp4(media, { seconds: 20, size: '1920x1080', name: 'cost-20s-1080p.mp4' });
   const body = readFileSync(clip.path);
   const stack = await startLocalStack({ dataDirectory: join(work, 'cost-data'), ports: { s3: 0, dynamodb: 0, stepFunctions: 0, api: 0 }, api: false, print: () => undefined, sweepEverySeconds: 0 });
-  const db = DynamoDBDocumentClient.from(new DynamoDBClient({ ...localClientConfig(), endpoint: stack.endpoints.dynamodb }));
+  const db = catalogClient(stack);
   try {
     // Two cameras, one per profile (camera settings, as `PATCH /cameras/{id}/settings` writes them).
     const cameraFor: Record<RenderProfile, string> = { passthrough: 'bench-passthrough', economy: 'bench-economy', full: 'bench-full' };

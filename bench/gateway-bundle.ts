@@ -25,10 +25,10 @@ import { installGatewayBundle, residentMemory, spawnGatewayBundle, startCloudWat
 import { readStatus } from '../gateway/status.ts';
 import { makeClip, startTestS3, tempDirectory, TEST_PASSWORD, testConfig, unitRuntime, waitFor, writeConfigFile } from '../gateway/test-support.ts';
 import { freePort } from '../runtime/local-stack.ts';
+import { median } from './stats.ts';
 
 const ROUNDS = 5;
 const IDLE_MS = 5_000;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export interface GatewayBundleBenchmarkResult {
   bundleBytes: number;

@@ -31,6 +31,7 @@ import { RawFtp } from '../gateway/raw-ftp-client.ts';
 import { spoolPaths } from '../gateway/spool.ts';
 import { startTestS3, tempDirectory, TEST_PASSWORD, testConfig, waitFor, writeConfigFile } from '../gateway/test-support.ts';
 import { freePort } from '../runtime/local-stack.ts';
+import { percentile } from './stats.ts';
 
 const CAMERAS = 14;
 const CLIP_BYTES = 5 * 1024 * 1024;
@@ -53,11 +54,6 @@ export interface GatewayLatencyResult {
   loadAverage: { before: number; after: number };
   targetP95Ms: number;
 }
-
-const percentile = (xs: number[], p: number) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-};
 
 /** User + system CPU time of a process so far, ms (/proc/<pid>/stat, 100 ticks a second). */
 function cpuMs(pid: number): number {
@@ -145,6 +141,8 @@ export async function runGatewayLatencyBenchmark(options: { uploadConcurrency?: 
     await s3.stop();
     rmSync(work, { recursive: true, force: true });
   }
+  toConfirmed.sort((a, b) => a - b);
+  to226.sort((a, b) => a - b);
   return {
     cameras: CAMERAS,
     clipBytes: CLIP_BYTES,

@@ -32,11 +32,11 @@ import { gatewayFtpPort, unitRuntime, startTestS3, tempDirectory, testConfig, TE
 import { localAwsEnvironment } from '../runtime/local-credentials.ts';
 import { LOCAL_BUCKETS } from '../runtime/local-s3.ts';
 import { freePort } from '../runtime/local-stack.ts';
+import { median } from './stats.ts';
 
 const MiB = 1024 * 1024;
 const UPLOAD = { concurrency: 2, partSizeMB: 8, queueSize: 2, multipartThresholdMB: 16 };
 const ROUNDS = 3;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export interface GatewayBenchmarkResult {
   throughputRatio: number;

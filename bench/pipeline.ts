@@ -11,12 +11,12 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import '../runtime/node20-polyfills.ts';
 import { freePort, startLocalStack } from '../runtime/local-stack.ts';
 import { localClientConfig } from '../runtime/local-credentials.ts';
 import { startLocalStepFunctions } from '../runtime/step-functions/local-step-functions.ts';
-import { executionArnFor, stateMachineArn as localStateMachineArn } from '../runtime/step-functions/arns.ts';
+import { stateMachineArn as localStateMachineArn } from '../runtime/step-functions/arns.ts';
 import { findClipExecutionArn } from '../runtime/step-functions/clip-execution.ts';
 import { STATE_MACHINE_NAME } from '../workflows/clip-contract.ts';
 import { clipWorkflowDefinition } from '../runtime/clip-workflow-definition.ts';
@@ -26,7 +26,9 @@ import { probeClip } from '../tasks/clip-probe.ts';
 import { bareFfmpegBaseline } from './mediaconvert-overhead.ts';
 import { h264AacMp4 } from '../integ-tests/clip-fixtures.ts';
 import { clipIdFor } from '../tasks/clip-identity.ts';
+import { clipIdOfExecutionName } from '../tasks/execution-name.ts';
 import type { MediaProbe } from '../workflows/clip-contract.ts';
+import { median } from './stats.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -41,8 +43,6 @@ export interface PipelineOverheadResult {
   /** Every round, in order (bare ffmpeg, then the pipeline, alternating). */
   rounds: Array<{ pipelineSeconds: number; bareFfmpegSeconds: number }>;
 }
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /**
  * Upload → SUCCEEDED through the whole local stack, vs bare ffmpeg on the same file, in
@@ -181,16 +181,22 @@ export async function burst(work: string, clips = 20, cameras = 14): Promise<Bur
         return clipIdFor({ bucket: 'camflow-uploads', key, etag: (put.ETag ?? '').replace(/"/g, ''), versionId: put.VersionId });
       }),
     );
-    // Executions are named `{camera}-{time}-{digest}`: found by clip id once started.
-    const arns = new Map<string, string>();
-    const arn = async (clipId: string) => {
-      const found = arns.get(clipId) ?? (await findClipExecutionArn(sfn, localStateMachineArn(STATE_MACHINE_NAME), clipId));
-      if (found) arns.set(clipId, found);
-      return found ?? executionArnFor(localStateMachineArn(STATE_MACHINE_NAME), clipId);
-    };
+    // Executions are named `{camera}-{time}-{digest}`: one listing per poll gives every clip's status.
+    const stateMachineArn = localStateMachineArn(STATE_MACHINE_NAME);
     let succeeded = 0;
     for (;;) {
-      const statuses = await Promise.all(uploads.map(async (id) => sfn.send(new DescribeExecutionCommand({ executionArn: await arn(id) })).then((d) => d.status, () => 'PENDING')));
+      const byClip = new Map<string, string>();
+      let nextToken: string | undefined;
+      do {
+        const page = await sfn.send(new ListExecutionsCommand({ stateMachineArn, nextToken, maxResults: 1000 }));
+        // Newest first: a clip's newest execution gives its status.
+        for (const e of page.executions ?? []) {
+          const clipId = e.name ? clipIdOfExecutionName(e.name) : undefined;
+          if (clipId && e.status && !byClip.has(clipId)) byClip.set(clipId, e.status);
+        }
+        nextToken = page.nextToken;
+      } while (nextToken);
+      const statuses = uploads.map((id) => byClip.get(id) ?? 'PENDING');
       if (statuses.every((s) => s !== 'RUNNING' && s !== 'PENDING')) {
         succeeded = statuses.filter((s) => s === 'SUCCEEDED').length;
         break;

@@ -22,17 +22,15 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { chromium, type Page } from 'playwright-core';
 import { batchWriteItems, cameraRecord, clipItem, readyClip } from '../api/test-support.ts';
 import { dynamoUserStore } from '../api/auth/users.ts';
 import { h264AacMp4 } from '../integ-tests/clip-fixtures.ts';
-import { clipRecord, uploadClip } from '../integ-tests/local-stack-support.ts';
-import { localClientConfig } from '../runtime/local-credentials.ts';
+import { catalogClient, clipRecord, uploadClip } from '../integ-tests/local-stack-support.ts';
 import { startLocalStack } from '../runtime/local-stack.ts';
 import { ensureWebBuild, WEB_BUILD } from '../runtime/web-build.ts';
 import { keys } from '../workflows/catalog-table.ts';
+import { median } from './stats.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ADMIN = { username: 'bench', password: 'a long benchmark passphrase' };
@@ -50,10 +48,6 @@ export interface WebBenchmarkResult {
   targets: { firstPageKB: number; clickToFirstFrameMs: number; longTaskMs: number };
 }
 
-const quantile = (values: number[], q: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
-};
 const gzipped = (path: string) => gzipSync(readFileSync(join(WEB_BUILD, path)), { level: 9 }).length;
 
 /** What the page gives these scripts (the project's types have no DOM). */
@@ -95,7 +89,7 @@ export async function runWebBenchmark(options: { log?: (line: string) => void } 
   });
   try {
     const web = stack.endpoints.web!;
-    const db = DynamoDBDocumentClient.from(new DynamoDBClient({ ...localClientConfig(), endpoint: stack.endpoints.dynamodb }));
+    const db = catalogClient(stack);
     await dynamoUserStore(() => db, stack.tableName).add({ ...ADMIN, role: 'admin' });
     db.destroy();
 
@@ -187,7 +181,7 @@ export async function runWebBenchmark(options: { log?: (line: string) => void } 
       cognitoChunkGzipBytes: readdirSync(join(WEB_BUILD, 'assets'))
         .filter((name) => /^cognito-.*\.js$/.test(name))
         .reduce((sum, name) => sum + gzipped(`assets/${name}`), 0),
-      clickToFirstFrame: { samplesMs: samples.map((s) => Math.round(s)), p50Ms: quantile(samples, 0.5), maxMs: Math.max(...samples) },
+      clickToFirstFrame: { samplesMs: samples.map((s) => Math.round(s)), p50Ms: median(samples), maxMs: Math.max(...samples) },
       scroll: {
         clips: SCROLLED_CLIPS,
         pagesLoaded: pages,

@@ -31,7 +31,11 @@ export interface TransferConnection {
 export interface ActiveTransfer {
   /** Cuts the transfer (the reply to STOR says why). */
   abort(reason: TransferAborted): void;
-  /** Settles once the STOR has been answered and the partial file (if any) is gone. */
+  /**
+   * Settles once the transfer is over — data connection ended, receive stream closed, partial file
+   * (if any) gone — just before the STOR's final reply goes out (a camera sends its next command
+   * the moment it reads it), or when a dropped control connection means no reply is sent.
+   */
   done: Promise<void>;
 }
 

@@ -96,7 +96,7 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
         spool,
         logger,
         limits: config.ftp.limits,
-        ...(config.ftp.tls.enabled ? { tls: loadTlsCertificate(config.ftp.tls, config.spoolDirectory, logger), requireTls: config.ftp.requireTls ?? false } : {}),
+        ...(config.ftp.tls.enabled ? { tls: loadTlsCertificate(config.ftp.tls, config.spoolDirectory, logger), requireTls: config.ftp.requireTls } : {}),
       });
       const address = { host: ftp.host, port: ftp.port };
       status.update((s) => (s.ftp = address));

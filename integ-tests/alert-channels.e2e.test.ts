@@ -12,16 +12,13 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startMailCatcher, type CaughtMail, type MailCatcher } from './mail-catcher.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoUserStore } from '../api/auth/users.ts';
-import { localClientConfig } from '../runtime/local-credentials.ts';
 import { freePort, startLocalStack, type LocalStack } from '../runtime/local-stack.ts';
 import type { OutboxMessage } from '../runtime/outbox.ts';
 import { h264AacMp4 } from './clip-fixtures.ts';
-import { uploadClip } from './local-stack-support.ts';
+import { catalogClient, uploadClip } from './local-stack-support.ts';
 
 let stack: LocalStack;
 let work: string;
@@ -78,7 +75,7 @@ beforeAll(async () => {
     environment: { DEFAULT_ALERT_COOLDOWN_SECONDS: '0' },
   });
   api = stack.endpoints.api!;
-  const db = DynamoDBDocumentClient.from(new DynamoDBClient({ ...localClientConfig(), endpoint: stack.endpoints.dynamodb }));
+  const db = catalogClient(stack);
   const users = dynamoUserStore(() => db, stack.tableName);
   await users.add({ username: 'maria', role: 'admin', password: 'correct horse battery' });
   await users.add({ username: 'joe', role: 'viewer', password: 'staple tray paper' });

@@ -9,16 +9,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoUserStore } from '../api/auth/users.ts';
-import { localClientConfig } from '../runtime/local-credentials.ts';
 import { startLocalStack, type LocalStack } from '../runtime/local-stack.ts';
 import type { ClipRecord } from '../workflows/clip-contract.ts';
 import { ffprobe, h264AacMp4, spriteCellBrightness } from './clip-fixtures.ts';
-import { clipRecord, readObject, requireS3Uri, uploadClip, type UploadedClip } from './local-stack-support.ts';
+import { catalogClient, clipRecord, readObject, requireS3Uri, uploadClip, type UploadedClip } from './local-stack-support.ts';
 
 const run = promisify(execFile);
 const root = join(import.meta.dirname, '..');
@@ -32,7 +29,7 @@ let record: ClipRecord;
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'camflow-cost-'));
   stack = await startLocalStack({ dataDirectory: join(work, 'data'), ports: { s3: 0, dynamodb: 0, stepFunctions: 0, api: 0 }, print: () => undefined, sweepEverySeconds: 0 });
-  const db = DynamoDBDocumentClient.from(new DynamoDBClient({ ...localClientConfig(), endpoint: stack.endpoints.dynamodb }));
+  const db = catalogClient(stack);
   await dynamoUserStore(() => db, stack.tableName).add({ username: 'joe', role: 'viewer', password: 'staple tray paper' });
   db.destroy();
   const login = await fetch(`${stack.endpoints.api}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'joe', password: 'staple tray paper' }) });

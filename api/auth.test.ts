@@ -88,7 +88,7 @@ describe('POST /auth/login', () => {
     expect(jwks.keys).toEqual([expect.objectContaining({ kty: 'EC', kid: signingKey.kid, alg: 'ES256' })]);
     expect(jwks.keys[0].d).toBeUndefined();
     const verify = createTokenVerifier({ issuer: api.url, audience: LOCAL_AUDIENCE, jwks: new URL(`${api.url}/.well-known/jwks.json`) });
-    expect(await verify(api.tokens.admin)).toEqual({ username: 'test-admin', roles: ['admin'] });
+    expect(await verify(api.tokens.admin)).toEqual({ username: 'test-admin', roles: ['admin'], authTime: expect.any(Number) });
   });
 });
 

@@ -4,10 +4,11 @@
  * page does not grow with the catalog. Positions travel to clients inside sealed cursors
  * (api/cursor.ts); here they are checked again against the partition being queried.
  */
-import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { attributeDefinitions, catalogTable, keys, TTL_ATTRIBUTE, type ClipStatus } from '../workflows/catalog-table.ts';
-import type { AlertChannels, CameraRecord, ClipRecord, RetentionClass } from '../workflows/clip-contract.ts';
+import type { AlertChannels, AlertDecisionRecord, CameraRecord, ClipRecord, RetentionClass } from '../workflows/clip-contract.ts';
+import type { ModeSetting } from '../tasks/system-mode.ts';
 import { checkStartKey, type StartKey } from './cursor.ts';
 
 export interface Page<T> {
@@ -270,4 +271,22 @@ export async function removeClipRecord(access: CatalogAccess, clip: ClipRecord):
   } catch (error) {
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
   }
+}
+
+// ---- home/away mode and alert decisions ----
+
+/** The household's home/away setting; `undefined` when it was never set. */
+export async function getModeSetting(access: CatalogAccess): Promise<ModeSetting | undefined> {
+  const { Item } = await access.client().send(new GetCommand({ TableName: access.tableName, Key: keys.systemMode() }));
+  return Item ? withoutKeys<ModeSetting>(Item) : undefined;
+}
+
+export async function putModeSetting(access: CatalogAccess, setting: ModeSetting): Promise<void> {
+  await access.client().send(new PutCommand({ TableName: access.tableName, Item: { ...keys.systemMode(), ...setting } }));
+}
+
+/** What "Decide alert" decided for the clip (its expiry attribute left out); `undefined` when nothing was decided. */
+export async function getAlertDecision(access: CatalogAccess, clipId: string): Promise<AlertDecisionRecord | undefined> {
+  const { Item } = await access.client().send(new GetCommand({ TableName: access.tableName, Key: keys.alertDecision(clipId) }));
+  return Item ? withoutKeys<AlertDecisionRecord>(Item) : undefined;
 }

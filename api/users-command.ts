@@ -10,13 +10,11 @@ import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { CATALOG_TABLE_NAME_LOCAL } from '../workflows/catalog-table.ts';
 import { ENV } from '../workflows/clip-contract.ts';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../runtime/local-credentials.ts';
+import { LOCAL_CREDENTIALS, LOCAL_DYNAMODB_ENDPOINT, LOCAL_REGION } from '../runtime/local-credentials.ts';
 import { lazyApiClients } from './aws-clients.ts';
 import { checkNewPassword, generatePassword, MIN_PASSWORD_LENGTH, PasswordTooWeak } from './auth/passwords.ts';
 import { ROLES, USERNAME_PATTERN, type Role } from './auth/roles.ts';
 import { dynamoUserStore, UserExists } from './auth/users.ts';
-
-export const DEFAULT_LOCAL_DYNAMODB = 'http://127.0.0.1:8000';
 
 const USAGE = `usage: camflow users add NAME --role admin|viewer [--password P (at least ${MIN_PASSWORD_LENGTH} characters)] [--replace]`;
 
@@ -72,7 +70,7 @@ export async function run(args: string[]): Promise<number> {
 
   if (!process.env.AWS_ENDPOINT_URL_DYNAMODB) {
     // No endpoint given: the local stack (`camflow up`), with its fixed credentials.
-    process.env.AWS_ENDPOINT_URL_DYNAMODB = DEFAULT_LOCAL_DYNAMODB;
+    process.env.AWS_ENDPOINT_URL_DYNAMODB = LOCAL_DYNAMODB_ENDPOINT;
     process.env.AWS_ACCESS_KEY_ID ??= LOCAL_CREDENTIALS.accessKeyId;
     process.env.AWS_SECRET_ACCESS_KEY ??= LOCAL_CREDENTIALS.secretAccessKey;
   }

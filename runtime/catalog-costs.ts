@@ -7,9 +7,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
 import type { ClipCost } from '../workflows/clip-contract.ts';
 import type { MeasuredClips } from '../workflows/cost-model.ts';
-import { localClientConfig } from './local-credentials.ts';
+import { LOCAL_DYNAMODB_ENDPOINT, localClientConfig } from './local-credentials.ts';
 
-export const DEFAULT_DYNAMODB_ENDPOINT = 'http://127.0.0.1:8000';
+export const DEFAULT_DYNAMODB_ENDPOINT = LOCAL_DYNAMODB_ENDPOINT;
 
 /** The per-clip averages of the clips that carry a cost estimate, or undefined when none does. Pure. */
 export function averageClipCosts(clips: Array<{ cost?: ClipCost; renderProfile?: { applied?: string } }>): MeasuredClips | undefined {

@@ -5,6 +5,8 @@
 export const LOCAL_CREDENTIALS = { accessKeyId: 'camflow', secretAccessKey: 'camflowlocal' } as const;
 export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_ACCOUNT = '000000000000';
+/** Where `camflow up` serves DynamoDB by default: the endpoint the CLI commands use when none is given. */
+export const LOCAL_DYNAMODB_ENDPOINT = 'http://127.0.0.1:8000';
 
 /** SDK client configuration for the local stack (add `endpoint` per service). */
 export function localClientConfig() {

@@ -24,7 +24,7 @@ export interface WebConfig {
 }
 
 /** Where the app talks to Cognito, when it signs in there: a source for `connect-src`. */
-export function userPoolOrigin(config: WebConfig): string | undefined {
+function userPoolOrigin(config: WebConfig): string | undefined {
   if (!config.userPoolId) return undefined;
   if (config.userPoolEndpoint) return new URL(config.userPoolEndpoint).origin;
   return `https://cognito-idp.${config.region ?? config.userPoolId.split('_')[0]}.amazonaws.com`;
@@ -57,9 +57,6 @@ export interface LocalWeb {
   setConfig(config: WebConfig): void;
   stop(): Promise<void>;
 }
-
-/** The page's Content-Security-Policy: the same as CloudFront sends in AWS. */
-export { contentSecurityPolicy };
 
 /**
  * Serves `directory` (a Vite build). Listens before anything else starts, so that a port of 0

@@ -6,8 +6,9 @@
  */
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JSONWebKeySet, type JWK } from 'jose';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, SignJWT, type JSONWebKeySet, type JWK } from 'jose';
 import { decoyHash, verifyPassword } from './passwords.ts';
+import type { Principal } from './roles.ts';
 import type { UserStore } from './users.ts';
 
 export const LOCAL_AUDIENCE = 'camflow';
@@ -56,18 +57,17 @@ export interface LocalIssuer {
   login(username: string, password: string): Promise<LoginResult | undefined>;
   /**
    * A new token for the holder of a valid one (the web app renews before expiry), with the
-   * user's current role; `undefined` when the token is not this issuer's, its user is gone, or
-   * the sign-in it descends from is older than `sessionLimitSeconds` (12 h by default).
+   * user's current role. `holder` is the principal the auth middleware already verified the
+   * bearer token into; `undefined` when the token has no `auth_time`, its user is gone, or the
+   * sign-in it descends from is older than `sessionLimitSeconds` (12 h by default).
    */
-  renew(token: string): Promise<LoginResult | undefined>;
+  renew(holder: Pick<Principal, 'username' | 'authTime'>): Promise<LoginResult | undefined>;
 }
 
 export function createLocalIssuer(options: { issuer: string; signingKey: SigningKey; users: UserStore; tokenLifetimeSeconds?: number; sessionLimitSeconds?: number }): LocalIssuer {
   const lifetime = options.tokenLifetimeSeconds ?? 3600;
   const sessionLimit = options.sessionLimitSeconds ?? 12 * 3600;
   let privateKey: ReturnType<typeof importJWK> | undefined;
-  let verifyKey: ReturnType<typeof importJWK> | undefined;
-  const publicKey = () => (verifyKey ??= importJWK(options.signingKey.publicJwk, SIGNING_ALGORITHM));
   /** `auth_time`: when the password was last checked, kept through renewals (as Cognito does). */
   const sign = async (user: { username: string; role: string }, authTime: number): Promise<LoginResult> => {
     privateKey ??= importJWK(options.signingKey.privateJwk, SIGNING_ALGORITHM);
@@ -91,16 +91,9 @@ export function createLocalIssuer(options: { issuer: string; signingKey: Signing
       if (!user || !ok) return undefined;
       return sign(user, Math.floor(Date.now() / 1000));
     },
-    async renew(token) {
-      let claims: { sub?: string; auth_time?: unknown };
-      try {
-        ({ payload: claims } = await jwtVerify(token, await publicKey(), { issuer: options.issuer, audience: LOCAL_AUDIENCE, algorithms: [SIGNING_ALGORITHM] }));
-      } catch {
-        return undefined;
-      }
-      const authTime = Number(claims.auth_time);
-      if (!claims.sub || !Number.isFinite(authTime) || Date.now() / 1000 - authTime > sessionLimit) return undefined;
-      const user = await options.users.find(claims.sub);
+    async renew({ username, authTime }) {
+      if (!username || authTime === undefined || !Number.isFinite(authTime) || Date.now() / 1000 - authTime > sessionLimit) return undefined;
+      const user = await options.users.find(username);
       return user ? sign(user, authTime) : undefined;
     },
   };

@@ -6,6 +6,8 @@ export type Role = (typeof ROLES)[number];
 export interface Principal {
   username: string;
   roles: Role[];
+  /** `auth_time` of the token (seconds): when the password was last given; absent if the token has none. */
+  authTime?: number;
 }
 
 export function rolesFromGroups(groups: unknown): Role[] {

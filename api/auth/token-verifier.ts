@@ -58,7 +58,9 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       throw new TokenRejected('The token was issued for another audience: sign in to camflow.');
     }
     const username = String(payload['cognito:username'] ?? payload.username ?? payload.sub ?? '');
-    return { principal: { username, roles: rolesFromGroups(payload['cognito:groups']) }, expiresAt: Number(payload.exp) * 1000 };
+    const principal: Principal = { username, roles: rolesFromGroups(payload['cognito:groups']) };
+    if (payload.auth_time !== undefined) principal.authTime = Number(payload.auth_time);
+    return { principal, expiresAt: Number(payload.exp) * 1000 };
   };
   return async (token) => {
     const known = verified.get(token);

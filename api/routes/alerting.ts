@@ -8,20 +8,16 @@
  *   with the error — in AWS and locally alike (the catalog's alert decision item).
  */
 import { createRoute } from '@hono/zod-openapi';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { keys } from '../../workflows/catalog-table.ts';
-import type { AlertDecisionRecord } from '../../workflows/clip-contract.ts';
 import { DEFAULT_MODE_SETTING, modeAt, type ModeSetting } from '../../tasks/system-mode.ts';
 import { requireRole } from '../auth/middleware.ts';
-import { getClip, withoutKeys } from '../catalog.ts';
+import { getAlertDecision, getClip, getModeSetting, putModeSetting } from '../catalog.ts';
 import type { ApiApp, ApiContext } from '../context.ts';
 import { ApiError, ERROR_CODES, notFound } from '../errors.ts';
 import { AlertDecisionSchema, ClipParams, ModeBody, ModeSchema } from '../schemas.ts';
 import { errorResponses, json } from './responses.ts';
 
 async function readMode(ctx: ApiContext): Promise<ModeSetting> {
-  const { Item } = await ctx.catalog.client().send(new GetCommand({ TableName: ctx.catalog.tableName, Key: keys.systemMode() }));
-  return Item ? withoutKeys<ModeSetting>(Item) : DEFAULT_MODE_SETTING;
+  return (await getModeSetting(ctx.catalog)) ?? DEFAULT_MODE_SETTING;
 }
 
 function modeView(setting: ModeSetting, now: Date) {
@@ -57,7 +53,7 @@ export function registerAlertingRoutes(app: ApiApp, ctx: ApiContext): void {
       const body = c.req.valid('json');
       const now = new Date();
       const setting: ModeSetting = { mode: body.mode, ...(body.schedule ? { schedule: body.schedule } : {}), updatedAt: now.toISOString(), updatedBy: c.get('principal').username };
-      await ctx.catalog.client().send(new PutCommand({ TableName: ctx.catalog.tableName, Item: { ...keys.systemMode(), ...setting } }));
+      await putModeSetting(ctx.catalog, setting);
       ctx.logger.info('home/away mode changed', { mode: setting.mode, by: setting.updatedBy });
       return c.json(modeView(setting, now), 200);
     },
@@ -75,13 +71,12 @@ export function registerAlertingRoutes(app: ApiApp, ctx: ApiContext): void {
     }),
     async (c) => {
       const { id } = c.req.valid('param');
-      const { Item } = await ctx.catalog.client().send(new GetCommand({ TableName: ctx.catalog.tableName, Key: keys.alertDecision(id) }));
-      if (!Item) {
+      const decision = await getAlertDecision(ctx.catalog, id);
+      if (!decision) {
         if (!(await getClip(ctx.catalog, id))) throw notFound.clip(id);
         // A still (no alert is decided for it), or a video whose workflow has not reached "Decide alert" yet.
         throw new ApiError(404, ERROR_CODES.alertNotDecided, `No alert was decided for clip '${id}': stills do not alert, and a video decides its alert moments after validation (GET /clips/${id}/workflow shows where it is).`);
       }
-      const { expiresAt: _expiresAt, ...decision } = withoutKeys<AlertDecisionRecord & { expiresAt?: number }>(Item);
       return c.json(decision, 200);
     },
   );

@@ -19,9 +19,14 @@ function ownedLocation(ctx: ApiContext, uri: string | undefined): ObjectLocation
   return location.bucket === ctx.deps.buckets.media || location.bucket === ctx.deps.buckets.uploads ? location : undefined;
 }
 
+/** The clip's own version of its upload, when it lies in the uploads bucket. */
+function uploadSourceOf(ctx: ApiContext, clip: ClipRecord): (ObjectLocation & { versionId?: string }) | undefined {
+  return clip.source?.bucket === ctx.deps.buckets.uploads ? { bucket: clip.source.bucket, key: clip.source.key, versionId: clip.source.versionId } : undefined;
+}
+
 /** A clip's poster: for a still, the clip's own version of its upload, not whatever was written to its key since. */
 function posterLocationOf(ctx: ApiContext, clip: ClipRecord): (ObjectLocation & { versionId?: string }) | undefined {
-  const source = clip.source?.bucket === ctx.deps.buckets.uploads ? { bucket: clip.source.bucket, key: clip.source.key, versionId: clip.source.versionId } : undefined;
+  const source = uploadSourceOf(ctx, clip);
   const poster = ownedLocation(ctx, clip.poster);
   return poster && source && poster.bucket === source.bucket && poster.key === source.key ? source : poster;
 }
@@ -44,7 +49,7 @@ export async function playbackFor(ctx: ApiContext, clip: ClipRecord, baseUrl: st
   const master = ownedLocation(ctx, clip.hlsMaster);
   const thumbnailsPrefix = ownedLocation(ctx, clip.thumbnails?.prefix);
   const sprite = clip.sprite ? ownedLocation(ctx, clip.sprite.uri) : undefined;
-  const source = clip.source?.bucket === ctx.deps.buckets.uploads ? { bucket: clip.source.bucket, key: clip.source.key, versionId: clip.source.versionId } : undefined;
+  const source = uploadSourceOf(ctx, clip);
   const posterVersion = posterLocationOf(ctx, clip);
 
   const [hlsMaster, mp4, poster, sourceUrl, spriteUrl, thumbnailObjects] = await Promise.all([

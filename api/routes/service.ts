@@ -65,7 +65,7 @@ export function registerServiceRoutes(app: ApiApp, ctx: ApiContext): void {
         responses: { 200: json(LoginResponse, 'A new bearer token'), ...errorResponses(401) },
       }),
       async (c) => {
-        const result = await issuer.renew((c.req.header('authorization') ?? '').replace(/^Bearer\s+/i, ''));
+        const result = await issuer.renew(c.get('principal'));
         if (!result) throw new ApiError(401, ERROR_CODES.unauthenticated, 'This sign-in can no longer be renewed (12 h passed, or the user was removed): sign in again.');
         return c.json(result, 200);
       },

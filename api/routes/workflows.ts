@@ -112,15 +112,18 @@ export function registerWorkflowRoutes(app: ApiApp, ctx: ApiContext): void {
       }
       return c.json(
         {
-          executions: (page.executions ?? []).map((e) => ({
-            name: String(e.name),
-            ...(clipIdOfExecutionName(String(e.name)) ? { clipId: clipIdOfExecutionName(String(e.name)) } : {}),
-            executionArn: String(e.executionArn),
-            status: String(e.status),
-            startedAt: iso(e.startDate),
-            stoppedAt: iso(e.stopDate),
-            redriveCount: e.redriveCount,
-          })),
+          executions: (page.executions ?? []).map((e) => {
+            const clipId = clipIdOfExecutionName(String(e.name));
+            return {
+              name: String(e.name),
+              ...(clipId ? { clipId } : {}),
+              executionArn: String(e.executionArn),
+              status: String(e.status),
+              startedAt: iso(e.startDate),
+              stoppedAt: iso(e.stopDate),
+              redriveCount: e.redriveCount,
+            };
+          }),
           cursor: await ctx.cursors.seal('executions', scope, page.nextToken ? { t: page.nextToken } : undefined),
         },
         200,

@@ -8,7 +8,7 @@ import type { AppConfig } from '../config';
 import { roleOf, type Session } from '../session';
 import type { NewPasswordRequired } from './new-password';
 
-export const usesCognito = (config: AppConfig) => Boolean(config.userPoolId);
+const usesCognito = (config: AppConfig) => Boolean(config.userPoolId);
 
 function localSession(username: string, result: { token: string; role: string; expiresIn: number }): Session {
   return { token: result.token, username, role: roleOf(result.token, result.role), expiresAt: Date.now() + result.expiresIn * 1000, via: 'local' };

@@ -13,7 +13,7 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -25,6 +25,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct, type IConstruct } from 'constructs';
 import { ENV, STATE_MACHINE_NAME, type RetentionClass } from '../workflows/clip-contract.ts';
+import { acknowledge, rendered } from '../workflows/nag.ts';
 import { API_ENV } from './environment.ts';
 import { PLAYBACK_KEY_ITEM } from './playback-token.ts';
 import { DEFAULT_PRESIGN_EXPIRY_SECONDS } from './dependencies.ts';
@@ -338,13 +339,4 @@ export function checkWebOrigin(value: string): string {
     throw new WebOriginInvalid(`webOrigin '${value}' must be an origin only. ${fix}`);
   }
   return url.origin;
-}
-
-/** How cdk-nag shows a value in a finding: a pseudo parameter for an unresolved one. */
-function rendered(value: string, pseudo: string): string {
-  return Token.isUnresolved(value) ? pseudo : value;
-}
-
-function acknowledge(scope: IConstruct, findings: Array<{ id: string; reason: string }>): void {
-  for (const finding of findings) Validations.of(scope).acknowledge(finding);
 }

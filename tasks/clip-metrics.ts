@@ -25,6 +25,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SERVICE_NAME, type AlertSkipReason, type ClipCost, type WorkflowState } from '../workflows/clip-contract.ts';
+import { renderResult } from './clip-record.ts';
 
 export const METRICS_NAMESPACE = 'Camflow';
 /** Where the local stack asks for a copy of every metric line. */
@@ -86,12 +87,30 @@ export function publish(points: MetricPoint[]): void {
     const file = process.env[METRICS_LOG_ENV];
     if (file) {
       try {
-        mkdirSync(dirname(file), { recursive: true });
-        appendFileSync(file, `${line}\n`);
+        appendMetricLine(file, line);
       } catch {
         // A copy for the local summary only: the metric itself is already on stdout.
       }
     }
+  }
+}
+
+/** The metric log folders made so far: each is made once, not for every line. */
+const madeFolders = new Set<string>();
+
+function appendMetricLine(file: string, line: string): void {
+  const folder = dirname(file);
+  if (!madeFolders.has(folder)) {
+    mkdirSync(folder, { recursive: true });
+    madeFolders.add(folder);
+  }
+  try {
+    appendFileSync(file, `${line}\n`);
+  } catch (error) {
+    // The folder went away since it was made (a test's temporary folder): make it again, once.
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    mkdirSync(folder, { recursive: true });
+    appendFileSync(file, `${line}\n`);
   }
 }
 
@@ -116,8 +135,8 @@ export function clipReady(state: WorkflowState, cost: ClipCost | undefined, now:
   if (toReady !== undefined) points.push({ name: 'UploadToReadySeconds', unit: MetricUnit.Seconds, value: toReady, dimensionSets: [{}, { Camera: clip.camera }] });
   points.push({ name: 'BytesIn', unit: MetricUnit.Bytes, value: clip.size, dimensionSets: [{}] });
   const profile = validation?.render?.profile?.applied;
-  const render = outcome?.render;
-  if (render && !('failed' in render)) {
+  const render = renderResult(outcome?.render);
+  if (render) {
     const timing = render.timing;
     const took = timing?.StartTime !== undefined && timing.FinishTime !== undefined ? (toMillis(timing.FinishTime) - toMillis(timing.StartTime)) / 1000 : undefined;
     if (took !== undefined && Number.isFinite(took)) points.push({ name: 'RenderSeconds', unit: MetricUnit.Seconds, value: Math.max(0, took), dimensionSets: [{ Profile: profile ?? 'unknown' }] });

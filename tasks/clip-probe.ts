@@ -79,7 +79,8 @@ export function mediaInfoWasmPath(): string {
  * slower together (issue 11, BENCHMARKS.md).
  */
 export const PROBE_INSTANCES = 8;
-const pool: Array<{ mediaInfo: Promise<MediaInfo<'object'>>; busy: number }> = [];
+/** A pool entry: its instance, how many calls it has, and the last of them (the next one waits for it). */
+const pool: Array<{ mediaInfo: Promise<MediaInfo<'object'>>; busy: number; queue: Promise<unknown> }> = [];
 
 function newInstance(): Promise<MediaInfo<'object'>> {
   const wasm = mediaInfoWasmPath();
@@ -97,15 +98,13 @@ function instance(): (typeof pool)[number] {
   const idle = pool.find((entry) => entry.busy === 0);
   if (idle) return idle;
   if (pool.length < PROBE_INSTANCES) {
-    const entry = { mediaInfo: newInstance(), busy: 0 };
+    const entry: (typeof pool)[number] = { mediaInfo: newInstance(), busy: 0, queue: Promise.resolve() };
     entry.mediaInfo.catch(() => pool.splice(pool.indexOf(entry), 1));
     pool.push(entry);
     return entry;
   }
   return pool.reduce((least, entry) => (entry.busy < least.busy ? entry : least));
 }
-
-const queues = new WeakMap<object, Promise<unknown>>();
 
 /**
  * Bytes of an MP4's media data (`mdat`) the probe lets MediaInfoLib parse. Once it has the
@@ -171,8 +170,8 @@ async function analyze(source: ByteSource): Promise<MediaInfoResult> {
       return bytes;
     };
     // One analysis at a time per instance: calls on the same one queue here.
-    const run = (queues.get(entry) ?? Promise.resolve()).then(() => mi.analyzeData(source.size, readChunk));
-    queues.set(entry, run.catch(() => undefined));
+    const run = entry.queue.then(() => mi.analyzeData(source.size, readChunk));
+    entry.queue = run.catch(() => undefined);
     return await run;
   } finally {
     entry.busy -= 1;

@@ -55,9 +55,9 @@ export function clipAlertOutcome(decision: AlertDecision): ClipAlertOutcome {
   return { status: 'not-sent', ...(decision.reason ? { reason: decision.reason } : {}) };
 }
 
-/** The render branch's output when it failed, else undefined. */
-export function renderFailure(render: RenderResult | RenderFailure | undefined): RenderFailure | undefined {
-  return render && 'failed' in render && render.failed ? render : undefined;
+/** The render branch's output when the render succeeded; undefined when it failed or did not run. */
+export function renderResult(render: RenderResult | RenderFailure | undefined): RenderResult | undefined {
+  return render && !('failed' in render) ? render : undefined;
 }
 
 /** The READY item: a video with its renditions, poster and thumbnails, or a still that is its own poster. */
@@ -71,8 +71,8 @@ export function readyClipRecord(state: WorkflowState, executionName: string, now
   if (validation?.kind !== 'video') {
     throw new TypeError(`Clip ${clip.clipId} is '${validation?.kind ?? 'not validated'}', not a video or still: only those are cataloged READY.`);
   }
-  const render = state.outcome?.render;
-  const rendered = render && !renderFailure(render) ? durationFromRender((render as RenderResult).outputGroups) : undefined;
+  const render = renderResult(state.outcome?.render);
+  const rendered = render ? durationFromRender(render.outputGroups) : undefined;
   if (!record.durationSeconds && rendered) record.durationSeconds = rendered;
   const outputs = validation.render?.outputs ?? [];
   record.renditions = outputs.filter((o) => o.kind === 'hls' || o.kind === 'mp4');
@@ -100,7 +100,7 @@ export function readyClipRecord(state: WorkflowState, executionName: string, now
   const probe = validation.probe;
   if (validation.render && probe?.video) {
     const seconds = record.durationSeconds ?? probe.durationSeconds;
-    const measured = render && !renderFailure(render) ? bytesFromRender((render as RenderResult).outputGroups) : undefined;
+    const measured = render ? bytesFromRender(render.outputGroups) : undefined;
     record.cost = clipCost(
       validation.render,
       { seconds, frameRate: probe.video.frameRate ?? 30, sourceBytes: probe.sizeBytes, sourceBitrate: probe.video.bitrate ?? (seconds > 0 ? (probe.sizeBytes * 8) / seconds : 0) },

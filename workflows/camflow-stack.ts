@@ -18,7 +18,7 @@
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ArnFormat, type CfnElement, CfnOutput, Duration, Stack, Token, Validations, type StackProps } from 'aws-cdk-lib';
+import { ArnFormat, type CfnElement, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -50,6 +50,7 @@ import { renderProfileSettingsFrom } from './render-profile-context.ts';
 import { DEFAULT_GATEWAY_NAME, HEARTBEAT_DIMENSION, HEARTBEAT_METRICS, HEARTBEAT_NAMESPACE } from '../gateway/heartbeat-metrics.ts';
 import { OperationsAlarms } from './operations-alarms.ts';
 import { OperationsDashboard } from './operations-dashboard.ts';
+import { acknowledge, rendered } from './nag.ts';
 
 const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -369,7 +370,7 @@ export class CamflowStack extends Stack {
     acknowledge(sweeper.role!, [
       { id: this.objectsFinding(this.uploadsBucket), reason: 'HeadObject on the upload of a never-started clip: keys are per clip, not known at deploy time.' },
       // As cdk-nag prints it: the region and account themselves when the stack's env resolves them (`cdk synth` with a default region).
-      { id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${Token.isUnresolved(this.region) ? '<AWS::Region>' : this.region}:${Token.isUnresolved(this.account) ? '<AWS::AccountId>' : this.account}:execution:${STATE_MACHINE_NAME}:*]`, reason: 'Describes and redrives executions of the clip workflow only; execution names are clip ids, not known at deploy time.' },
+      { id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${rendered(this.region, '<AWS::Region>')}:${rendered(this.account, '<AWS::AccountId>')}:execution:${STATE_MACHINE_NAME}:*]`, reason: 'Describes and redrives executions of the clip workflow only; execution names are clip ids, not known at deploy time.' },
     ]);
     const retryFailedUploads = fn('RetryFailedUploads', {
       timeout: Duration.minutes(5),
@@ -588,11 +589,6 @@ interface TaskFunctionOptions {
   afterBundling?: string[];
   /** Where failed asynchronous invocations go (the trigger's). */
   deadLetterQueue?: sqs.IQueue;
-}
-
-/** Acknowledges cdk-nag findings on a construct (and its children), each with its reason. */
-function acknowledge(scope: IConstruct, findings: Array<{ id: string; reason: string }>): void {
-  for (const finding of findings) Validations.of(scope).acknowledge(finding);
 }
 
 function storageClassOf(name: string): s3.StorageClass {

@@ -86,9 +86,14 @@ export const MAX_SPRITE_HEIGHT = 4096;
 /**
  * The sprite's files, as the HLS group names them: `{destination}{modifier}.m3u8` (the image
  * playlist, its index) and `{destination}{modifier}_00001.jpg` (the one tile image). The local
- * engine writes exactly these (runtime/mediaconvert/render-command.ts `spriteFiles`).
+ * engine writes exactly these (runtime/mediaconvert/render-command.ts uses `spriteFiles`).
  */
 export const SPRITE_NAME_MODIFIER = '_thumbnails';
+
+/** The sprite's two files for an HLS group whose destination name is `baseName`. */
+export function spriteFiles(baseName: string): { playlist: string; image: string } {
+  return { playlist: `${baseName}${SPRITE_NAME_MODIFIER}.m3u8`, image: `${baseName}${SPRITE_NAME_MODIFIER}_00001.jpg` };
+}
 export const AUDIO_SELECTOR = 'Audio Selector 1';
 
 export interface FrameSize {
@@ -340,6 +345,7 @@ export function buildRenderJob(input: RenderJobInput): RenderJob {
 
   assertBasicTier(settings);
   const bitrate = (r: PlannedRung) => (r.maxBitrate > 0 ? { bitrate: r.maxBitrate } : {});
+  const sprite = spriteFiles('index');
   const outputs: PlannedRendition[] = [
     { kind: 'hls-master', uri: `${mediaPrefix}hls/index.m3u8` },
     ...rungs.map((r): PlannedRendition => ({ kind: 'hls', uri: `${mediaPrefix}hls/index_${r.label}.m3u8`, width: r.width, height: r.height, ...bitrate(r) })),
@@ -347,8 +353,8 @@ export function buildRenderJob(input: RenderJobInput): RenderJob {
     { kind: 'poster', uri: `${mediaPrefix}poster.0000000.jpg`, width: posterSize.width, height: posterSize.height },
     {
       kind: 'sprite',
-      uri: `${mediaPrefix}hls/index${SPRITE_NAME_MODIFIER}_00001.jpg`,
-      index: `${mediaPrefix}hls/index${SPRITE_NAME_MODIFIER}.m3u8`,
+      uri: `${mediaPrefix}hls/${sprite.image}`,
+      index: `${mediaPrefix}hls/${sprite.playlist}`,
       width: thumbnailSize.width,
       height: thumbnailSize.height,
       intervalSeconds: THUMBNAIL_INTERVAL_SECONDS,

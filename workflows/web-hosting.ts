@@ -21,16 +21,17 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AssetHashType, CfnOutput, DockerImage, Duration, Lazy, Stack, Token, Validations, type ILocalBundling } from 'aws-cdk-lib';
+import { AssetHashType, CfnOutput, DockerImage, Duration, Lazy, Stack, type ILocalBundling } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
-import { Construct, type IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import type { CamflowApi } from '../api/api-construct.ts';
 import { contentSecurityPolicy } from '../web/content-security-policy.ts';
+import { acknowledge, rendered } from './nag.ts';
 
 const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const WEB_ROOT = join(PROJECT_ROOT, 'web');
@@ -140,7 +141,7 @@ export class CamflowWebHosting extends Construct {
     const page = deployment(
       'Page',
       [
-        build('.', ['assets', 'assets/**', '.source-hash']),
+        build('.', ['assets', '.source-hash']),
         s3deploy.Source.jsonData('config.json', { apiUrl: api.url, userPoolId: api.userPool.userPoolId, userPoolClientId: api.userPoolClient.userPoolClientId, region: stack.region }),
       ],
       { cacheControl: [s3deploy.CacheControl.noCache()], distribution: this.distribution, distributionPaths: ['/index.html', '/config.json'] },
@@ -188,12 +189,4 @@ export class CamflowWebHosting extends Construct {
       });
     };
   }
-}
-
-function rendered(value: string, pseudo: string): string {
-  return Token.isUnresolved(value) ? pseudo : value;
-}
-
-function acknowledge(scope: IConstruct, findings: Array<{ id: string; reason: string }>): void {
-  for (const finding of findings) Validations.of(scope).acknowledge(finding);
 }

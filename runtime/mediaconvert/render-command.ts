@@ -12,6 +12,7 @@
 import { autoLevel, expectedAvcCodecString, peakBitrate, rateControlArgs, x264Preset } from './h264-encoding.ts';
 import type { AudioEncode, FrameCaptureEncode, FrameRate, H264Encode, HlsGroupPlan, RenderPlan, Rotation, ScalingBehavior, VideoEncode } from './job-settings.ts';
 import { displayedSize, type SourceReport } from './source-probe.ts';
+import { spriteFiles } from '../../workflows/render-job.ts';
 
 export interface FrameSize {
   width: number;
@@ -64,14 +65,6 @@ export interface PlannedSprite {
   columns: number;
   rows: number;
   intervalSeconds: number;
-}
-
-/** The modifier MediaConvert's trick-play images get after the group's destination name (workflows/render-job.ts `SPRITE_NAME_MODIFIER`). */
-export const TRICK_PLAY_MODIFIER = '_thumbnails';
-
-/** The sprite's two files for an HLS group whose destination name is `baseName`. */
-export function spriteFiles(baseName: string): { playlist: string; image: string } {
-  return { playlist: `${baseName}${TRICK_PLAY_MODIFIER}.m3u8`, image: `${baseName}${TRICK_PLAY_MODIFIER}_00001.jpg` };
 }
 
 export class RenderNotPossible extends Error {

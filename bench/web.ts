@@ -31,8 +31,8 @@ import { startLocalStack } from '../runtime/local-stack.ts';
 import { ensureWebBuild, WEB_BUILD } from '../runtime/web-build.ts';
 import { keys } from '../workflows/catalog-table.ts';
 import { median } from './stats.ts';
+import { chromiumOptions } from '../integ-tests/chromium.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ADMIN = { username: 'bench', password: 'a long benchmark passphrase' };
 const PLAYED_CLIPS = 10;
 const SCROLLED_CLIPS = 10_000;
@@ -83,9 +83,7 @@ export async function runWebBenchmark(options: { log?: (line: string) => void } 
   await ensureWebBuild();
   const stack = await startLocalStack({ dataDirectory: join(work, 'data'), ports: { s3: 0, dynamodb: 0, stepFunctions: 0, api: 0 }, web: { port: 0 }, print: () => undefined, sweepEverySeconds: 0 });
   const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
+    ...chromiumOptions(['--autoplay-policy=no-user-gesture-required']),
   });
   try {
     const web = stack.endpoints.web!;

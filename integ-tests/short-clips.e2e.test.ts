@@ -13,8 +13,8 @@ import type { ClipRecord } from '../workflows/clip-contract.ts';
 import { startLocalStack, type LocalStack } from '../runtime/local-stack.ts';
 import { fewFramesClip, ffprobe, spriteCellBrightness } from './clip-fixtures.ts';
 import { clipRecord, describeClipExecution, readObject, requireS3Uri, uploadClip, type UploadedClip } from './local-stack-support.ts';
+import { chromiumOptions } from './chromium.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 let stack: LocalStack;
 let work: string;
@@ -36,9 +36,7 @@ beforeAll(async () => {
   await stack.waitForIdle();
   for (const clip of clips) clip.record = await clipRecord(stack, clip.upload.clipId);
   browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required'],
+    ...chromiumOptions(['--autoplay-policy=no-user-gesture-required']),
   });
 }, 300_000);
 

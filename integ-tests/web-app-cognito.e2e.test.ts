@@ -28,8 +28,8 @@ import { startLocalWeb, type LocalWeb } from '../runtime/local-web.ts';
 import { ensureWebBuild, WEB_BUILD } from '../runtime/web-build.ts';
 import { expectAccessible } from './accessibility.ts';
 import { startTestUserPool, type TestUserPool } from './web-app-user-pool.ts';
+import { chromiumOptions } from './chromium.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ADMIN = { username: 'maria', password: 'correct horse battery staple' };
 /** Created by the operator (admin-create-user): Cognito mailed the temporary password. */
 const NEWCOMER = { username: 'joe', temporaryPassword: 'Temp-Pass-1234', newPassword: 'Joe-s-own-Passphrase-2' };
@@ -78,9 +78,7 @@ beforeAll(async () => {
   web.setConfig({ apiUrl, userPoolId: pool.userPoolId, userPoolClientId: pool.clientId, region: 'us-east-1', userPoolEndpoint: pool.endpoint });
 
   browser = await chromium.launchPersistentContext(join(work, 'chromium-profile'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    ...chromiumOptions(),
     viewport: { width: 1280, height: 800 },
   });
 }, 180_000);

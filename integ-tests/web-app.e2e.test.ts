@@ -21,8 +21,8 @@ import { ensureWebBuild, WEB_BUILD } from '../runtime/web-build.ts';
 import { expectAccessible } from './accessibility.ts';
 import { h264AacMp4 } from './clip-fixtures.ts';
 import { uploadClip, type UploadedClip } from './local-stack-support.ts';
+import { chromiumOptions } from './chromium.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 /** What the tests read of page elements (the project's types have no DOM). */
 type VideoElement = { currentTime: number; currentSrc: string; readyState: number; addEventListener(type: string, listener: () => void, options?: { once: boolean }): void };
 type ImageElement = { complete: boolean; naturalWidth: number };
@@ -61,9 +61,7 @@ beforeAll(async () => {
   await stack.waitForIdle();
 
   browser = await chromium.launchPersistentContext(join(work, 'chromium-profile'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    ...chromiumOptions(),
     viewport: { width: 1280, height: 800 },
   });
 }, 240_000);

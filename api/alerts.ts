@@ -6,7 +6,7 @@
  * cursor it issued; it still checks it, and never loops on it.
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { AlertRecord } from '../workflows/clip-contract.ts';
+import type { AlertRecord } from '../domain/clip-contract.ts';
 import type { CatalogAccess } from './catalog.ts';
 import { decodeCursorValue, encodeCursor } from './cursor.ts';
 import { ApiError, ERROR_CODES } from './errors.ts';

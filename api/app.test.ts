@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetObjectTaggingCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { keys } from '../workflows/catalog-table.ts';
-import { RETENTION_TAG, type AlertRecord, type WorkflowState } from '../workflows/clip-contract.ts';
+import { keys } from '../domain/catalog-table.ts';
+import { RETENTION_TAG, type AlertRecord, type WorkflowState } from '../domain/clip-contract.ts';
 import { LOCAL_BUCKETS } from '../runtime/local-s3.ts';
 import {
   cameraRecord,

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKeyPair, importJWK, SignJWT, UnsecuredJWT, exportJWK, type JWK } from 'jose';
-import { keys } from '../workflows/catalog-table.ts';
+import { keys } from '../domain/catalog-table.ts';
 import { LOCAL_AUDIENCE, SIGNING_KEY_FILE, type SigningKey } from './auth/local-issuer.ts';
 import { createTokenVerifier } from './auth/token-verifier.ts';
 import { clipItem, putCatalogItem, readyClip, startLocalServices, startTestApi, type LocalServices, type TestApi } from './test-support.ts';

@@ -6,9 +6,9 @@
  */
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { attributeDefinitions, catalogTable, keys, TTL_ATTRIBUTE, type ClipStatus } from '../workflows/catalog-table.ts';
-import type { AlertChannels, AlertDecisionRecord, CameraRecord, ClipRecord, RetentionClass } from '../workflows/clip-contract.ts';
-import type { ModeSetting } from '../tasks/system-mode.ts';
+import { attributeDefinitions, catalogTable, keys, TTL_ATTRIBUTE, type ClipStatus } from '../domain/catalog-table.ts';
+import type { AlertChannels, AlertDecisionRecord, CameraRecord, ClipRecord, RetentionClass } from '../domain/clip-contract.ts';
+import type { ModeSetting } from '../domain/system-mode.ts';
 import { checkStartKey, type StartKey } from './cursor.ts';
 
 export interface Page<T> {

@@ -5,8 +5,8 @@
  */
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { RETENTION_TAG, type ClipRecord, type RetentionClass } from '../workflows/clip-contract.ts';
-import { parseS3Uri, type S3ObjectLocation } from '../workflows/s3-uri.ts';
+import { RETENTION_TAG, type ClipRecord, type RetentionClass } from '../domain/clip-contract.ts';
+import { parseS3Uri, type S3ObjectLocation } from '../domain/s3-uri.ts';
 import { deleteVersions, eachLimited, listVersionsUnder, setLegalHold, tagVersion, type ObjectVersionRef } from '../tasks/clip-versions.ts';
 
 export type ObjectLocation = S3ObjectLocation;

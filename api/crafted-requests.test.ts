@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { keys } from '../workflows/catalog-table.ts';
+import { keys } from '../domain/catalog-table.ts';
 import { startLocalStepFunctions, type LocalStepFunctions } from '../runtime/step-functions/local-step-functions.ts';
 import { catalogAlertsSource } from './alerts.ts';
 import { cameraRecord, clipItem, putCatalogItem, readyClip, startLocalServices, startTestApi, TEST_TABLE, type LocalServices, type TestApi, responseJson } from './test-support.ts';

@@ -3,7 +3,7 @@
  * prefixes, so anything outside these patterns (`../`, an encoded `/`, over-long) is refused
  * before it reaches a key builder.
  */
-import { CAMERA_ID_PATTERN } from '../workflows/clip-contract.ts';
+import { CAMERA_ID_PATTERN } from '../domain/clip-contract.ts';
 
 /**
  * Clip ids (and execution names, `{camera}-{time}-{digest}`; clips from before issue 11 had

@@ -6,7 +6,7 @@
 import { handle } from 'hono/aws-lambda';
 import type { Context } from 'hono';
 import { Tracer } from '@aws-lambda-powertools/tracer';
-import { ENV } from '../workflows/clip-contract.ts';
+import { ENV } from '../domain/clip-contract.ts';
 import { createApiApp } from './app.ts';
 import { lazyApiClients } from './aws-clients.ts';
 import { catalogAlertsSource } from './alerts.ts';

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
-import { CATALOG_TABLE_NAME_LOCAL } from '../workflows/catalog-table.ts';
+import { CATALOG_TABLE_NAME_LOCAL } from '../domain/catalog-table.ts';
 import { bodyTooLarge, createApiApp, MAX_BODY_BYTES } from './app.ts';
 import { deriveCursorKey } from './cursor.ts';
 import { lazyApiClients, type ApiClients } from './aws-clients.ts';

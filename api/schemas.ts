@@ -3,10 +3,10 @@
  * and the reason) and describe the API in the OpenAPI 3.1 document at `/openapi.json`.
  */
 import { z } from '@hono/zod-openapi';
-import { ALERT_CHANNELS, RETENTION_CLASSES } from '../workflows/clip-contract.ts';
-import { RENDER_PROFILES } from '../workflows/render-profiles.ts';
-import { displayNameProblem, timeZoneProblem } from '../tasks/camera-settings.ts';
-import { scheduleProblem, WEEKDAYS } from '../tasks/system-mode.ts';
+import { ALERT_CHANNELS, RETENTION_CLASSES } from '../domain/clip-contract.ts';
+import { RENDER_PROFILES } from '../domain/render-profiles.ts';
+import { displayNameProblem, timeZoneProblem } from '../domain/camera-settings.ts';
+import { scheduleProblem, WEEKDAYS } from '../domain/system-mode.ts';
 import { CAMERA_ID_PATTERN, CLIP_ID_PATTERN, EXECUTION_NAME_PATTERN } from './ids.ts';
 import { PLAYLIST_NAME_PATTERN } from './hls-playlists.ts';
 import { MAX_CURSOR_LENGTH } from './cursor.ts';
@@ -84,7 +84,7 @@ export const LoginBody = z.object({
   username: z.string().min(1, 'is required').max(64),
   password: z.string().min(1, 'is required').max(1024),
 });
-/** A check from a function that names what is wrong with a value (user text rules: tasks/user-text.ts). */
+/** A check from a function that names what is wrong with a value (user text rules: domain/user-text.ts). */
 const problemCheck = (problem: (value: string) => string | undefined) => (value: string, ctx: z.RefinementCtx) => {
   const reason = problem(value);
   if (reason) ctx.addIssue({ code: 'custom', message: reason });
@@ -198,7 +198,7 @@ export const CameraSchema = z
     monthToDate: z
       .object({
         month: z.string().openapi({ description: 'UTC month, YYYY-MM.' }),
-        estimatedUsd: z.number().openapi({ description: "Sum of this month's clips' estimated processing cost (MediaConvert, requests, workflow, Lambda, first month of storage), USD, from workflows/prices.ts." }),
+        estimatedUsd: z.number().openapi({ description: "Sum of this month's clips' estimated processing cost (MediaConvert, requests, workflow, Lambda, first month of storage), USD, from domain/prices.ts." }),
         clips: z.number().openapi({ description: 'Clips counted in the estimate.' }),
       })
       .openapi('CameraMonthToDate'),

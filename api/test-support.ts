@@ -13,8 +13,8 @@ import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/
 import { startLocalDynamoDB, type LocalDynamoDB } from '../runtime/local-dynamodb.ts';
 import { LOCAL_BUCKETS, startLocalS3, type LocalS3 } from '../runtime/local-s3.ts';
 import { LOCAL_ACCOUNT, LOCAL_REGION, localAwsEnvironment } from '../runtime/local-credentials.ts';
-import { keys } from '../workflows/catalog-table.ts';
-import { STATE_MACHINE_NAME, type CameraRecord, type ClipRecord } from '../workflows/clip-contract.ts';
+import { keys } from '../domain/catalog-table.ts';
+import { STATE_MACHINE_NAME, type CameraRecord, type ClipRecord } from '../domain/clip-contract.ts';
 import type { AlertsSource } from './alerts.ts';
 import { catalogAlertsSource } from './alerts.ts';
 import { dynamoUserStore } from './auth/users.ts';

@@ -1,6 +1,6 @@
 /** How catalog records are shown to callers (pure). */
-import { monthClipsAttribute, monthCostAttribute, type CameraRecord, type ClipRecord } from '../workflows/clip-contract.ts';
-import { cameraSettings } from '../tasks/camera-settings.ts';
+import { monthClipsAttribute, monthCostAttribute, type CameraRecord, type ClipRecord } from '../domain/clip-contract.ts';
+import { cameraSettings } from '../domain/camera-settings.ts';
 
 /**
  * A camera as the API shows it. Its settings are the effective ones — the record's values,

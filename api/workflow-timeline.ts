@@ -1,12 +1,12 @@
 /**
  * The per-state timeline of an execution, from its history events, as the API shows it
  * (`StateTimelineEntrySchema`). Reading the history is `timelineFromHistory`
- * (runtime/step-functions/state-timeline.ts), shared with `camflow status`; this only turns
+ * (domain/state-timeline.ts), shared with `camflow status`; this only turns
  * its dates into ISO strings.
  */
 import type { z } from '@hono/zod-openapi';
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
-import { timelineFromHistory } from '../runtime/step-functions/state-timeline.ts';
+import { timelineFromHistory } from '../domain/state-timeline.ts';
 import type { StateTimelineEntrySchema } from './schemas.ts';
 
 export type StateTimelineEntry = z.infer<typeof StateTimelineEntrySchema>;

@@ -15,11 +15,11 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import '../runtime/node20-polyfills.ts';
 import { startLocalStack } from '../runtime/local-stack.ts';
 import { h264AacMp4 } from '../integ-tests/clip-fixtures.ts';
-import { clipIdFor } from '../tasks/clip-identity.ts';
+import { clipIdFor } from '../domain/clip-identity.ts';
 import { allExecutions, clipRecord } from '../integ-tests/local-stack-support.ts';
-import { clipIdOfExecutionName } from '../tasks/execution-name.ts';
-import { readExecutionHistory } from '../runtime/step-functions/read-execution-history.ts';
-import { ENV } from '../workflows/clip-contract.ts';
+import { clipIdOfExecutionName } from '../domain/execution-name.ts';
+import { readExecutionHistory } from '../api/execution-history.ts';
+import { ENV } from '../domain/clip-contract.ts';
 import { percentile } from './stats.ts';
 
 export interface AlertLatencyResult {

@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { keys } from '../workflows/catalog-table.ts';
+import { keys } from '../domain/catalog-table.ts';
 import { batchWriteItems, cameraRecord, clipItem, putCatalogItem, readyClip, startLocalServices, startTestApi, TEST_TABLE } from '../api/test-support.ts';
 import { ensureCatalogTable, type LocalDynamoDB } from '../runtime/local-dynamodb.ts';
 import { localClientConfig } from '../runtime/local-credentials.ts';

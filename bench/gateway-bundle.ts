@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import '../runtime/node20-polyfills.ts';
 import { execFileSync, spawn } from 'node:child_process';
-import { installGatewayBundle, residentMemory, spawnGatewayBundle, startCloudWatchStandIn, waitForFtpGreeting } from '../gateway/bundle-support.ts';
+import { installGatewayBundle, residentMemory, spawnGatewayBundle, startCloudWatchStandIn, waitForFtpGreeting } from '../gateway/bundle-test-support.ts';
 import { readStatus } from '../gateway/status.ts';
 import { makeClip, startTestS3, tempDirectory, TEST_PASSWORD, testConfig, unitRuntime, waitFor, writeConfigFile } from '../gateway/test-support.ts';
 import { freePort } from '../runtime/local-stack.ts';

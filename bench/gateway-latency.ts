@@ -25,7 +25,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import '../runtime/node20-polyfills.ts';
-import { installGatewayBundle, spawnGatewayBundle, startCloudWatchStandIn, waitForFtpGreeting } from '../gateway/bundle-support.ts';
+import { installGatewayBundle, spawnGatewayBundle, startCloudWatchStandIn, waitForFtpGreeting } from '../gateway/bundle-test-support.ts';
 import { readJournal } from '../gateway/journal.ts';
 import { RawFtp } from '../gateway/raw-ftp-client.ts';
 import { spoolPaths } from '../gateway/spool.ts';

@@ -13,7 +13,7 @@
  *
  * The gateway runs as a box runs it (issue 13): the bundle from `npm run gateway:build`, alone in a
  * folder outside the checkout, started by plain `node` with gateway/camflow-gateway.service's node
- * flags and Environment= (gateway/bundle-support.ts).
+ * flags and Environment= (gateway/bundle-test-support.ts).
  *
  *   npx tsx bench/gateway.ts [largeFileBytes]     prints the result as JSON
  */
@@ -27,7 +27,7 @@ import { Client } from 'basic-ftp';
 import { readJournal } from '../gateway/journal.ts';
 import { spoolPaths } from '../gateway/spool.ts';
 import { readStatus } from '../gateway/status.ts';
-import { installGatewayBundle, spawnGatewayBundle } from '../gateway/bundle-support.ts';
+import { installGatewayBundle, spawnGatewayBundle } from '../gateway/bundle-test-support.ts';
 import { gatewayFtpPort, unitRuntime, startTestS3, tempDirectory, testConfig, TEST_PASSWORD, waitFor, writeConfigFile, writeRandomFile, type GatewayProcess } from '../gateway/test-support.ts';
 import { localAwsEnvironment } from '../runtime/local-credentials.ts';
 import { LOCAL_BUCKETS } from '../runtime/local-s3.ts';

@@ -239,7 +239,7 @@ async function main(): Promise<void> {
       sections.push(
         '## Cost (issue 12)',
         '',
-        `The reference home (14 cameras × 50 clips a day × 20 s, 1080p at 4 Mbit/s, standard retention, email alerts; ${Math.round(r.bills[0]!.clipsPerMonth).toLocaleString('en-US')} clips a month) as \`npx camflow cost --profile all --json\` bills it, at us-east-1 list prices (workflows/prices.ts, each with its page and date; the MediaConvert rates it could not read are marked as assumptions there). The issue's goal for passthrough is $20 a month.`,
+        `The reference home (14 cameras × 50 clips a day × 20 s, 1080p at 4 Mbit/s, standard retention, email alerts; ${Math.round(r.bills[0]!.clipsPerMonth).toLocaleString('en-US')} clips a month) as \`npx camflow cost --profile all --json\` bills it, at us-east-1 list prices (domain/prices.ts, each with its page and date; the MediaConvert rates it could not read are marked as assumptions there). The issue's goal for passthrough is $20 a month.`,
         '',
         '| profile | MediaConvert | S3 storage | everything else | total a month | objects / clip | vendor plan |',
         '|---|---|---|---|---|---|---|',

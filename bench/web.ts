@@ -29,7 +29,7 @@ import { h264AacMp4 } from '../integ-tests/clip-fixtures.ts';
 import { catalogClient, clipRecord, uploadClip } from '../integ-tests/local-stack-support.ts';
 import { startLocalStack } from '../runtime/local-stack.ts';
 import { ensureWebBuild, WEB_BUILD } from '../runtime/web-build.ts';
-import { keys } from '../workflows/catalog-table.ts';
+import { keys } from '../domain/catalog-table.ts';
 import { median } from './stats.ts';
 import { chromiumOptions } from '../integ-tests/chromium.ts';
 

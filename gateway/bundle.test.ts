@@ -13,7 +13,7 @@ import { freePort } from '../runtime/local-stack.ts';
 import { OPTIONAL_EXTERNALS, type GatewayBundle } from './build.ts';
 import { RawFtp } from './raw-ftp-client.ts';
 import { readStatus } from './status.ts';
-import { installGatewayBundle, spawnGatewayBundle, startCloudWatchStandIn, waitForFtpGreeting } from './bundle-support.ts';
+import { installGatewayBundle, spawnGatewayBundle, startCloudWatchStandIn, waitForFtpGreeting } from './bundle-test-support.ts';
 import { makeClip, startTestS3, tempDirectory, testConfig, TEST_PASSWORD, waitFor, writeConfigFile, type GatewayProcess } from './test-support.ts';
 
 let work: string;

@@ -10,7 +10,7 @@ import { Client } from 'basic-ftp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeClipExecution, clipRecord } from '../integ-tests/local-stack-support.ts';
 import { startLocalStack, type LocalStack } from '../runtime/local-stack.ts';
-import { clipIdFor } from '../tasks/clip-identity.ts';
+import { clipIdFor } from '../domain/clip-identity.ts';
 import { startGateway, type RunningGateway } from './gateway.ts';
 import { headObject, listKeys, makeClip, makeDav, makeRawH264, makeStill, tempDirectory, testConfig, TEST_PASSWORD } from './test-support.ts';
 

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import * as z from 'zod';
-import { CAMERA_ID_PATTERN } from '../workflows/clip-contract.ts';
+import { CAMERA_ID_PATTERN } from '../domain/clip-contract.ts';
 import { isPasswordHash } from './password.ts';
 import { DEFAULT_GATEWAY_NAME } from './heartbeat-metrics.ts';
 

@@ -13,7 +13,7 @@ import { constants, type Stats } from 'node:fs';
 import { lstat, open, readdir, readlink, realpath, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { CAMERA_ID_PATTERN } from '../workflows/clip-contract.ts';
+import { CAMERA_ID_PATTERN } from '../domain/clip-contract.ts';
 import { checkExtension, FileNameRefused, resolveCameraPath } from './file-names.ts';
 import { SpoolFull, type Spool } from './spool.ts';
 

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MB, type GatewayConfig } from './config.ts';
-import { systemTimeZone } from '../workflows/capture-time.ts';
+import { systemTimeZone } from '../domain/capture-time.ts';
 import { startFolderWatch, type FolderWatch } from './folder-watch.ts';
 import { startFtpServer, type RunningFtpServer } from './ftp-server.ts';
 import { loadTlsCertificate } from './ftp-tls.ts';

@@ -7,7 +7,9 @@
  *   node camflow-gateway.mjs status --config FILE [--json]
  *   node camflow-gateway.mjs hash-password
  */
-import '../runtime/node20-polyfills.ts';
 import { run } from './gateway-command.ts';
+
+// The AWS SDK warns on every client that it will drop Node 20 in 2027; README says it once.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 process.exitCode = await run(process.argv.slice(2));

@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { captureTimeOf } from '../workflows/capture-time.ts';
+import { captureTimeOf } from '../domain/capture-time.ts';
 import { contentTypeFor, extensionOf, keyFileName, uploadKey, withCollisionSuffix } from './file-names.ts';
 import { applyUpdate, FolderSync, Journal, readJournal, recordsOf, replayJournal, type ConfirmationMethod, type FileUpdate, type JournalRecord, type RemovalReason, type SpoolEntry, type SpooledFile } from './journal.ts';
 import { needsRemux, remuxToMp4 } from './remux.ts';

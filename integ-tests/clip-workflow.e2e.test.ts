@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, objectCreatedEvent, type LocalStack } from '../runtime/local-stack.ts';
 import { lambdaHandlerFor } from '../runtime/task-handlers.ts';
-import { clipIdOfExecutionName, executionNameFor } from '../tasks/execution-name.ts';
+import { clipIdOfExecutionName, executionNameFor } from '../domain/execution-name.ts';
 import {
   brokenUploads,
   ffprobe,

@@ -13,7 +13,7 @@ import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoUserStore } from '../api/auth/users.ts';
 import { startLocalStack, type LocalStack } from '../runtime/local-stack.ts';
-import type { ClipRecord } from '../workflows/clip-contract.ts';
+import type { ClipRecord } from '../domain/clip-contract.ts';
 import { ffprobe, h264AacMp4, spriteCellBrightness } from './clip-fixtures.ts';
 import { catalogClient, clipRecord, readObject, requireS3Uri, uploadClip, type UploadedClip } from './local-stack-support.ts';
 

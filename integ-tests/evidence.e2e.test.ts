@@ -15,7 +15,7 @@ import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sd
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoUserStore } from '../api/auth/users.ts';
 import { localClientConfig } from '../runtime/local-credentials.ts';
-import { clipIdOfExecutionName } from '../tasks/execution-name.ts';
+import { clipIdOfExecutionName } from '../domain/execution-name.ts';
 import { awsCli } from './aws-cli.ts';
 import { startLocalStack, type LocalStack } from '../runtime/local-stack.ts';
 import { h264AacMp4, jpegStill } from './clip-fixtures.ts';

@@ -9,14 +9,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, ListExecutionsCommand, type DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
-import { keys } from '../workflows/catalog-table.ts';
-import type { ClipRecord } from '../workflows/clip-contract.ts';
-import { clipIdFor } from '../tasks/clip-identity.ts';
+import { keys } from '../domain/catalog-table.ts';
+import type { ClipRecord } from '../domain/clip-contract.ts';
+import { clipIdFor } from '../domain/clip-identity.ts';
 import { localClientConfig } from '../runtime/local-credentials.ts';
 import type { LocalStack } from '../runtime/local-stack.ts';
-import { executionArnFor } from '../runtime/step-functions/arns.ts';
+import { executionArnFor } from '../domain/step-functions-arns.ts';
 import { findClipExecutionArn } from '../runtime/step-functions/clip-execution.ts';
-import { parseS3Uri, type S3ObjectLocation } from '../workflows/s3-uri.ts';
+import { parseS3Uri, type S3ObjectLocation } from '../domain/s3-uri.ts';
 
 export interface UploadedClip {
   key: string;

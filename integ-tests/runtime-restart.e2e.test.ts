@@ -8,12 +8,12 @@ import { join } from 'node:path';
 import { GetExecutionHistoryCommand } from '@aws-sdk/client-sfn';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, expect, it } from 'vitest';
-import { STATE } from '../workflows/clip-contract.ts';
+import { STATE } from '../domain/clip-contract.ts';
 import { startLocalStack, type LocalStack } from '../runtime/local-stack.ts';
 import { startLocalS3 } from '../runtime/local-s3.ts';
 import { localClientConfig } from '../runtime/local-credentials.ts';
-import { clipIdFor } from '../tasks/clip-identity.ts';
-import { clipIdOfExecutionName } from '../tasks/execution-name.ts';
+import { clipIdFor } from '../domain/clip-identity.ts';
+import { clipIdOfExecutionName } from '../domain/execution-name.ts';
 import { h264AacMp4, jpegStill } from './clip-fixtures.ts';
 import { allExecutions, clipRecord, describeClipExecution, clipExecutionArn, uploadClip } from './local-stack-support.ts';
 

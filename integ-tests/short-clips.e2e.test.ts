@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClipRecord } from '../workflows/clip-contract.ts';
+import type { ClipRecord } from '../domain/clip-contract.ts';
 import { startLocalStack, type LocalStack } from '../runtime/local-stack.ts';
 import { fewFramesClip, ffprobe, spriteCellBrightness } from './clip-fixtures.ts';
 import { clipRecord, describeClipExecution, readObject, requireS3Uri, uploadClip, type UploadedClip } from './local-stack-support.ts';

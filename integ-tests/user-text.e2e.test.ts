@@ -12,10 +12,10 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoUserStore } from '../api/auth/users.ts';
 import { startLocalStack, type LocalStack } from '../runtime/local-stack.ts';
-import { run as status } from '../runtime/status-command.ts';
+import { run as status } from '../runtime/commands/status.ts';
 import { isTerminalSafe } from '../runtime/terminal-text.ts';
-import { isValidSnsSubject } from '../tasks/sns-text.ts';
-import { keys } from '../workflows/catalog-table.ts';
+import { isValidSnsSubject } from '../domain/sns-text.ts';
+import { keys } from '../domain/catalog-table.ts';
 import { h264AacMp4 } from './clip-fixtures.ts';
 import { catalogClient, describeClipExecution, uploadClip, type UploadedClip } from './local-stack-support.ts';
 

@@ -24,7 +24,7 @@
 import { createHash, createHmac, getDiffieHellman, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { USER_POOL_PASSWORD_POLICY } from '../web/src/auth/password-policy.ts';
+import { USER_POOL_PASSWORD_POLICY } from '../domain/password-policy.ts';
 
 const N = BigInt('0x' + getDiffieHellman('modp15').getPrime('hex'));
 const g = 2n;
@@ -56,7 +56,7 @@ function passwordKey(S: bigint, u: bigint): Buffer {
   return createHmac('sha256', prk).update(Buffer.concat([Buffer.from('Caldera Derived Key', 'utf8'), Buffer.from([1])])).digest().subarray(0, 16);
 }
 
-/** The stack's pool's password policy (api/api-construct.ts `passwordPolicy`). */
+/** The stack's pool's password policy (workflows/api-construct.ts `passwordPolicy`). */
 export const STACK_PASSWORD_POLICY = USER_POOL_PASSWORD_POLICY;
 
 /** Cognito's reason for refusing a new password, in Cognito's words; undefined when it follows the policy. */

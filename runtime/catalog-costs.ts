@@ -5,8 +5,8 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, paginateScan } from '@aws-sdk/lib-dynamodb';
-import type { ClipCost } from '../workflows/clip-contract.ts';
-import type { MeasuredClips } from '../workflows/cost-model.ts';
+import type { ClipCost } from '../domain/clip-contract.ts';
+import type { MeasuredClips } from '../domain/cost-model.ts';
 import { LOCAL_DYNAMODB_ENDPOINT, localClientConfig } from './local-credentials.ts';
 
 export const DEFAULT_DYNAMODB_ENDPOINT = LOCAL_DYNAMODB_ENDPOINT;

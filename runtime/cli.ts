@@ -3,13 +3,13 @@
  * Each command module exports `run(args: string[]): Promise<number>` (the exit code).
  */
 const commands: Record<string, { module: string; summary: string }> = {
-  plan: { module: '../workflows/plan-command.ts', summary: 'plan <clip-file> [--camera ID]   print what the workflow would do with a clip' },
-  cost: { module: './cost-command.ts', summary: 'cost [--profile all] [--json]     the monthly AWS bill by service, per render profile' },
-  up: { module: './up-command.ts', summary: 'up [--demo] [--data DIR]          run the whole stack on this machine' },
-  executions: { module: './executions-command.ts', summary: 'executions [--status S]          list clip workflow executions' },
-  status: { module: './status-command.ts', summary: 'status <clip-id>                 a clip workflow, state by state' },
-  metrics: { module: './metrics-command.ts', summary: 'metrics [--minutes N] [--json]   clips, times, minutes and alerts counted locally' },
-  users: { module: '../api/users-command.ts', summary: 'users add NAME --role admin|viewer   create an API user (local)' },
+  plan: { module: './commands/plan.ts', summary: 'plan <clip-file> [--camera ID]   print what the workflow would do with a clip' },
+  cost: { module: './commands/cost.ts', summary: 'cost [--profile all] [--json]     the monthly AWS bill by service, per render profile' },
+  up: { module: './commands/up.ts', summary: 'up [--demo] [--data DIR]          run the whole stack on this machine' },
+  executions: { module: './commands/executions.ts', summary: 'executions [--status S]          list clip workflow executions' },
+  status: { module: './commands/status.ts', summary: 'status <clip-id>                 a clip workflow, state by state' },
+  metrics: { module: './commands/metrics.ts', summary: 'metrics [--minutes N] [--json]   clips, times, minutes and alerts counted locally' },
+  users: { module: './commands/users.ts', summary: 'users add NAME --role admin|viewer   create an API user (local)' },
   gateway: { module: '../gateway/gateway-command.ts', summary: 'gateway [status] [--config FILE]  the on-prem FTP gateway' },
 };
 

@@ -15,15 +15,16 @@ import { promisify } from 'node:util';
 const execFileAsync = promisify(execFile);
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Hash of the stack's sources (workflows/, the tasks' entry list, the API construct) and the CDK version. */
+/** Hash of the stack's sources (workflows/: the stack and its constructs; domain/: the contract they are built from) and the CDK version. */
 export function definitionSourceHash(): string {
   const hash = createHash('sha256');
-  const files = [
-    ...readdirSync(join(root, 'workflows'))
-      .filter((name) => name.endsWith('.ts') && !name.endsWith('.test.ts'))
-      .map((name) => join(root, 'workflows', name)),
-    join(root, 'api', 'api-construct.ts'),
-  ].sort();
+  const files = ['workflows', 'domain']
+    .flatMap((folder) =>
+      readdirSync(join(root, folder))
+        .filter((name) => name.endsWith('.ts') && !name.endsWith('.test.ts'))
+        .map((name) => join(root, folder, name)),
+    )
+    .sort();
   for (const file of files) hash.update(file.slice(root.length)).update('\0').update(readFileSync(file)).update('\0');
   const require = createRequire(import.meta.url);
   hash.update((JSON.parse(readFileSync(require.resolve('aws-cdk-lib/package.json'), 'utf8')) as { version: string }).version);

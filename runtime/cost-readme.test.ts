@@ -2,10 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { countTransitions, monthlyBill, REFERENCE_HOME } from '../workflows/cost-model.ts';
-import { RENDER_PROFILES } from '../workflows/render-profiles.ts';
+import { countTransitions, monthlyBill, REFERENCE_HOME } from '../domain/cost-model.ts';
+import { RENDER_PROFILES } from '../domain/render-profiles.ts';
 import { clipWorkflowDefinition } from './clip-workflow-definition.ts';
-import { formatBills, formatUsd } from './cost-command.ts';
+import { formatBills, formatUsd } from './commands/cost.ts';
 
 const readme = readFileSync(join(import.meta.dirname, '..', 'README.md'), 'utf8');
 

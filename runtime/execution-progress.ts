@@ -5,8 +5,8 @@
  */
 import { DescribeExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { findClipExecutionArn } from './step-functions/clip-execution.ts';
-import { timelineFromHistory } from './step-functions/state-timeline.ts';
-import { readExecutionHistory } from './step-functions/read-execution-history.ts';
+import { timelineFromHistory } from '../domain/state-timeline.ts';
+import { readExecutionHistory } from '../api/execution-history.ts';
 import { formatDuration } from './step-functions/command-support.ts';
 import { safePrinter } from './terminal-text.ts';
 

@@ -1,6 +1,6 @@
 /**
  * Local DynamoDB: dynalite on 127.0.0.1, persisted under the data directory (or in memory),
- * with the catalog table created from the one definition in workflows/catalog-table.ts.
+ * with the catalog table created from the one definition in domain/catalog-table.ts.
  */
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -8,7 +8,7 @@ import type { Server } from 'node:http';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 // @ts-expect-error -- untyped CommonJS module
 import dynalite from 'dynalite';
-import { createTableInput } from '../workflows/catalog-table.ts';
+import { createTableInput } from '../domain/catalog-table.ts';
 import { localClientConfig } from './local-credentials.ts';
 
 export interface LocalDynamoDB {

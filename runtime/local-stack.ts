@@ -11,8 +11,8 @@ import { join, resolve } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { Context } from 'aws-lambda';
-import { CATALOG_TABLE_NAME_LOCAL } from '../workflows/catalog-table.ts';
-import { ENV, SERVICE_NAME, STATE_MACHINE_NAME } from '../workflows/clip-contract.ts';
+import { CATALOG_TABLE_NAME_LOCAL } from '../domain/catalog-table.ts';
+import { ENV, SERVICE_NAME, STATE_MACHINE_NAME } from '../domain/clip-contract.ts';
 import { LOCAL_ACCOUNT, LOCAL_REGION, localAwsEnvironment, localClientConfig } from './local-credentials.ts';
 import { startLocalDynamoDB, type LocalDynamoDB } from './local-dynamodb.ts';
 import { LOCAL_BUCKETS, startLocalS3, type LocalS3, type ObjectCreatedNotice } from './local-s3.ts';
@@ -29,7 +29,7 @@ import { clipWorkflowDefinition } from './clip-workflow-definition.ts';
 import { reconcileUploads } from './upload-reconciler.ts';
 import { DEFAULT_WEB_PORT, startLocalWeb, type LocalWeb } from './local-web.ts';
 import { WEB_BUILD } from './web-build.ts';
-import { encodeEventKey } from '../tasks/upload-event.ts';
+import { encodeEventKey } from '../domain/upload-event.ts';
 
 export const DEFAULT_PORTS = { s3: 4569, dynamodb: 8000, stepFunctions: 8083, api: 8080 } as const;
 

@@ -20,7 +20,7 @@
  * Like SNS, a message published with MessageStructure `json` carries one form per protocol
  * (`default`, `email`, `sms`): the outbox keeps the e-mail form as `message` and every form in
  * `perProtocol`, and mails the e-mail form. Motion alerts go only where the subscriptions'
- * filter policies let them (workflows/alert-channels.ts): `deliveredTo` lists the protocols
+ * filter policies let them (domain/alert-channels.ts): `deliveredTo` lists the protocols
  * whose subscriptions take the message, and mail is sent only when `email` is one of them.
  * SMS is not sent from this machine; `deliveredTo` says when a phone would have had it.
  */
@@ -28,9 +28,9 @@ import { randomUUID } from 'node:crypto';
 import { appendFile, mkdir, open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Transporter } from 'nodemailer';
-import { ALERT_FILTER_POLICIES, matchesFilterPolicy, type MessageAttributes } from '../workflows/alert-channels.ts';
-import { isValidSnsSubject, snsSubject } from '../tasks/sns-text.ts';
-import { cutAt, emailAddressProblem } from '../tasks/user-text.ts';
+import { ALERT_FILTER_POLICIES, matchesFilterPolicy, type MessageAttributes } from '../domain/alert-channels.ts';
+import { isValidSnsSubject, snsSubject } from '../domain/sns-text.ts';
+import { cutAt, emailAddressProblem } from '../domain/user-text.ts';
 import { safePrinter, terminalText } from './terminal-text.ts';
 
 export interface OutboxOptions {

@@ -6,9 +6,9 @@
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { followExecution } from './execution-progress.ts';
-import { run as executions } from './executions-command.ts';
+import { run as executions } from './commands/executions.ts';
 import { LOCAL_CREDENTIALS } from './local-credentials.ts';
-import { run as status } from './status-command.ts';
+import { run as status } from './commands/status.ts';
 import { startLocalStepFunctions, type LocalStepFunctions } from './step-functions/local-step-functions.ts';
 import { clipInput, RENDER_ARN, TEST_MACHINE_NAME, testDefinition, testTasks } from './step-functions/test-state-machine.ts';
 import { isTerminalSafe } from './terminal-text.ts';

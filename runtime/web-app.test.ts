@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { apiTypesSource, committedApiTypes, localApiDocument } from './web-api-types.ts';
 import { startLocalWeb, WebBuildMissing } from './local-web.ts';
 import { webBuildIsCurrent, webSourceHash } from './web-build.ts';
-import { parseUpArguments } from './up-command.ts';
+import { parseUpArguments } from './commands/up.ts';
 
 const run = promisify(execFile);
 const work = mkdtempSync(join(tmpdir(), 'camflow-web-'));

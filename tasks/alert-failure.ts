@@ -4,11 +4,11 @@
  * so — with the error — when asked why no alert came. Called by "Catalog clip" and "Record
  * failure", the first tasks after "Alert and render".
  */
-import { keys } from '../workflows/catalog-table.ts';
-import type { AlertDecisionRecord, WorkflowState } from '../workflows/clip-contract.ts';
+import { keys } from '../domain/catalog-table.ts';
+import type { AlertDecisionRecord, WorkflowState } from '../domain/clip-contract.ts';
 import { getItem, updateItem } from './catalog-store.ts';
 import { alertSuppressed } from './clip-metrics.ts';
-import { clipAlertOutcome } from './clip-record.ts';
+import { clipAlertOutcome } from '../domain/clip-record.ts';
 import { logger } from './observability.ts';
 
 export async function recordFailedAlert(state: WorkflowState, now: Date): Promise<void> {

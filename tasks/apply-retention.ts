@@ -7,15 +7,15 @@
  *
  * Input: `TaskEvent`. Output: `RetentionResult`.
  */
-import { keys } from '../workflows/catalog-table.ts';
-import { type ClipRecord, type RetentionClass, type RetentionResult, type TaskEvent } from '../workflows/clip-contract.ts';
+import { keys } from '../domain/catalog-table.ts';
+import { type ClipRecord, type RetentionClass, type RetentionResult, type TaskEvent } from '../domain/clip-contract.ts';
 import { s3Client } from './aws-clients.ts';
-import { cameraSettings } from './camera-settings.ts';
+import { cameraSettings } from '../domain/camera-settings.ts';
 import { getCameraRecord, getItem, updateItem } from './catalog-store.ts';
 import { eachLimited, listVersionsUnder, setLegalHold, tagVersion, type ObjectVersionRef } from './clip-versions.ts';
-import { ClipNotFound, isConditionFailed, storageCall } from './errors.ts';
+import { ClipNotFound, isConditionFailed, storageCall } from '../domain/errors.ts';
 import { logger, runClipTask } from './observability.ts';
-import { parseS3Uri, type S3ObjectLocation } from '../workflows/s3-uri.ts';
+import { parseS3Uri, type S3ObjectLocation } from '../domain/s3-uri.ts';
 
 /** Objects tagged at the same time. */
 const CONCURRENCY = 8;

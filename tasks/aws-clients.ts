@@ -9,7 +9,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { ENV } from '../workflows/clip-contract.ts';
+import { ENV } from '../domain/clip-contract.ts';
 import { tracer } from './observability.ts';
 
 /**

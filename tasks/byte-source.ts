@@ -6,7 +6,7 @@
 import { open, stat } from 'node:fs/promises';
 import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { s3Client } from './aws-clients.ts';
-import { ClipNotFound, StorageUnavailable, isNotFound, storageCall } from './errors.ts';
+import { ClipNotFound, StorageUnavailable, isNotFound, storageCall } from '../domain/errors.ts';
 
 export interface ByteSource {
   /** Total size in bytes. */

@@ -11,14 +11,14 @@
  *
  * Input: `TaskEvent`. Output (`$.catalog`): `CatalogResult`.
  */
-import { keys } from '../workflows/catalog-table.ts';
-import { monthClipsAttribute, monthCostAttribute, type CatalogResult, type TaskEvent } from '../workflows/clip-contract.ts';
+import { keys } from '../domain/catalog-table.ts';
+import { monthClipsAttribute, monthCostAttribute, type CatalogResult, type TaskEvent } from '../domain/clip-contract.ts';
 import { recordFailedAlert } from './alert-failure.ts';
 import { clipReady } from './clip-metrics.ts';
 import { updateItem } from './catalog-store.ts';
-import { readyClipRecord } from './clip-record.ts';
+import { readyClipRecord } from '../domain/clip-record.ts';
 import { writeClipItem } from './clip-status.ts';
-import { ClipOwnedElsewhere, isConditionFailed } from './errors.ts';
+import { ClipOwnedElsewhere, isConditionFailed } from '../domain/errors.ts';
 import { logger, runClipTask } from './observability.ts';
 
 /** Set on the clip item once its camera's clipCount includes it. */

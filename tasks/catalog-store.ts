@@ -4,10 +4,10 @@
  * outages surface as `StorageUnavailable` (retried by the workflow).
  */
 import { GetCommand, PutCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
-import { keys } from '../workflows/catalog-table.ts';
-import type { CameraRecord } from '../workflows/clip-contract.ts';
+import { keys } from '../domain/catalog-table.ts';
+import type { CameraRecord } from '../domain/clip-contract.ts';
 import { catalogClient, catalogTableName } from './aws-clients.ts';
-import { storageCall } from './errors.ts';
+import { storageCall } from '../domain/errors.ts';
 
 export type ItemKey = { pk: string; sk: string };
 

@@ -24,8 +24,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { SERVICE_NAME, type AlertSkipReason, type ClipCost, type WorkflowState } from '../workflows/clip-contract.ts';
-import { renderResult } from './clip-record.ts';
+import { SERVICE_NAME, type AlertSkipReason, type ClipCost, type WorkflowState } from '../domain/clip-contract.ts';
+import { renderResult } from '../domain/clip-record.ts';
 
 export const METRICS_NAMESPACE = 'Camflow';
 /** Where the local stack asks for a copy of every metric line. */

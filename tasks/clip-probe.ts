@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mediaInfoFactory from 'mediainfo.js';
 import type { MediaInfo, MediaInfoResult, Track } from 'mediainfo.js';
-import type { MediaProbe } from '../workflows/clip-contract.ts';
+import type { MediaProbe } from '../domain/clip-contract.ts';
 import type { ByteSource } from './byte-source.ts';
 
 /** Why bytes could not be probed as media. */

@@ -3,11 +3,11 @@
  * Who may write it: the execution named in it, or anyone while it is not READY — a READY
  * clip belongs to the execution that finished it (see `ClipOwnedElsewhere`).
  */
-import { keys, type ClipStatus } from '../workflows/catalog-table.ts';
-import type { ClipRecord } from '../workflows/clip-contract.ts';
-import { indexAttributes, STATUS_INDEX_ATTRIBUTES, type ClipItem } from './clip-record.ts';
+import { keys, type ClipStatus } from '../domain/catalog-table.ts';
+import type { ClipRecord } from '../domain/clip-contract.ts';
+import { indexAttributes, STATUS_INDEX_ATTRIBUTES, type ClipItem } from '../domain/clip-record.ts';
 import { getItem, updateItem } from './catalog-store.ts';
-import { isConditionFailed } from './errors.ts';
+import { isConditionFailed } from '../domain/errors.ts';
 
 /** The condition under which an execution may write a clip's item. */
 export const MAY_WRITE_CLIP = 'attribute_not_exists(pk) OR #executionName = :executionName OR #status <> :ready';

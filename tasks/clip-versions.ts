@@ -18,7 +18,7 @@ import {
   type S3Client,
   type Tag,
 } from '@aws-sdk/client-s3';
-import { RETENTION_TAG, type RetentionClass } from '../workflows/clip-contract.ts';
+import { RETENTION_TAG, type RetentionClass } from '../domain/clip-contract.ts';
 
 export interface ObjectVersionRef {
   bucket: string;

@@ -12,15 +12,15 @@
  *
  * Input: `TaskEvent`. Output (`$.alert`): `AlertDecision`.
  */
-import { keys } from '../workflows/catalog-table.ts';
-import { ENV, type AlertDecision, type AlertDecisionRecord, type AlertRecord, type AlertSkipReason, type TaskEvent } from '../workflows/clip-contract.ts';
-import { alertPolicy, cooldownCutoff, perProtocolMessage, skippedDecision } from './alert-policy.ts';
-import { cameraSettings, type CameraSettings } from './camera-settings.ts';
+import { keys } from '../domain/catalog-table.ts';
+import { ENV, type AlertDecision, type AlertDecisionRecord, type AlertRecord, type AlertSkipReason, type TaskEvent } from '../domain/clip-contract.ts';
+import { alertPolicy, cooldownCutoff, perProtocolMessage, skippedDecision } from '../domain/alert-policy.ts';
+import { cameraSettings, type CameraSettings } from '../domain/camera-settings.ts';
 import { alertSent, alertSuppressed } from './clip-metrics.ts';
 import { getCameraRecord, getItem, putItem, updateItem } from './catalog-store.ts';
-import { isConditionFailed } from './errors.ts';
+import { isConditionFailed } from '../domain/errors.ts';
 import { logger, runClipTask } from './observability.ts';
-import { modeAt, type ModeSetting, type SystemMode } from './system-mode.ts';
+import { modeAt, type ModeSetting, type SystemMode } from '../domain/system-mode.ts';
 
 /** Alert records are kept this long (DynamoDB TTL, in AWS). */
 export const ALERT_RECORD_DAYS = 90;

@@ -9,7 +9,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Tracer } from '@aws-lambda-powertools/tracer';
 import { withMetrics } from './clip-metrics.ts';
-import { SERVICE_NAME, type TaskEvent } from '../workflows/clip-contract.ts';
+import { SERVICE_NAME, type TaskEvent } from '../domain/clip-contract.ts';
 
 const baseLogger = new Logger({ serviceName: SERVICE_NAME });
 /** The logger of the clip being handled in this async context (the local runtime runs many at once). */

@@ -5,13 +5,13 @@
  *
  * Input: `TaskEvent` (with `$.validation` of kind `invalid`). Output: `OperationsNotice`.
  */
-import type { OperationsNotice, TaskEvent } from '../workflows/clip-contract.ts';
-import { clipIdentity } from './clip-record.ts';
+import type { OperationsNotice, TaskEvent } from '../domain/clip-contract.ts';
+import { clipIdentity } from '../domain/clip-record.ts';
 import { clipOutcome } from './clip-metrics.ts';
 import { writeClipItem } from './clip-status.ts';
 import { logger, runClipTask } from './observability.ts';
-import { operationsLinkSettings } from './operations-links.ts';
-import { quarantineNotice } from './operations-notice.ts';
+import { operationsLinkSettings } from '../domain/operations-links.ts';
+import { quarantineNotice } from '../domain/operations-notice.ts';
 
 export const handler = (event: TaskEvent): Promise<OperationsNotice> => runClipTask('quarantine-clip', event, () => quarantineClip(event));
 

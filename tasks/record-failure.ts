@@ -14,17 +14,17 @@
  *
  * Input: `TaskEvent` (with `$.error`). Output: `FailureOutcome` (an `OperationsNotice` plus `resume`).
  */
-import { keys } from '../workflows/catalog-table.ts';
-import { ERRORS, type OperationsNotice, type TaskEvent } from '../workflows/clip-contract.ts';
+import { keys } from '../domain/catalog-table.ts';
+import { ERRORS, type OperationsNotice, type TaskEvent } from '../domain/clip-contract.ts';
 import { recordFailedAlert } from './alert-failure.ts';
 import { clipOutcome } from './clip-metrics.ts';
 import { updateItem } from './catalog-store.ts';
-import { clipIdentity } from './clip-record.ts';
+import { clipIdentity } from '../domain/clip-record.ts';
 import { writeClipItem } from './clip-status.ts';
-import { isConditionFailed } from './errors.ts';
+import { isConditionFailed } from '../domain/errors.ts';
 import { logger, runClipTask } from './observability.ts';
-import { operationsLinkSettings } from './operations-links.ts';
-import { failureCause, failureNotice } from './operations-notice.ts';
+import { operationsLinkSettings } from '../domain/operations-links.ts';
+import { failureCause, failureNotice } from '../domain/operations-notice.ts';
 
 /**
  * Errors that mean "a service was unavailable", not "this clip is bad": our own

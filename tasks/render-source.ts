@@ -8,8 +8,8 @@
  */
 import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import type { ClipWorkflowInput } from '../workflows/clip-contract.ts';
-import { parseS3Uri } from '../workflows/s3-uri.ts';
+import type { ClipWorkflowInput } from '../domain/clip-contract.ts';
+import { parseS3Uri } from '../domain/s3-uri.ts';
 
 /**
  * The `s3://` URI the render should read: the upload's key while its current version is the

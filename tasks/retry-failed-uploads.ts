@@ -14,7 +14,7 @@ import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk
 import { requiredEnv } from './aws-clients.ts';
 import { logger, tracer } from './observability.ts';
 import { handler as trigger, type TriggerResult } from './trigger.ts';
-import type { ObjectCreatedEvent } from './upload-event.ts';
+import type { ObjectCreatedEvent } from '../domain/upload-event.ts';
 
 export const TRIGGER_DEAD_LETTERS_URL = 'TRIGGER_DEAD_LETTERS_URL';
 

@@ -16,18 +16,18 @@ import { GetExecutionHistoryCommand, StartExecutionCommand } from '@aws-sdk/clie
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENV, STATE } from '../workflows/clip-contract.ts';
+import { ENV, STATE } from '../domain/clip-contract.ts';
 import { WORKFLOW_FAILURES } from '../workflows/clip-workflow.ts';
 import { freePort, objectCreatedEvent, startLocalStack, type LocalStack } from '../runtime/local-stack.ts';
 import { localClientConfig } from '../runtime/local-credentials.ts';
 import { jpegStill, type ClipFixture } from '../integ-tests/clip-fixtures.ts';
 import { allExecutions, clipExecutionArn, clipRecord, describeClipExecution, uploadClip, type UploadedClip } from '../integ-tests/local-stack-support.ts';
-import { clipIdOfExecutionName, executionNameFor } from './execution-name.ts';
+import { clipIdOfExecutionName, executionNameFor } from '../domain/execution-name.ts';
 import { MAX_OUTAGE_RESUMES } from './record-failure.ts';
 import { retryFailedUploads, type DeadLetter, type DeadLetters } from './retry-failed-uploads.ts';
 import { handler as sweep, DEFAULT_SWEEPER_SETTINGS, sweepStuckClips, sweeperSettingsFromEnv, SWEEPER_ENV } from './sweeper.ts';
 import { handler as trigger } from './trigger.ts';
-import { clipWorkflowInput } from './upload-event.ts';
+import { clipWorkflowInput } from '../domain/upload-event.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'camflow-sweeper-'));
 let still: ClipFixture;

@@ -19,13 +19,13 @@
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, RedriveExecutionCommand, StartExecutionCommand, type DescribeExecutionCommandOutput, type SFNClient } from '@aws-sdk/client-sfn';
 import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { keys } from '../workflows/catalog-table.ts';
-import { ENV, type ClipRecord } from '../workflows/clip-contract.ts';
+import { keys } from '../domain/catalog-table.ts';
+import { ENV, type ClipRecord } from '../domain/clip-contract.ts';
 import { catalogClient, catalogTableName, requiredEnv, s3Client, stepFunctionsClient } from './aws-clients.ts';
 import { updateParameters } from './catalog-store.ts';
-import { isConditionFailed, isNotFound, storageCall } from './errors.ts';
+import { isConditionFailed, isNotFound, storageCall } from '../domain/errors.ts';
 import { logger, withClipContext } from './observability.ts';
-import { clipWorkflowInput } from './upload-event.ts';
+import { clipWorkflowInput } from '../domain/upload-event.ts';
 
 /** Environment variables of the sweeper (all optional). */
 export const SWEEPER_ENV = {

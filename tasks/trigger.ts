@@ -1,7 +1,7 @@
 /**
  * The trigger: for every object created in the uploads bucket (EventBridge "Object
  * Created"), start the clip's workflow execution, named `{camera}-{upload time}-{digest}`
- * (tasks/execution-name.ts). The camera id is the key's first segment; a key without a valid
+ * (domain/execution-name.ts). The camera id is the key's first segment; a key without a valid
  * one is logged and left alone. Before starting, the clip is cataloged as PROCESSING with its
  * execution name (if it has no item yet), so the status index lists it from the first moment;
  * a later event for the same clip (a duplicate, a retry from the dead-letter queue) takes the
@@ -10,15 +10,15 @@
  * Input: the EventBridge event. Output: `TriggerResult` (for logs and tests).
  */
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { keys } from '../workflows/catalog-table.ts';
-import { ENV, type ClipWorkflowInput } from '../workflows/clip-contract.ts';
+import { keys } from '../domain/catalog-table.ts';
+import { ENV, type ClipWorkflowInput } from '../domain/clip-contract.ts';
 import { requiredEnv, stepFunctionsClient } from './aws-clients.ts';
 import { getItem, putItem } from './catalog-store.ts';
-import { clipIdentity, indexAttributes } from './clip-record.ts';
-import { CameraIdInvalid, isConditionFailed, storageCall } from './errors.ts';
-import { executionNameFor } from './execution-name.ts';
+import { clipIdentity, indexAttributes } from '../domain/clip-record.ts';
+import { CameraIdInvalid, isConditionFailed, storageCall } from '../domain/errors.ts';
+import { executionNameFor } from '../domain/execution-name.ts';
 import { logger, withClipContext } from './observability.ts';
-import { clipWorkflowInput, uploadedObjectFrom, type ObjectCreatedEvent } from './upload-event.ts';
+import { clipWorkflowInput, uploadedObjectFrom, type ObjectCreatedEvent } from '../domain/upload-event.ts';
 
 export type TriggerResult =
   | { started: true; clipId: string; executionArn: string; executionName: string }

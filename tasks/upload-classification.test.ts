@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { MediaProbe } from '../workflows/clip-contract.ts';
+import type { MediaProbe } from '../domain/clip-contract.ts';
 import type { ProbeFailure } from './clip-probe.ts';
 import { classifyBySize, classifyUpload, formatBytes, formatSeconds, type ClipLimits } from './upload-classification.ts';
 

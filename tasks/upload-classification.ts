@@ -3,9 +3,9 @@
  * a still image (its own poster), or invalid with a named reason and a sentence telling the
  * operator what to do.
  */
-import type { InvalidReason, MediaProbe, UploadKind } from '../workflows/clip-contract.ts';
+import type { InvalidReason, MediaProbe, UploadKind } from '../domain/clip-contract.ts';
 import { isProbeFailure, type ProbeFailure } from './clip-probe.ts';
-import { oneLineText } from './user-text.ts';
+import { oneLineText } from '../domain/user-text.ts';
 
 export interface ClipLimits {
   /** Largest upload accepted, in bytes. */

@@ -7,11 +7,11 @@
  *
  * Input: `TaskEvent`. Output (`$.validation`): `ValidationResult`.
  */
-import { ENV, type TaskEvent, type ValidationResult } from '../workflows/clip-contract.ts';
+import { ENV, type TaskEvent, type ValidationResult } from '../domain/clip-contract.ts';
 import { requiredEnv, s3Client } from './aws-clients.ts';
-import { cameraSettings } from './camera-settings.ts';
+import { cameraSettings } from '../domain/camera-settings.ts';
 import { getCameraRecord } from './catalog-store.ts';
-import { storageCall } from './errors.ts';
+import { storageCall } from '../domain/errors.ts';
 import { renderSourceFor } from './render-source.ts';
 import { GATEWAY_REMUX_FAILED_METADATA, s3ByteSource } from './byte-source.ts';
 import { logger, runClipTask } from './observability.ts';

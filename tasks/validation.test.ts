@@ -9,10 +9,10 @@ import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClipWorkflowInput, InvalidReason } from '../workflows/clip-contract.ts';
+import type { ClipWorkflowInput, InvalidReason } from '../domain/clip-contract.ts';
 import { fileByteSource, type ByteSource } from './byte-source.ts';
 import { isProbeFailure, MP4_MEDIA_DATA_PROBE_BYTES, PROBE_READ_BUDGET, probeClip } from './clip-probe.ts';
-import { clipIdFor } from './clip-identity.ts';
+import { clipIdFor } from '../domain/clip-identity.ts';
 import { makeTestMedia, type TestMedia } from './test-media.ts';
 import { validateUpload } from './validation.ts';
 

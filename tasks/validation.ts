@@ -3,13 +3,13 @@
  * video plan the MediaConvert job (settings + the files it will write). `camflow plan` runs
  * this on a local file; the task runs it on the S3 object.
  */
-import { ENV, type ClipWorkflowInput, type ValidationResult } from '../workflows/clip-contract.ts';
-import { buildRenderJob } from '../workflows/render-job.ts';
-import { DEFAULT_RENDER_PROFILE, type RenderProfile } from '../workflows/render-profiles.ts';
+import { ENV, type ClipWorkflowInput, type ValidationResult } from '../domain/clip-contract.ts';
+import { buildRenderJob } from '../domain/render-job.ts';
+import { DEFAULT_RENDER_PROFILE, type RenderProfile } from '../domain/render-profiles.ts';
 import type { ByteSource } from './byte-source.ts';
 import { probeClip, isProbeFailure } from './clip-probe.ts';
 import { classifyBySize, classifyGatewayRemuxFailure, classifyUpload, DEFAULT_CLIP_LIMITS, type ClipLimits } from './upload-classification.ts';
-import { clipCaptureTime } from '../workflows/capture-time.ts';
+import { clipCaptureTime } from '../domain/capture-time.ts';
 
 export interface ValidateUploadOptions {
   mediaBucket: string;
@@ -17,7 +17,7 @@ export interface ValidateUploadOptions {
   maxBytes?: number;
   /** Longest video accepted (default 30 min). */
   maxSeconds?: number;
-  /** The uploader's `captured-at` metadata, if any (see workflows/capture-time.ts). */
+  /** The uploader's `captured-at` metadata, if any (see domain/capture-time.ts). */
   capturedAt?: string;
   /** The camera's time zone, for a timestamp in the file name (default UTC). */
   timeZone?: string;

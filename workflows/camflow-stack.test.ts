@@ -8,10 +8,10 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from './app.ts';
 import { CamflowStack, TASK_FUNCTIONS } from './camflow-stack.ts';
-import { catalogTable } from './catalog-table.ts';
-import { STATE, STATE_MACHINE_NAME } from './clip-contract.ts';
+import { catalogTable } from '../domain/catalog-table.ts';
+import { STATE, STATE_MACHINE_NAME } from '../domain/clip-contract.ts';
 import { LAMBDA_TASK_RETRY, longestRetryWaitSeconds, RECORD_FAILURE_RETRY } from './clip-workflow.ts';
-import { RETENTION_CONTEXT_KEYS } from './retention-rules.ts';
+import { RETENTION_CONTEXT_KEYS } from '../domain/retention-rules.ts';
 import { HEARTBEAT_METRICS, HEARTBEAT_NAMESPACE } from '../gateway/heartbeat-metrics.ts';
 import { heartbeatMetricData } from '../gateway/heartbeat.ts';
 
@@ -291,7 +291,7 @@ describe('CamflowStack: Lambdas', () => {
   it('runs every task on Node.js 22, arm64, ESM, traced, with the Powertools service name', () => {
     // CDK's own function that copies the web app into its bucket at deploy (workflows/web-hosting.ts) is not ours.
     const functions = ofType('AWS::Lambda::Function').filter(([id]) => !id.startsWith('CustomCDKBucketDeployment'));
-    // The seven tasks and the REST API's handler (api/api-construct.ts), nothing else.
+    // The seven tasks and the REST API's handler (workflows/api-construct.ts), nothing else.
     expect(functions.map(([id]) => id).sort()).toEqual(
       [...Object.keys(TASK_FUNCTIONS).map((id) => logicalId(stack.functions[id as keyof typeof TASK_FUNCTIONS])), logicalId(stack.api.handler)].sort(),
     );

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { STATE } from './clip-contract.ts';
+import { STATE } from '../domain/clip-contract.ts';
 import { LAMBDA_TRANSIENT_ERRORS, MEDIACONVERT_TRANSIENT_ERRORS } from './clip-workflow.ts';
 import { synthesizeClipWorkflowDefinition } from './synthesized-definition.ts';
 

@@ -28,7 +28,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { ERRORS, STATE } from './clip-contract.ts';
+import { ERRORS, STATE } from '../domain/clip-contract.ts';
 
 export interface ClipWorkflowResources {
   validateClip: lambda.IFunction;

@@ -6,7 +6,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CamflowStack } from './camflow-stack.ts';
-import { RENDER_PROFILES } from './render-profiles.ts';
+import { RENDER_PROFILES } from '../domain/render-profiles.ts';
 
 type Resource = { Type: string; Properties: Record<string, any> };
 let stack: CamflowStack;

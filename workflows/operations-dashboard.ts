@@ -12,8 +12,8 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../tasks/clip-metrics.ts';
-import { SERVICE_NAME } from './clip-contract.ts';
-import { RENDER_PROFILES } from './render-profiles.ts';
+import { SERVICE_NAME } from '../domain/clip-contract.ts';
+import { RENDER_PROFILES } from '../domain/render-profiles.ts';
 
 export interface OperationsDashboardProps {
   readonly stateMachine: sfn.IStateMachine;

@@ -4,9 +4,9 @@
  * typical camera clip with those settings, must stay on MediaConvert's Basic tier: a setting
  * that would move it to the Professional tier stops the synth, naming the setting.
  */
-import { ENV, type MediaProbe } from './clip-contract.ts';
-import { buildRenderJob } from './render-job.ts';
-import { DEFAULT_RENDER_PROFILE, isRenderProfile, RENDER_PROFILES, type RenderProfile } from './render-profiles.ts';
+import { ENV, type MediaProbe } from '../domain/clip-contract.ts';
+import { buildRenderJob } from '../domain/render-job.ts';
+import { DEFAULT_RENDER_PROFILE, isRenderProfile, RENDER_PROFILES, type RenderProfile } from '../domain/render-profiles.ts';
 
 /** Clips every profile is checked with: 1080p H.264/AAC, 4K HEVC, and a small MJPEG with G.711. */
 const SAMPLE_CLIPS: MediaProbe[] = [

@@ -29,7 +29,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
-import type { CamflowApi } from '../api/api-construct.ts';
+import type { CamflowApi } from './api-construct.ts';
 import { contentSecurityPolicy } from '../web/content-security-policy.ts';
 import { acknowledge, rendered } from './nag.ts';
 

@@ -4,7 +4,7 @@
  */
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { keys } from '../../workflows/catalog-table.ts';
+import { keys } from '../../domain/catalog-table.ts';
 import { checkNewPassword, hashPassword } from './passwords.ts';
 import { USERNAME_PATTERN, type Role } from './roles.ts';
 

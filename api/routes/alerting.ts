@@ -8,7 +8,7 @@
  *   with the error — in AWS and locally alike (the catalog's alert decision item).
  */
 import { createRoute } from '@hono/zod-openapi';
-import { DEFAULT_MODE_SETTING, modeAt, type ModeSetting } from '../../tasks/system-mode.ts';
+import { DEFAULT_MODE_SETTING, modeAt, type ModeSetting } from '../../domain/system-mode.ts';
 import { requireRole } from '../auth/middleware.ts';
 import { getAlertDecision, getClip, getModeSetting, putModeSetting } from '../catalog.ts';
 import type { ApiApp, ApiContext } from '../context.ts';

@@ -1,6 +1,6 @@
 /** Clips: lists by day or status, one clip with playback URLs, evidence hold, delete. */
 import { createRoute, z } from '@hono/zod-openapi';
-import type { ClipRecord } from '../../workflows/clip-contract.ts';
+import type { ClipRecord } from '../../domain/clip-contract.ts';
 import { beginClipRemoval, ClipStateConflict, getCamera, getClip, listDayClips, listStatusClips, recordHold, removeClipRecord } from '../catalog.ts';
 import { deleteObjects, listClipObjects, listThumbnails, parseS3Uri, presignObject, setLegalHolds, tagRetentionClass, type ObjectLocation } from '../clip-objects.ts';
 import { ApiError, ERROR_CODES, invalid, notFound } from '../errors.ts';
@@ -9,7 +9,7 @@ import type { ApiApp, ApiContext } from '../context.ts';
 import { signPlayback } from '../playback-token.ts';
 import { ClipDetailSchema, ClipPageSchema, ClipParams, ClipsQuery, HoldSchema } from '../schemas.ts';
 import { clipSummary } from '../views.ts';
-import { cameraSettings } from '../../tasks/camera-settings.ts';
+import { cameraSettings } from '../../domain/camera-settings.ts';
 import { errorResponses, json } from './responses.ts';
 
 /** An output location the API may sign: only objects in the camflow buckets. */

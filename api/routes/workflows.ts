@@ -20,11 +20,11 @@ import { ApiError, ERROR_CODES, notFound } from '../errors.ts';
 import { ClipParams, ExecutionPageSchema, ExecutionParams, ExecutionsQuery, RedriveSchema, WorkflowSchema } from '../schemas.ts';
 import { errorResponses, json } from './responses.ts';
 import { stateTimeline } from '../workflow-timeline.ts';
-import { executionArnFor } from '../../runtime/step-functions/arns.ts';
-import { CLIP_ID_PATTERN } from '../../tasks/clip-identity.ts';
-import { clipIdOfExecutionName } from '../../tasks/execution-name.ts';
+import { executionArnFor } from '../../domain/step-functions-arns.ts';
+import { CLIP_ID_PATTERN } from '../../domain/clip-identity.ts';
+import { clipIdOfExecutionName } from '../../domain/execution-name.ts';
 import { getClip } from '../catalog.ts';
-import { readExecutionHistory } from '../../runtime/step-functions/read-execution-history.ts';
+import { readExecutionHistory } from '../execution-history.ts';
 
 const iso = (d: Date | undefined) => (d ? new Date(d).toISOString() : undefined);
 

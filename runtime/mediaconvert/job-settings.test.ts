@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildRenderJob } from '../../workflows/render-job.ts';
-import type { MediaProbe } from '../../workflows/clip-contract.ts';
+import { buildRenderJob } from '../../domain/render-job.ts';
+import type { MediaProbe } from '../../domain/clip-contract.ts';
 import { BAD_REQUEST_ERROR, JobSettingsRejected, readJobSettings } from './job-settings.ts';
 
 function settingsFor(video: NonNullable<MediaProbe['video']>, audio = true): Record<string, any> {

@@ -7,7 +7,7 @@
  *
  * Pure: no ffmpeg, no AWS.
  */
-import { parseS3Uri } from '../../workflows/s3-uri.ts';
+import { parseS3Uri } from '../../domain/s3-uri.ts';
 
 /** What Step Functions reports when CreateJob refuses the settings (see README, local runtime). */
 export const BAD_REQUEST_ERROR = 'MediaConvert.BadRequestException';
@@ -24,8 +24,8 @@ export class JobSettingsRejected extends Error {
     super(
       problem === 'unsupported'
         ? `${settingPath} is not supported by the local MediaConvert engine${detail ? ` (${detail})` : ''}. ` +
-            'Remove it from the job settings (workflows/render-job.ts builds them) or implement it in runtime/mediaconvert/.'
-        : `${settingPath} is not valid: ${detail}. Fix the job settings (workflows/render-job.ts builds them).`,
+            'Remove it from the job settings (domain/render-job.ts builds them) or implement it in runtime/mediaconvert/.'
+        : `${settingPath} is not valid: ${detail}. Fix the job settings (domain/render-job.ts builds them).`,
     );
   }
 }

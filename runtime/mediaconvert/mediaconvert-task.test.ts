@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildRenderJob } from '../../workflows/render-job.ts';
+import { buildRenderJob } from '../../domain/render-job.ts';
 import { LOCAL_CREDENTIALS, localAwsEnvironment } from '../local-credentials.ts';
 import { LOCAL_BUCKETS, startLocalS3, type LocalS3 } from '../local-s3.ts';
 import { startLocalStepFunctions, type LocalStepFunctions } from '../step-functions/local-step-functions.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildRenderJob } from '../../workflows/render-job.ts';
+import { buildRenderJob } from '../../domain/render-job.ts';
 import { autoLevel, avcCodecString, crfForQvbrLevel, expectedAvcCodecString, findSps, rateControlArgs } from './h264-encoding.ts';
 import { readVariantPlaylist, renditionBandwidth, writeMasterPlaylist } from './hls-master.ts';
 import { readJobSettings, type H264Encode } from './job-settings.ts';

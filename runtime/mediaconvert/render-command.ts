@@ -12,7 +12,7 @@
 import { autoLevel, expectedAvcCodecString, peakBitrate, rateControlArgs, x264Preset } from './h264-encoding.ts';
 import type { AudioEncode, FrameCaptureEncode, FrameRate, H264Encode, HlsGroupPlan, RenderPlan, Rotation, ScalingBehavior, VideoEncode } from './job-settings.ts';
 import { displayedSize, type SourceReport } from './source-probe.ts';
-import { spriteFiles } from '../../workflows/render-job.ts';
+import { spriteFiles } from '../../domain/render-job.ts';
 
 export interface FrameSize {
   width: number;

@@ -21,7 +21,7 @@ import {
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS } from '../local-credentials.ts';
 import { startLocalStepFunctions, type LocalStepFunctions, type LocalStepFunctionsOptions } from './local-step-functions.ts';
-import { timelineFromHistory } from './state-timeline.ts';
+import { timelineFromHistory } from '../../domain/state-timeline.ts';
 import { clipInput, RENDER_ARN, TEST_MACHINE_NAME, testDefinition, testTasks } from './test-state-machine.ts';
 
 const started: LocalStepFunctions[] = [];

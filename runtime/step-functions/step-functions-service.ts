@@ -5,7 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import { executionArn as buildExecutionArn, isValidName, parseExecutionArn, parseStateMachineArn, stateMachineArn as buildStateMachineArn } from './arns.ts';
+import { executionArn as buildExecutionArn, stateMachineArn as buildStateMachineArn } from './arns.ts';
+import { isValidName, parseExecutionArn, parseStateMachineArn } from '../../domain/step-functions-arns.ts';
 import { indexStates, prepareForEngine, redriveDefinition, type AslDefinition, type StateInfo } from './engine-definition.ts';
 import { runEngine, validateDefinition, type EngineTaskHandler } from './engine-run.ts';
 import {

@@ -1435,7 +1435,7 @@ export interface components {
         CameraMonthToDate: {
             /** @description Clips counted in the estimate. */
             clips: number;
-            /** @description Sum of this month's clips' estimated processing cost (MediaConvert, requests, workflow, Lambda, first month of storage), USD, from workflows/prices.ts. */
+            /** @description Sum of this month's clips' estimated processing cost (MediaConvert, requests, workflow, Lambda, first month of storage), USD, from domain/prices.ts. */
             estimatedUsd: number;
             /** @description UTC month, YYYY-MM. */
             month: string;

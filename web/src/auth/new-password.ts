@@ -5,9 +5,9 @@
  * the sign-in page can show the rules and the refusals without loading the Cognito library.
  */
 import type { Session } from '../session';
-import { USER_POOL_PASSWORD_POLICY } from './password-policy';
+import { USER_POOL_PASSWORD_POLICY } from '../../../domain/password-policy.ts';
 
-export { PASSWORD_RULES } from './password-policy';
+export { PASSWORD_RULES } from '../../../domain/password-policy.ts';
 
 /** Cognito asked for a new password: `choose` sets it (and signs in) within the 3 minutes the challenge lasts. */
 export interface NewPasswordRequired {

@@ -9,6 +9,7 @@
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { Clip } from './api/client';
 import { formatDuration } from './time';
+import { useLatest } from './use-latest';
 
 type Playback = Clip['playback'];
 export type Format = 'hls' | 'mp4';
@@ -91,15 +92,14 @@ export function Player(props: {
   const renewing = useRef(false);
 
   const sourceUrl = format === 'hls' ? playback.hls : playback.mp4;
-  const playbackRef = useRef(playback);
-  playbackRef.current = playback;
+  const playbackRef = useLatest(playback);
   /** HLS failed for another reason than expired links: the MP4, from the same position. */
   const fallBack = useCallback(() => {
     const element = video.current;
     resumeAt.current = { time: element?.currentTime ?? 0, play: !(element?.paused ?? true) };
     if (playbackRef.current.mp4) setFormat((current) => (current === 'hls' ? 'mp4' : current));
     else setNotice('This clip cannot be played in this browser.');
-  }, []);
+  }, [playbackRef]);
 
   const renewAndResume = useCallback(async () => {
     const element = video.current;
@@ -158,7 +158,7 @@ export function Player(props: {
       hls.current = undefined;
       setLevels([]);
     };
-  }, [format, sourceUrl, renewAndResume, fallBack]);
+  }, [format, sourceUrl, renewAndResume, fallBack, playbackRef]);
 
   const toggle = () => {
     const element = video.current;

@@ -5,7 +5,6 @@ import { useMutation, useQueryClient, type UseQueryResult } from '@tanstack/reac
 import { useApp, useIsAdmin } from './app-context';
 import { must, type Workflow } from './api/client';
 import type { AppConfig } from './config';
-import { keys } from './api/queries';
 
 export function RedriveButton({ name, label = 'Redrive' }: { name: string; label?: string }) {
   const { api } = useApp();

@@ -4,7 +4,7 @@
  * call, or a renewal refused, ends the session and sends the user to the sign-in, which brings
  * them back to the page they were on.
  */
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useLocation, useNavigate } from 'react-router';
 import { useQueryClient } from '@tanstack/react-query';
 import { createApiClient, type ApiClient } from './api/client';
@@ -12,25 +12,24 @@ import type { AppConfig } from './config';
 import { ApiProblem } from './api/client';
 import { renewSession } from './auth/sign-in';
 import { readSession, renewAt, writeSession, type Session } from './session';
+import { useLatest } from './use-latest';
 
 interface AppContextValue {
   config: AppConfig;
   api: ApiClient;
   session: Session | undefined;
-  signIn(session: Session): void;
-  signOut(): void;
+  signIn: (session: Session) => void;
+  signOut: () => void;
 }
 
 const AppContext = createContext<AppContextValue | undefined>(undefined);
 
 export function AppProvider({ config, children, fetchImpl }: { config: AppConfig; children: ReactNode; fetchImpl?: typeof fetch }) {
   const [session, setSession] = useState<Session | undefined>(() => readSession());
-  const sessionRef = useRef(session);
-  sessionRef.current = session;
+  const sessionRef = useLatest(session);
   const navigate = useNavigate();
   const location = useLocation();
-  const locationRef = useRef(location);
-  locationRef.current = location;
+  const locationRef = useLatest(location);
   const queryClient = useQueryClient();
 
   const endSession = useCallback(() => {
@@ -44,12 +43,13 @@ export function AppProvider({ config, children, fetchImpl }: { config: AppConfig
     if (!sessionRef.current) return;
     const here = locationRef.current;
     endSession();
-    navigate(`/sign-in?next=${encodeURIComponent(here.pathname + here.search)}`, { replace: true });
-  }, [endSession, navigate]);
+    void navigate(`/sign-in?next=${encodeURIComponent(here.pathname + here.search)}`, { replace: true });
+  }, [endSession, navigate, sessionRef, locationRef]);
 
   const api = useMemo(
+    // eslint-disable-next-line react-hooks/refs -- the client reads the token when a request is sent, never while rendering
     () => createApiClient({ baseUrl: config.apiUrl, fetch: fetchImpl, token: () => sessionRef.current?.token, onUnauthorized: signInAgain }),
-    [config.apiUrl, fetchImpl, signInAgain],
+    [config.apiUrl, fetchImpl, signInAgain, sessionRef],
   );
 
   useEffect(() => {
@@ -76,7 +76,7 @@ export function AppProvider({ config, children, fetchImpl }: { config: AppConfig
       stopped = true;
       clearTimeout(timer);
     };
-  }, [session, config, api, signInAgain]);
+  }, [session, config, api, signInAgain, sessionRef]);
 
   const value = useMemo<AppContextValue>(
     () => ({
@@ -89,7 +89,7 @@ export function AppProvider({ config, children, fetchImpl }: { config: AppConfig
       },
       signOut: () => {
         endSession();
-        navigate('/sign-in', { replace: true });
+        void navigate('/sign-in', { replace: true });
       },
     }),
     [config, api, session, endSession, navigate],

@@ -150,7 +150,7 @@ describe('camera settings', () => {
       onPut: () => new Response(JSON.stringify({ code: 'INVALID_REQUEST', message: 'displayName: contains a character that is not allowed', field: 'displayName' }), { status: 400 }),
     });
     renderApp('/cameras/porch/settings', api.fetchImpl);
-    const name = (await screen.findByLabelText('Display name')) as HTMLInputElement;
+    const name = await screen.findByLabelText<HTMLInputElement>('Display name');
     expect(name.value).toBe('Porch');
 
     fireEvent.change(name, { target: { value: '   ' } });
@@ -179,7 +179,7 @@ describe('camera settings', () => {
     writeSession({ token: 'token-maria', username: 'maria', role: 'admin', expiresAt: Date.now() + 60_000 });
     const api = fakeApi({ valid: { 'token-maria': 'admin' } });
     renderApp('/cameras/porch/settings', api.fetchImpl);
-    const channels = (await screen.findByLabelText('Alert by')) as HTMLSelectElement;
+    const channels = await screen.findByLabelText<HTMLSelectElement>('Alert by');
     expect(channels.value).toBe('both');
     fireEvent.change(channels, { target: { value: 'sms' } });
     fireEvent.click(screen.getByLabelText('Alert when home too (outdoor cameras)'));
@@ -204,7 +204,7 @@ describe('camera settings', () => {
     writeSession({ token: 'token-joe', username: 'joe', role: 'viewer', expiresAt: Date.now() + 60_000 });
     const api = fakeApi({ valid: { 'token-joe': 'viewer' } });
     renderApp('/cameras/porch/settings', api.fetchImpl);
-    const name = (await screen.findByLabelText('Display name')) as HTMLInputElement;
+    const name = await screen.findByLabelText<HTMLInputElement>('Display name');
     expect(name.closest('fieldset')?.disabled).toBe(true);
     expect(screen.queryByRole('button', { name: 'Save' })).toBeNull();
     expect(screen.getByText('Only an admin can change these settings.')).toBeTruthy();

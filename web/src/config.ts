@@ -23,7 +23,7 @@ export async function loadConfig(fetchImpl: typeof fetch = fetch): Promise<AppCo
       if (typeof config.apiUrl !== 'string' || !/^https?:\/\//.test(config.apiUrl)) {
         throw new ConfigUnavailable('config.json has no apiUrl: redeploy the stack, or start the app with `camflow up`.');
       }
-      return { ...config, apiUrl: config.apiUrl.replace(/\/+$/, '') } as AppConfig;
+      return { ...config, apiUrl: config.apiUrl.replace(/\/+$/, '') };
     }
     // camflow up answers 503 for the second it takes the API to listen.
     if (response.status !== 503 || attempt >= 20) throw new ConfigUnavailable(`config.json could not be read (HTTP ${response.status}).`);

@@ -145,9 +145,8 @@ export function CameraClipsPage() {
  */
 function ClipRowView({ clip, timeZone, scrolling }: { clip: ClipSummary; timeZone: string; scrolling: boolean }) {
   const [showPoster, setShowPoster] = useState(!scrolling);
-  useEffect(() => {
-    if (!scrolling) setShowPoster(true);
-  }, [scrolling]);
+  // Once the list has come to rest the poster stays (state adjusted while rendering, not in an effect).
+  if (!scrolling && !showPoster) setShowPoster(true);
   return (
     <Link to={`/clips/${encodeURIComponent(clip.clipId)}`} className="clip-link">
       {clip.posterUrl && showPoster ? <img className="clip-poster" src={clip.posterUrl} alt="" width={96} height={54} loading="lazy" decoding="async" /> : <span className="clip-poster" aria-hidden="true" />}

@@ -2,7 +2,7 @@
  * A camera's settings: admins change them, viewers read them. Checked before sending; the
  * API's own field errors (400 with `field`) are shown beside their field.
  */
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useMemo, useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { ApiProblem, must, type CameraSettings } from '../api/client';
@@ -45,7 +45,6 @@ export function draftProblems(d: Draft, zones: readonly string[]): Partial<Recor
   const name = d.displayName.trim();
   if (!name) problems.displayName = 'Give the camera a name.';
   else if (name.length > 80) problems.displayName = 'At most 80 characters.';
-  // eslint-disable-next-line no-control-regex
   else if (/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/.test(name)) problems.displayName = 'No line breaks or control characters.';
   if (!/^\d+$/.test(d.cooldownSeconds) || Number(d.cooldownSeconds) > 86_400) problems.cooldownSeconds = 'Whole seconds from 0 to 86400 (a day).';
   if (d.quietHoursOn && !(/^([01]\d|2[0-3]):[0-5]\d$/.test(d.quietStart) && /^([01]\d|2[0-3]):[0-5]\d$/.test(d.quietEnd))) problems.quietHours = 'Give a start and an end time (HH:MM).';
@@ -67,14 +66,12 @@ export function CameraSettingsPage() {
   const admin = useIsAdmin();
   const { api } = useApp();
   const queryClient = useQueryClient();
-  const zones = useMemo(zonesList, []);
-  const [draft, setDraft] = useState<Draft>();
+  const zones = useMemo(() => zonesList(), []);
+  // The form shows the saved settings until the owner changes something; then their draft.
+  const [edited, setDraft] = useState<Draft>();
+  const draft = edited ?? (settings.data ? draftOf(settings.data) : undefined);
   const [problems, setProblems] = useState<Partial<Record<Field, string>>>({});
   const [saved, setSaved] = useState(false);
-
-  useEffect(() => {
-    if (settings.data && !draft) setDraft(draftOf(settings.data));
-  }, [settings.data, draft]);
 
   const save = useMutation({
     mutationFn: async (d: Draft) =>

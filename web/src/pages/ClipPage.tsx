@@ -16,7 +16,8 @@ export default function ClipPage() {
   const clipId = useParams().clipId!;
   const clip = useClip(clipId);
   const queryClient = useQueryClient();
-  const renew = useCallback(async () => (await clip.refetch()).data?.playback, [clip.refetch]);
+  const { refetch } = clip;
+  const renew = useCallback(async () => (await refetch()).data?.playback, [refetch]);
 
   if (clip.isPending) return <p className="page">Loading the clip…</p>;
   if (clip.error) return <p role="alert" className="page problem">{clip.error.message}</p>;
@@ -30,7 +31,9 @@ function ClipView({ clip, renew, onChanged }: { clip: Clip; renew: () => Promise
   const timeZone = settings.data?.timeZone ?? 'UTC';
   const neighbours = useNeighbours(clip);
   const navigate = useNavigate();
-  const open = (id: string | undefined) => id && navigate(`/clips/${encodeURIComponent(id)}`);
+  const open = (id: string | undefined) => {
+    if (id) void navigate(`/clips/${encodeURIComponent(id)}`);
+  };
   const workflow = useWorkflow(clip.clipId, clip.status === 'PROCESSING');
   const playable = clip.playback.hls || clip.playback.mp4;
   const video = clip.renditions?.filter((r) => r.width && r.height).sort((a, b) => (b.height ?? 0) - (a.height ?? 0))[0];
@@ -129,7 +132,7 @@ function AdminActions({ clip, onChanged }: { clip: Clip; onChanged: () => void }
     },
     onSuccess: () => {
       void queryClient.invalidateQueries();
-      navigate(`/cameras/${encodeURIComponent(clip.camera)}`);
+      void navigate(`/cameras/${encodeURIComponent(clip.camera)}`);
     },
   });
   return (

@@ -7,7 +7,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { NewPasswordRefused, PASSWORD_RULES, type NewPasswordRequired } from '../auth/new-password';
 import type { Session } from '../session';
 
-export function NewPasswordForm(props: { challenge: NewPasswordRequired; onSignedIn(session: Session): void; onStartOver(problem?: string): void }) {
+export function NewPasswordForm(props: { challenge: NewPasswordRequired; onSignedIn: (session: Session) => void; onStartOver: (problem?: string) => void }) {
   const { challenge, onSignedIn, onStartOver } = props;
   const [password, setPassword] = useState('');
   const [confirmation, setConfirmation] = useState('');
@@ -50,7 +50,7 @@ export function NewPasswordForm(props: { challenge: NewPasswordRequired; onSigne
       <p>
         The password you were sent is temporary. Choose your own to finish signing in as <strong>{challenge.username}</strong>.
       </p>
-      <form onSubmit={submit} className="form" noValidate>
+      <form onSubmit={(event) => void submit(event)} className="form" noValidate>
         <div className="field">
           <label htmlFor="new-password">New password</label>
           <input

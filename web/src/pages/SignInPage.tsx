@@ -27,7 +27,7 @@ export function SignInPage() {
   const [challenge, setChallenge] = useState<NewPasswordRequired>();
 
   useEffect(() => {
-    if (session) navigate(next, { replace: true });
+    if (session) void navigate(next, { replace: true });
   }, [session, next, navigate]);
 
   async function submit(event: FormEvent) {
@@ -63,7 +63,7 @@ export function SignInPage() {
   return (
     <section className="page narrow">
       <h1>Sign in</h1>
-      <form onSubmit={submit} className="form" noValidate>
+      <form onSubmit={(event) => void submit(event)} className="form" noValidate>
         <div className="field">
           <label htmlFor="username">User name</label>
           <input id="username" name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required />

@@ -73,7 +73,8 @@ export function catalogAlertsSource(access: CatalogAccess, options: { monthsBack
         }),
       );
       for (const item of result.Items ?? []) {
-        alerts.push({ sentAt: item.sentAt, clipId: item.clipId, camera: item.camera, subject: item.subject, message: item.message });
+        const record = item as AlertRecord;
+        alerts.push({ sentAt: record.sentAt, clipId: record.clipId, camera: record.camera, subject: record.subject, message: record.message });
       }
       if (result.LastEvaluatedKey) {
         startKey = { pk: String(result.LastEvaluatedKey.pk), sk: String(result.LastEvaluatedKey.sk) };

@@ -449,8 +449,8 @@ describe('evidence hold and delete', () => {
 describe('a clip cataloged by the workflow\'s own "Catalog clip" handler', () => {
   it('is listed on its camera, counted, and plays', async () => {
     const { catalogClip } = await import('../tasks/catalog-clip.ts');
+    const catalog = { catalog: services.documents, tableName: TEST_TABLE };
     const planned = readyClip('side-gate-00000000000000dd', 'side-gate', '2025-02-02T07:30:00.000Z');
-    process.env.CATALOG_TABLE = TEST_TABLE;
     const mediaPrefix = planned.hlsMaster!.replace('hls/index.m3u8', '');
     const state: WorkflowState = {
       clip: { clipId: planned.clipId, camera: 'side-gate', bucket: LOCAL_BUCKETS.uploads, key: planned.source.key, size: 1000, etag: 'e', uploadedAt: planned.uploadedAt },
@@ -462,7 +462,7 @@ describe('a clip cataloged by the workflow\'s own "Catalog clip" handler', () =>
         render: { settings: {}, outputs: planned.renditions! },
       },
     };
-    const result = await catalogClip({ workflow: state, executionName: planned.clipId });
+    const result = await catalogClip(catalog, { workflow: state, executionName: planned.clipId });
     expect(result).toMatchObject({ clipId: planned.clipId, status: 'READY' });
     const media = await uploadRenderedClip(services, planned);
 

@@ -51,7 +51,7 @@ export function createApiApp(deps: ApiDependencies): OpenAPIHono<ApiEnv> {
   const ctx = resolveContext(deps);
   const app = new OpenAPIHono<ApiEnv>({
     defaultHook: (result) => {
-      if (!result.success) throw validationError(result.error as ZodError);
+      if (!result.success) throw validationError(result.error);
     },
   });
 
@@ -127,7 +127,7 @@ export function createApiApp(deps: ApiDependencies): OpenAPIHono<ApiEnv> {
     const name = (error as { name?: string }).name ?? 'Error';
     // An AWS SDK error (it carries $metadata): the service failed or could not be reached.
     const fault = (error as { $fault?: string }).$fault ?? ((error as { $metadata?: unknown }).$metadata ? 'server' : undefined);
-    ctx.logger.error('unhandled error', { error: error as Error, path: c.req.path });
+    ctx.logger.error('unhandled error', { error, path: c.req.path });
     if (fault) {
       return c.json({ code: ERROR_CODES.upstreamUnavailable, message: `An AWS service failed (${name}); try again shortly.` }, 502);
     }

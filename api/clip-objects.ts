@@ -3,11 +3,12 @@
  * render wrote under its media prefix — and what the API does to them: presign for playback,
  * hold as evidence (Object Lock legal hold and retention tag), delete.
  */
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { RETENTION_TAG, type ClipRecord, type RetentionClass } from '../domain/clip-contract.ts';
+import type { ClipRecord, RetentionClass } from '../domain/clip-contract.ts';
 import { parseS3Uri, type S3ObjectLocation } from '../domain/s3-uri.ts';
-import { deleteVersions, eachLimited, listVersionsUnder, setLegalHold, tagVersion, type ObjectVersionRef } from '../tasks/clip-versions.ts';
+import pLimit from 'p-limit';
+import { deleteVersions, listVersionsUnder, setLegalHold, tagVersion, type ObjectVersionRef } from '../tasks/clip-versions.ts';
 
 export type ObjectLocation = S3ObjectLocation;
 export { parseS3Uri };
@@ -48,16 +49,12 @@ export async function listClipObjects(s3: S3Client, clip: ClipRecord, buckets: {
 
 /** Set the retention-class tag on every version, keeping the versions' other tags. */
 export async function tagRetentionClass(s3: S3Client, objects: ObjectVersionRef[], retentionClass: RetentionClass): Promise<void> {
-  await eachLimited(objects, 8, async (version) => {
-    await tagVersion(s3, version, retentionClass);
-  });
+  await pLimit(8).map(objects, (version) => tagVersion(s3, version, retentionClass));
 }
 
 /** Put every version under an S3 Object Lock legal hold (`on`), or release them all. */
 export async function setLegalHolds(s3: S3Client, objects: ObjectVersionRef[], on: boolean): Promise<void> {
-  await eachLimited(objects, 8, async (version) => {
-    await setLegalHold(s3, version, on);
-  });
+  await pLimit(8).map(objects, (version) => setLegalHold(s3, version, on));
 }
 
 /** Delete every version for good; S3 refuses (AccessDenied) any version still under a legal hold. */
@@ -71,11 +68,9 @@ export function presignObject(s3: S3Client, location: ObjectLocation & { version
 /** The keys of the scrub thumbnails under the clip's thumbnail prefix (at most `max`), in order. */
 export async function listThumbnails(s3: S3Client, prefix: ObjectLocation, max = 500): Promise<ObjectLocation[]> {
   const found: ObjectLocation[] = [];
-  let ContinuationToken: string | undefined;
-  do {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: prefix.bucket, Prefix: prefix.key, ContinuationToken, MaxKeys: Math.min(1000, max) }));
+  for await (const page of paginateListObjectsV2({ client: s3, pageSize: Math.min(1000, max) }, { Bucket: prefix.bucket, Prefix: prefix.key })) {
     for (const o of page.Contents ?? []) if (o.Key && found.length < max) found.push({ bucket: prefix.bucket, key: o.Key });
-    ContinuationToken = page.IsTruncated && found.length < max ? page.NextContinuationToken : undefined;
-  } while (ContinuationToken);
+    if (found.length >= max) break;
+  }
   return found.sort((a, b) => a.key.localeCompare(b.key));
 }

@@ -72,7 +72,7 @@ export function createCursors(key: () => Promise<Uint8Array>): Cursors {
       const payload = bytes.subarray(1 + MAC_LENGTH);
       if (!timingSafeEqual(given, mac(await key(), list, scope, payload))) throw new CursorInvalid(list);
       try {
-        return JSON.parse(payload.toString('utf8'));
+        return JSON.parse(payload.toString('utf8')) as unknown;
       } catch {
         throw new CursorInvalid(list);
       }

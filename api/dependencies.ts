@@ -5,6 +5,7 @@
 import type { Context } from 'hono';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { ApiClients } from './aws-clients.ts';
+import type { CameraDefaults } from '../domain/camera-settings.ts';
 import type { AlertsSource } from './alerts.ts';
 import type { TokenVerifier } from './auth/token-verifier.ts';
 import type { LocalIssuer } from './auth/local-issuer.ts';
@@ -43,6 +44,8 @@ export interface ApiDependencies {
    * (in AWS); locally derived from the token-signing key.
    */
   cursorKey?: () => Promise<Uint8Array>;
+  /** The stack's camera defaults (`DEFAULT_*` variables), as the tasks see them: camera views show the effective settings. Default: none. */
+  cameraDefaults?: CameraDefaults;
   /** Powertools logger (default: one named camflow-api). */
   logger?: Logger;
 }

@@ -3,15 +3,13 @@
  * (a timeline needs neither). Works against Step Functions in AWS and the local endpoint; used
  * by `camflow status`, the demo's progress lines and the API's workflow route.
  */
-import { GetExecutionHistoryCommand, type HistoryEvent, type SFNClient } from '@aws-sdk/client-sfn';
+import { paginateGetExecutionHistory, type HistoryEvent, type SFNClient } from '@aws-sdk/client-sfn';
 
 export async function readExecutionHistory(sfn: SFNClient, executionArn: string, options: { maxEvents?: number } = {}): Promise<HistoryEvent[]> {
   const events: HistoryEvent[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, nextToken, maxResults: 1000, includeExecutionData: false }));
+  for await (const page of paginateGetExecutionHistory({ client: sfn, pageSize: 1000 }, { executionArn, includeExecutionData: false })) {
     events.push(...(page.events ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken && events.length < (options.maxEvents ?? Infinity));
+    if (events.length >= (options.maxEvents ?? Infinity)) break;
+  }
   return events;
 }

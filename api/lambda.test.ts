@@ -34,9 +34,9 @@ function event(path: string, headers: Record<string, string> = {}): APIGatewayPr
 }
 
 beforeAll(async () => {
-  Object.assign(process.env, ENVIRONMENT);
   lambdaModule = await import('./lambda.ts');
-  handler = lambdaModule.handler as unknown as typeof handler;
+  // The function's environment, given to the handler as Lambda's cold start reads it (process.env untouched).
+  handler = lambdaModule.createHandler(lambdaModule.awsApiDependencies(ENVIRONMENT)) as unknown as typeof handler;
 });
 
 it('answers health and the OpenAPI document, with CORS for the web origin', async () => {
@@ -60,11 +60,11 @@ it('refuses a request without a token, and a token for another pool, with 401', 
 });
 
 it('verifies against the Cognito pool of its region and links playback through the stage', () => {
-  const deps = lambdaModule.awsApiDependencies({ ...process.env, ...ENVIRONMENT });
+  const deps = lambdaModule.awsApiDependencies(ENVIRONMENT);
   expect(deps.buckets).toEqual({ uploads: 'uploads', media: 'media' });
   expect(deps.corsOrigins).toEqual(['https://cams.example.com']);
   const c = { env: { event: event('/clips/x') }, req: { url: 'https://abc.execute-api.eu-west-1.amazonaws.com/clips/x' } };
   expect((deps.publicBaseUrl as (c: unknown) => string)(c)).toBe('https://abc.execute-api.eu-west-1.amazonaws.com/api');
-  const custom = lambdaModule.awsApiDependencies({ ...process.env, ...ENVIRONMENT, API_PUBLIC_URL: 'https://api.cams.example.com' });
+  const custom = lambdaModule.awsApiDependencies({ ...ENVIRONMENT, API_PUBLIC_URL: 'https://api.cams.example.com' });
   expect((custom.publicBaseUrl as (c: unknown) => string)(c)).toBe('https://api.cams.example.com');
 });

@@ -13,6 +13,7 @@ import { catalogAlertsSource } from './alerts.ts';
 import { createTokenVerifier } from './auth/token-verifier.ts';
 import type { ApiDependencies } from './dependencies.ts';
 import { API_ENV } from './environment.ts';
+import { cameraDefaultsFrom } from '../domain/camera-settings.ts';
 
 function required(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name];
@@ -36,6 +37,7 @@ export function awsApiDependencies(env: NodeJS.ProcessEnv = process.env): ApiDep
     verifier: createTokenVerifier({ issuer, audience: required(env, API_ENV.userPoolClientId), jwks: new URL(`${issuer}/.well-known/jwks.json`) }),
     alerts: catalogAlertsSource({ client: () => clients.dynamodb, tableName }),
     corsOrigins: (env[API_ENV.corsOrigins] ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+    cameraDefaults: cameraDefaultsFrom(env),
     presignExpirySeconds: env[API_ENV.presignExpirySeconds] ? Number(env[API_ENV.presignExpirySeconds]) : undefined,
     // Behind API Gateway the public URL carries the stage: https://{domain}/{stage}.
     publicBaseUrl: (c: Context) => {
@@ -48,4 +50,12 @@ export function awsApiDependencies(env: NodeJS.ProcessEnv = process.env): ApiDep
   };
 }
 
-export const handler = handle(createApiApp(awsApiDependencies()));
+/** The Lambda handler over `deps`. */
+export function createHandler(deps: ApiDependencies): ReturnType<typeof handle> {
+  return handle(createApiApp(deps));
+}
+
+let fromEnvironment: ReturnType<typeof handle> | undefined;
+
+/** The Lambda entry point: its dependencies are built from the environment once per cold start. */
+export const handler: ReturnType<typeof handle> = (event, context) => (fromEnvironment ??= createHandler(awsApiDependencies()))(event, context);

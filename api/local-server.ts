@@ -21,6 +21,9 @@ import type { ApiDependencies } from './dependencies.ts';
 import { createLocalIssuer, LOCAL_AUDIENCE, loadOrCreateSigningKey, SIGNING_KEY_FILE } from './auth/local-issuer.ts';
 import { createTokenVerifier } from './auth/token-verifier.ts';
 import { dynamoUserStore } from './auth/users.ts';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { LogLevel } from '@aws-lambda-powertools/logger/types';
+import type { CameraDefaults } from '../domain/camera-settings.ts';
 
 export const DEFAULT_API_PORT = 8080;
 
@@ -130,6 +133,10 @@ export interface LocalApiOptions {
   presignExpirySeconds?: number;
   tokenLifetimeSeconds?: number;
   clients?: Partial<ApiClients>;
+  /** The stack's camera defaults (the tasks' own). */
+  cameraDefaults?: CameraDefaults;
+  /** The API's Powertools log level (default: POWERTOOLS_LOG_LEVEL, else INFO). */
+  logLevel?: LogLevel;
 }
 
 /**
@@ -160,5 +167,7 @@ export async function localApiDependencies(options: LocalApiOptions): Promise<Ap
     alerts: options.alerts,
     corsOrigins: options.corsOrigins,
     presignExpirySeconds: options.presignExpirySeconds,
+    cameraDefaults: options.cameraDefaults,
+    ...(options.logLevel ? { logger: new Logger({ serviceName: 'camflow-api', logLevel: options.logLevel }) } : {}),
   };
 }

@@ -8,11 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { S3Client, PutObjectCommand } from '@aws-sdk/client-s3';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import pLimit from 'p-limit';
 import { startLocalDynamoDB, type LocalDynamoDB } from '../runtime/local-dynamodb.ts';
 import { LOCAL_BUCKETS, startLocalS3, type LocalS3 } from '../runtime/local-s3.ts';
-import { LOCAL_ACCOUNT, LOCAL_REGION, localAwsEnvironment } from '../runtime/local-credentials.ts';
+import { LOCAL_ACCOUNT, LOCAL_REGION, localAwsEnvironment, localClientConfig, localS3ClientConfig } from '../runtime/local-credentials.ts';
 import { keys } from '../domain/catalog-table.ts';
 import { STATE_MACHINE_NAME, type CameraRecord, type ClipRecord } from '../domain/clip-contract.ts';
 import type { AlertsSource } from './alerts.ts';
@@ -38,9 +40,12 @@ export interface LocalServices {
   directory: string;
   dynamodb: LocalDynamoDB;
   s3: LocalS3;
+  /** The standard variables for these services: for a child process (a CLI) only, never written to process.env. */
   env: Record<string, string>;
   documents: DynamoDBDocumentClient;
   s3Client: S3Client;
+  /** Step Functions at the endpoint given, if any. */
+  sfnClient?: SFNClient;
   stop(): Promise<void>;
 }
 
@@ -49,9 +54,10 @@ export async function startLocalServices(extraEndpoints: { stepfunctions?: strin
   const dynamodb = options.dynamodb ?? (await startLocalDynamoDB({ tableName: TEST_TABLE }));
   const s3 = await startLocalS3({ directory: join(directory, 's3') });
   const env = localAwsEnvironment({ s3: s3.endpoint, dynamodb: dynamodb.endpoint, ...extraEndpoints });
-  Object.assign(process.env, env);
-  const documents = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
-  const s3Client = new S3Client({});
+  const config = localClientConfig();
+  const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ ...config, endpoint: dynamodb.endpoint }), { marshallOptions: { removeUndefinedValues: true } });
+  const s3Client = new S3Client(localS3ClientConfig(s3.endpoint));
+  const sfnClient = extraEndpoints.stepfunctions ? new SFNClient({ ...config, endpoint: extraEndpoints.stepfunctions }) : undefined;
   return {
     directory,
     dynamodb,
@@ -59,9 +65,11 @@ export async function startLocalServices(extraEndpoints: { stepfunctions?: strin
     env,
     documents,
     s3Client,
+    sfnClient,
     async stop() {
       documents.destroy();
       s3Client.destroy();
+      sfnClient?.destroy();
       await s3.stop();
       await dynamodb.stop();
       rmSync(directory, { recursive: true, force: true });
@@ -95,6 +103,7 @@ export async function startTestApi(
         alerts: options.alerts ?? catalogAlertsSource({ client: () => services.documents, tableName: TEST_TABLE }),
         corsOrigins: options.corsOrigins,
         presignExpirySeconds: options.presignExpirySeconds,
+        clients: { dynamodb: services.documents, s3: services.s3Client, ...(services.sfnClient ? { sfn: services.sfnClient } : {}) },
       });
       return deps;
     },
@@ -170,20 +179,14 @@ export async function batchWriteItems(items: Array<Record<string, unknown>>, par
   const client = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
   const batches: Array<Array<Record<string, unknown>>> = [];
   for (let i = 0; i < items.length; i += 25) batches.push(items.slice(i, i + 25));
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: parallel }, async () => {
-      while (next < batches.length) {
-        const batch = batches[next++]!;
-        let requests = batch.map((item) => ({ PutRequest: { Item: item } }));
-        for (let attempt = 0; requests.length; attempt++) {
-          const result = await client.send(new BatchWriteCommand({ RequestItems: { [TEST_TABLE]: requests } }));
-          requests = (result.UnprocessedItems?.[TEST_TABLE] ?? []) as typeof requests;
-          if (requests.length && attempt > 20) throw new Error('BatchWriteItem kept returning unprocessed items');
-        }
-      }
-    }),
-  );
+  await pLimit(parallel).map(batches, async (batch) => {
+    let requests = batch.map((item) => ({ PutRequest: { Item: item } }));
+    for (let attempt = 0; requests.length; attempt++) {
+      const result = await client.send(new BatchWriteCommand({ RequestItems: { [TEST_TABLE]: requests } }));
+      requests = (result.UnprocessedItems?.[TEST_TABLE] ?? []) as typeof requests;
+      if (requests.length && attempt > 20) throw new Error('BatchWriteItem kept returning unprocessed items');
+    }
+  });
   client.destroy();
 }
 

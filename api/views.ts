@@ -1,12 +1,12 @@
 /** How catalog records are shown to callers (pure). */
 import { monthClipsAttribute, monthCostAttribute, type CameraRecord, type ClipRecord } from '../domain/clip-contract.ts';
-import { cameraSettings } from '../domain/camera-settings.ts';
+import { cameraSettings, type CameraDefaults } from '../domain/camera-settings.ts';
 
 /**
  * A camera as the API shows it. Its settings are the effective ones — the record's values,
  * else the stack's defaults — computed by the same function the workflow's tasks use.
  */
-export function cameraView(record: Partial<CameraRecord> & { camera: string }, env: Record<string, string | undefined> = process.env, now: Date = new Date()) {
+export function cameraView(record: Partial<CameraRecord> & { camera: string }, env: CameraDefaults, now: Date = new Date()) {
   const effective = cameraSettings(record.camera, record, env);
   const settings = {
     displayName: effective.displayName,

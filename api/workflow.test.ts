@@ -54,7 +54,7 @@ beforeAll(async () => {
   });
   services = await startLocalServices({ stepfunctions: stepFunctions.endpoint });
   api = await startTestApi(services, { stateMachineArn: stepFunctions.stateMachineArn(MACHINE) });
-  sfn = new SFNClient({});
+  sfn = services.sfnClient!;
   await sfn.send(new StartExecutionCommand({ stateMachineArn: stepFunctions.stateMachineArn(MACHINE), name: GOOD, input: '{}' }));
   await stepFunctions.waitForIdle();
   catalogBroken = true;

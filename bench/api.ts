@@ -160,7 +160,7 @@ export async function runApiBenchmark(options: { clips?: number[]; seconds?: num
       log(`catalog: ${size} clips (${size - loaded} written in ${Math.round(loadMs)} ms)`);
       loaded = size;
       // Check a page before loading the server: 50 clips of one camera, newest first.
-      const page = JSON.parse(await (await api.call(`/cameras/${CAMERAS[0]}/clips?limit=50`, { token: api.tokens.viewer })).text());
+      const page = JSON.parse(await (await api.call(`/cameras/${CAMERAS[0]}/clips?limit=50`, { token: api.tokens.viewer })).text()) as { clips: unknown[] };
       if (page.clips.length !== Math.min(50, Math.ceil(size / CAMERAS.length))) throw new Error(`unexpected page: ${page.clips.length} clips`);
       const summary = await autocannon(api.url, api.tokens.viewer, seconds);
       const bareQuery = await bareQueryLoad(services.dynamodb.endpoint, seconds);

@@ -24,6 +24,7 @@ import '../runtime/node20-polyfills.ts';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { Client } from 'basic-ftp';
+import pLimit from 'p-limit';
 import { readJournal } from '../gateway/journal.ts';
 import { spoolPaths } from '../gateway/spool.ts';
 import { readStatus } from '../gateway/status.ts';
@@ -74,28 +75,25 @@ async function bareUploadLoop(directory: string): Promise<number> {
   const files = readdirSync(directory).sort().map((name) => join(directory, name));
   const started = performance.now();
   const client = new S3Client({ requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
-  const queue = [...files];
-  const worker = async () => {
-    for (let file = queue.shift(); file; file = queue.shift()) {
-      const size = statSync(file).size;
-      const Key = `bare/${file.split('/').at(-1)}`;
-      if (size <= UPLOAD.multipartThresholdMB * MiB) {
-        await client.send(new PutObjectCommand({ Bucket: LOCAL_BUCKETS.uploads, Key, Body: createReadStream(file), ContentLength: size }));
-      } else {
-        await new Upload({ client, params: { Bucket: LOCAL_BUCKETS.uploads, Key, Body: createReadStream(file, { highWaterMark: MiB }), ContentLength: size }, partSize: UPLOAD.partSizeMB * MiB, queueSize: UPLOAD.queueSize }).done();
-      }
+  await pLimit(UPLOAD.concurrency).map(files, async (file) => {
+    const size = statSync(file).size;
+    const Key = `bare/${file.split('/').at(-1)}`;
+    if (size <= UPLOAD.multipartThresholdMB * MiB) {
+      await client.send(new PutObjectCommand({ Bucket: LOCAL_BUCKETS.uploads, Key, Body: createReadStream(file), ContentLength: size }));
+    } else {
+      await new Upload({ client, params: { Bucket: LOCAL_BUCKETS.uploads, Key, Body: createReadStream(file, { highWaterMark: MiB }), ContentLength: size }, partSize: UPLOAD.partSizeMB * MiB, queueSize: UPLOAD.queueSize }).done();
     }
-  };
-  await Promise.all(Array.from({ length: UPLOAD.concurrency }, worker));
+  });
   return performance.now() - started;
 }
 
 async function runBareLoop(directory: string, endpoint: string): Promise<number> {
   const { execFile } = await import('node:child_process');
+  const { promisify } = await import('node:util');
   // Its own process like the gateway, TypeScript through tsx like the gateway, default node settings.
-  const out = await new Promise<string>((resolve, reject) =>
-    execFile(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--bare-upload', directory], { env: { ...process.env, ...localAwsEnvironment({ s3: endpoint }) } }, (error, stdout) => (error ? reject(error) : resolve(stdout))),
-  );
+  const { stdout: out } = await promisify(execFile)(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--bare-upload', directory], {
+    env: { ...process.env, ...localAwsEnvironment({ s3: endpoint }) },
+  });
   return Number(/elapsedMs=(\d+(?:\.\d+)?)/.exec(out)?.[1]);
 }
 

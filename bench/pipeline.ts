@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, paginateListExecutions, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import '../runtime/node20-polyfills.ts';
 import { freePort, startLocalStack } from '../runtime/local-stack.ts';
 import { localClientConfig } from '../runtime/local-credentials.ts';
@@ -186,16 +186,13 @@ export async function burst(work: string, clips = 20, cameras = 14): Promise<Bur
     let succeeded = 0;
     for (;;) {
       const byClip = new Map<string, string>();
-      let nextToken: string | undefined;
-      do {
-        const page = await sfn.send(new ListExecutionsCommand({ stateMachineArn, nextToken, maxResults: 1000 }));
+      for await (const page of paginateListExecutions({ client: sfn, pageSize: 1000 }, { stateMachineArn })) {
         // Newest first: a clip's newest execution gives its status.
         for (const e of page.executions ?? []) {
           const clipId = e.name ? clipIdOfExecutionName(e.name) : undefined;
           if (clipId && e.status && !byClip.has(clipId)) byClip.set(clipId, e.status);
         }
-        nextToken = page.nextToken;
-      } while (nextToken);
+      }
       const statuses = uploads.map((id) => byClip.get(id) ?? 'PENDING');
       if (statuses.every((s) => s !== 'RUNNING' && s !== 'PENDING')) {
         succeeded = statuses.filter((s) => s === 'SUCCEEDED').length;

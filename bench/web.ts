@@ -52,7 +52,23 @@ const gzipped = (path: string) => gzipSync(readFileSync(join(WEB_BUILD, path)), 
 
 /** What the page gives these scripts (the project's types have no DOM). */
 type Bench = { t0?: number; t1?: number };
-type PageWindow = { __bench: Bench; document: any; performance: { now(): number }; PerformanceObserver: any; __longTasks: number[]; MutationObserver: any };
+interface PageVideo {
+  __watched?: boolean;
+  addEventListener(type: 'play', listener: () => void): void;
+  requestVideoFrameCallback(callback: (now: number) => void): number;
+}
+interface PageDocument {
+  addEventListener(type: 'click', listener: (e: { target: { closest(s: string): unknown } }) => void, capture: boolean): void;
+  querySelector(selector: 'video'): PageVideo | null;
+}
+type PageWindow = {
+  __bench: Bench;
+  document: PageDocument;
+  performance: { now(): number };
+  PerformanceObserver: new (callback: (list: { getEntries(): Array<{ duration: number }> }) => void) => { observe(options: { type: string }): void };
+  __longTasks: number[];
+  MutationObserver: new (callback: () => void) => { observe(target: PageDocument, options: { subtree: boolean; childList: boolean }): void };
+};
 
 async function signIn(page: Page, web: string): Promise<void> {
   await page.goto(`${web}/`);

@@ -128,7 +128,7 @@ describe('alertText with a stored name that predates validation', () => {
     ['nothing but controls', '\u001b[2J\r\n', 'Motion: front-door at 10:00 UTC (12 s)', 'Motion on front-door at'],
     ['a very long name', 'Ö'.repeat(300), `Motion: ${'O'.repeat(99 - 'Motion: '.length - ' at 10:00 UTC (12 s)'.length - 3)}... at 10:00 UTC (12 s)`, 'Motion on ÖÖÖ'],
   ])('%s: the subject is one SNS accepts, the message has no control characters', (_name, displayName, subject, firstLine) => {
-    const text = alertText(state, cameraSettings('front-door', { displayName } as Partial<CameraRecord>, {}));
+    const text = alertText(state, cameraSettings('front-door', { displayName }, {}));
     expect(text.subject).toBe(subject);
     expect(isValidSnsSubject(text.subject)).toBe(true);
     expect(text.message.startsWith(firstLine)).toBe(true);

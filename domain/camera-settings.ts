@@ -35,7 +35,19 @@ export function isAlertChannels(value: unknown): value is AlertChannels {
 export const DEFAULT_COOLDOWN_SECONDS = 300;
 export const DEFAULT_RETENTION_CLASS: RetentionClass = 'standard';
 
-export function cameraSettings(camera: string, record: Partial<CameraRecord> | undefined, env: Record<string, string | undefined> = process.env): CameraSettings {
+/**
+ * The stack's camera defaults, under the variable names the stack sets (`DEFAULT_ALERT_COOLDOWN_SECONDS`,
+ * `DEFAULT_RETENTION_CLASS`, `DEFAULT_RENDER_PROFILE`): read from a function's environment once, then passed.
+ */
+export type CameraDefaults = Readonly<Record<string, string | undefined>>;
+
+/** The camera defaults in an environment (the variables above, where set). */
+export function cameraDefaultsFrom(env: Record<string, string | undefined>): CameraDefaults {
+  const names = [ENV.defaultCooldownSeconds, ENV.defaultRetentionClass, ENV.defaultRenderProfile];
+  return Object.fromEntries(names.filter((name) => env[name] !== undefined).map((name) => [name, env[name]]));
+}
+
+export function cameraSettings(camera: string, record: Partial<CameraRecord> | undefined, env: CameraDefaults): CameraSettings {
   const envCooldown = Number.parseInt(env[ENV.defaultCooldownSeconds] ?? '', 10);
   const envRetention = env[ENV.defaultRetentionClass];
   const envProfile = env[ENV.defaultRenderProfile];

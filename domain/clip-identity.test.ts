@@ -45,6 +45,16 @@ describe('cameraFromKey', () => {
 describe('clipIdFor', () => {
   const object = { bucket: 'camflow-uploads', key: 'front-door/2024/05/01/100000.mp4', etag: '9b2cf535f27731c974343645a3985328' };
 
+  // Pinned: the expected ids are literals (sha256 of the identity lines computed outside this code,
+  // `printf 'camflow-uploads\nfront-door/2024/05/01/100000.mp4\n9b2cf…' | sha256sum`). Duplicate
+  // detection across deploys relies on the same upload always getting the same id: a changed
+  // hash, field order, separator or digest length must fail here.
+  it('is pinned: a known upload always gets the same clip id', () => {
+    expect(clipIdFor(object)).toBe('front-door-6160e4fbc1bfcdd5');
+    expect(clipIdFor({ ...object, etag: `"${object.etag.toUpperCase()}"` })).toBe('front-door-6160e4fbc1bfcdd5');
+    expect(clipIdFor({ ...object, versionId: '3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY+MTRCxf3vjVBH40Nr8X8gdRQBpUMLUo' })).toBe('front-door-cad1aa501054f126');
+  });
+
   it('starts with the camera, then 16 hex characters', () => {
     const id = clipIdFor(object);
     expect(id.startsWith('front-door-')).toBe(true);

@@ -79,25 +79,42 @@ export interface Bill {
 
 /** Step Functions state transitions of one clip that takes the `kind` branch, retries aside: every state entered, inside Parallel branches too. */
 export function countTransitions(asl: Record<string, unknown>, kind: 'video' | 'still'): number {
-  const walk = (machine: { StartAt: string; States: Record<string, Record<string, any>> }): number => {
+  const walk = (machine: AslMachine): number => {
     let count = 0;
     let name: string | undefined = machine.StartAt;
     const seen = new Set<string>();
     while (name && !seen.has(name)) {
       seen.add(name);
-      const state: Record<string, any> = machine.States[name]!;
+      const state: AslState = machine.States[name]!;
       count += 1;
-      if (state.Type === 'Parallel') for (const branch of state.Branches as Array<typeof machine>) count += walk(branch);
+      if (state.Type === 'Parallel') for (const branch of state.Branches ?? []) count += walk(branch);
       if (state.Type === 'Choice') {
-        const rule = (state.Choices as Array<Record<string, unknown>>).find((c) => JSON.stringify(c).includes(`"${kind}"`));
-        name = (rule?.Next as string | undefined) ?? (state.Default as string | undefined);
+        const rule: AslChoice | undefined = (state.Choices ?? []).find((c) => JSON.stringify(c).includes(`"${kind}"`));
+        name = rule?.Next ?? state.Default;
       } else {
-        name = state.End ? undefined : (state.Next as string | undefined);
+        name = state.End ? undefined : state.Next;
       }
     }
     return count;
   };
-  return walk(asl as { StartAt: string; States: Record<string, Record<string, any>> });
+  return walk(asl as unknown as AslMachine);
+}
+
+/** The parts of a state machine's ASL that decide which states a clip goes through. */
+interface AslMachine {
+  StartAt: string;
+  States: Record<string, AslState>;
+}
+interface AslState {
+  Type?: string;
+  Branches?: AslMachine[];
+  Choices?: AslChoice[];
+  Default?: string;
+  Next?: string;
+  End?: boolean;
+}
+interface AslChoice {
+  Next?: string;
 }
 
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;

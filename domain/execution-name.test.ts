@@ -10,6 +10,17 @@ describe('execution names', () => {
     expect(executionNameFor('front-door-3f9a0c1d2e4b5a69', '2026-12-01T15:30:22+01:00')).toBe('front-door-20261201T143022Z-3f9a0c1d2e4b5a69');
   });
 
+  it('are pinned: a known upload always gets the same execution name (so a duplicate event starts nothing new across deploys)', () => {
+    const clipId = clipIdFor({
+      bucket: 'camflow-uploads',
+      key: 'front-door/2024/05/01/100000.mp4',
+      etag: '"9b2cf535f27731c974343645a3985328"',
+      versionId: '3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY+MTRCxf3vjVBH40Nr8X8gdRQBpUMLUo',
+    });
+    expect(executionNameFor(clipId, '2024-05-01T10:00:00.123Z')).toBe('front-door-20240501T100000Z-cad1aa501054f126');
+    expect(clipIdOfExecutionName('front-door-20240501T100000Z-cad1aa501054f126')).toBe('front-door-cad1aa501054f126');
+  });
+
   it('are deterministic, allowed by Step Functions at the longest camera id, and give the clip id back', () => {
     const camera = 'a'.repeat(40);
     const clipId = clipIdFor({ bucket: 'b', key: `${camera}/clip.mp4`, etag: 'e', versionId: 'v' });

@@ -15,7 +15,7 @@ export interface OperationsLinkSettings {
   webUrl?: string;
 }
 
-export function operationsLinkSettings(env: NodeJS.ProcessEnv = process.env): OperationsLinkSettings {
+export function operationsLinkSettings(env: Record<string, string | undefined>): OperationsLinkSettings {
   return { executionArnPrefix: env[ENV.executionArnPrefix] || undefined, webUrl: env[ENV.webUrl] || undefined };
 }
 

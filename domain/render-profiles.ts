@@ -80,17 +80,25 @@ export interface ProfessionalSetting {
   why: string;
 }
 
+/** The parts of a CreateJob `Settings` that decide its tier (the job's JSON is not checked against the SDK's types here). */
+interface JobOutputGroup {
+  Outputs?: Array<{
+    VideoDescription?: { CodecSettings?: { Codec?: string; H264Settings?: Record<string, unknown> }; VideoPreprocessors?: Record<string, unknown> };
+    AudioDescriptions?: Array<{ CodecSettings?: { Codec?: string }; AudioNormalizationSettings?: unknown }>;
+  }>;
+}
+
 /** Every setting of a CreateJob `Settings` that would bill the job at the Professional tier. */
 export function professionalTierSettings(settings: Record<string, unknown>): ProfessionalSetting[] {
   const found: ProfessionalSetting[] = [];
-  const groups = (settings.OutputGroups as Array<Record<string, any>> | undefined) ?? [];
+  const groups = (settings.OutputGroups as JobOutputGroup[] | undefined) ?? [];
   groups.forEach((group, gi) => {
-    ((group.Outputs as Array<Record<string, any>> | undefined) ?? []).forEach((output, oi) => {
+    (group.Outputs ?? []).forEach((output, oi) => {
       const at = `Settings.OutputGroups[${gi}].Outputs[${oi}]`;
-      const video = output.VideoDescription as Record<string, any> | undefined;
-      const codec = video?.CodecSettings?.Codec as string | undefined;
+      const video = output.VideoDescription;
+      const codec = video?.CodecSettings?.Codec;
       if (codec && !BASIC_VIDEO_CODECS.includes(codec)) found.push({ path: `${at}.VideoDescription.CodecSettings.Codec = ${codec}`, why: 'only AVC (H.264), VP8 and VP9 are encoded on the Basic tier' });
-      const h264 = video?.CodecSettings?.H264Settings as Record<string, any> | undefined;
+      const h264 = video?.CodecSettings?.H264Settings;
       if (h264) {
         const p = `${at}.VideoDescription.CodecSettings.H264Settings`;
         if (h264.QualityTuningLevel === 'MULTI_PASS_HQ') found.push({ path: `${p}.QualityTuningLevel = MULTI_PASS_HQ`, why: 'multi-pass HQ encoding is a Professional feature' });
@@ -102,9 +110,9 @@ export function professionalTierSettings(settings: Record<string, unknown>): Pro
       for (const name of PROFESSIONAL_PREPROCESSORS) {
         if (video?.VideoPreprocessors?.[name] !== undefined) found.push({ path: `${at}.VideoDescription.VideoPreprocessors.${name}`, why: `${name} is a Professional feature` });
       }
-      ((output.AudioDescriptions as Array<Record<string, any>> | undefined) ?? []).forEach((audio, ai) => {
+      (output.AudioDescriptions ?? []).forEach((audio, ai) => {
         const a = `${at}.AudioDescriptions[${ai}]`;
-        const audioCodec = audio.CodecSettings?.Codec as string | undefined;
+        const audioCodec = audio.CodecSettings?.Codec;
         if (audioCodec && !BASIC_AUDIO_CODECS.includes(audioCodec)) found.push({ path: `${a}.CodecSettings.Codec = ${audioCodec}`, why: 'Dolby and other audio codecs are Professional features' });
         if (audio.AudioNormalizationSettings !== undefined) found.push({ path: `${a}.AudioNormalizationSettings`, why: 'audio normalization is billed on top of the Basic tier' });
       });

@@ -145,12 +145,12 @@ export function timelineFromHistory(events: HistoryEvent[]): StateStep[] {
       delete step.error;
       delete step.cause;
     } else if (FAILURE_DETAILS[type]) {
-      const details = detailsOf(event, FAILURE_DETAILS[type]!);
+      const details = detailsOf(event, FAILURE_DETAILS[type]);
       step.error = details?.error;
       step.cause = details?.cause;
     } else if (type === 'ParallelStateFailed' || type === 'MapStateFailed') {
       // The error is the failed branch's: take the latest failed state inside this one.
-      const failedChild = [...steps].reverse().find((s) => s.parent === step!.name && s.error !== undefined);
+      const failedChild = [...steps].reverse().find((s) => s.parent === step.name && s.error !== undefined);
       step.error = failedChild?.error ?? 'States.BranchFailed';
       step.cause = failedChild?.cause;
       // Its branches end with it: the state that failed as FAILED, the others as ABORTED.

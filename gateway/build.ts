@@ -8,7 +8,7 @@
  * no DTrace probes and prints no source-mapped traces. The banner
  * gives the bundle a real `require` so that such optional loads fail the way the package expects.
  */
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -27,6 +27,10 @@ export interface GatewayBundle {
   externalImports: string[];
 }
 
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(resolve(repositoryRoot, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
 export async function buildGatewayBundle(outfile = DEFAULT_BUNDLE): Promise<GatewayBundle> {
   mkdirSync(dirname(outfile), { recursive: true });
   const result = await build({
@@ -41,6 +45,10 @@ export async function buildGatewayBundle(outfile = DEFAULT_BUNDLE): Promise<Gate
     logLevel: 'warning',
     metafile: true,
     external: OPTIONAL_EXTERNALS,
+    // jsonc-parser's `main` is a UMD wrapper whose require() calls esbuild cannot follow: take its ES module build.
+    alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
+    // `--version` of the bundle: the version of the checkout it was built from.
+    define: { CAMFLOW_GATEWAY_VERSION: JSON.stringify(packageVersion()) },
     banner: { js: "#!/usr/bin/env node\nimport { createRequire as __camflowCreateRequire } from 'node:module'; const require = __camflowCreateRequire(import.meta.url);" },
   });
   if (result.errors.length > 0) throw new Error(`The gateway bundle did not build: ${result.errors.map((e) => e.text).join('; ')}`);

@@ -4,7 +4,7 @@
  * unit's flags. A camera (curl) uploads a clip over FTP; it arrives in the local S3 with the
  * gateway's metadata, and `status` from the same bundle reports it.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
@@ -41,6 +41,19 @@ describe('the bundled gateway', () => {
     expect(outside).toEqual(OPTIONAL_EXTERNALS);
     expect(bundle.bytes).toBeLessThan(30 * 1024 * 1024);
     expect(readFileSync(bundle.file, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+  });
+
+  it('answers --version (baked in at build time), --help, and names an unknown flag, exit 2', () => {
+    const node = (...args: string[]) => spawnSync(process.execPath, [bundle.file, ...args], { cwd: join(bundle.file, '..'), encoding: 'utf8', env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } });
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(node('--version')).toMatchObject({ status: 0, stdout: `camflow-gateway ${version}\n` });
+    const help = node('status', '--help');
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^usage: node camflow-gateway\.mjs status \(--config FILE \| --spool DIR\) \[--json\]$/m);
+    expect(help.stdout).toMatch(/^ {2}--config FILE .*env CAMFLOW_GATEWAY_CONFIG/m);
+    const wrong = node('--confg', '/etc/camflow/gateway.jsonc');
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toContain('unknown option --confg (did you mean --config?)');
   });
 
   it('started by plain node outside the checkout, takes a clip from curl over FTP, puts it in S3 and sends its heartbeat to CloudWatch', async () => {

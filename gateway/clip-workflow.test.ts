@@ -12,7 +12,7 @@ import { describeClipExecution, clipRecord } from '../integ-tests/local-stack-su
 import { startLocalStack, type LocalStack } from '../runtime/local-stack.ts';
 import { clipIdFor } from '../domain/clip-identity.ts';
 import { startGateway, type RunningGateway } from './gateway.ts';
-import { headObject, listKeys, makeClip, makeDav, makeRawH264, makeStill, tempDirectory, testConfig, TEST_PASSWORD } from './test-support.ts';
+import { headObject, listKeys, makeClip, makeDav, makeRawH264, makeStill, tempDirectory, testConfig, TEST_PASSWORD, useLocalS3 } from './test-support.ts';
 
 let stack: LocalStack;
 let gateway: RunningGateway;
@@ -20,7 +20,8 @@ let gateway: RunningGateway;
 beforeAll(async () => {
   const work = tempDirectory('gateway-stack');
   stack = await startLocalStack({ dataDirectory: join(work, 'data'), ports: { s3: 0, dynamodb: 0, stepFunctions: 0, api: 0 }, api: false, print: () => undefined });
-  // startLocalStack sets the standard AWS variables of this process; the gateway reads them.
+  // The gateway reads the standard AWS variables (its own program's configuration): this worker's, pointed at the stack's S3.
+  useLocalS3({ endpoint: stack.endpoints.s3 });
   gateway = await startGateway(await testConfig(join(work, 'spool')));
 }, 300_000);
 

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { GatewayConfigInvalid, parseGatewayConfig, stripJsonComments } from './config.ts';
-import { hashPassword, isPasswordHash, verifyPassword } from './password.ts';
+import { GatewayConfigInvalid, parseGatewayConfig, parseJsonWithComments } from './config.ts';
+import { isPasswordHash, verifyPassword } from '../domain/password-hash.ts';
+import { hashCameraPassword } from './password.ts';
 
 describe('config file', () => {
   it('strips comments and trailing commas, but not inside strings', () => {
@@ -11,11 +12,31 @@ describe('config file', () => {
       "c": [1, 2,],
       "d": "a,}",
     }`;
-    expect(JSON.parse(stripJsonComments(text))).toEqual({ a: 'http://x//y', b: '/* not a comment */', c: [1, 2], d: 'a,}' });
+    expect(parseJsonWithComments(text)).toEqual({ a: 'http://x//y', b: '/* not a comment */', c: [1, 2], d: 'a,}' });
+  });
+
+  it('a syntax error says its line and column and what to write there', () => {
+    const missingComma = '{\n  // the spool\n  "spoolDirectory": "/var/spool"\n  "cameras": {}\n}';
+    const error = (() => {
+      try {
+        parseGatewayConfig(missingComma, '/');
+      } catch (thrown) {
+        return thrown as Error;
+      }
+      throw new Error('parsed a config with a missing comma');
+    })();
+    expect(error).toBeInstanceOf(GatewayConfigInvalid);
+    expect(error.message).toContain('The gateway config is not valid JSON');
+    expect(error.message).toContain('line 4, column 3: a comma is missing');
+    expect(error.message).toMatch(/gateway\.example\.jsonc/);
+    expect(() => parseGatewayConfig("{ 'spoolDirectory': 's' }", '/')).toThrow(/line 1, column 3: .*double quotes/);
+    expect(() => parseGatewayConfig('{\n  "spoolDirectory": "s", /* never closed\n}', '/')).toThrow(/line 2, column 26: a \/\* comment is never closed/);
+    expect(() => parseGatewayConfig('{ "ffmpegPath": "C:\\tools\\ffmpeg.exe", "spoolDirectory": "C:\\spool\\x" }', '/')).toThrow(/backslash/);
+    expect(() => parseGatewayConfig('', '/')).toThrow(/line 1, column 1: a value is expected/);
   });
 
   it('the shipped example parses once its placeholder hashes are replaced', async () => {
-    const hash = await hashPassword('front door secret');
+    const hash = await hashCameraPassword('front door secret');
     const text = readFileSync(new URL('./gateway.example.jsonc', import.meta.url), 'utf8').replace(/scrypt\$16384\$8\$1\$REPLACE_WITH_SALT\$REPLACE_WITH_HASH=/g, hash);
     const config = parseGatewayConfig(text, '/etc/camflow');
     expect(Object.keys(config.cameras)).toEqual(['front-door', 'garage']);
@@ -70,8 +91,8 @@ describe('config file', () => {
 
 describe('camera passwords', () => {
   it('are stored as salted scrypt hashes and verified', async () => {
-    const a = await hashPassword('correct horse battery');
-    const b = await hashPassword('correct horse battery');
+    const a = await hashCameraPassword('correct horse battery');
+    const b = await hashCameraPassword('correct horse battery');
     expect(isPasswordHash(a)).toBe(true);
     expect(a).not.toBe(b);
     expect(a).not.toContain('correct');
@@ -81,6 +102,6 @@ describe('camera passwords', () => {
   });
 
   it('refuses short passwords', async () => {
-    await expect(hashPassword('short')).rejects.toThrow(/8 characters/);
+    await expect(hashCameraPassword('short')).rejects.toThrow(/8 characters/);
   });
 });

@@ -1,13 +1,14 @@
 /**
- * The gateway's configuration file: JSON with comments (JSONC — `//` and `/* *​/` comments,
- * trailing commas allowed). Relative paths are resolved from the file's own folder.
+ * The gateway's configuration file: JSON with comments (JSONC — `//` line and block comments,
+ * trailing commas allowed; parsed by jsonc-parser). Relative paths are resolved from the file's own folder.
  * See gateway/gateway.example.jsonc for every setting, commented.
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import * as z from 'zod';
 import { CAMERA_ID_PATTERN } from '../domain/clip-contract.ts';
-import { isPasswordHash } from './password.ts';
+import { isPasswordHash } from '../domain/password-hash.ts';
 import { DEFAULT_GATEWAY_NAME } from './heartbeat-metrics.ts';
 
 /** `.dav` (Dahua) and raw H.264 (`.h264`, `.264`) are remuxed to MP4 on the gateway before upload. */
@@ -151,70 +152,50 @@ export class GatewayConfigInvalid extends Error {
   override name = 'GatewayConfigInvalid';
 }
 
-/** Strips `//` and `/* *​/` comments and trailing commas outside strings. */
-export function stripJsonComments(text: string): string {
-  let out = '';
-  let i = 0;
-  let inString = false;
-  while (i < text.length) {
-    const c = text[i]!;
-    const next = text[i + 1];
-    if (inString) {
-      out += c;
-      if (c === '\\') {
-        out += next ?? '';
-        i += 2;
-        continue;
-      }
-      if (c === '"') inString = false;
-      i++;
-    } else if (c === '"') {
-      inString = true;
-      out += c;
-      i++;
-    } else if (c === '/' && next === '/') {
-      while (i < text.length && text[i] !== '\n') i++;
-    } else if (c === '/' && next === '*') {
-      const end = text.indexOf('*/', i + 2);
-      i = end === -1 ? text.length : end + 2;
-    } else {
-      out += c;
-      i++;
-    }
-  }
-  return dropTrailingCommas(out);
+/** What each JSONC syntax error means, and what to write instead. */
+const SYNTAX_HINTS: Partial<Record<ReturnType<typeof printParseErrorCode>, string>> = {
+  CommaExpected: 'a comma is missing: put "," between two settings or two list items',
+  ColonExpected: 'a colon is missing: write "name": value',
+  PropertyNameExpected: 'a setting name is expected here, in double quotes ("name")',
+  ValueExpected: 'a value is expected here: a number, true, false, null, "text", a list [...] or a section {...}',
+  InvalidSymbol: 'this is not JSON: text needs double quotes ("text", not \'text\'), and true/false/null are lower case',
+  CloseBraceExpected: 'a "}" is missing to close a section',
+  CloseBracketExpected: 'a "]" is missing to close a list',
+  EndOfFileExpected: 'there is more after the end of the settings: the file must hold one {...} section',
+  UnexpectedEndOfComment: 'a /* comment is never closed with */',
+  UnexpectedEndOfString: 'a text value is never closed with a double quote',
+  InvalidEscapeCharacter: 'a backslash in a text value starts no valid escape: write \\\\ for one backslash (Windows paths)',
+  InvalidCharacter: 'a text value holds a control character (a tab or a line break): write \\t or \\n',
+  InvalidNumberFormat: 'this number is not written as JSON (no leading zeros, no trailing dot)',
+};
+
+/** Line and column (from 1) of a character offset in `text`. */
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const lineStart = before.lastIndexOf('\n') + 1;
+  return { line: before.split('\n').length, column: offset - lineStart + 1 };
 }
 
-/** Removes a comma that is followed only by whitespace and `}` or `]` (outside strings). */
-function dropTrailingCommas(text: string): string {
-  let out = '';
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (inString) {
-      out += c;
-      if (c === '\\') out += text[++i] ?? '';
-      else if (c === '"') inString = false;
-      continue;
-    }
-    if (c === '"') inString = true;
-    if (c === ',') {
-      let j = i + 1;
-      while (j < text.length && /\s/.test(text[j]!)) j++;
-      if (text[j] === '}' || text[j] === ']') continue;
-    }
-    out += c;
-  }
-  return out;
+/**
+ * JSON with comments (line and block comments) and trailing commas, parsed by Microsoft's jsonc-parser
+ * (the one VS Code uses for its settings). A syntax error names its line and column and says what to write.
+ */
+export function parseJsonWithComments(text: string, what = 'The gateway config'): unknown {
+  const errors: ParseError[] = [];
+  const value: unknown = parse(text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: false });
+  if (errors.length === 0) return value;
+  // The first error only: the ones after it are most often its echo.
+  const first = errors[0]!;
+  const { line, column } = lineAndColumn(text, first.offset);
+  const code = printParseErrorCode(first.error);
+  throw new GatewayConfigInvalid(
+    `${what} is not valid JSON (comments and trailing commas are allowed): line ${line}, column ${column}: ${SYNTAX_HINTS[code] ?? 'unexpected text'} (${code}). ` +
+      'Fix it there and try again; gateway/gateway.example.jsonc shows every setting written correctly.',
+  );
 }
 
 export function parseGatewayConfig(text: string, baseDirectory: string): GatewayConfig {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(stripJsonComments(text));
-  } catch (error) {
-    throw new GatewayConfigInvalid(`The gateway config is not valid JSON: ${(error as Error).message}`);
-  }
+  const raw = parseJsonWithComments(text);
   const parsed = gatewayConfigSchema.safeParse(raw);
   if (!parsed.success) throw new GatewayConfigInvalid(`The gateway config has errors:\n${z.prettifyError(parsed.error)}`);
   const config = parsed.data;

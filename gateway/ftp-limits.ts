@@ -149,25 +149,6 @@ export class LoginGuard {
   }
 }
 
-/** At most `size` tasks at once (the password hash check takes 16 MiB and ~50 ms of CPU each). */
-export class TaskLimit {
-  private running = 0;
-  private readonly waiting: Array<() => void> = [];
-
-  constructor(private readonly size: number) {}
-
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.running >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.running++;
-    try {
-      return await task();
-    } finally {
-      this.running--;
-      this.waiting.shift()?.();
-    }
-  }
-}
-
 /** Counts folders below `folder`, stopping once past `stopAfter`. Links are not followed. */
 async function countFolders(folder: string, stopAfter: number): Promise<number> {
   let count = 0;

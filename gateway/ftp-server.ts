@@ -29,12 +29,13 @@ import { createSecureContext, TLSSocket, type SecureContext } from 'node:tls';
 import { join } from 'node:path';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import FtpSrvModule from 'ftp-srv';
+import pLimit from 'p-limit';
 import type { FtpLimits } from './config.ts';
 import { bunyanAdapter } from './logger.ts';
 import { FileNameRefused, resolveCameraPath } from './file-names.ts';
-import { clientAddress, ConnectionSlots, FolderLimitReached, FolderQuota, FoldersTooFast, LoginGuard, TaskLimit } from './ftp-limits.ts';
+import { clientAddress, ConnectionSlots, FolderLimitReached, FolderQuota, FoldersTooFast, LoginGuard } from './ftp-limits.ts';
 import { receiveUpload, TransferAborted, type ActiveTransfer, type UploadRequest } from './ftp-transfer.ts';
-import { UNKNOWN_USER_HASH, verifyPassword } from './password.ts';
+import { UNKNOWN_USER_HASH, verifyPassword } from '../domain/password-hash.ts';
 import { FileNotHeld, SpoolFull, type CameraFileInfo, type Spool } from './spool.ts';
 import { TestUploads, TestUploadSink } from './test-uploads.ts';
 import { classifyUpload, type UploadKind } from './upload-names.ts';
@@ -87,13 +88,15 @@ export interface RunningFtpServer {
   close(): Promise<void>;
 }
 
-type FtpConnection = import('ftp-srv').FtpConnection & {
+type FtpConnection = Omit<import('ftp-srv').FtpConnection, 'reply' | 'close'> & {
   fs?: unknown;
   authenticated?: boolean;
   secure: boolean;
   commandSocket: Socket;
   connector: { waitForConnection(): PromiseLike<Socket>; end(): unknown };
   commands: { handle(command: unknown): Promise<unknown>; parse(message: string): { directive: string; arg: string | null } };
+  /** The reply code, then its lines (a `raw` line is sent as it is, without the code); settles once written. */
+  reply(code: number, ...lines: Array<string | { message: string; raw: boolean }>): Promise<unknown>;
   close(code?: number, message?: string): PromiseLike<unknown>;
 };
 
@@ -291,7 +294,7 @@ export async function startFtpServer(options: FtpServerOptions): Promise<Running
     logger,
   };
   // At most two password hash checks at once (16 MiB and ~50 ms of CPU each).
-  const hashChecks = new TaskLimit(2);
+  const hashChecks = pLimit(2);
 
   // Cameras log in for every file: remember a correct password (as an HMAC under a key that
   // lives only in this process) for a while, instead of running scrypt (16 MiB, ~50 ms) each time.
@@ -302,7 +305,7 @@ export async function startFtpServer(options: FtpServerOptions): Promise<Running
     const known = recent.get(user);
     const digest = digestOf(user, password);
     if (hash && known && known.until > Date.now() && timingSafeEqual(known.digest, digest)) return true;
-    const ok = await hashChecks.run(() => verifyPassword(password, hash ?? UNKNOWN_USER_HASH));
+    const ok = await hashChecks(() => verifyPassword(password, hash ?? UNKNOWN_USER_HASH));
     if (ok && hash) recent.set(user, { digest, until: Date.now() + 10 * 60_000 });
     return ok && !!hash;
   };
@@ -332,7 +335,7 @@ export async function startFtpServer(options: FtpServerOptions): Promise<Running
       return new CameraFileSystem(connection, username, folder, spool, options.allowedExtensions, guards.folders, guards.tests);
     };
     login().then(
-      (fs) => resolve({ fs: fs as unknown as import('ftp-srv').FileSystem, cwd: '/' }),
+      (fs) => resolve({ fs, cwd: '/' }),
       (error: Error) => reject(error),
     );
   });

@@ -25,7 +25,7 @@ export interface TransferConnection {
   /** After AUTH TLS: the data connection is TLS too. */
   secure?: boolean;
   connector: { waitForConnection(): PromiseLike<Socket>; end(): unknown };
-  reply(code: number, message?: string): PromiseLike<unknown>;
+  reply(code: number, message: string): PromiseLike<unknown>;
 }
 
 export interface ActiveTransfer {

@@ -1,93 +1,128 @@
 /**
- * `camflow gateway …`
+ * `camflow gateway …` (and the gateway bundle, `node camflow-gateway.mjs …`)
  *
  *   camflow gateway --config FILE [--watch DIR]    run the gateway (FTP server, or watch DIR)
  *   camflow gateway status --config FILE [--json]  queue, oldest waiting file, last success, last error
  *   camflow gateway status --spool DIR [--json]
  *   camflow gateway hash-password                  read a password (stdin or prompt), print its hash
  *
- * The config file may also come from $CAMFLOW_GATEWAY_CONFIG. S3 endpoint, region and
- * credentials come from the standard AWS variables (AWS_ENDPOINT_URL_S3, AWS_REGION,
- * AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or a profile/role).
+ * Every form answers --help; flags are read by domain/command-line.ts (an unknown one is an
+ * error that names it). The config file may also come from $CAMFLOW_GATEWAY_CONFIG. S3
+ * endpoint, region and credentials come from the standard AWS variables (AWS_ENDPOINT_URL_S3,
+ * AWS_REGION, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or a profile/role).
  */
-import { createInterface } from 'node:readline';
+import { readFileSync } from 'node:fs';
+import { CONSOLE_OUTPUT, readCommandLine, usageError, type CommandSpec } from '../domain/command-line.ts';
+import { PasswordPromptCancelled, readPassword } from '../domain/password-prompt.ts';
 import { GatewayConfigInvalid, loadGatewayConfig } from './config.ts';
 import { startGateway } from './gateway.ts';
-import { hashPassword } from './password.ts';
+import { hashCameraPassword, MIN_CAMERA_PASSWORD_LENGTH } from './password.ts';
 import { formatStatus, readStatus } from './status.ts';
 
-const USAGE = `usage:
-  camflow gateway --config FILE [--watch DIR]     run the gateway: the FTP server, or watch DIR (one folder per camera)
-  camflow gateway status (--config FILE | --spool DIR) [--json]
-  camflow gateway hash-password                   print the hash of a camera password (read from stdin or prompted)
+/** Set by gateway/build.ts in the bundle (esbuild `define`); from package.json otherwise. */
+declare const CAMFLOW_GATEWAY_VERSION: string | undefined;
 
-S3 endpoint and credentials come from the standard AWS variables (AWS_ENDPOINT_URL_S3, AWS_REGION, AWS_ACCESS_KEY_ID, ...).`;
-
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  if (i === -1) return undefined;
-  const value = args[i + 1];
-  if (!value || value.startsWith('--')) throw new GatewayConfigInvalid(`${name} needs a value`);
-  return value;
+/** The version of camflow this gateway is. */
+export function gatewayVersion(): string {
+  if (typeof CAMFLOW_GATEWAY_VERSION === 'string') return CAMFLOW_GATEWAY_VERSION;
+  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 
-async function readPassword(): Promise<string> {
-  if (!process.stdin.isTTY) {
-    let text = '';
-    for await (const chunk of process.stdin) text += String(chunk);
-    return text.replace(/\r?\n$/, '');
-  }
-  const ask = (question: string) =>
-    new Promise<string>((resolve) => {
-      const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
-      // Do not echo the password.
-      (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = (s: string) => {
-        if (s.includes(question)) process.stdout.write(question);
-      };
-      rl.question(question, (answer) => {
-        rl.close();
-        process.stdout.write('\n');
-        resolve(answer);
-      });
-    });
-  const first = await ask('camera password: ');
-  const second = await ask('again: ');
+const AWS_ENVIRONMENT = {
+  AWS_ENDPOINT_URL_S3: 'the S3 endpoint (default: AWS itself)',
+  AWS_REGION: 'the region of the uploads bucket',
+  'AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_PROFILE': 'credentials (default: the standard AWS chain, a role on EC2)',
+  AWS_ENDPOINT_URL_CLOUDWATCH: 'send heartbeat metrics there (config cloudWatch: "auto" sends them to AWS when a region is set and S3 is AWS)',
+};
+
+/** The command lines of the gateway program: run, `status`, `hash-password`. */
+export function gatewayCommandSpecs(program: string) {
+  const runSpec: CommandSpec = {
+    command: program,
+    synopsis: ['--config FILE [--watch DIR]', 'status (--config FILE | --spool DIR) [--json]', 'hash-password'],
+    summary: 'The on-prem gateway: receives clips from the cameras (its FTP server, or a watched folder), keeps them in a spool on disk and uploads them to S3.',
+    subcommands: {
+      '(none)': 'run the gateway until Ctrl-C or SIGTERM',
+      status: `queue, oldest waiting file, last success, last error (${program} status --help)`,
+      'hash-password': `print the hash of a camera password for the config (${program} hash-password --help)`,
+    },
+    flags: {
+      config: { type: 'string', value: 'FILE', help: 'the gateway config (start from gateway/gateway.example.jsonc)', env: 'CAMFLOW_GATEWAY_CONFIG' },
+      watch: { type: 'string', value: 'DIR', help: 'watch DIR (one folder per camera) instead of serving FTP' },
+      version: { type: 'boolean', short: 'V', help: 'print the version and exit' },
+    },
+    environment: AWS_ENVIRONMENT,
+    notes: 'Exit code: 0 stopped cleanly, 1 failed, 2 the command line or the config is wrong.',
+  };
+  const statusSpec: CommandSpec = {
+    command: `${program} status`,
+    synopsis: '(--config FILE | --spool DIR) [--json]',
+    summary: "The gateway's state from its spool: running or not, files waiting for S3, the oldest one, the last upload and the last error.",
+    flags: {
+      config: { type: 'string', value: 'FILE', help: 'the gateway config (its spoolDirectory is read)', env: 'CAMFLOW_GATEWAY_CONFIG' },
+      spool: { type: 'string', value: 'DIR', help: 'the spool directory itself, instead of --config' },
+      json: { type: 'boolean', help: 'print the report as JSON' },
+    },
+    notes: 'Exit code: 0 reported, 2 no gateway named or its config is wrong.',
+  };
+  const hashSpec: CommandSpec = {
+    command: `${program} hash-password`,
+    synopsis: '',
+    summary: `Reads a camera password (at least ${MIN_CAMERA_PASSWORD_LENGTH} characters) — asked twice, unechoed, on a terminal; one line from stdin otherwise — and prints its hash for the config's cameras.<id>.passwordHash.`,
+    flags: {},
+  };
+  return { runSpec, statusSpec, hashSpec };
+}
+
+async function promptCameraPassword(): Promise<string> {
+  const streams = { input: process.stdin, output: process.stdout };
+  if (!process.stdin.isTTY) return readPassword('', streams);
+  const first = await readPassword('camera password: ', streams);
+  const second = await readPassword('again: ', streams);
   if (first !== second) throw new GatewayConfigInvalid('The two passwords differ.');
   return first;
 }
 
-export async function run(args: string[]): Promise<number> {
+/** Runs the gateway command; `program` is how the user called it (for the help). Returns the exit code. */
+export async function run(args: string[], program = 'camflow gateway'): Promise<number> {
+  const { runSpec, statusSpec, hashSpec } = gatewayCommandSpecs(program);
   try {
-    if (args.includes('--help') || args.includes('-h')) {
-      console.log(USAGE);
-      return 0;
-    }
-    const [sub] = args;
+    const [sub, ...rest] = args;
     if (sub === 'hash-password') {
-      console.log(await hashPassword(await readPassword()));
+      const parsed = readCommandLine(hashSpec, rest, CONSOLE_OUTPUT, 2);
+      if ('exitCode' in parsed) return parsed.exitCode;
+      console.log(await hashCameraPassword(await promptCameraPassword()));
       return 0;
     }
     if (sub === 'status') {
-      const spoolOption = option(args, '--spool');
-      const configFile = option(args, '--config') ?? process.env.CAMFLOW_GATEWAY_CONFIG;
-      const spoolDirectory = spoolOption ?? (configFile ? loadGatewayConfig(configFile).spoolDirectory : undefined);
+      const parsed = readCommandLine<{ config?: string; spool?: string; json?: boolean }>(statusSpec, rest, CONSOLE_OUTPUT, 2);
+      if ('exitCode' in parsed) return parsed.exitCode;
+      const { values } = parsed;
+      const configFile = values.config ?? process.env.CAMFLOW_GATEWAY_CONFIG;
+      const spoolDirectory = values.spool ?? (configFile ? loadGatewayConfig(configFile).spoolDirectory : undefined);
       if (!spoolDirectory) throw new GatewayConfigInvalid('Say which gateway: --config FILE or --spool DIR.');
       const report = readStatus(spoolDirectory);
-      console.log(args.includes('--json') ? JSON.stringify(report, null, 2) : formatStatus(report));
+      console.log(values.json ? JSON.stringify(report, null, 2) : formatStatus(report));
       return 0;
     }
-    if (sub && !sub.startsWith('--')) {
-      console.error(`camflow gateway: unknown subcommand '${sub}'\n\n${USAGE}`);
+    if (sub && !sub.startsWith('-')) {
+      console.error(usageError(runSpec, `unknown subcommand '${sub}'`));
       return 1;
     }
-    const configFile = option(args, '--config') ?? process.env.CAMFLOW_GATEWAY_CONFIG;
+    const parsed = readCommandLine<{ config?: string; watch?: string; version?: boolean }>(runSpec, args, CONSOLE_OUTPUT, 2);
+    if ('exitCode' in parsed) return parsed.exitCode;
+    const { values } = parsed;
+    if (values.version) {
+      console.log(`camflow-gateway ${gatewayVersion()}`);
+      return 0;
+    }
+    const configFile = values.config ?? process.env.CAMFLOW_GATEWAY_CONFIG;
     if (!configFile) {
-      console.error(`camflow gateway: --config FILE is required (start from gateway/gateway.example.jsonc)\n\n${USAGE}`);
+      console.error(usageError(runSpec, '--config FILE is required (start from gateway/gateway.example.jsonc)'));
       return 1;
     }
     const config = loadGatewayConfig(configFile);
-    const watchDirectory = option(args, '--watch');
-    const gateway = await startGateway(config, watchDirectory ? { watchDirectory } : {});
+    const gateway = await startGateway(config, values.watch ? { watchDirectory: values.watch } : {});
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGTERM', stop);
@@ -99,7 +134,11 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   } catch (error) {
     const e = error as Error;
-    console.error(`camflow gateway: ${e.name === 'Error' ? '' : `${e.name}: `}${e.message}`);
+    if (e instanceof PasswordPromptCancelled) {
+      console.error(`${program}: ${e.message}`);
+      return 130;
+    }
+    console.error(`${program}: ${e.name === 'Error' ? '' : `${e.name}: `}${e.message}`);
     return e instanceof GatewayConfigInvalid ? 2 : 1;
   }
 }

@@ -6,10 +6,13 @@
  *   node camflow-gateway.mjs --config FILE [--watch DIR]
  *   node camflow-gateway.mjs status --config FILE [--json]
  *   node camflow-gateway.mjs hash-password
+ *   node camflow-gateway.mjs --version       (the camflow version it was built from)
+ *   node camflow-gateway.mjs [status|hash-password] --help
  */
+import { basename } from 'node:path';
 import { run } from './gateway-command.ts';
 
 // The AWS SDK warns on every client that it will drop Node 20 in 2027; README says it once.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-process.exitCode = await run(process.argv.slice(2));
+process.exitCode = await run(process.argv.slice(2), `node ${basename(process.argv[1] ?? 'camflow-gateway.mjs')}`);

@@ -40,7 +40,7 @@ export async function uploadMultipart(
   const { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, UploadPartCommand } = await import('@aws-sdk/client-s3');
   const created = await client.send(new CreateMultipartUploadCommand({ ...object, ChecksumAlgorithm: 'SHA256' }), { abortSignal });
   const uploadId = created.UploadId!;
-  const completed: CompletedPart[] = new Array(sha256.length);
+  const completed = new Array<CompletedPart>(sha256.length);
   let next = 0;
   let sent = 0;
 

@@ -9,7 +9,7 @@ import { createHash, randomBytes, type Hash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createReadStream, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { open, unlink, type FileHandle } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Logger } from '@aws-lambda-powertools/logger';
@@ -807,7 +807,8 @@ export class ReceiveStream extends Writable {
     this.aborted = true;
     // A finalization in progress cleans up after itself (or has already journaled the file).
     if (this.finalizing) return callback(error);
-    this.discard().then(() => callback(error));
+    // discard() never rejects: it ignores a failed close or unlink.
+    void this.discard().then(() => callback(error));
   }
 
   /** Closes and deletes the partial file (never a committed one). */

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { Client } from 'basic-ftp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startGateway, type RunningGateway } from './gateway.ts';
-import { verifyPassword } from './password.ts';
+import { verifyPassword } from '../domain/password-hash.ts';
 import type { StatusReport } from './status.ts';
 import { startTestS3, tempDirectory, testConfig, TEST_PASSWORD, useLocalS3, waitFor, writeRandomFile } from './test-support.ts';
 

@@ -97,7 +97,7 @@ export function readStatus(spoolDirectory: string): StatusReport {
   }
   const running = !!gateway && processAlive(gateway.pid) && (() => {
     try {
-      return Number(readFileSync(paths.lock, 'utf8').trim()) === gateway!.pid;
+      return Number(readFileSync(paths.lock, 'utf8').trim()) === gateway.pid;
     } catch {
       return false;
     }

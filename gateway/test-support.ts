@@ -9,11 +9,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
 import { LOCAL_BUCKETS, startLocalS3, type LocalS3 } from '../runtime/local-s3.ts';
 import { localAwsEnvironment, localClientConfig } from '../runtime/local-credentials.ts';
 import { parseGatewayConfig, type GatewayConfig, type GatewayConfigInput } from './config.ts';
-import { hashPassword } from './password.ts';
+import { hashCameraPassword } from './password.ts';
 import { readStatus } from './status.ts';
 
 export const TEST_PASSWORD = 'correct horse battery';
@@ -22,7 +22,11 @@ export function tempDirectory(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `camflow-${prefix}-`));
 }
 
-/** Points the standard AWS variables of this process at a local S3. */
+/**
+ * Points the standard AWS variables at a local S3, for the gateway: it is its own program,
+ * configured by those variables (as on a box). Test files run in worker threads, each with
+ * its own copy of process.env, so this reaches only the gateway of the calling file.
+ */
 export function useLocalS3(s3: { endpoint: string }): void {
   Object.assign(process.env, localAwsEnvironment({ s3: s3.endpoint }));
 }
@@ -34,7 +38,7 @@ export async function startTestS3(directory = tempDirectory('s3'), port = 0): Pr
 
 let passwordHash: string | undefined;
 export async function testConfig(spoolDirectory: string, overrides: Partial<GatewayConfigInput> & { cameraIds?: string[] } = {}): Promise<GatewayConfig> {
-  passwordHash ??= await hashPassword(TEST_PASSWORD);
+  passwordHash ??= await hashCameraPassword(TEST_PASSWORD);
   const { cameraIds = ['front-door', 'garage'], ...rest } = overrides;
   const input: GatewayConfigInput = {
     spoolDirectory,
@@ -84,12 +88,9 @@ export function testS3Client(endpoint: string): S3Client {
 
 export async function listKeys(s3: S3Client, prefix = ''): Promise<string[]> {
   const keys: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: LOCAL_BUCKETS.uploads, Prefix: prefix, ContinuationToken: token }));
+  for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: LOCAL_BUCKETS.uploads, Prefix: prefix })) {
     for (const o of page.Contents ?? []) keys.push(o.Key!);
-    token = page.NextContinuationToken;
-  } while (token);
+  }
   return keys.sort();
 }
 

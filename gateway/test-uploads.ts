@@ -25,7 +25,7 @@ export class TestUploads {
 
   private of(camera: string): Map<string, CameraFileInfo> {
     let files = this.byCamera.get(camera);
-    if (!files) this.byCamera.set(camera, (files = new Map()));
+    if (!files) this.byCamera.set(camera, (files = new Map<string, CameraFileInfo>()));
     const horizon = Date.now() - REMEMBER_MS;
     for (const [path, info] of files) if (info.modifiedAt.getTime() < horizon) files.delete(path);
     return files;

@@ -13,7 +13,6 @@ import { startGateway, type RunningGateway } from './gateway.ts';
 import { RawFtp } from './raw-ftp-client.ts';
 import { listKeys, startTestS3, tempDirectory, testConfig, testS3Client, TEST_PASSWORD, uploadAsCamera, useLocalS3, waitFor, writeRandomFile } from './test-support.ts';
 
-const MiB = 1024 * 1024;
 const CHUNK = Buffer.alloc(64 * 1024, 7);
 
 let s3: Awaited<ReturnType<typeof startTestS3>>;

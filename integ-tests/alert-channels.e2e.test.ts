@@ -29,7 +29,6 @@ let clipFile: string;
 let webUrl: string;
 let smtp: MailCatcher | undefined;
 let mails: CaughtMail[] = [];
-const savedEmails = process.env.CAMFLOW_ALERT_EMAILS;
 
 async function call(path: string, token: string | undefined, init: { method?: string; body?: unknown } = {}): Promise<{ status: number; body: any }> {
   const response = await fetch(`${api}${path}`, {
@@ -61,7 +60,6 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'camflow-alert-channels-'));
   smtp = await startMailCatcher();
   mails = smtp.mails;
-  process.env.CAMFLOW_ALERT_EMAILS = 'family@home.test';
   const webPort = await freePort();
   webUrl = `http://127.0.0.1:${webPort}`;
   stack = await startLocalStack({
@@ -72,7 +70,7 @@ beforeAll(async () => {
     smtpUrl: smtp.url,
     // The app's origin (served by Vite in development): alerts link to its clip pages.
     web: { serve: false, port: webPort },
-    environment: { DEFAULT_ALERT_COOLDOWN_SECONDS: '0' },
+    environment: { DEFAULT_ALERT_COOLDOWN_SECONDS: '0', CAMFLOW_ALERT_EMAILS: 'family@home.test' },
   });
   api = stack.endpoints.api!;
   const db = catalogClient(stack);
@@ -102,8 +100,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.stop();
   await smtp?.close();
-  if (savedEmails === undefined) delete process.env.CAMFLOW_ALERT_EMAILS;
-  else process.env.CAMFLOW_ALERT_EMAILS = savedEmails;
   if (work) rmSync(work, { recursive: true, force: true });
 });
 

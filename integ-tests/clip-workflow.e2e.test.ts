@@ -188,7 +188,7 @@ describe('the same object announced twice', () => {
   it('gives one clip and one execution', async () => {
     const { upload } = videos[0]!;
     const before = (await allExecutions(stack)).length;
-    const trigger = await lambdaHandlerFor('trigger').load();
+    const trigger = await lambdaHandlerFor('Trigger', stack.taskDependencies).load();
     const event = objectCreatedEvent({ bucket: stack.buckets.uploads, key: upload.key, size: 1, etag: upload.etag, versionId: upload.versionId, time: new Date().toISOString() });
     await trigger(event, {} as never);
     await trigger(event, {} as never);

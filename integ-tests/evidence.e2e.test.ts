@@ -50,7 +50,7 @@ const s3api = (...args: string[]) => awsCli('s3api', stack.endpoints.s3, ...args
 
 async function curlBytes(url: string): Promise<Buffer> {
   const { stdout } = await run('curl', ['-sf', url], { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 });
-  return stdout as unknown as Buffer;
+  return stdout;
 }
 
 beforeAll(async () => {

@@ -62,7 +62,7 @@ function isTestCode(file: string): boolean {
 
 function layerOf(file: string): Layer | undefined {
   const top = file.split('/')[0];
-  return (SOURCE_FOLDERS as string[]).includes(top!) ? (top as Layer) : undefined;
+  return SOURCE_FOLDERS.includes(top!) ? (top as Layer) : undefined;
 }
 
 /** What breaks the rule in these edges, one sentence each. */

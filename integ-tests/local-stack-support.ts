@@ -8,7 +8,7 @@ import { basename } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { DescribeExecutionCommand, ListExecutionsCommand, type DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, paginateListExecutions, type DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
 import { keys } from '../domain/catalog-table.ts';
 import type { ClipRecord } from '../domain/clip-contract.ts';
 import { clipIdFor } from '../domain/clip-identity.ts';
@@ -56,12 +56,9 @@ export async function describeClipExecution(stack: LocalStack, clipId: string): 
 /** Every execution of the clip workflow (all pages). */
 export async function allExecutions(stack: LocalStack) {
   const executions = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await stack.clients.sfn.send(new ListExecutionsCommand({ stateMachineArn: stack.stateMachineArn, nextToken, maxResults: 100 }));
+  for await (const page of paginateListExecutions({ client: stack.clients.sfn, pageSize: 100 }, { stateMachineArn: stack.stateMachineArn })) {
     executions.push(...(page.executions ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
+  }
   return executions;
 }
 

@@ -34,7 +34,7 @@ beforeAll(async () => {
   vi.spyOn(process.stdout, 'write').mockImplementation(((chunk: string | Uint8Array, ...rest: unknown[]) => {
     stdout.push(String(chunk));
     return (write as (...args: unknown[]) => boolean)(chunk, ...rest);
-  }) as typeof process.stdout.write);
+  }));
   stack = await startLocalStack({ dataDirectory: join(work, 'data'), ports: { s3: 0, dynamodb: 0, stepFunctions: 0, api: 0 }, api: false, print: () => undefined, sweepEverySeconds: 0 });
   clipIds.push((await uploadClip(stack, 'frontdoor', good.path)).clipId);
   await stack.waitForIdle();

@@ -4,7 +4,7 @@
  */
 import { LOCAL_BUCKETS } from './local-s3.ts';
 import type { Outbox, OutboxMessage } from './outbox.ts';
-import { localApiDependencies, startApiServer, type ApiServer } from '../api/local-server.ts';
+import { localApiDependencies, startApiServer, type ApiServer, type LocalApiOptions } from '../api/local-server.ts';
 import type { AlertsSource, AlertView } from '../api/alerts.ts';
 import { ApiError, ERROR_CODES } from '../api/errors.ts';
 
@@ -37,6 +37,10 @@ export async function startLocalApi(options: {
   tableName: string;
   corsOrigins?: string[];
   presignExpirySeconds?: number;
+  /** Clients for this stack's endpoints (never from the process's variables). */
+  clients: LocalApiOptions['clients'];
+  cameraDefaults?: LocalApiOptions['cameraDefaults'];
+  logLevel?: LocalApiOptions['logLevel'];
 }): Promise<ApiServer> {
   return startApiServer({
     port: options.port,
@@ -50,6 +54,9 @@ export async function startLocalApi(options: {
         alerts: outboxAlertsSource(options.outbox),
         corsOrigins: options.corsOrigins,
         presignExpirySeconds: options.presignExpirySeconds,
+        clients: options.clients,
+        cameraDefaults: options.cameraDefaults,
+        logLevel: options.logLevel,
       }),
   });
 }

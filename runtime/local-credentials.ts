@@ -14,6 +14,14 @@ export function localClientConfig() {
 }
 
 /**
+ * S3 client configuration for a local S3 endpoint (s3rver): path-style addressing, and no
+ * default trailing checksums (s3rver stores streamed bodies corrupt with them).
+ */
+export function localS3ClientConfig(endpoint: string) {
+  return { ...localClientConfig(), endpoint, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' } as const;
+}
+
+/**
  * The standard AWS SDK variables that point every client at the local endpoints. Handlers
  * read their endpoints from these and nothing else (no `if (local)` branches).
  */

@@ -6,7 +6,7 @@ import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
-// @ts-expect-error -- untyped CommonJS module
+// dynalite ships no types: runtime/untyped-modules.d.ts declares what is used of it.
 import dynalite from 'dynalite';
 import { createTableInput } from '../domain/catalog-table.ts';
 import { localClientConfig } from './local-credentials.ts';

@@ -7,10 +7,8 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-// s3rver ships no types.
-// @ts-expect-error -- untyped CommonJS module
+// s3rver ships no types: runtime/untyped-modules.d.ts declares what is used of it.
 import S3rver from 's3rver';
-// @ts-expect-error -- untyped CommonJS module
 import S3rverAccount from 's3rver/lib/models/account.js';
 import { LOCAL_CREDENTIALS } from './local-credentials.ts';
 import { adoptUnversionedObjects, versioningLayer } from './s3-versioning.ts';
@@ -84,7 +82,7 @@ export async function startLocalS3(options: {
   const versionsDirectory = `${options.directory.replace(/\/+$/, '')}.versions`;
   const layer = versioningLayer({ store: server.store, buckets, versionsDirectory });
   // After s3rver's own middleware (logging, XML encoding, vhost) and before its router.
-  const middleware = server.middleware as unknown[];
+  const middleware = server.middleware;
   middleware.splice(middleware.length - 1, 0, preflightNamesOrigin(), layer.middleware);
   const address = (await server.run()) as AddressInfo;
   // A rule from an earlier start (another web port) must not outlive it.
@@ -94,7 +92,7 @@ export async function startLocalS3(options: {
   const adopted = join(versionsDirectory, 'adopted');
   if (!existsSync(adopted)) {
     for (const bucket of buckets) {
-      const { objects } = (await server.store.listObjects(bucket, { maxKeys: Number.MAX_SAFE_INTEGER })) as { objects: Array<{ key: string }> };
+      const { objects } = await server.store.listObjects(bucket, { maxKeys: Number.MAX_SAFE_INTEGER });
       await adoptUnversionedObjects(layer, server.store, bucket, objects.map((o) => o.key));
     }
     writeFileSync(adopted, `${new Date().toISOString()}\n`);

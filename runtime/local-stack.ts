@@ -10,15 +10,18 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import { CATALOG_TABLE_NAME_LOCAL } from '../domain/catalog-table.ts';
-import { ENV, SERVICE_NAME, STATE_MACHINE_NAME } from '../domain/clip-contract.ts';
-import { LOCAL_ACCOUNT, LOCAL_REGION, localAwsEnvironment, localClientConfig } from './local-credentials.ts';
+import { ENV, STATE_MACHINE_NAME } from '../domain/clip-contract.ts';
+import { LOCAL_ACCOUNT, LOCAL_REGION, localClientConfig, localS3ClientConfig } from './local-credentials.ts';
 import { startLocalDynamoDB, type LocalDynamoDB } from './local-dynamodb.ts';
 import { LOCAL_BUCKETS, startLocalS3, type LocalS3, type ObjectCreatedNotice } from './local-s3.ts';
 import { createLocalMediaConvert } from './mediaconvert/local-mediaconvert.ts';
 import { isMediaConvertTask, mediaConvertTask } from './mediaconvert/mediaconvert-task.ts';
-import { METRICS_LOG_ENV } from '../tasks/clip-metrics.ts';
+import { SWEEPER_ENV } from '../tasks/sweeper.ts';
+import { dependenciesFromEnvironment, documentClient, type TaskDependencies, type TaskObservability } from '../tasks/dependencies.ts';
 import { metricsLogFile } from './metrics-summary.ts';
 import { createOutbox } from './outbox.ts';
 import { terminalText } from './terminal-text.ts';
@@ -42,14 +45,21 @@ export interface LocalStackOptions {
   renderConcurrency?: number;
   /** Executions cut off by a stop: resume them (default) or only mark them failed. */
   onInterrupted?: 'fail' | 'resume';
-  /** SMTP server for alert and operations mail (`CAMFLOW_SMTP_URL`). */
+  /** SMTP server for alert and operations mail (else `CAMFLOW_SMTP_URL` of `environment`). */
   smtpUrl?: string;
   /** One line per notable event (alerts, progress); default console.log. */
   print?: (line: string) => void;
   /** Serve the REST API (default true). */
   api?: boolean;
-  /** Extra environment for the handlers (limits, cooldowns…), applied before they start. */
+  /**
+   * Settings of the handlers (limits, cooldowns…) under the variable names the stack gives
+   * its functions (e.g. `DEFAULT_ALERT_COOLDOWN_SECONDS`, `SWEEP_GRACE_SECONDS`), and of the
+   * outbox's mail (`CAMFLOW_ALERT_EMAILS`…). They are this stack's own: `process.env` is
+   * neither read for them nor written (`camflow up` passes `localSettingsFrom(process.env)`).
+   */
   environment?: Record<string, string>;
+  /** The handlers' log level and metric lines on stdout (`camflow up`: WARN and off, INFO and on with --verbose). Default: Powertools' own variables. */
+  observability?: Pick<TaskObservability, 'logLevel' | 'metricsDisabled'>;
   /**
    * Run the sweeper (tasks/sweeper.ts) every this many seconds, as the schedule does in AWS
    * (default 60; 0: never). Its own settings come from the SWEEP_* variables.
@@ -88,10 +98,37 @@ export interface LocalStack {
   stateMachineArn: string;
   /** SDK clients for the local endpoints (tests and the demo use them). */
   clients: { s3: S3Client; sfn: SFNClient };
+  /** What this stack's handlers are given (clients for its endpoints, its settings): tests call a task's `createHandler` with it. */
+  taskDependencies: TaskDependencies;
   outbox: ReturnType<typeof createOutbox>;
   /** Resolves when every trigger has run and no execution or render job is running. */
   waitForIdle(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** The variables of the stack's settings (see `LocalStackOptions.environment`). */
+export const LOCAL_SETTING_VARIABLES: readonly string[] = [
+  ENV.maxClipBytes,
+  ENV.maxClipSeconds,
+  ENV.hlsLadder,
+  ENV.defaultRetentionClass,
+  ENV.defaultCooldownSeconds,
+  ENV.defaultRenderProfile,
+  ...Object.values(SWEEPER_ENV),
+  'CAMFLOW_SMTP_URL',
+  'CAMFLOW_SMTP_FROM',
+  'CAMFLOW_ALERT_EMAILS',
+  'CAMFLOW_OPERATIONS_EMAILS',
+];
+
+/** The stack's settings found in an environment (`camflow up` reads its own once, at start). */
+export function localSettingsFrom(env: Record<string, string | undefined>): Record<string, string> {
+  const settings: Record<string, string> = {};
+  for (const name of LOCAL_SETTING_VARIABLES) {
+    const value = env[name];
+    if (value !== undefined) settings[name] = value;
+  }
+  return settings;
 }
 
 /** A free TCP port on 127.0.0.1. */
@@ -135,7 +172,7 @@ function lambdaContext(functionName: string, requestId: string, timeoutMs: numbe
 }
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
-  const dataDirectory = resolve(options.dataDirectory ?? process.env.CAMFLOW_DATA ?? '.camflow');
+  const dataDirectory = resolve(options.dataDirectory ?? '.camflow');
   mkdirSync(dataDirectory, { recursive: true });
   const print = options.print ?? ((line: string) => console.log(line));
   const ports = await choosePorts(options.ports);
@@ -166,26 +203,38 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const dynamodb: LocalDynamoDB = await startLocalDynamoDB({ directory: join(dataDirectory, 'dynamodb'), port: ports.dynamodb, tableName });
     started.push(dynamodb);
 
-    // The handlers read their endpoints and resources from the standard variables only.
-    Object.assign(process.env, localAwsEnvironment({ s3: s3.endpoint, dynamodb: dynamodb.endpoint, stepfunctions: sfnEndpoint }), {
-      [ENV.uploadsBucket]: LOCAL_BUCKETS.uploads,
-      [ENV.mediaBucket]: LOCAL_BUCKETS.media,
-      [ENV.table]: tableName,
-      [ENV.stateMachineArn]: stateMachineArn,
-      [ENV.mediaConvertRoleArn]: `arn:aws:iam::${LOCAL_ACCOUNT}:role/camflow-mediaconvert`,
-      POWERTOOLS_SERVICE_NAME: process.env.POWERTOOLS_SERVICE_NAME ?? SERVICE_NAME,
-      POWERTOOLS_TRACE_ENABLED: 'false',
-      // A copy of every metric line (EMF) the handlers write, for `camflow metrics`.
-      [METRICS_LOG_ENV]: metricsLogFile(dataDirectory),
-      [ENV.executionArnPrefix]: `${stateMachineArn.replace(':stateMachine:', ':execution:')}:`,
-      // Alerts link to the local web app's clip pages (when it is served or admitted).
-      ...(webOrigin ? { [ENV.webUrl]: webOrigin } : {}),
-      ...options.environment,
+    // The handlers' clients point at this stack's endpoints; their settings are the variables the stack gives its functions.
+    const clientConfig = localClientConfig();
+    const taskDependencies = dependenciesFromEnvironment(
+      {
+        [ENV.uploadsBucket]: LOCAL_BUCKETS.uploads,
+        [ENV.mediaBucket]: LOCAL_BUCKETS.media,
+        [ENV.table]: tableName,
+        [ENV.stateMachineArn]: stateMachineArn,
+        [ENV.executionArnPrefix]: `${stateMachineArn.replace(':stateMachine:', ':execution:')}:`,
+        // Alerts link to the local web app's clip pages (when it is served or admitted).
+        ...(webOrigin ? { [ENV.webUrl]: webOrigin } : {}),
+        ...options.environment,
+      },
+      {
+        s3: new S3Client(localS3ClientConfig(s3.endpoint)),
+        catalog: documentClient(new DynamoDBClient({ ...clientConfig, endpoint: dynamodb.endpoint })),
+        stepFunctions: new SFNClient({ ...clientConfig, endpoint: sfnEndpoint }),
+        // No dead-letter queue locally: the trigger runs in-process (Retry failed uploads is not run).
+        sqs: new SQSClient(clientConfig),
+        // A copy of every metric line (EMF) the handlers write, for `camflow metrics`.
+        observability: { ...options.observability, metricsLogFile: metricsLogFile(dataDirectory) },
+      },
+    );
+    started.push({
+      stop: async () => {
+        for (const client of [taskDependencies.s3, taskDependencies.catalog, taskDependencies.stepFunctions, taskDependencies.sqs]) client.destroy();
+      },
     });
 
-    const mediaConvert = createLocalMediaConvert({ workDirectory: join(dataDirectory, 'mediaconvert'), concurrency: options.renderConcurrency });
+    const mediaConvert = createLocalMediaConvert({ workDirectory: join(dataDirectory, 'mediaconvert'), concurrency: options.renderConcurrency, s3: taskDependencies.s3, logLevel: options.observability?.logLevel });
     started.push({ stop: () => mediaConvert.close() });
-    const outbox = createOutbox({ directory: join(dataDirectory, 'outbox'), smtpUrl: options.smtpUrl ?? process.env.CAMFLOW_SMTP_URL, print });
+    const outbox = createOutbox({ directory: join(dataDirectory, 'outbox'), smtpUrl: options.smtpUrl, print, environment: options.environment });
     started.push({ stop: () => outbox.close() });
 
     const asl = await clipWorkflowDefinition();
@@ -204,7 +253,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         };
       }
       if (resource.startsWith('arn:aws:lambda:')) {
-        const { functionName, load } = lambdaHandlerFor(resource);
+        const { functionName, load } = lambdaHandlerFor(resource, taskDependencies);
         return async (input) => {
           const handler = await load();
           return handler(input, lambdaContext(functionName, `local-${++requests}`, 15 * 60_000));
@@ -224,7 +273,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     started.push(stepFunctions);
 
     // The trigger: every object created in the uploads bucket, as EventBridge would deliver it.
-    const trigger = lambdaHandlerFor('trigger');
+    const trigger = lambdaHandlerFor('Trigger', taskDependencies);
     const pendingTriggers = new Set<Promise<unknown>>();
     const runTrigger = (notice: ObjectCreatedNotice) => {
       const event = objectCreatedEvent(notice);
@@ -239,9 +288,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       if (notice.bucket === LOCAL_BUCKETS.uploads) runTrigger(notice);
     });
 
-    const clientConfig = localClientConfig();
     const clients = {
-      s3: new S3Client({ ...clientConfig, endpoint: s3.endpoint, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }),
+      s3: new S3Client(localS3ClientConfig(s3.endpoint)),
       sfn: new SFNClient({ ...clientConfig, endpoint: stepFunctions.endpoint }),
     };
 
@@ -251,7 +299,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     let api: { url: string; stop(): Promise<void> } | undefined;
     if (options.api !== false) {
       const { startLocalApi } = await import('./local-api.ts');
-      const server = await startLocalApi({ port: ports.api, dataDirectory, outbox, stateMachineArn, tableName, corsOrigins, presignExpirySeconds: options.presignExpirySeconds });
+      const server = await startLocalApi({
+        port: ports.api,
+        dataDirectory,
+        outbox,
+        stateMachineArn,
+        tableName,
+        corsOrigins,
+        presignExpirySeconds: options.presignExpirySeconds,
+        clients: { s3: clients.s3, sfn: clients.sfn, dynamodb: taskDependencies.catalog },
+        cameraDefaults: taskDependencies.cameraDefaults,
+        logLevel: options.observability?.logLevel,
+      });
       started.push(server);
       api = server;
       web?.setConfig({ apiUrl: server.url });
@@ -259,7 +318,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     // The sweeper, on a timer: clips stuck in PROCESSING are restarted, redriven or marked FAILED.
     const sweepEverySeconds = options.sweepEverySeconds ?? DEFAULT_SWEEP_EVERY_SECONDS;
-    if (sweepEverySeconds > 0) started.push(startPeriodicSweeper(sweepEverySeconds, print, () => `local-${++requests}`));
+    if (sweepEverySeconds > 0) started.push(startPeriodicSweeper(sweepEverySeconds, taskDependencies, print, () => `local-${++requests}`));
 
     const waitForIdle = async () => {
       for (;;) {
@@ -277,6 +336,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       tableName,
       stateMachineArn,
       clients,
+      taskDependencies,
       outbox,
       waitForIdle,
       stop: async () => {
@@ -293,8 +353,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 }
 
 /** Runs the sweeper handler every `seconds` (never two runs at once) until stopped; prints what it did. */
-function startPeriodicSweeper(seconds: number, print: (line: string) => void, requestId: () => string): { stop(): Promise<void> } {
-  const sweeper = lambdaHandlerFor('sweeper');
+function startPeriodicSweeper(seconds: number, deps: TaskDependencies, print: (line: string) => void, requestId: () => string): { stop(): Promise<void> } {
+  const sweeper = lambdaHandlerFor('Sweeper', deps);
   let running: Promise<void> | undefined;
   const sweep = () => {
     if (running) return;

@@ -1,16 +1,15 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { publish, type MetricPoint } from '../tasks/clip-metrics.ts';
 import { distribution, readMetricLines, summarizeMetrics } from './metrics-summary.ts';
 
 /** The EMF lines `publish` writes for these points, captured from stdout. */
 function emf(points: MetricPoint[]): string {
   const lines: string[] = [];
-  const write = process.stdout.write;
-  process.stdout.write = ((chunk: string) => (lines.push(String(chunk)), true)) as typeof process.stdout.write;
+  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (lines.push(String(chunk)), true));
   try {
     publish(points);
   } finally {
-    process.stdout.write = write;
+    write.mockRestore();
   }
   return lines.join('');
 }

@@ -40,7 +40,7 @@ export function readMetricLines(text: string, since = 0): MetricValue[] {
     if (!directive || typeof record._aws.Timestamp !== 'number' || record._aws.Timestamp < since) continue;
     for (const names of directive.Dimensions) {
       const dimensions: Record<string, string> = {};
-      for (const name of names) if (typeof record[name] === 'string') dimensions[name] = record[name] as string;
+      for (const name of names) if (typeof record[name] === 'string') dimensions[name] = record[name];
       const set = names.filter((name) => name !== 'service').sort().join('+');
       for (const metric of directive.Metrics) {
         const raw = record[metric.Name];

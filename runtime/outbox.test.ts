@@ -110,14 +110,8 @@ describe('outbox and text that is not plain', () => {
 
   it('refuses recipient addresses that are not plain addresses, naming where they came from', () => {
     expect(() => createOutbox({ directory: join(scratch, 'bad-mail'), emails: { alerts: ['owner@home.test\r\nBcc: all@evil.test'] }, print: () => undefined })).toThrow(OutboxEmailInvalid);
-    const saved = process.env.CAMFLOW_OPERATIONS_EMAILS;
-    process.env.CAMFLOW_OPERATIONS_EMAILS = 'ops@home.test, not an address';
-    try {
-      expect(() => createOutbox({ directory: join(scratch, 'bad-mail'), print: () => undefined })).toThrow(/CAMFLOW_OPERATIONS_EMAILS: "not an address" must be a plain e-mail address/);
-    } finally {
-      if (saved === undefined) delete process.env.CAMFLOW_OPERATIONS_EMAILS;
-      else process.env.CAMFLOW_OPERATIONS_EMAILS = saved;
-    }
+    const environment = { CAMFLOW_OPERATIONS_EMAILS: 'ops@home.test, not an address' };
+    expect(() => createOutbox({ directory: join(scratch, 'bad-mail'), print: () => undefined, environment })).toThrow(/CAMFLOW_OPERATIONS_EMAILS: "not an address" must be a plain e-mail address/);
   });
 });
 
@@ -156,11 +150,10 @@ describe('outbox mail through SMTP', () => {
   });
 
   it('takes recipients from CAMFLOW_ALERT_EMAILS, and keeps the message when mail fails', async () => {
-    const saved = process.env.CAMFLOW_ALERT_EMAILS;
-    process.env.CAMFLOW_ALERT_EMAILS = 'env-owner@home.test, env-second@home.test';
-    try {
+    const environment = { CAMFLOW_ALERT_EMAILS: 'env-owner@home.test, env-second@home.test' };
+    {
       const before = received.length;
-      const outbox = createOutbox({ directory: join(scratch, 'smtp-env'), smtpUrl, print: () => undefined });
+      const outbox = createOutbox({ directory: join(scratch, 'smtp-env'), smtpUrl, print: () => undefined, environment });
       await outbox.publish({ TopicArn: MOTION, Message: 'From the environment' });
       expect(received.slice(before).map((m) => m.to)).toEqual([['env-owner@home.test', 'env-second@home.test']]);
       // Operations fall back to the alert recipients when CAMFLOW_OPERATIONS_EMAILS is unset.
@@ -169,14 +162,11 @@ describe('outbox mail through SMTP', () => {
       await outbox.close();
 
       const printed: string[] = [];
-      const broken = createOutbox({ directory: join(scratch, 'smtp-broken'), smtpUrl: 'smtp://127.0.0.1:1', print: (l) => printed.push(l) });
+      const broken = createOutbox({ directory: join(scratch, 'smtp-broken'), smtpUrl: 'smtp://127.0.0.1:1', print: (l) => printed.push(l), environment });
       await broken.publish({ TopicArn: MOTION, Subject: 'Still kept', Message: 'body' });
       expect((await broken.list()).messages.map((m) => m.subject)).toEqual(['Still kept']);
       expect(printed[1]).toMatch(/^\[outbox\] mail to env-owner@home.test, env-second@home.test failed: .*Check CAMFLOW_SMTP_URL/);
       await broken.close();
-    } finally {
-      if (saved === undefined) delete process.env.CAMFLOW_ALERT_EMAILS;
-      else process.env.CAMFLOW_ALERT_EMAILS = saved;
     }
   });
 });

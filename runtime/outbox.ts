@@ -44,6 +44,12 @@ export interface OutboxOptions {
   emails?: { alerts?: string[]; operations?: string[] };
   /** Where the one-line summary of each message goes; default stdout. */
   print?: (line: string) => void;
+  /**
+   * The variables the defaults above come from (`CAMFLOW_SMTP_URL`, `CAMFLOW_SMTP_FROM`,
+   * `CAMFLOW_ALERT_EMAILS`, `CAMFLOW_OPERATIONS_EMAILS`): `camflow up` passes its own
+   * environment's; default none.
+   */
+  environment?: Record<string, string | undefined>;
 }
 
 /** SNS Publish's request, as the Task state passes it. */
@@ -169,12 +175,13 @@ function decodeCursor(cursor: string): number {
 export function createOutbox(options: OutboxOptions = {}): Outbox {
   const directory = options.directory ?? join('.camflow', 'outbox');
   const file = join(directory, OUTBOX_FILE);
-  const smtpUrl = options.smtpUrl ?? process.env.CAMFLOW_SMTP_URL;
-  const from = options.from ?? process.env.CAMFLOW_SMTP_FROM ?? 'camflow <camflow@localhost>';
+  const env = options.environment ?? {};
+  const smtpUrl = options.smtpUrl ?? env.CAMFLOW_SMTP_URL;
+  const from = options.from ?? env.CAMFLOW_SMTP_FROM ?? 'camflow <camflow@localhost>';
   const alertEmails = options.emails?.alerts
     ? checkedAddresses(options.emails.alerts, 'emails.alerts')
-    : checkedAddresses(addresses(process.env.CAMFLOW_ALERT_EMAILS), 'CAMFLOW_ALERT_EMAILS');
-  const envOperations = checkedAddresses(addresses(process.env.CAMFLOW_OPERATIONS_EMAILS), 'CAMFLOW_OPERATIONS_EMAILS');
+    : checkedAddresses(addresses(env.CAMFLOW_ALERT_EMAILS), 'CAMFLOW_ALERT_EMAILS');
+  const envOperations = checkedAddresses(addresses(env.CAMFLOW_OPERATIONS_EMAILS), 'CAMFLOW_OPERATIONS_EMAILS');
   const operationsEmails = options.emails?.operations ? checkedAddresses(options.emails.operations, 'emails.operations') : envOperations.length > 0 ? envOperations : alertEmails;
   // What is printed can quote a camera name, an object key or a server's error: escaped.
   const print = safePrinter(options.print ?? ((line: string) => process.stdout.write(`${line}\n`)));

@@ -21,12 +21,9 @@ import { randomBytes } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { mkdir, rename, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-// s3rver ships no types.
-// @ts-expect-error -- untyped CommonJS module
+// s3rver ships no types: runtime/untyped-modules.d.ts declares what is used of it.
 import authentication from 's3rver/lib/middleware/authentication.js';
-// @ts-expect-error -- untyped CommonJS module
 import S3Error from 's3rver/lib/models/error.js';
-// @ts-expect-error -- untyped CommonJS module
 import FilesystemStore from 's3rver/lib/stores/filesystem.js';
 
 /** One version of a key, oldest first in a key's list; the last one is the current version. */

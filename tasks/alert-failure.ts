@@ -10,18 +10,20 @@ import { getItem, updateItem } from './catalog-store.ts';
 import { alertSuppressed } from './clip-metrics.ts';
 import { clipAlertOutcome } from '../domain/clip-record.ts';
 import { logger } from './observability.ts';
+import type { CatalogAccess } from './dependencies.ts';
 
-export async function recordFailedAlert(state: WorkflowState, now: Date): Promise<void> {
+export async function recordFailedAlert(db: CatalogAccess, state: WorkflowState, now: Date): Promise<void> {
   const decision = state.outcome?.alert;
   if (!decision || decision.send || decision.reason !== 'failed') return;
   const outcome = clipAlertOutcome(decision);
   const { clip } = state;
   // Decide alert may have recorded the alert as sent (the publish failed after it): the alert history says it failed.
-  const decided = await getItem<Pick<AlertDecisionRecord, 'outcome' | 'decidedAt'>>(keys.alertDecision(clip.clipId), `Reading the alert decision of clip ${clip.clipId}`);
+  const decided = await getItem<Pick<AlertDecisionRecord, 'outcome' | 'decidedAt'>>(db, keys.alertDecision(clip.clipId), `Reading the alert decision of clip ${clip.clipId}`);
   if (decided?.outcome === 'sent' && decided.decidedAt) {
-    await updateItem(keys.alertRecord(decided.decidedAt, clip.clipId), { set: { outcome: 'failed', error: outcome.error ?? 'Unknown' } }, `Marking the alert of clip ${clip.clipId} failed`);
+    await updateItem(db, keys.alertRecord(decided.decidedAt, clip.clipId), { set: { outcome: 'failed', error: outcome.error ?? 'Unknown' } }, `Marking the alert of clip ${clip.clipId} failed`);
   }
   await updateItem(
+    db,
     keys.alertDecision(clip.clipId),
     {
       set: {

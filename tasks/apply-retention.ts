@@ -9,43 +9,50 @@
  */
 import { keys } from '../domain/catalog-table.ts';
 import { type ClipRecord, type RetentionClass, type RetentionResult, type TaskEvent } from '../domain/clip-contract.ts';
-import { s3Client } from './aws-clients.ts';
 import { cameraSettings } from '../domain/camera-settings.ts';
 import { getCameraRecord, getItem, updateItem } from './catalog-store.ts';
-import { eachLimited, listVersionsUnder, setLegalHold, tagVersion, type ObjectVersionRef } from './clip-versions.ts';
+import pLimit from 'p-limit';
+import { listVersionsUnder, setLegalHold, tagVersion, type ObjectVersionRef } from './clip-versions.ts';
 import { ClipNotFound, isConditionFailed, storageCall } from '../domain/errors.ts';
 import { logger, runClipTask } from './observability.ts';
+import { lambdaHandler, type TaskDependencies } from './dependencies.ts';
 import { parseS3Uri, type S3ObjectLocation } from '../domain/s3-uri.ts';
 
 /** Objects tagged at the same time. */
 const CONCURRENCY = 8;
 
-export const handler = (event: TaskEvent): Promise<RetentionResult> => runClipTask('apply-retention', event, () => applyRetention(event));
+export const createHandler =
+  (deps: TaskDependencies) =>
+  (event: TaskEvent): Promise<RetentionResult> =>
+    runClipTask(deps, 'apply-retention', event, () => applyRetention(deps, event));
 
-export async function applyRetention(event: TaskEvent): Promise<RetentionResult> {
+export const handler = lambdaHandler(createHandler);
+
+export async function applyRetention(deps: Pick<TaskDependencies, 's3' | 'catalog' | 'tableName' | 'cameraDefaults'>, event: TaskEvent): Promise<RetentionResult> {
   const { clip, validation } = event.workflow;
-  const [clipItem, cameraRecord] = await Promise.all([getItem<Partial<ClipRecord>>(keys.clip(clip.clipId), `Reading clip ${clip.clipId}`), getCameraRecord(clip.camera)]);
-  const retentionClass: RetentionClass = clipItem?.held ? 'hold' : cameraSettings(clip.camera, cameraRecord).retentionClass;
+  const [clipItem, cameraRecord] = await Promise.all([getItem<Partial<ClipRecord>>(deps, keys.clip(clip.clipId), `Reading clip ${clip.clipId}`), getCameraRecord(deps, clip.camera)]);
+  const retentionClass: RetentionClass = clipItem?.held ? 'hold' : cameraSettings(clip.camera, cameraRecord, deps.cameraDefaults).retentionClass;
 
   const raw: ObjectVersionRef = { bucket: clip.bucket, key: clip.key, ...(clip.versionId ? { versionId: clip.versionId } : {}) };
   const outputs: ObjectVersionRef[] = [];
   if (validation?.mediaPrefix) {
     const { bucket, key: prefix } = requireS3Uri(validation.mediaPrefix);
-    outputs.push(...(await storageCall(`Listing s3://${bucket}/${prefix}`, () => listVersionsUnder(s3Client(), bucket, prefix))));
+    outputs.push(...(await storageCall(`Listing s3://${bucket}/${prefix}`, () => listVersionsUnder(deps.s3, bucket, prefix))));
   }
   const hold = retentionClass === 'hold';
-  await eachLimited([raw, ...outputs], CONCURRENCY, async (version) => {
+  await pLimit(CONCURRENCY).map([raw, ...outputs], async (version) => {
     const where = `s3://${version.bucket}/${version.key}`;
     // Held first: a version is never tagged `hold` without being locked.
     const present =
-      (!hold || (await storageCall(`Holding ${where}`, () => setLegalHold(s3Client(), version, true)))) &&
-      (await storageCall(`Tagging ${where}`, () => tagVersion(s3Client(), version, retentionClass)));
+      (!hold || (await storageCall(`Holding ${where}`, () => setLegalHold(deps.s3, version, true)))) &&
+      (await storageCall(`Tagging ${where}`, () => tagVersion(deps.s3, version, retentionClass)));
     // The raw upload must be there; an output gone a moment ago (deleted by an operator) is not an error.
     if (!present && version === raw) throw new ClipNotFound(clip.bucket, clip.key);
   });
 
   try {
     await updateItem(
+      deps,
       keys.clip(clip.clipId),
       { set: { retentionClass }, condition: 'attribute_exists(pk)' },
       `Recording the retention class of clip ${clip.clipId}`,

@@ -4,8 +4,7 @@
  * for are fetched, never the whole clip).
  */
 import { open, stat } from 'node:fs/promises';
-import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
-import { s3Client } from './aws-clients.ts';
+import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ClipNotFound, StorageUnavailable, isNotFound, storageCall } from '../domain/errors.ts';
 
 export interface ByteSource {
@@ -55,9 +54,9 @@ export async function fileByteSource(path: string): Promise<ByteSource> {
 }
 
 /** The object's bytes over range reads: of `versionId` when given (the clip's own version), else of the current one. */
-export async function s3ByteSource(bucket: string, key: string, versionId?: string): Promise<S3ObjectSource> {
+export async function s3ByteSource(s3: S3Client, bucket: string, key: string, versionId?: string): Promise<S3ObjectSource> {
   const VersionId = versionId || undefined;
-  const head = await storageCall(`Reading s3://${bucket}/${key}`, () => s3Client().send(new HeadObjectCommand({ Bucket: bucket, Key: key, VersionId }))).catch(
+  const head = await storageCall(`Reading s3://${bucket}/${key}`, () => s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, VersionId }))).catch(
     (error: unknown) => {
       if (isNotFound(error)) throw new ClipNotFound(bucket, key, { cause: error });
       throw error;
@@ -81,7 +80,7 @@ export async function s3ByteSource(bucket: string, key: string, versionId?: stri
       const range = `bytes=${offset}-${offset + want - 1}`;
       try {
         const object = await storageCall(`Reading ${range} of s3://${bucket}/${key}`, () =>
-          s3Client().send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId, Range: range, IfMatch: etag ? `"${etag}"` : undefined })),
+          s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, VersionId, Range: range, IfMatch: etag ? `"${etag}"` : undefined })),
         );
         if (!object.Body) throw new StorageUnavailable(`Reading ${range} of s3://${bucket}/${key}`, { cause: new Error('empty response body') });
         return await object.Body.transformToByteArray();

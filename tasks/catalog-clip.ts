@@ -20,21 +20,27 @@ import { readyClipRecord } from '../domain/clip-record.ts';
 import { writeClipItem } from './clip-status.ts';
 import { ClipOwnedElsewhere, isConditionFailed } from '../domain/errors.ts';
 import { logger, runClipTask } from './observability.ts';
+import { lambdaHandler, type CatalogAccess, type TaskDependencies } from './dependencies.ts';
 
 /** Set on the clip item once its camera's clipCount includes it. */
 export const COUNTED_ON_CAMERA = 'countedOnCamera';
 
-export const handler = (event: TaskEvent): Promise<CatalogResult> => runClipTask('catalog-clip', event, () => catalogClip(event));
+export const createHandler =
+  (deps: TaskDependencies) =>
+  (event: TaskEvent): Promise<CatalogResult> =>
+    runClipTask(deps, 'catalog-clip', event, () => catalogClip(deps, event));
 
-export async function catalogClip(event: TaskEvent, now: Date = new Date()): Promise<CatalogResult> {
+export const handler = lambdaHandler(createHandler);
+
+export async function catalogClip(db: CatalogAccess, event: TaskEvent, now: Date = new Date()): Promise<CatalogResult> {
   const record = readyClipRecord(event.workflow, event.executionName, now.toISOString());
-  const outcome = await writeClipItem(record, { remove: ['quarantine', 'failure'] });
+  const outcome = await writeClipItem(db, record, { remove: ['quarantine', 'failure'] });
   if (!outcome.written) throw new ClipOwnedElsewhere(record.clipId, outcome.owner, event.executionName);
-  await recordFailedAlert(event.workflow, now);
+  await recordFailedAlert(db, event.workflow, now);
   const created = outcome.previous?.status !== 'READY';
   if (outcome.previous?.[COUNTED_ON_CAMERA] !== true) {
-    await countClipOnCamera(record.camera, record.capturedAt, record.cost ? { usd: record.cost.usd, at: now } : undefined);
-    await updateItem(keys.clip(record.clipId), { set: { [COUNTED_ON_CAMERA]: true } }, `Marking clip ${record.clipId} counted`);
+    await countClipOnCamera(db, record.camera, record.capturedAt, record.cost ? { usd: record.cost.usd, at: now } : undefined);
+    await updateItem(db, keys.clip(record.clipId), { set: { [COUNTED_ON_CAMERA]: true } }, `Marking clip ${record.clipId} counted`);
   }
   logger.info('Clip cataloged', { status: 'READY', kind: record.kind, created });
   // Counted once per clip: a retry or a redrive of a READY clip counts nothing again.
@@ -47,12 +53,13 @@ export async function catalogClip(event: TaskEvent, now: Date = new Date()): Pro
  * estimated cost added to the camera's total for the month it was processed in (one atomic
  * UpdateItem, no scan); the camera record is created if absent.
  */
-export async function countClipOnCamera(camera: string, capturedAt: string, cost?: { usd: number; at: Date }): Promise<void> {
+export async function countClipOnCamera(db: CatalogAccess, camera: string, capturedAt: string, cost?: { usd: number; at: Date }): Promise<void> {
   const key = keys.camera(camera);
   const monthly = cost ? { [monthCostAttribute(cost.at)]: cost.usd, [monthClipsAttribute(cost.at)]: 1 } : {};
   const base = { setIfAbsent: { camera, displayName: camera }, add: { clipCount: 1, ...monthly } };
   try {
     await updateItem(
+      db,
       key,
       { ...base, set: { lastClipAt: capturedAt }, condition: 'attribute_not_exists(#lastClipAt) OR #lastClipAt < :capturedAt', names: { '#lastClipAt': 'lastClipAt' }, values: { ':capturedAt': capturedAt } },
       `Counting a clip on camera ${camera}`,
@@ -60,6 +67,6 @@ export async function countClipOnCamera(camera: string, capturedAt: string, cost
   } catch (error) {
     if (!isConditionFailed(error)) throw error;
     // A later clip is already the camera's last: count this one without moving lastClipAt.
-    await updateItem(key, base, `Counting a clip on camera ${camera}`);
+    await updateItem(db, key, base, `Counting a clip on camera ${camera}`);
   }
 }

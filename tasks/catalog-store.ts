@@ -6,24 +6,24 @@
 import { GetCommand, PutCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../domain/catalog-table.ts';
 import type { CameraRecord } from '../domain/clip-contract.ts';
-import { catalogClient, catalogTableName } from './aws-clients.ts';
+import type { CatalogAccess } from './dependencies.ts';
 import { storageCall } from '../domain/errors.ts';
 
 export type ItemKey = { pk: string; sk: string };
 
-export async function getItem<T>(key: ItemKey, what: string): Promise<T | undefined> {
-  const { Item } = await storageCall(what, () => catalogClient().send(new GetCommand({ TableName: catalogTableName(), Key: key, ConsistentRead: true })));
+export async function getItem<T>(db: CatalogAccess, key: ItemKey, what: string): Promise<T | undefined> {
+  const { Item } = await storageCall(what, () => db.catalog.send(new GetCommand({ TableName: db.tableName, Key: key, ConsistentRead: true })));
   return Item as T | undefined;
 }
 
-export function getCameraRecord(camera: string): Promise<Partial<CameraRecord> | undefined> {
-  return getItem<Partial<CameraRecord>>(keys.camera(camera), `Reading camera ${camera}`);
+export function getCameraRecord(db: CatalogAccess, camera: string): Promise<Partial<CameraRecord> | undefined> {
+  return getItem<Partial<CameraRecord>>(db, keys.camera(camera), `Reading camera ${camera}`);
 }
 
 /** One PutItem; with a `condition` (e.g. `attribute_not_exists(pk)`), a failed one throws ConditionalCheckFailedException. */
-export async function putItem(item: ItemKey & Record<string, unknown>, what: string, condition?: string): Promise<void> {
+export async function putItem(db: CatalogAccess, item: ItemKey & Record<string, unknown>, what: string, condition?: string): Promise<void> {
   await storageCall(what, () =>
-    catalogClient().send(new PutCommand({ TableName: catalogTableName(), Item: item, ...(condition ? { ConditionExpression: condition } : {}) })),
+    db.catalog.send(new PutCommand({ TableName: db.tableName, Item: item, ...(condition ? { ConditionExpression: condition } : {}) })),
   );
 }
 
@@ -84,9 +84,9 @@ export function updateParameters(update: AttributeUpdate): Pick<UpdateCommandInp
 }
 
 /** One UpdateItem; returns the item as it was before (ALL_OLD). A failed condition throws ConditionalCheckFailedException. */
-export async function updateItem<T = Record<string, unknown>>(key: ItemKey, update: AttributeUpdate, what: string): Promise<T | undefined> {
+export async function updateItem<T = Record<string, unknown>>(db: CatalogAccess, key: ItemKey, update: AttributeUpdate, what: string): Promise<T | undefined> {
   const { Attributes } = await storageCall(what, () =>
-    catalogClient().send(new UpdateCommand({ TableName: catalogTableName(), Key: key, ...updateParameters(update), ReturnValues: 'ALL_OLD' })),
+    db.catalog.send(new UpdateCommand({ TableName: db.tableName, Key: key, ...updateParameters(update), ReturnValues: 'ALL_OLD' })),
   );
   return Attributes as T | undefined;
 }

@@ -17,8 +17,8 @@
  * Inside a task (`withClipContext`), the metrics are collected and written once, when the
  * task ends (as Powertools' `logMetrics` does); outside one, at once. Each record is one
  * JSON line on stdout — CloudWatch Logs turns it into metrics in AWS; locally it is in the
- * handlers' output, and when `CAMFLOW_METRICS_LOG` names a file (the local stack sets it),
- * the same line is appended there for `camflow metrics`.
+ * handlers' output, and when the task dependencies name a metrics log file (the local stack
+ * does), the same line is appended there for `camflow metrics`.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { appendFileSync, mkdirSync } from 'node:fs';
@@ -28,8 +28,13 @@ import { SERVICE_NAME, type AlertSkipReason, type ClipCost, type WorkflowState }
 import { renderResult } from '../domain/clip-record.ts';
 
 export const METRICS_NAMESPACE = 'Camflow';
-/** Where the local stack asks for a copy of every metric line. */
-export const METRICS_LOG_ENV = 'CAMFLOW_METRICS_LOG';
+/** Where the metric lines go besides stdout (the task dependencies' `observability`). */
+export interface MetricsOutput {
+  /** Not written to stdout (Powertools' POWERTOOLS_METRICS_DISABLED decides when unset). */
+  metricsDisabled?: boolean;
+  /** A file that receives a copy of every metric line (the local stack's, for `camflow metrics`). */
+  metricsLogFile?: string;
+}
 
 export type ClipOutcome = 'ready' | 'quarantined' | 'failed';
 type Unit = (typeof MetricUnit)[keyof typeof MetricUnit];
@@ -43,21 +48,21 @@ export interface MetricPoint {
   dimensionSets: Dimensions[];
 }
 
-const pending = new AsyncLocalStorage<MetricPoint[]>();
+const pending = new AsyncLocalStorage<{ points: MetricPoint[]; output: MetricsOutput }>();
 
-/** Collects the metrics `work` records and writes them when it ends, even when it throws. */
-export async function withMetrics<T>(work: () => Promise<T>): Promise<T> {
+/** Collects the metrics `work` records and writes them to `output` when it ends, even when it throws. */
+export async function withMetrics<T>(work: () => Promise<T>, output: MetricsOutput = {}): Promise<T> {
   const points: MetricPoint[] = [];
   try {
-    return await pending.run(points, work);
+    return await pending.run({ points, output }, work);
   } finally {
-    publish(points);
+    publish(points, output);
   }
 }
 
 function record(...points: MetricPoint[]): void {
   const store = pending.getStore();
-  if (store) store.push(...points);
+  if (store) store.points.push(...points);
   else publish(points);
 }
 
@@ -66,7 +71,7 @@ function record(...points: MetricPoint[]): void {
  * record). A point under two sets is two metrics in CloudWatch, e.g. `Clips` by Outcome and
  * `Clips` by Outcome and Camera; `{}` is the metric under `service` alone.
  */
-export function publish(points: MetricPoint[]): void {
+export function publish(points: MetricPoint[], output: MetricsOutput = {}): void {
   const groups = new Map<string, { dimensions: Dimensions; points: MetricPoint[] }>();
   for (const point of points) {
     if (!Number.isFinite(point.value)) continue;
@@ -83,8 +88,9 @@ export function publish(points: MetricPoint[]): void {
     for (const point of group) metrics.addMetric(point.name, point.unit, point.value);
     metrics.setTimestamp(Date.now());
     const line = JSON.stringify(metrics.serializeMetrics());
-    metrics.publishStoredMetrics();
-    const file = process.env[METRICS_LOG_ENV];
+    if (output.metricsDisabled) metrics.clearMetrics();
+    else metrics.publishStoredMetrics();
+    const file = output.metricsLogFile;
     if (file) {
       try {
         appendMetricLine(file, line);

@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import mediaInfoFactory from 'mediainfo.js';
+import pLimit, { type LimitFunction } from 'p-limit';
 import type { MediaInfo, MediaInfoResult, Track } from 'mediainfo.js';
 import type { MediaProbe } from '../domain/clip-contract.ts';
 import type { ByteSource } from './byte-source.ts';
@@ -79,8 +80,9 @@ export function mediaInfoWasmPath(): string {
  * slower together (issue 11, BENCHMARKS.md).
  */
 export const PROBE_INSTANCES = 8;
-/** A pool entry: its instance, how many calls it has, and the last of them (the next one waits for it). */
-const pool: Array<{ mediaInfo: Promise<MediaInfo<'object'>>; busy: number; queue: Promise<unknown> }> = [];
+/** A pool entry: its instance, and its calls, one at a time (the others wait their turn). */
+const pool: Array<{ mediaInfo: Promise<MediaInfo<'object'>>; calls: LimitFunction }> = [];
+const busy = (entry: (typeof pool)[number]) => entry.calls.activeCount + entry.calls.pendingCount;
 
 function newInstance(): Promise<MediaInfo<'object'>> {
   const wasm = mediaInfoWasmPath();
@@ -95,15 +97,15 @@ function newInstance(): Promise<MediaInfo<'object'>> {
 
 /** An idle instance, a new one while the pool has room, else the least busy (calls queue on it). */
 function instance(): (typeof pool)[number] {
-  const idle = pool.find((entry) => entry.busy === 0);
+  const idle = pool.find((entry) => busy(entry) === 0);
   if (idle) return idle;
   if (pool.length < PROBE_INSTANCES) {
-    const entry: (typeof pool)[number] = { mediaInfo: newInstance(), busy: 0, queue: Promise.resolve() };
+    const entry: (typeof pool)[number] = { mediaInfo: newInstance(), calls: pLimit(1) };
     entry.mediaInfo.catch(() => pool.splice(pool.indexOf(entry), 1));
     pool.push(entry);
     return entry;
   }
-  return pool.reduce((least, entry) => (entry.busy < least.busy ? entry : least));
+  return pool.reduce((least, entry) => (busy(entry) < busy(least) ? entry : least));
 }
 
 /**
@@ -155,8 +157,8 @@ export function mp4MediaDataWalk(head: Uint8Array, fileSize: number): MediaDataW
 
 async function analyze(source: ByteSource): Promise<MediaInfoResult> {
   const entry = instance();
-  entry.busy += 1;
-  try {
+  // One analysis at a time per instance: calls on the same one queue here.
+  return entry.calls(async () => {
     const mi = await entry.mediaInfo;
     let budget = PROBE_READ_BUDGET;
     let mediaData: MediaDataWalk | undefined;
@@ -169,13 +171,8 @@ async function analyze(source: ByteSource): Promise<MediaInfoResult> {
       if (offset === 0) mediaData = mp4MediaDataWalk(bytes, source.size);
       return bytes;
     };
-    // One analysis at a time per instance: calls on the same one queue here.
-    const run = entry.queue.then(() => mi.analyzeData(source.size, readChunk));
-    entry.queue = run.catch(() => undefined);
-    return await run;
-  } finally {
-    entry.busy -= 1;
-  }
+    return mi.analyzeData(source.size, readChunk);
+  });
 }
 
 export async function probeClip(source: ByteSource): Promise<MediaProbe | ProbeFailure> {

@@ -8,6 +8,7 @@ import type { ClipRecord } from '../domain/clip-contract.ts';
 import { indexAttributes, STATUS_INDEX_ATTRIBUTES, type ClipItem } from '../domain/clip-record.ts';
 import { getItem, updateItem } from './catalog-store.ts';
 import { isConditionFailed } from '../domain/errors.ts';
+import type { CatalogAccess } from './dependencies.ts';
 
 /** The condition under which an execution may write a clip's item. */
 export const MAY_WRITE_CLIP = 'attribute_not_exists(pk) OR #executionName = :executionName OR #status <> :ready';
@@ -18,12 +19,13 @@ export type ClipWriteOutcome = { written: true; previous?: Partial<ClipRecord> &
  * Set a clip item's attributes (and index attributes), removing the ones named; refused
  * (`written: false`) when the clip is READY under another execution.
  */
-export async function writeClipItem(item: ClipItem, options: { remove?: string[] } = {}): Promise<ClipWriteOutcome> {
+export async function writeClipItem(db: CatalogAccess, item: ClipItem, options: { remove?: string[] } = {}): Promise<ClipWriteOutcome> {
   const statusIndexed = keys.clipStatusIndex(item.status, item.updatedAt, item.clipId) !== undefined;
   const remove = [...(options.remove ?? []), ...(statusIndexed ? [] : STATUS_INDEX_ATTRIBUTES)];
   const key = keys.clip(item.clipId);
   try {
     const previous = await updateItem<Partial<ClipRecord> & Record<string, unknown>>(
+      db,
       key,
       {
         set: { ...item, ...indexAttributes(item) },
@@ -38,6 +40,6 @@ export async function writeClipItem(item: ClipItem, options: { remove?: string[]
   } catch (error) {
     if (!isConditionFailed(error)) throw error;
   }
-  const current = await getItem<ClipRecord>(key, `Reading clip ${item.clipId}`);
+  const current = await getItem<ClipRecord>(db, key, `Reading clip ${item.clipId}`);
   return { written: false, owner: current?.executionName ?? 'unknown', ownerStatus: current?.status ?? 'READY' };
 }

@@ -18,6 +18,7 @@ import {
   type S3Client,
   type Tag,
 } from '@aws-sdk/client-s3';
+import pLimit from 'p-limit';
 import { RETENTION_TAG, type RetentionClass } from '../domain/clip-contract.ts';
 
 export interface ObjectVersionRef {
@@ -27,7 +28,10 @@ export interface ObjectVersionRef {
   versionId?: string;
 }
 
-/** Every page of ListObjectVersions (the SDK has no paginator for it): versions, delete markers excluded. */
+/**
+ * Every page of ListObjectVersions: versions, delete markers excluded. Written by hand: the SDK
+ * (@aws-sdk/client-s3 3.1175) has paginators for ListObjectsV2 and ListParts, none for ListObjectVersions.
+ */
 export async function* objectVersions(s3: S3Client, bucket: string, prefix?: string): AsyncGenerator<ObjectVersion> {
   let KeyMarker: string | undefined;
   let VersionIdMarker: string | undefined;
@@ -45,15 +49,6 @@ export async function listVersionsUnder(s3: S3Client, bucket: string, prefix: st
     if (version.Key) found.push({ bucket, key: version.Key, ...(version.VersionId && version.VersionId !== 'null' ? { versionId: version.VersionId } : {}) });
   }
   return found;
-}
-
-/** Run `work` over the items, `limit` at a time. */
-export async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 const isGone = (error: unknown) => {
@@ -103,7 +98,7 @@ export async function setLegalHold(s3: S3Client, version: ObjectVersionRef, on: 
  */
 export async function deleteVersions(s3: S3Client, versions: ObjectVersionRef[]): Promise<number> {
   let deleted = 0;
-  await eachLimited(versions, 8, async (version) => {
+  await pLimit(8).map(versions, async (version) => {
     try {
       await s3.send(new DeleteObjectCommand({ Bucket: version.bucket, Key: version.key, VersionId: version.versionId }));
       deleted += 1;

@@ -13,39 +13,44 @@
  * Input: `TaskEvent`. Output (`$.alert`): `AlertDecision`.
  */
 import { keys } from '../domain/catalog-table.ts';
-import { ENV, type AlertDecision, type AlertDecisionRecord, type AlertRecord, type AlertSkipReason, type TaskEvent } from '../domain/clip-contract.ts';
+import { type AlertDecision, type AlertDecisionRecord, type AlertRecord, type AlertSkipReason, type TaskEvent } from '../domain/clip-contract.ts';
 import { alertPolicy, cooldownCutoff, perProtocolMessage, skippedDecision } from '../domain/alert-policy.ts';
 import { cameraSettings, type CameraSettings } from '../domain/camera-settings.ts';
 import { alertSent, alertSuppressed } from './clip-metrics.ts';
 import { getCameraRecord, getItem, putItem, updateItem } from './catalog-store.ts';
 import { isConditionFailed } from '../domain/errors.ts';
 import { logger, runClipTask } from './observability.ts';
+import { lambdaHandler, type CatalogAccess, type TaskDependencies } from './dependencies.ts';
 import { modeAt, type ModeSetting, type SystemMode } from '../domain/system-mode.ts';
 
 /** Alert records are kept this long (DynamoDB TTL, in AWS). */
 export const ALERT_RECORD_DAYS = 90;
 
-export const handler = (event: TaskEvent): Promise<AlertDecision> => runClipTask('decide-alert', event, () => decideAlert(event));
+export const createHandler =
+  (deps: TaskDependencies) =>
+  (event: TaskEvent): Promise<AlertDecision> =>
+    runClipTask(deps, 'decide-alert', event, () => decideAlert(deps, event));
 
-export async function decideAlert(event: TaskEvent, now: Date = new Date()): Promise<AlertDecision> {
+export const handler = lambdaHandler(createHandler);
+
+export async function decideAlert(deps: Pick<TaskDependencies, 'catalog' | 'tableName' | 'cameraDefaults' | 'links'>, event: TaskEvent, now: Date = new Date()): Promise<AlertDecision> {
   const { clip } = event.workflow;
   const capturedAt = event.workflow.validation?.capturedAt ?? clip.uploadedAt;
-  const [camera, modeSetting] = await Promise.all([getCameraRecord(clip.camera), getItem<ModeSetting>(keys.systemMode(), 'Reading the home/away mode')]);
-  const settings = cameraSettings(clip.camera, camera);
+  const [camera, modeSetting] = await Promise.all([getCameraRecord(deps, clip.camera), getItem<ModeSetting>(deps, keys.systemMode(), 'Reading the home/away mode')]);
+  const settings = cameraSettings(clip.camera, camera, deps.cameraDefaults);
   const mode = modeAt(modeSetting, capturedAt);
-  const webUrl = process.env[ENV.webUrl] || undefined;
-  const policy = alertPolicy(event.workflow, settings, { webUrl }, mode);
+  const policy = alertPolicy(event.workflow, settings, { webUrl: deps.links.webUrl }, mode);
   const base = { clipId: clip.clipId, camera: clip.camera, capturedAt, mode, ...expiry(now) };
   if (!policy.send) {
     logger.info('No motion alert', { reason: policy.reason, mode });
-    await recordDecision({ ...base, decidedAt: now.toISOString(), outcome: 'not-sent', reason: policy.reason, explanation: whyNot(policy.reason, settings, mode) });
+    await recordDecision(deps, { ...base, decidedAt: now.toISOString(), outcome: 'not-sent', reason: policy.reason, explanation: whyNot(policy.reason, settings, mode) });
     alertSuppressed(policy.reason);
     return skippedDecision(policy.reason);
   }
-  const claim = await claimAlert(clip.camera, clip.clipId, now, settings.cooldownSeconds);
+  const claim = await claimAlert(deps, clip.camera, clip.clipId, now, settings.cooldownSeconds);
   if (!claim.claimed) {
     logger.info('No motion alert: camera in cooldown', { lastAlertAt: claim.lastAlertAt, cooldownSeconds: settings.cooldownSeconds });
-    await recordDecision({ ...base, decidedAt: now.toISOString(), outcome: 'not-sent', reason: 'cooldown', explanation: whyNot('cooldown', settings, mode, claim.lastAlertAt) });
+    await recordDecision(deps, { ...base, decidedAt: now.toISOString(), outcome: 'not-sent', reason: 'cooldown', explanation: whyNot('cooldown', settings, mode, claim.lastAlertAt) });
     alertSuppressed('cooldown');
     return skippedDecision('cooldown');
   }
@@ -60,8 +65,8 @@ export async function decideAlert(event: TaskEvent, now: Date = new Date()): Pro
     channels,
     expiresAt: expiry(new Date(claim.sentAt)).expiresAt,
   };
-  await putItem({ ...keys.alertRecord(claim.sentAt, clip.clipId), ...record }, `Recording the alert for clip ${clip.clipId}`);
-  await recordDecision({
+  await putItem(deps, { ...keys.alertRecord(claim.sentAt, clip.clipId), ...record }, `Recording the alert for clip ${clip.clipId}`);
+  await recordDecision(deps, {
     ...base,
     decidedAt: claim.sentAt,
     outcome: 'sent',
@@ -96,8 +101,8 @@ export function whyNot(reason: Exclude<AlertSkipReason, 'failed'>, settings: Cam
 }
 
 /** The clip's alert decision item (one per clip; a retried task rewrites it). */
-async function recordDecision(decision: AlertDecisionRecord & { expiresAt: number }): Promise<void> {
-  await putItem({ ...keys.alertDecision(decision.clipId), ...decision }, `Recording the alert decision of clip ${decision.clipId}`);
+async function recordDecision(db: CatalogAccess, decision: AlertDecisionRecord & { expiresAt: number }): Promise<void> {
+  await putItem(db, { ...keys.alertDecision(decision.clipId), ...decision }, `Recording the alert decision of clip ${decision.clipId}`);
 }
 
 interface AlertState {
@@ -111,6 +116,7 @@ interface AlertState {
  * it again (with the original time), so a retry neither loses nor duplicates the alert.
  */
 export async function claimAlert(
+  db: CatalogAccess,
   camera: string,
   clipId: string,
   now: Date,
@@ -120,6 +126,7 @@ export async function claimAlert(
   const key = keys.alertState(camera);
   try {
     await updateItem(
+      db,
       key,
       {
         set: { camera, lastAlertAt: sentAt, lastClipId: clipId },
@@ -133,7 +140,7 @@ export async function claimAlert(
   } catch (error) {
     if (!isConditionFailed(error)) throw error;
   }
-  const state = await getItem<AlertState>(key, `Reading the alert state of camera ${camera}`);
+  const state = await getItem<AlertState>(db, key, `Reading the alert state of camera ${camera}`);
   if (state?.lastClipId === clipId && state.lastAlertAt) return { claimed: true, sentAt: state.lastAlertAt };
   return { claimed: false, lastAlertAt: state?.lastAlertAt };
 }

@@ -1,6 +1,7 @@
 /**
  * The task handlers against the real local services: s3rver (S3) and dynalite (DynamoDB),
- * reached through the SDK's standard variables exactly as in Lambda. Clips are generated
+ * each handler made by its `createHandler` with clients for them and the stack's settings
+ * (the variable names Lambda reads, given here as the handlers' own, never in process.env). Clips are generated
  * with ffmpeg. The trigger's StartExecution needs the local Step Functions endpoint and is
  * covered by the end-to-end tests; here its catalog write and key handling are tested.
  */
@@ -15,17 +16,18 @@ import { keys } from '../domain/catalog-table.ts';
 import { monthClipsAttribute, monthCostAttribute, type AlertRecord, type CameraRecord, type ClipRecord, type TaskEvent, type WorkflowState } from '../domain/clip-contract.ts';
 import { startLocalS3, LOCAL_BUCKETS, type LocalS3 } from '../runtime/local-s3.ts';
 import { startLocalDynamoDB, type LocalDynamoDB } from '../runtime/local-dynamodb.ts';
-import { localAwsEnvironment, localClientConfig } from '../runtime/local-credentials.ts';
+import { localClientConfig } from '../runtime/local-credentials.ts';
+import { dependenciesFromEnvironment, documentClient, type TaskDependencies } from './dependencies.ts';
 import { makeTestMedia, type TestMedia } from './test-media.ts';
 import { clipIdFor } from '../domain/clip-identity.ts';
 import { s3ByteSource } from './byte-source.ts';
-import { handler as validateClip } from './validate-clip.ts';
-import { handler as decideAlert } from './decide-alert.ts';
-import { handler as catalogClip } from './catalog-clip.ts';
-import { handler as applyRetention } from './apply-retention.ts';
-import { handler as quarantineClip } from './quarantine-clip.ts';
-import { handler as recordFailure, MAX_OUTAGE_RESUMES } from './record-failure.ts';
-import { catalogProcessing, handler as trigger } from './trigger.ts';
+import { createHandler as createValidateClip } from './validate-clip.ts';
+import { createHandler as createDecideAlert } from './decide-alert.ts';
+import { createHandler as createCatalogClip } from './catalog-clip.ts';
+import { createHandler as createApplyRetention } from './apply-retention.ts';
+import { createHandler as createQuarantineClip } from './quarantine-clip.ts';
+import { createHandler as createRecordFailure, MAX_OUTAGE_RESUMES } from './record-failure.ts';
+import { catalogProcessing as catalogProcessingIn, createHandler as createTrigger } from './trigger.ts';
 import { clipWorkflowInput } from '../domain/upload-event.ts';
 import { logger } from './observability.ts';
 
@@ -36,6 +38,15 @@ let dynamodb: LocalDynamoDB;
 let media: TestMedia;
 let s3: S3Client;
 let db: DynamoDBDocumentClient;
+let deps: TaskDependencies;
+let validateClip: ReturnType<typeof createValidateClip>;
+let decideAlert: ReturnType<typeof createDecideAlert>;
+let catalogClip: ReturnType<typeof createCatalogClip>;
+let applyRetention: ReturnType<typeof createApplyRetention>;
+let quarantineClip: ReturnType<typeof createQuarantineClip>;
+let recordFailure: ReturnType<typeof createRecordFailure>;
+let trigger: ReturnType<typeof createTrigger>;
+const catalogProcessing = (...args: Parameters<typeof catalogProcessingIn> extends [unknown, ...infer Rest] ? Rest : never) => catalogProcessingIn(deps, ...args);
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'camflow-handlers-'));
@@ -44,22 +55,38 @@ beforeAll(async () => {
     startLocalDynamoDB({ tableName: TABLE }),
     makeTestMedia(join(dir, '.')),
   ]);
-  // Before the handlers create their clients: the standard variables are all they read.
-  Object.assign(process.env, localAwsEnvironment({ s3: s3server.endpoint, dynamodb: dynamodb.endpoint }), {
-    CATALOG_TABLE: TABLE,
-    UPLOADS_BUCKET: LOCAL_BUCKETS.uploads,
-    MEDIA_BUCKET: LOCAL_BUCKETS.media,
-    CLIP_WORKFLOW_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:camflow-clip-workflow',
-  });
   // Expected failures (ClipNotFound, ClipOwnedElsewhere…) would fill the output; observability.test.ts checks the lines.
   logger.setLogLevel('SILENT');
   s3 = new S3Client({ ...localClientConfig(), endpoint: s3server.endpoint, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' });
   db = DynamoDBDocumentClient.from(new DynamoDBClient({ ...localClientConfig(), endpoint: dynamodb.endpoint }));
+  // The settings under the names the stack gives its functions; the clients for these services.
+  deps = dependenciesFromEnvironment(
+    {
+      CATALOG_TABLE: TABLE,
+      UPLOADS_BUCKET: LOCAL_BUCKETS.uploads,
+      MEDIA_BUCKET: LOCAL_BUCKETS.media,
+      CLIP_WORKFLOW_ARN: 'arn:aws:states:us-east-1:000000000000:stateMachine:camflow-clip-workflow',
+    },
+    { s3, catalog: documentClient(new DynamoDBClient({ ...localClientConfig(), endpoint: dynamodb.endpoint })) },
+  );
+  made(deps);
 });
+
+/** The handlers, made with `deps`. */
+function made(given: TaskDependencies): void {
+  validateClip = createValidateClip(given);
+  decideAlert = createDecideAlert(given);
+  catalogClip = createCatalogClip(given);
+  applyRetention = createApplyRetention(given);
+  quarantineClip = createQuarantineClip(given);
+  recordFailure = createRecordFailure(given);
+  trigger = createTrigger(given);
+}
 
 afterAll(async () => {
   s3?.destroy();
   db?.destroy();
+  deps?.catalog.destroy();
   await Promise.all([s3server?.stop(), dynamodb?.stop()]);
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
@@ -105,7 +132,7 @@ async function renderedVideo(camera: string): Promise<WorkflowState> {
 describe('s3ByteSource', () => {
   it('reads exact byte ranges of an object in s3rver, with its captured-at metadata', async () => {
     const state = await upload('porch', media.mjpegAviMulaw, { 'captured-at': '2024-05-01T09:59:00Z' });
-    const source = await s3ByteSource(state.clip.bucket, state.clip.key);
+    const source = await s3ByteSource(s3, state.clip.bucket, state.clip.key);
     const bytes = readFileSync(media.mjpegAviMulaw);
     expect(source.size).toBe(bytes.length);
     expect(source.etag).toBe(state.clip.etag);
@@ -136,12 +163,8 @@ describe('validate-clip', () => {
   });
 
   it('applies MAX_CLIP_SECONDS from the environment', async () => {
-    process.env.MAX_CLIP_SECONDS = '1';
-    try {
-      expect(await validateClip(taskEvent(await upload('porch', media.h264AacMp4)))).toMatchObject({ kind: 'invalid', reason: 'too-long' });
-    } finally {
-      delete process.env.MAX_CLIP_SECONDS;
-    }
+    const limited = createValidateClip(dependenciesFromEnvironment({ CATALOG_TABLE: TABLE, MEDIA_BUCKET: LOCAL_BUCKETS.media, MAX_CLIP_SECONDS: '1' }, { s3: deps.s3, catalog: deps.catalog }));
+    expect(await limited(taskEvent(await upload('porch', media.h264AacMp4)))).toMatchObject({ kind: 'invalid', reason: 'too-long' });
   });
 
   it('throws ClipNotFound for an object that is gone', async () => {
@@ -291,20 +314,16 @@ describe('apply-retention', () => {
   });
 
   it('uses DEFAULT_RETENTION_CLASS for a camera without a record, and hold for a held clip', async () => {
-    process.env.DEFAULT_RETENTION_CLASS = 'short';
-    try {
-      const state = await upload('lane', media.jpegStill);
-      const workflow = { ...state, validation: await validateClip(taskEvent(state)) };
-      await catalogClip(taskEvent(workflow));
-      expect(await applyRetention(taskEvent(workflow))).toEqual({ retentionClass: 'short', taggedObjects: 1 });
-      expect(await tagsOf(LOCAL_BUCKETS.uploads, state.clip.key)).toEqual({ 'retention-class': 'short' });
+    const shortByDefault = createApplyRetention({ ...deps, cameraDefaults: { DEFAULT_RETENTION_CLASS: 'short' } });
+    const state = await upload('lane', media.jpegStill);
+    const workflow = { ...state, validation: await validateClip(taskEvent(state)) };
+    await catalogClip(taskEvent(workflow));
+    expect(await shortByDefault(taskEvent(workflow))).toEqual({ retentionClass: 'short', taggedObjects: 1 });
+    expect(await tagsOf(LOCAL_BUCKETS.uploads, state.clip.key)).toEqual({ 'retention-class': 'short' });
 
-      await db.send(new PutCommand({ TableName: TABLE, Item: { ...(await clipItem(state.clip.clipId)), held: true } }));
-      expect(await applyRetention(taskEvent(workflow))).toEqual({ retentionClass: 'hold', taggedObjects: 1 });
-      expect(await tagsOf(LOCAL_BUCKETS.uploads, state.clip.key)).toEqual({ 'retention-class': 'hold' });
-    } finally {
-      delete process.env.DEFAULT_RETENTION_CLASS;
-    }
+    await db.send(new PutCommand({ TableName: TABLE, Item: { ...(await clipItem(state.clip.clipId)), held: true } }));
+    expect(await shortByDefault(taskEvent(workflow))).toEqual({ retentionClass: 'hold', taggedObjects: 1 });
+    expect(await tagsOf(LOCAL_BUCKETS.uploads, state.clip.key)).toEqual({ 'retention-class': 'hold' });
   });
 });
 

@@ -8,12 +8,42 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Tracer } from '@aws-lambda-powertools/tracer';
-import { withMetrics } from './clip-metrics.ts';
+import { withMetrics, type MetricsOutput } from './clip-metrics.ts';
 import { SERVICE_NAME, type TaskEvent } from '../domain/clip-contract.ts';
+import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 
 const baseLogger = new Logger({ serviceName: SERVICE_NAME });
-/** The logger of the clip being handled in this async context (the local runtime runs many at once). */
-const clipLoggers = new AsyncLocalStorage<Logger>();
+
+/** How one set of task dependencies logs and counts (see TaskObservability in dependencies.ts). */
+export interface ObservabilitySettings extends MetricsOutput {
+  logLevel?: LogLevel;
+}
+
+/** The logger and metric settings of the work running in this async context (the local runtime runs many at once, possibly for two stacks). */
+interface Scope {
+  logger: Logger;
+  settings: ObservabilitySettings;
+}
+const scopes = new AsyncLocalStorage<Scope>();
+
+/** One logger per settings object: the base logger at the settings' level. */
+const loggers = new WeakMap<ObservabilitySettings, Logger>();
+function loggerFor(settings: ObservabilitySettings): Logger {
+  let made = loggers.get(settings);
+  if (!made) {
+    made = settings.logLevel ? baseLogger.createChild({ logLevel: settings.logLevel }) : baseLogger;
+    loggers.set(settings, made);
+  }
+  return made;
+}
+
+/**
+ * Run a handler's work with its dependencies' log level and metric output: `logger` and the
+ * metrics recorded inside use them (every task's `createHandler` wraps its handler in this).
+ */
+export function withObservability<T>(settings: ObservabilitySettings, work: () => Promise<T>): Promise<T> {
+  return scopes.run({ logger: loggerFor(settings), settings }, work);
+}
 
 /**
  * The task logger. Inside `withClipContext` it is that clip's own child logger, so lines
@@ -22,7 +52,7 @@ const clipLoggers = new AsyncLocalStorage<Logger>();
  */
 export const logger: Logger = new Proxy(baseLogger, {
   get(target, property) {
-    const current = clipLoggers.getStore() ?? target;
+    const current = scopes.getStore()?.logger ?? target;
     const value = Reflect.get(current, property, current) as unknown;
     return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(current) : value;
   },
@@ -52,7 +82,10 @@ export function clipContextOf(event: TaskEvent): ClipContext {
 export async function withClipContext<T>(task: string, context: ClipContext, work: () => Promise<T>): Promise<T> {
   const keys: Record<string, string> = { clipId: context.clipId, camera: context.camera };
   if (context.executionName) keys.executionName = context.executionName;
-  return clipLoggers.run(baseLogger.createChild({ persistentKeys: { ...keys, task } }), () => withMetrics(() => traced(task, context, work)));
+  const scope = scopes.getStore();
+  const settings = scope?.settings ?? {};
+  const parent = scope?.logger ?? baseLogger;
+  return scopes.run({ logger: parent.createChild({ persistentKeys: { ...keys, task } }), settings }, () => withMetrics(() => traced(task, context, work), settings));
 }
 
 async function traced<T>(task: string, context: ClipContext, work: () => Promise<T>): Promise<T> {
@@ -74,7 +107,7 @@ async function traced<T>(task: string, context: ClipContext, work: () => Promise
   }
 }
 
-/** `withClipContext` for a workflow task event. */
-export function runClipTask<T>(task: string, event: TaskEvent, work: () => Promise<T>): Promise<T> {
-  return withClipContext(task, clipContextOf(event), work);
+/** `withClipContext` for a workflow task event, with the log level and metric output of `deps`. */
+export function runClipTask<T>(deps: { observability: ObservabilitySettings }, task: string, event: TaskEvent, work: () => Promise<T>): Promise<T> {
+  return withObservability(deps.observability, () => withClipContext(task, clipContextOf(event), work));
 }

@@ -23,7 +23,7 @@ import { clipIdentity } from '../domain/clip-record.ts';
 import { writeClipItem } from './clip-status.ts';
 import { isConditionFailed } from '../domain/errors.ts';
 import { logger, runClipTask } from './observability.ts';
-import { operationsLinkSettings } from '../domain/operations-links.ts';
+import { lambdaHandler, type CatalogAccess, type TaskDependencies } from './dependencies.ts';
 import { failureCause, failureNotice } from '../domain/operations-notice.ts';
 
 /**
@@ -46,12 +46,17 @@ export const MAX_OUTAGE_RESUMES = 3;
 /** `$.failure`: the notice for operations, and whether the workflow resumes instead (then nothing is published). */
 export type FailureOutcome = OperationsNotice & { resume: boolean };
 
-export const handler = (event: TaskEvent): Promise<FailureOutcome> => runClipTask('record-failure', event, () => recordFailure(event));
+export const createHandler =
+  (deps: TaskDependencies) =>
+  (event: TaskEvent): Promise<FailureOutcome> =>
+    runClipTask(deps, 'record-failure', event, () => recordFailure(deps, event));
 
-export async function recordFailure(event: TaskEvent, now: Date = new Date()): Promise<FailureOutcome> {
+export const handler = lambdaHandler(createHandler);
+
+export async function recordFailure(deps: Pick<TaskDependencies, 'catalog' | 'tableName' | 'links'>, event: TaskEvent, now: Date = new Date()): Promise<FailureOutcome> {
   const error = event.workflow.error;
   if (error && OUTAGE_ERRORS.has(error.Error)) {
-    const resumes = await countOutageResume(event);
+    const resumes = await countOutageResume(deps, event);
     if (resumes !== undefined && resumes <= MAX_OUTAGE_RESUMES) {
       logger.warn('The catalog answers again after an outage: resuming the clip at the step that failed', { error: error.Error, resumes, maxResumes: MAX_OUTAGE_RESUMES });
       return { status: 'PROCESSING', subject: '', message: '', resume: true };
@@ -59,14 +64,14 @@ export async function recordFailure(event: TaskEvent, now: Date = new Date()): P
   }
   const failure = { error: error?.Error ?? 'Unknown', ...(failureCause(error) ? { cause: failureCause(error) } : {}) };
   const item = { ...clipIdentity(event.workflow, event.executionName, 'FAILED', now.toISOString()), failure };
-  const outcome = await writeClipItem(item);
-  await recordFailedAlert(event.workflow, now);
+  const outcome = await writeClipItem(deps, item);
+  await recordFailedAlert(deps, event.workflow, now);
   if (!outcome.written) logger.warn('Clip is READY under another execution: failure not recorded', { owner: outcome.owner, failure });
   else {
     logger.error('Clip failed', { failure });
     if (outcome.previous?.status !== 'FAILED') clipOutcome('failed', item.camera, failure.error);
   }
-  return { ...failureNotice(event.workflow, event.executionName, outcome, operationsLinkSettings()), resume: false };
+  return { ...failureNotice(event.workflow, event.executionName, outcome, deps.links), resume: false };
 }
 
 /**
@@ -75,10 +80,11 @@ export async function recordFailure(event: TaskEvent, now: Date = new Date()): P
  * state's Retry waits). `undefined` when this execution may not resume the clip: no item,
  * or READY under another execution.
  */
-async function countOutageResume(event: TaskEvent): Promise<number | undefined> {
+async function countOutageResume(db: CatalogAccess, event: TaskEvent): Promise<number | undefined> {
   const { clipId } = event.workflow.clip;
   try {
     const previous = await updateItem<{ outageResumes?: number }>(
+      db,
       keys.clip(clipId),
       {
         add: { outageResumes: 1 },

@@ -11,11 +11,12 @@
  * Environment: `TRIGGER_DEAD_LETTERS_URL`. Input: the schedule's event. Output: `RetryResult`.
  */
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { requiredEnv } from './aws-clients.ts';
-import { logger, tracer } from './observability.ts';
-import { handler as trigger, type TriggerResult } from './trigger.ts';
+import { logger, withObservability } from './observability.ts';
+import { createHandler as createTrigger, type TriggerResult } from './trigger.ts';
+import { lambdaHandler, TaskSettingMissing, type TaskDependencies } from './dependencies.ts';
 import type { ObjectCreatedEvent } from '../domain/upload-event.ts';
 
+/** Its variable (`deadLettersUrl` of the task dependencies). */
 export const TRIGGER_DEAD_LETTERS_URL = 'TRIGGER_DEAD_LETTERS_URL';
 
 /** One message of the dead-letter queue. */
@@ -46,8 +47,7 @@ export interface RetryResult {
 }
 
 /** The dead-letter queue in SQS. Messages stay hidden for `hideSeconds` after being read. */
-export function sqsDeadLetters(queueUrl: string, client: SQSClient = new SQSClient({}), hideSeconds = 300): DeadLetters {
-  const sqs = tracer.captureAWSv3Client(client);
+export function sqsDeadLetters(queueUrl: string, sqs: SQSClient, hideSeconds = 300): DeadLetters {
   return {
     async receive(max) {
       const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: Math.min(10, max), VisibilityTimeout: hideSeconds, WaitTimeSeconds: 0 }));
@@ -59,12 +59,19 @@ export function sqsDeadLetters(queueUrl: string, client: SQSClient = new SQSClie
   };
 }
 
-export const handler = (_event?: unknown, context?: { getRemainingTimeInMillis?: () => number }): Promise<RetryResult> => {
-  const remaining = context?.getRemainingTimeInMillis?.();
-  return retryFailedUploads(sqsDeadLetters(requiredEnv(TRIGGER_DEAD_LETTERS_URL)), (event) => trigger(event), {
-    deadline: remaining === undefined ? undefined : Date.now() + remaining - 20_000,
-  });
+export const createHandler = (deps: TaskDependencies) => {
+  const trigger = createTrigger(deps);
+  return (_event?: unknown, context?: { getRemainingTimeInMillis?: () => number }): Promise<RetryResult> =>
+    withObservability(deps.observability, () => {
+      const remaining = context?.getRemainingTimeInMillis?.();
+      if (!deps.deadLettersUrl) throw new TaskSettingMissing(TRIGGER_DEAD_LETTERS_URL);
+      return retryFailedUploads(sqsDeadLetters(deps.deadLettersUrl, deps.sqs), trigger, {
+        deadline: remaining === undefined ? undefined : Date.now() + remaining - 20_000,
+      });
+    });
 };
+
+export const handler = lambdaHandler(createHandler);
 
 /**
  * Run `startUpload` (the trigger) for each dead letter, at most `maxMessages` per run and

@@ -5,8 +5,8 @@
  * is redriven once it is back and ends READY; a clip whose workflow keeps failing ends FAILED
  * with the reason; an upload in the trigger's dead-letter queue gets its workflow.
  *
- * "DynamoDB unreachable" is real: the tasks are pointed at a closed port (the standard
- * AWS_ENDPOINT_URL_DYNAMODB variable), exactly what they would see if it were down.
+ * "DynamoDB unreachable" is real: the stack's tasks are given a DynamoDB client for a closed
+ * port (their dependencies' `catalog`), exactly what they would see if it were down.
  */
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,8 +15,9 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetExecutionHistoryCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { documentClient, type TaskDependencies } from './dependencies.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ENV, STATE } from '../domain/clip-contract.ts';
+import { STATE } from '../domain/clip-contract.ts';
 import { WORKFLOW_FAILURES } from '../workflows/clip-workflow.ts';
 import { freePort, objectCreatedEvent, startLocalStack, type LocalStack } from '../runtime/local-stack.ts';
 import { localClientConfig } from '../runtime/local-credentials.ts';
@@ -25,8 +26,8 @@ import { allExecutions, clipExecutionArn, clipRecord, describeClipExecution, upl
 import { clipIdOfExecutionName, executionNameFor } from '../domain/execution-name.ts';
 import { MAX_OUTAGE_RESUMES } from './record-failure.ts';
 import { retryFailedUploads, type DeadLetter, type DeadLetters } from './retry-failed-uploads.ts';
-import { handler as sweep, DEFAULT_SWEEPER_SETTINGS, sweepStuckClips, sweeperSettingsFromEnv, SWEEPER_ENV } from './sweeper.ts';
-import { handler as trigger } from './trigger.ts';
+import { createHandler as createSweeper, DEFAULT_SWEEPER_SETTINGS, sweepStuckClips, sweeperSettingsFromEnv, SWEEPER_ENV } from './sweeper.ts';
+import { createHandler as createTrigger } from './trigger.ts';
 import { clipWorkflowInput } from '../domain/upload-event.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'camflow-sweeper-'));
@@ -38,16 +39,28 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
+/** Runs `work` while the stack's tasks have `changes` in their dependencies (this stack's only), then puts them back. */
+async function withTaskDependencies<T>(stack: LocalStack, changes: Partial<TaskDependencies>, work: () => Promise<T>): Promise<T> {
+  const deps = stack.taskDependencies as unknown as Record<string, unknown>;
+  const saved = Object.fromEntries(Object.keys(changes).map((name) => [name, deps[name]]));
+  Object.assign(deps, changes);
+  try {
+    return await work();
+  } finally {
+    Object.assign(deps, saved);
+  }
+}
+
+/** The trigger's state machine as if it were not deployed (Step Functions refuses to start). */
+const notDeployed = (stack: LocalStack) => ({ stateMachineArn: stack.stateMachineArn.replace(/:stateMachine:.*$/, ':stateMachine:not-deployed') });
+
 /** Upload a still while the trigger cannot start workflows (as when Step Functions refuses): cataloged PROCESSING, no execution. */
 async function uploadWhileTriggerCannotStart(stack: LocalStack, camera: string, name: string): Promise<UploadedClip> {
-  process.env[ENV.stateMachineArn] = stack.stateMachineArn.replace(/:stateMachine:.*$/, ':stateMachine:not-deployed');
-  try {
+  return withTaskDependencies(stack, notDeployed(stack), async () => {
     const upload = await uploadClip(stack, camera, still.path, name);
     await stack.waitForIdle();
     return upload;
-  } finally {
-    process.env[ENV.stateMachineArn] = stack.stateMachineArn;
-  }
+  });
 }
 
 async function expectNoExecution(stack: LocalStack, clipId: string): Promise<void> {
@@ -80,7 +93,6 @@ describe('camflow up runs the sweeper periodically', () => {
   });
   afterAll(async () => {
     await stack?.stop();
-    delete process.env[SWEEPER_ENV.graceSeconds];
   });
 
   it('(1) starts the workflow of a PROCESSING clip whose execution does not exist, and the clip ends READY', async () => {
@@ -105,6 +117,7 @@ describe('the sweeper after a DynamoDB outage', () => {
   let stack: LocalStack;
   let realDynamoDB: string;
   let sweeperCatalog: DynamoDBDocumentClient;
+  let unreachableCatalog: DynamoDBDocumentClient;
 
   beforeAll(async () => {
     stack = await startLocalStack({
@@ -118,10 +131,11 @@ describe('the sweeper after a DynamoDB outage', () => {
     });
     realDynamoDB = stack.endpoints.dynamodb;
     sweeperCatalog = DynamoDBDocumentClient.from(new DynamoDBClient({ ...localClientConfig(), endpoint: realDynamoDB }));
+    unreachableCatalog = documentClient(new DynamoDBClient({ ...localClientConfig(), endpoint: `http://127.0.0.1:${await freePort()}` }));
   });
   afterAll(async () => {
-    process.env.AWS_ENDPOINT_URL_DYNAMODB = realDynamoDB;
     sweeperCatalog?.destroy();
+    unreachableCatalog?.destroy();
     await stack?.stop();
   });
 
@@ -140,12 +154,13 @@ describe('the sweeper after a DynamoDB outage', () => {
       uploadedAt: item!.uploadedAt,
     });
     expect(input.clip.clipId).toBe(upload.clipId);
-    process.env.AWS_ENDPOINT_URL_DYNAMODB = `http://127.0.0.1:${await freePort()}`;
-    await stack.clients.sfn.send(new StartExecutionCommand({ stateMachineArn: stack.stateMachineArn, name: item!.executionName, input: JSON.stringify(input) }));
-    await stack.waitForIdle();
-    const execution = await describeClipExecution(stack, upload.clipId);
-    expect(execution).toMatchObject({ status: 'FAILED', error: 'StorageUnavailable', redriveStatus: 'REDRIVABLE' });
-    expect((await clipRecord(stack, upload.clipId))?.status).toBe('PROCESSING');
+    await withTaskDependencies(stack, { catalog: unreachableCatalog }, async () => {
+      await stack.clients.sfn.send(new StartExecutionCommand({ stateMachineArn: stack.stateMachineArn, name: item!.executionName, input: JSON.stringify(input) }));
+      await stack.waitForIdle();
+      const execution = await describeClipExecution(stack, upload.clipId);
+      expect(execution).toMatchObject({ status: 'FAILED', error: 'StorageUnavailable', redriveStatus: 'REDRIVABLE' });
+      expect((await clipRecord(stack, upload.clipId))?.status).toBe('PROCESSING');
+    });
     return upload;
   }
 
@@ -155,15 +170,11 @@ describe('the sweeper after a DynamoDB outage', () => {
     const failedAt = await failedState(stack, upload.clipId);
     expect(failedAt).toBe(STATE.recordFailure);
 
-    process.env.AWS_ENDPOINT_URL_DYNAMODB = realDynamoDB;
-    process.env[SWEEPER_ENV.graceSeconds] = '0';
-    try {
-      const result = await sweep({}, { getRemainingTimeInMillis: () => 60_000 });
-      expect(result.redriven).toEqual([upload.clipId]);
-      expect(result.failed).toEqual([]);
-    } finally {
-      delete process.env[SWEEPER_ENV.graceSeconds];
-    }
+    // DynamoDB answers again (the stack's own client); the sweeper's grace period is 0.
+    const sweep = createSweeper({ ...stack.taskDependencies, sweeper: sweeperSettingsFromEnv({ [SWEEPER_ENV.graceSeconds]: '0' }) });
+    const result = await sweep({}, { getRemainingTimeInMillis: () => 60_000 });
+    expect(result.redriven).toEqual([upload.clipId]);
+    expect(result.failed).toEqual([]);
     await stack.waitForIdle();
     const execution = await describeClipExecution(stack, upload.clipId);
     expect(execution).toMatchObject({ status: 'SUCCEEDED', redriveCount: 1 });
@@ -184,7 +195,8 @@ describe('the sweeper after a DynamoDB outage', () => {
 
   it('(3) marks a clip whose workflow keeps failing FAILED with the reason, not PROCESSING', async () => {
     const upload = await clipFailedByOutage('still-down.jpg');
-    // DynamoDB stays unreachable for the tasks; the sweeper itself reaches it.
+    // DynamoDB stays unreachable for the tasks (nothing runs in between); the sweeper itself reaches it.
+    await withTaskDependencies(stack, { catalog: unreachableCatalog }, async () => {
     const options = {
       settings: { ...DEFAULT_SWEEPER_SETTINGS, graceSeconds: 0, maxRedrives: 1 },
       stateMachineArn: stack.stateMachineArn,
@@ -205,19 +217,17 @@ describe('the sweeper after a DynamoDB outage', () => {
     // Nothing more to do for it: a third run leaves it alone.
     const third = await sweepStuckClips(options);
     expect([...third.redriven, ...third.restarted, ...third.failed.map((f) => f.clipId)]).not.toContain(upload.clipId);
-    process.env.AWS_ENDPOINT_URL_DYNAMODB = realDynamoDB;
+    });
   });
 
   it('runs the trigger again for an upload in its dead-letter queue: the clip ends READY, only that message is removed', async () => {
     const key = 'gate/dead-letter.jpg';
-    process.env[ENV.stateMachineArn] = stack.stateMachineArn.replace(/:stateMachine:.*$/, ':stateMachine:not-deployed');
-    let put;
-    try {
-      put = await stack.clients.s3.send(new PutObjectCommand({ Bucket: stack.buckets.uploads, Key: key, Body: readFileSync(still.path) }));
+    const put = await withTaskDependencies(stack, notDeployed(stack), async () => {
+      const written = await stack.clients.s3.send(new PutObjectCommand({ Bucket: stack.buckets.uploads, Key: key, Body: readFileSync(still.path) }));
       await stack.waitForIdle();
-    } finally {
-      process.env[ENV.stateMachineArn] = stack.stateMachineArn;
-    }
+      return written;
+    });
+    const trigger = createTrigger(stack.taskDependencies);
     // What EventBridge (or the trigger's asynchronous invocation) leaves in the queue: the event itself.
     const event = objectCreatedEvent({
       bucket: stack.buckets.uploads,

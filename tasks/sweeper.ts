@@ -18,13 +18,13 @@
  */
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, RedriveExecutionCommand, StartExecutionCommand, type DescribeExecutionCommandOutput, type SFNClient } from '@aws-sdk/client-sfn';
-import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { paginateQuery, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../domain/catalog-table.ts';
-import { ENV, type ClipRecord } from '../domain/clip-contract.ts';
-import { catalogClient, catalogTableName, requiredEnv, s3Client, stepFunctionsClient } from './aws-clients.ts';
+import type { ClipRecord } from '../domain/clip-contract.ts';
+import { lambdaHandler, type TaskDependencies } from './dependencies.ts';
 import { updateParameters } from './catalog-store.ts';
 import { isConditionFailed, isNotFound, storageCall } from '../domain/errors.ts';
-import { logger, withClipContext } from './observability.ts';
+import { logger, withClipContext, withObservability } from './observability.ts';
 import { clipWorkflowInput } from '../domain/upload-event.ts';
 
 /** Environment variables of the sweeper (all optional). */
@@ -93,7 +93,7 @@ export class SweepIncomplete extends Error {
 const WORKFLOW_FAIL_ERRORS = new Set(['ClipFailed', 'ClipQuarantined']);
 const REDRIVABLE_STATUSES = new Set(['FAILED', 'TIMED_OUT', 'ABORTED']);
 
-export function sweeperSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): SweeperSettings {
+export function sweeperSettingsFromEnv(env: Record<string, string | undefined>): SweeperSettings {
   const read = (variable: string, fallback: number, min: number, max: number, integer: boolean): number => {
     const text = env[variable];
     if (text === undefined || text.trim() === '') return fallback;
@@ -111,19 +111,24 @@ export function sweeperSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Sw
   };
 }
 
-export const handler = async (_event?: unknown, context?: { getRemainingTimeInMillis?: () => number }): Promise<SweepResult> => {
-  const remaining = context?.getRemainingTimeInMillis?.();
-  const result = await sweepStuckClips({
-    settings: sweeperSettingsFromEnv(),
-    stateMachineArn: requiredEnv(ENV.stateMachineArn),
-    tableName: catalogTableName(),
-    clients: { catalog: catalogClient(), stepFunctions: stepFunctionsClient(), s3: s3Client() },
-    // Stop taking new clips with 20 s to spare.
-    deadline: remaining === undefined ? undefined : Date.now() + remaining - 20_000,
-  });
-  if (result.errors.length > 0) throw new SweepIncomplete(result);
-  return result;
-};
+export const createHandler =
+  (deps: TaskDependencies) =>
+  (_event?: unknown, context?: { getRemainingTimeInMillis?: () => number }): Promise<SweepResult> =>
+    withObservability(deps.observability, async () => {
+      const remaining = context?.getRemainingTimeInMillis?.();
+      const result = await sweepStuckClips({
+        settings: deps.sweeper,
+        stateMachineArn: deps.stateMachineArn,
+        tableName: deps.tableName,
+        clients: { catalog: deps.catalog, stepFunctions: deps.stepFunctions, s3: deps.s3 },
+        // Stop taking new clips with 20 s to spare.
+        deadline: remaining === undefined ? undefined : Date.now() + remaining - 20_000,
+      });
+      if (result.errors.length > 0) throw new SweepIncomplete(result);
+      return result;
+    });
+
+export const handler = lambdaHandler(createHandler);
 
 export interface SweepOptions {
   settings: SweeperSettings;
@@ -171,26 +176,25 @@ export async function sweepStuckClips(options: SweepOptions): Promise<SweepResul
 
 /** PROCESSING clips last written before `before`, oldest first, at most `maxClips`. */
 async function stuckClips(options: SweepOptions, before: Date): Promise<{ clips: StuckClip[]; more: boolean }> {
-  const clips: StuckClip[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await storageCall('Listing clips stuck in PROCESSING', () =>
-      options.clients.catalog.send(
-        new QueryCommand({
-          TableName: options.tableName,
-          IndexName: 'byStatus',
-          KeyConditionExpression: 'statusPk = :processing AND statusSk < :before',
-          ExpressionAttributeValues: { ':processing': 'STATUS#PROCESSING', ':before': before.toISOString() },
-          ScanIndexForward: true,
-          Limit: options.settings.maxClips - clips.length,
-          ExclusiveStartKey: startKey,
-        }),
-      ),
+  const max = options.settings.maxClips;
+  return storageCall('Listing clips stuck in PROCESSING', async () => {
+    const clips: StuckClip[] = [];
+    const pages = paginateQuery(
+      { client: options.clients.catalog, pageSize: max },
+      {
+        TableName: options.tableName,
+        IndexName: 'byStatus',
+        KeyConditionExpression: 'statusPk = :processing AND statusSk < :before',
+        ExpressionAttributeValues: { ':processing': 'STATUS#PROCESSING', ':before': before.toISOString() },
+        ScanIndexForward: true,
+      },
     );
-    clips.push(...((page.Items ?? []) as StuckClip[]).filter((item) => item.status === 'PROCESSING'));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey && clips.length < options.settings.maxClips);
-  return { clips, more: startKey !== undefined };
+    for await (const page of pages) {
+      clips.push(...((page.Items ?? []) as StuckClip[]).filter((item) => item.status === 'PROCESSING'));
+      if (clips.length >= max) return { clips: clips.slice(0, max), more: clips.length > max || page.LastEvaluatedKey !== undefined };
+    }
+    return { clips, more: false };
+  });
 }
 
 type ClipOutcome = { kind: 'running' | 'restarted' | 'redriven' | 'left' } | { kind: 'failed'; reason: StuckReason };

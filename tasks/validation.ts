@@ -69,18 +69,20 @@ export async function validateUpload(source: ByteSource, clip: ClipWorkflowInput
  * What Validate clip takes from its environment — the limits and the HLS ladder — so the
  * task and `camflow plan` plan the same job from the same variables.
  */
-export function validationSettingsFromEnv(env: Record<string, string | undefined> = process.env): ClipLimits & { ladder?: string[] } {
+export type ValidationSettings = ClipLimits & { ladder?: string[] };
+
+export function validationSettingsFromEnv(env: Record<string, string | undefined>): ValidationSettings {
   return { ...clipLimitsFromEnv(env), ladder: ladderFromEnv(env) };
 }
 
 /** `HLS_LADDER=720p,360p` → ['720p', '360p']; unset → undefined (every rung). */
-function ladderFromEnv(env: Record<string, string | undefined> = process.env): string[] | undefined {
+function ladderFromEnv(env: Record<string, string | undefined>): string[] | undefined {
   const value = env[ENV.hlsLadder]?.trim();
   return value ? value.split(',').map((label) => label.trim()).filter(Boolean) : undefined;
 }
 
 /** `MAX_CLIP_BYTES`, `MAX_CLIP_SECONDS` → the limits; unset or not a positive number → the default. */
-function clipLimitsFromEnv(env: Record<string, string | undefined> = process.env): ClipLimits {
+function clipLimitsFromEnv(env: Record<string, string | undefined>): ClipLimits {
   const positive = (value: string | undefined, fallback: number) => {
     const n = Number(value);
     return value && Number.isFinite(n) && n > 0 ? n : fallback;

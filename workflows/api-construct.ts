@@ -11,27 +11,23 @@
  * });
  * ```
  */
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as apigateway from 'aws-cdk-lib/aws-apigateway';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct, type IConstruct } from 'constructs';
 import { ENV, STATE_MACHINE_NAME, type RetentionClass } from '../domain/clip-contract.ts';
 import { acknowledge, rendered } from './nag.ts';
+import { CamflowFunction, PROJECT_ROOT } from './camflow-function.ts';
 import { API_ENV } from '../api/environment.ts';
 import { PLAYBACK_KEY_ITEM } from '../api/playback-token.ts';
 import { DEFAULT_PRESIGN_EXPIRY_SECONDS } from '../api/dependencies.ts';
 import { USER_POOL_PASSWORD_POLICY } from '../domain/password-policy.ts';
-
-const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 export interface CamflowApiProps {
   /** The catalog table (clips, cameras, alert records). The API reads it and changes clips and camera settings. */
@@ -81,7 +77,7 @@ export class CamflowApi extends Construct {
   /** The app client the web app (and scripts) sign in with; no secret. */
   readonly userPoolClient: cognito.UserPoolClient;
   /** The function serving every route. */
-  readonly handler: nodejs.NodejsFunction;
+  readonly handler: CamflowFunction;
   /** `https://{id}.execute-api.{region}.amazonaws.com/{stage}` */
   readonly url: string;
 
@@ -127,21 +123,14 @@ export class CamflowApi extends Construct {
     });
 
     // --- The function ------------------------------------------------------------------
-    const logGroup = new logs.LogGroup(this, 'HandlerLogs', { retention: logRetention });
-    const role = new iam.Role(this, 'HandlerRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description: 'camflow REST API' });
-    logGroup.grantWrite(role);
-    this.handler = new nodejs.NodejsFunction(this, 'Handler', {
+    // camflow's Lambda defaults (workflows/camflow-function.ts); its log group `HandlerLogs` and role `HandlerRole` beside it.
+    this.handler = new CamflowFunction(this, 'Handler', {
       entry: join(PROJECT_ROOT, 'api', 'lambda.ts'),
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
-      runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: lambda.Architecture.ARM_64,
+      serviceName: 'camflow-api',
+      roleDescription: 'camflow REST API',
       memorySize: props.memorySize ?? 512,
       timeout: Duration.seconds(29),
-      tracing: lambda.Tracing.ACTIVE,
-      role,
-      logGroup,
+      logRetention,
       environment: {
         [ENV.table]: props.table.tableName,
         [ENV.uploadsBucket]: props.uploadsBucket.bucketName,
@@ -152,23 +141,9 @@ export class CamflowApi extends Construct {
         [API_ENV.userPoolClientId]: this.userPoolClient.userPoolClientId,
         [API_ENV.corsOrigins]: webOrigin ?? '',
         [API_ENV.presignExpirySeconds]: String((props.presignExpiry ?? Duration.seconds(DEFAULT_PRESIGN_EXPIRY_SECONDS)).toSeconds()),
-        POWERTOOLS_SERVICE_NAME: 'camflow-api',
-        POWERTOOLS_LOG_LEVEL: 'INFO',
-        NODE_OPTIONS: '--enable-source-maps',
-      },
-      bundling: {
-        format: nodejs.OutputFormat.ESM,
-        target: 'node22',
-        platform: 'node',
-        mainFields: ['module', 'main'],
-        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
-        minify: true,
-        sourceMap: true,
-        externalModules: [],
-        forceDockerBundling: false,
       },
     });
-    this.grantLeastPrivilege(role, props);
+    this.grantLeastPrivilege(this.handler.role!, props);
 
     // --- The REST API ------------------------------------------------------------------
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', { retention: logRetention });
@@ -249,12 +224,11 @@ export class CamflowApi extends Construct {
       { id: 'AwsSolutions-APIG4', reason: 'The unauthenticated methods are health, the OpenAPI document, CORS preflight and the playlist route, whose links are HMAC-signed and expire.' },
       { id: 'AwsSolutions-COG4', reason: 'The unauthenticated methods are health, the OpenAPI document, CORS preflight and the playlist route, whose links are HMAC-signed and expire.' },
       { id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]', reason: 'The account-level API Gateway logging role uses the AWS managed policy made for it.' },
-      { id: 'AwsSolutions-L1', reason: 'Node.js 22 is the runtime the project targets; move to 24 deliberately.' },
     ]);
   }
 
   /** Exactly the calls the API makes. */
-  private grantLeastPrivilege(role: iam.Role, props: CamflowApiProps): void {
+  private grantLeastPrivilege(role: iam.IRole, props: CamflowApiProps): void {
     const stack = Stack.of(this);
     const allow = (actions: string[], resources: string[], conditions?: Record<string, unknown>) =>
       role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources, conditions }));
@@ -295,7 +269,6 @@ export class CamflowApi extends Construct {
 
     const logicalId = (c: IConstruct) => stack.getLogicalId(c.node.defaultChild as never);
     acknowledge(role, [
-      { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'X-Ray tracing: xray:PutTraceSegments and PutTelemetryRecords have no resource-level scope.' },
       { id: `AwsSolutions-IAM5[Resource::<${logicalId(props.table)}.Arn>/index/*]`, reason: 'Queries the catalog indexes byCamera, byDay and byStatus.' },
       ...[props.uploadsBucket, props.mediaBucket].map((b) => ({
         id: `AwsSolutions-IAM5[Resource::<${logicalId(b)}.Arn>/*]`,

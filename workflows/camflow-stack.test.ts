@@ -3,11 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from './app.ts';
-import { CamflowStack, TASK_FUNCTIONS } from './camflow-stack.ts';
+import { CamflowStack } from './camflow-stack.ts';
+import { TASK_FUNCTION_IDS, TASK_FUNCTIONS } from './task-functions.ts';
+import { CamflowFunction } from './camflow-function.ts';
 import { catalogTable } from '../domain/catalog-table.ts';
 import { STATE, STATE_MACHINE_NAME } from '../domain/clip-contract.ts';
 import { LAMBDA_TASK_RETRY, longestRetryWaitSeconds, RECORD_FAILURE_RETRY } from './clip-workflow.ts';
@@ -291,7 +294,7 @@ describe('CamflowStack: Lambdas', () => {
   it('runs every task on Node.js 22, arm64, ESM, traced, with the Powertools service name', () => {
     // CDK's own function that copies the web app into its bucket at deploy (workflows/web-hosting.ts) is not ours.
     const functions = ofType('AWS::Lambda::Function').filter(([id]) => !id.startsWith('CustomCDKBucketDeployment'));
-    // The seven tasks and the REST API's handler (workflows/api-construct.ts), nothing else.
+    // The task functions (workflows/task-functions.ts) and the REST API's handler (workflows/api-construct.ts), nothing else.
     expect(functions.map(([id]) => id).sort()).toEqual(
       [...Object.keys(TASK_FUNCTIONS).map((id) => logicalId(stack.functions[id as keyof typeof TASK_FUNCTIONS])), logicalId(stack.api.handler)].sort(),
     );
@@ -302,6 +305,24 @@ describe('CamflowStack: Lambdas', () => {
       expect(fn.Properties.Handler, id).toBe('index.handler');
       expect(fn.Properties.Environment.Variables.POWERTOOLS_SERVICE_NAME, id).toMatch(/^camflow(-api)?$/);
       expect(fn.Properties.LoggingConfig.LogGroup, id).toEqual({ Ref: expect.stringMatching(/Logs/) });
+    }
+  });
+
+  it('builds every function with the same Lambda defaults (CamflowFunction), each task from its entry in the task list', () => {
+    const functions = stack.node.findAll().filter((c): c is lambda.Function => c instanceof lambda.Function);
+    // Every function but CDK's own web deployment function (a singleton it builds itself).
+    expect(functions.filter((f) => f instanceof CamflowFunction)).toEqual([...Object.values(stack.functions), stack.api.handler]);
+    expect(functions.filter((f) => !(f instanceof CamflowFunction)).map((f) => f.node.path)).toEqual([expect.stringMatching(/^Camflow\/Custom::CDKBucketDeployment/)]);
+    for (const f of [...Object.values(stack.functions), stack.api.handler]) {
+      const env = resources[logicalId(f)]!.Properties.Environment.Variables;
+      expect([env.POWERTOOLS_LOG_LEVEL, env.NODE_OPTIONS], f.node.path).toEqual(['INFO', '--enable-source-maps']);
+    }
+    expect(Object.keys(stack.functions)).toEqual(TASK_FUNCTION_IDS);
+    for (const id of TASK_FUNCTION_IDS) {
+      expect(stack.functions[id].node.id).toBe(id);
+      const props = resources[logicalId(stack.functions[id])]!.Properties;
+      expect([props.MemorySize, props.Timeout], id).toEqual([TASK_FUNCTIONS[id].memorySize, TASK_FUNCTIONS[id].timeoutSeconds]);
+      expect(resources[props.Role['Fn::GetAtt'][0] as string]!.Properties.Description, id).toBe(`camflow ${TASK_FUNCTIONS[id].handlerFile} task`);
     }
   });
 

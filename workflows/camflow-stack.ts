@@ -16,8 +16,7 @@
  * - `sweepEveryMinutes` (default 10): how often the sweeper and the dead-letter retry run;
  *   `sweepGraceSeconds`, `sweepMaxRedrives`, `sweepGiveUpDays`: the sweeper's settings.
  */
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { ArnFormat, type CfnElement, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -27,7 +26,6 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -41,6 +39,8 @@ import { catalogTable } from '../domain/catalog-table.ts';
 import { ALERT_FILTER_POLICIES } from '../domain/alert-channels.ts';
 import { ENV, RETENTION_CLASSES, RETENTION_TAG, SERVICE_NAME, STATE_MACHINE_NAME } from '../domain/clip-contract.ts';
 import { buildClipWorkflow } from './clip-workflow.ts';
+import { CamflowFunction, PROJECT_ROOT } from './camflow-function.ts';
+import { TASK_FUNCTIONS, type TaskFunctionId } from './task-functions.ts';
 import { TRIGGER_DEAD_LETTERS_URL } from '../tasks/retry-failed-uploads.ts';
 import { SWEEPER_ENV } from '../tasks/sweeper.ts';
 import { CamflowApi } from './api-construct.ts';
@@ -51,22 +51,6 @@ import { DEFAULT_GATEWAY_NAME, HEARTBEAT_DIMENSION, HEARTBEAT_METRICS, HEARTBEAT
 import { OperationsAlarms } from './operations-alarms.ts';
 import { OperationsDashboard } from './operations-dashboard.ts';
 import { acknowledge, rendered } from './nag.ts';
-
-const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-
-/** The task handlers, by construct id (the local runtime maps the same names to tasks/). */
-export const TASK_FUNCTIONS = {
-  ValidateClip: 'validate-clip',
-  DecideAlert: 'decide-alert',
-  CatalogClip: 'catalog-clip',
-  ApplyRetention: 'apply-retention',
-  QuarantineClip: 'quarantine-clip',
-  RecordFailure: 'record-failure',
-  Trigger: 'trigger',
-  Sweeper: 'sweeper',
-  RetryFailedUploads: 'retry-failed-uploads',
-} as const;
-export type TaskFunctionId = keyof typeof TASK_FUNCTIONS;
 
 /** Splits a context value given as `a,b` (CLI) or `["a","b"]` (cdk.json). */
 export function contextList(value: unknown): string[] {
@@ -88,7 +72,8 @@ export class CamflowStack extends Stack {
   readonly api: CamflowApi;
   /** The web app: private bucket, CloudFront, config.json from the stack's outputs. */
   readonly web: CamflowWebHosting;
-  readonly functions: Record<TaskFunctionId, nodejs.NodejsFunction>;
+  /** The task functions (workflows/task-functions.ts), by id. */
+  readonly functions: Record<TaskFunctionId, CamflowFunction>;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
@@ -230,8 +215,6 @@ export class CamflowStack extends Stack {
     const fn = (id: TaskFunctionId, options: TaskFunctionOptions = {}) => this.taskFunction(id, options);
 
     const validateClip = fn('ValidateClip', {
-      memorySize: 1024,
-      timeout: Duration.minutes(3),
       environment: {
         ...storage,
         ...optional(ENV.maxClipBytes, 'maxClipBytes'),
@@ -247,7 +230,7 @@ export class CamflowStack extends Stack {
     const webUrl = context('webUrl') ?? context('webOrigin');
     const decideAlert = fn('DecideAlert', { environment: { ...storage, ...optional(ENV.defaultCooldownSeconds, 'alertCooldownSeconds'), ...(webUrl ? { [ENV.webUrl]: String(webUrl) } : {}) } });
     const catalogClip = fn('CatalogClip', { environment: storage });
-    const applyRetention = fn('ApplyRetention', { timeout: Duration.minutes(3), environment: { ...storage, [ENV.defaultRetentionClass]: defaultRetentionClass } });
+    const applyRetention = fn('ApplyRetention', { environment: { ...storage, [ENV.defaultRetentionClass]: defaultRetentionClass } });
     // Operations messages link to the execution in the console and to the clip in the web app.
     const operationsLinks = { [ENV.executionArnPrefix]: `arn:${this.partition}:states:${this.region}:${this.account}:execution:${STATE_MACHINE_NAME}:`, ...(webUrl ? { [ENV.webUrl]: String(webUrl) } : {}) };
     const quarantineClip = fn('QuarantineClip', { environment: { ...storage, ...operationsLinks } });
@@ -329,7 +312,6 @@ export class CamflowStack extends Stack {
       { id: 'AwsSolutions-SQS3', reason: 'This queue is itself the dead-letter queue of the trigger (function and rule target).' },
     ]);
     const trigger = fn('Trigger', {
-      timeout: Duration.seconds(30),
       deadLetterQueue: triggerDeadLetters,
       environment: { ...storage, [ENV.stateMachineArn]: this.stateMachine.stateMachineArn },
     });
@@ -350,7 +332,6 @@ export class CamflowStack extends Stack {
     const sweepEvery = Duration.minutes(sweepEveryMinutes);
     const workflowExecutions = this.formatArn({ service: 'states', resource: 'execution', resourceName: `${STATE_MACHINE_NAME}:*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
     const sweeper = fn('Sweeper', {
-      timeout: Duration.minutes(5),
       environment: {
         ...storage,
         [ENV.stateMachineArn]: this.stateMachine.stateMachineArn,
@@ -373,7 +354,6 @@ export class CamflowStack extends Stack {
       { id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${rendered(this.region, '<AWS::Region>')}:${rendered(this.account, '<AWS::AccountId>')}:execution:${STATE_MACHINE_NAME}:*]`, reason: 'Describes and redrives executions of the clip workflow only; execution names are clip ids, not known at deploy time.' },
     ]);
     const retryFailedUploads = fn('RetryFailedUploads', {
-      timeout: Duration.minutes(5),
       environment: { ...storage, [ENV.stateMachineArn]: this.stateMachine.stateMachineArn, [TRIGGER_DEAD_LETTERS_URL]: triggerDeadLetters.queueUrl },
     });
     // Reads and deletes the dead letters; runs the trigger's code, so it may do what the trigger does.
@@ -521,69 +501,21 @@ export class CamflowStack extends Stack {
     return `AwsSolutions-IAM5[Resource::<${this.logicalIdOf(bucket)}.Arn>/${objects}]`;
   }
 
-  /** A task Lambda: Node.js 22 on arm64, ESM bundle built locally by esbuild, X-Ray on, its own role and log group. */
-  private taskFunction(id: TaskFunctionId, options: TaskFunctionOptions): nodejs.NodejsFunction {
-    const logGroup = new logs.LogGroup(this, `${id}Logs`, { retention: logs.RetentionDays.THREE_MONTHS });
-    const role = new iam.Role(this, `${id}Role`, {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `camflow ${TASK_FUNCTIONS[id]} task`,
+  /** A task function of workflows/task-functions.ts: its handler, memory and timeout from there, the rest camflow's Lambda defaults (CamflowFunction). */
+  private taskFunction(id: TaskFunctionId, options: TaskFunctionOptions): CamflowFunction {
+    const task = TASK_FUNCTIONS[id];
+    return new CamflowFunction(this, id, {
+      entry: join(PROJECT_ROOT, 'tasks', `${task.handlerFile}.ts`),
+      serviceName: SERVICE_NAME,
+      roleDescription: `camflow ${task.handlerFile} task`,
+      memorySize: task.memorySize,
+      timeout: Duration.seconds(task.timeoutSeconds),
+      ...options,
     });
-    logGroup.grantWrite(role);
-    const afterBundling = options.afterBundling ?? [];
-    const fn = new nodejs.NodejsFunction(this, id, {
-      entry: join(PROJECT_ROOT, 'tasks', `${TASK_FUNCTIONS[id]}.ts`),
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
-      runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: options.memorySize ?? 256,
-      timeout: options.timeout ?? Duration.minutes(1),
-      tracing: lambda.Tracing.ACTIVE,
-      role,
-      deadLetterQueue: options.deadLetterQueue,
-      logGroup,
-      environment: {
-        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
-        POWERTOOLS_LOG_LEVEL: 'INFO',
-        NODE_OPTIONS: '--enable-source-maps',
-        ...options.environment,
-      },
-      bundling: {
-        format: nodejs.OutputFormat.ESM,
-        target: 'node22',
-        platform: 'node',
-        mainFields: ['module', 'main'],
-        // Without it esbuild's default `module` condition picks mediainfo.js's browser bundle,
-        // which fetches its WASM over HTTP and fails in Lambda (tasks/clip-probe.bundle.test.ts).
-        esbuildArgs: { '--conditions': 'node' },
-        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
-        minify: true,
-        sourceMap: true,
-        externalModules: [],
-        forceDockerBundling: false,
-        logLevel: nodejs.LogLevel.WARNING,
-        commandHooks: {
-          beforeBundling: () => [],
-          beforeInstall: () => [],
-          afterBundling: (inputDir: string, outputDir: string) =>
-            afterBundling.map((command) => command.replaceAll('{inputDir}', inputDir).replaceAll('{outputDir}', outputDir)),
-        },
-      },
-    });
-    acknowledge(role, [
-      { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'X-Ray tracing: xray:PutTraceSegments and PutTelemetryRecords have no resource-level scope.' },
-    ]);
-    acknowledge(fn, [
-      { id: 'AwsSolutions-L1', reason: 'Node.js 22 is the runtime the project targets (the issue requires it); move to 24 deliberately.' },
-    ]);
-    return fn;
   }
 }
 
 interface TaskFunctionOptions {
-  memorySize?: number;
-  timeout?: Duration;
   environment?: Record<string, string>;
   /** Shell commands run after esbuild; `{inputDir}` is the project root, `{outputDir}` the bundle's folder. */
   afterBundling?: string[];

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { STATE } from '../domain/clip-contract.ts';
 import { LAMBDA_TRANSIENT_ERRORS, MEDIACONVERT_TRANSIENT_ERRORS } from './clip-workflow.ts';
 import { synthesizeClipWorkflowDefinition } from './synthesized-definition.ts';
+import { taskFunctionNamed } from './task-functions.ts';
 
 type AslValidator = (definition: object) => { isValid: boolean; errors: Array<{ message?: string }>; errorsText: (separator?: string) => string };
 const aslValidator = createRequire(import.meta.url)('asl-validator') as AslValidator;
@@ -45,6 +46,12 @@ beforeAll(() => {
 });
 
 describe('the clip workflow definition (as synthesized)', () => {
+  it('names, in every Lambda Task, a function of the task list (workflows/task-functions.ts), exactly', () => {
+    const names = allStates(asl).flatMap(({ state }) => (state.Resource?.startsWith('arn:aws:lambda:') ? [state.Resource.split(':function:')[1]!] : []));
+    expect(new Set(names)).toEqual(new Set(['ValidateClip', 'DecideAlert', 'CatalogClip', 'ApplyRetention', 'QuarantineClip', 'RecordFailure']));
+    for (const name of names) expect(taskFunctionNamed(name).id).toBe(name);
+  });
+
   it('passes asl-validator', () => {
     const result = aslValidator(structuredClone(asl));
     expect(result.errorsText('\n')).toBe('');

@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, SignJWT, type JSONWebKeySet, type JWK } from 'jose';
-import { decoyHash, verifyPassword } from './passwords.ts';
+import { UNKNOWN_USER_HASH, verifyPassword } from '../../domain/password-hash.ts';
 import type { Principal } from './roles.ts';
 import type { UserStore } from './users.ts';
 
@@ -87,7 +87,7 @@ export function createLocalIssuer(options: { issuer: string; signingKey: Signing
     jwks: () => ({ keys: [options.signingKey.publicJwk] }),
     async login(username, password) {
       const user = await options.users.find(username);
-      const ok = await verifyPassword(password, user?.passwordHash ?? (await decoyHash()));
+      const ok = await verifyPassword(password, user?.passwordHash ?? UNKNOWN_USER_HASH);
       if (!user || !ok) return undefined;
       return sign(user, Math.floor(Date.now() / 1000));
     },

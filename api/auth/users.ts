@@ -5,7 +5,8 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { keys } from '../../domain/catalog-table.ts';
-import { checkNewPassword, hashPassword } from './passwords.ts';
+import { checkNewPassword } from './passwords.ts';
+import { hashPassword } from '../../domain/password-hash.ts';
 import { USERNAME_PATTERN, type Role } from './roles.ts';
 
 export interface UserRecord {
@@ -34,7 +35,8 @@ export function dynamoUserStore(client: () => DynamoDBDocumentClient, tableName:
       if (!USERNAME_PATTERN.test(username)) return undefined;
       const { Item } = await client().send(new GetCommand({ TableName: tableName, Key: keys.user(username) }));
       if (!Item) return undefined;
-      return { username: Item.username, role: Item.role, passwordHash: Item.passwordHash, createdAt: Item.createdAt };
+      const record = Item as UserRecord;
+      return { username: record.username, role: record.role, passwordHash: record.passwordHash, createdAt: record.createdAt };
     },
     async add({ username, role, password, replace }) {
       if (!USERNAME_PATTERN.test(username)) {

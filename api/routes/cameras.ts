@@ -32,7 +32,7 @@ export function registerCameraRoutes(app: ApiApp, ctx: ApiContext): void {
     async (c) => {
       const { limit, cursor } = c.req.valid('query');
       const page = await listCameras(ctx.catalog, { limit, after: await ctx.cursors.open('cameras', '', cursor) });
-      return c.json({ cameras: page.items.map((r) => cameraView(r)), cursor: await ctx.cursors.seal('cameras', '', page.next) }, 200);
+      return c.json({ cameras: page.items.map((r) => cameraView(r, ctx.deps.cameraDefaults ?? {})), cursor: await ctx.cursors.seal('cameras', '', page.next) }, 200);
     },
   );
 
@@ -75,7 +75,7 @@ export function registerCameraRoutes(app: ApiApp, ctx: ApiContext): void {
       const { id } = c.req.valid('param');
       const record = await getCamera(ctx.catalog, id);
       if (!record) throw notFound.camera(id);
-      return c.json(cameraView(record).settings, 200);
+      return c.json(cameraView(record, ctx.deps.cameraDefaults ?? {}).settings, 200);
     },
   );
 
@@ -97,7 +97,7 @@ export function registerCameraRoutes(app: ApiApp, ctx: ApiContext): void {
       const changes = c.req.valid('json');
       const record = await updateCameraSettings(ctx.catalog, id, changes);
       ctx.logger.info('camera settings changed', { camera: id, changes, by: c.get('principal').username });
-      return c.json(cameraView(record).settings, 200);
+      return c.json(cameraView(record, ctx.deps.cameraDefaults ?? {}).settings, 200);
     },
   );
 }

@@ -209,7 +209,7 @@ export function registerClipRoutes(app: ApiApp, ctx: ApiContext): void {
       const clip = await requireClip(ctx, id);
       const camera = await getCamera(ctx.catalog, clip.camera);
       // The camera's class (its record, else the stack default), as "Apply retention" computes it.
-      const cameraClass = cameraSettings(clip.camera, camera).retentionClass;
+      const cameraClass = cameraSettings(clip.camera, camera, ctx.deps.cameraDefaults ?? {}).retentionClass;
       const retentionClass = cameraClass === 'hold' ? 'standard' : cameraClass;
       const objects = await listClipObjects(ctx.clients.s3, clip, ctx.deps.buckets);
       await tagRetentionClass(ctx.clients.s3, objects, retentionClass);

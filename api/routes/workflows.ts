@@ -11,7 +11,6 @@ import {
   InvalidToken,
   ListExecutionsCommand,
   RedriveExecutionCommand,
-  type ExecutionStatus,
 } from '@aws-sdk/client-sfn';
 import { requireRole } from '../auth/middleware.ts';
 import type { ApiApp, ApiContext } from '../context.ts';
@@ -98,7 +97,7 @@ export function registerWorkflowRoutes(app: ApiApp, ctx: ApiContext): void {
         page = await ctx.clients.sfn.send(
           new ListExecutionsCommand({
             stateMachineArn: ctx.deps.stateMachineArn,
-            ...(status ? { statusFilter: status as ExecutionStatus } : {}),
+            ...(status ? { statusFilter: status } : {}),
             maxResults: limit,
             nextToken,
           }),

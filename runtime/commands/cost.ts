@@ -11,70 +11,85 @@ import { CATALOG_TABLE_NAME_LOCAL } from '../../domain/catalog-table.ts';
 import { clipWorkflowDefinition } from '../clip-workflow-definition.ts';
 import { countTransitions, monthlyBill, REFERENCE_HOME, RESOLUTIONS, type Bill, type HomeAssumptions, type Resolution } from '../../domain/cost-model.ts';
 import { PRICES } from '../../domain/prices.ts';
+import { CONSOLE_OUTPUT, readCommandLine, usageError, type CommandSpec } from '../../domain/command-line.ts';
 import { isRenderProfile, RENDER_PROFILES, type RenderProfile } from '../../domain/render-profiles.ts';
 
-export const USAGE = `usage: camflow cost [--cameras N] [--clips-per-day N] [--seconds N] [--resolution ${Object.keys(RESOLUTIONS).join('|')}]
-                    [--profile passthrough|economy|full|all] [--retention short|standard|archive]
-                    [--alerts email|sms|both|none] [--clips-per-alert N] [--quiet-hours H] [--region us-east-1] [--json]
-                    [--from-catalog [--endpoint URL] [--table NAME]]
-Defaults: the reference home (14 cameras, 50 clips a day, 20 s, 1080p at 4 Mbit/s, standard retention, email alerts,
-3 clips per motion event folded into one alert by the cooldown, no quiet hours).
---from-catalog: per-clip MediaConvert minutes, objects and bytes from the clips a running stack cataloged
-(default endpoint ${DEFAULT_DYNAMODB_ENDPOINT}, the one \`camflow up\` serves; table ${CATALOG_TABLE_NAME_LOCAL}).
-Prices: us-east-1 list prices in domain/prices.ts, each with its page and the date read.`;
+export const SPEC: CommandSpec = {
+  command: 'camflow cost',
+  synopsis: [
+    `[--cameras N] [--clips-per-day N] [--seconds N] [--resolution ${Object.keys(RESOLUTIONS).join('|')}]`,
+    ' [--profile passthrough|economy|full|all] [--retention short|standard|archive]',
+    ' [--alerts email|sms|both|none] [--clips-per-alert N] [--quiet-hours H] [--region us-east-1] [--json]',
+    ' [--from-catalog [--endpoint URL] [--table NAME]]',
+  ],
+  summary:
+    "The monthly AWS bill by service, per render profile, from the price table in domain/prices.ts (us-east-1 list prices, each with its page and the date read) and the transitions of the synthesized workflow. The defaults are the reference home.",
+  flags: {
+    cameras: { type: 'string', value: 'N', help: 'cameras in the home', default: String(REFERENCE_HOME.cameras) },
+    'clips-per-day': { type: 'string', value: 'N', help: 'clips a camera uploads a day', default: String(REFERENCE_HOME.clipsPerDay) },
+    seconds: { type: 'string', value: 'N', help: 'seconds a clip lasts', default: String(REFERENCE_HOME.seconds) },
+    resolution: { type: 'string', value: 'R', help: `the cameras' resolution: ${Object.keys(RESOLUTIONS).join(', ')}`, default: `${REFERENCE_HOME.resolution} at ${REFERENCE_HOME.sourceBitrate / 1e6} Mbit/s` },
+    profile: { type: 'string', value: 'P', help: `render profile: ${RENDER_PROFILES.join(', ')} or all (side by side)`, default: 'passthrough' },
+    retention: { type: 'string', value: 'R', help: 'retention rules: short, standard or archive', default: REFERENCE_HOME.retention },
+    alerts: { type: 'string', value: 'A', help: 'alert channels: email, sms, both or none', default: REFERENCE_HOME.alerts },
+    'clips-per-alert': { type: 'string', value: 'N', help: 'clips of one motion event folded into one alert by the cooldown', default: String(REFERENCE_HOME.clipsPerAlert) },
+    'quiet-hours': { type: 'string', value: 'H', help: 'hours a day with alerts off', default: '0' },
+    region: { type: 'string', value: 'R', help: 'the region priced (the table holds us-east-1 only)', default: 'us-east-1' },
+    json: { type: 'boolean', help: 'print assumptions, bills and prices as JSON' },
+    'from-catalog': { type: 'boolean', help: 'take per-clip MediaConvert minutes, objects and bytes from the clips a running stack cataloged' },
+    endpoint: { type: 'string', value: 'URL', help: 'with --from-catalog: the DynamoDB endpoint', default: `${DEFAULT_DYNAMODB_ENDPOINT}, the one \`camflow up\` serves`, env: 'AWS_ENDPOINT_URL_DYNAMODB' },
+    table: { type: 'string', value: 'NAME', help: 'with --from-catalog: the catalog table', default: CATALOG_TABLE_NAME_LOCAL, env: 'CATALOG_TABLE' },
+  },
+  notes: 'Exit code: 0 printed, 1 the catalog cannot be read or holds no cost yet, 2 usage error.',
+};
+
+type CostFlags = { [flag in 'cameras' | 'clips-per-day' | 'seconds' | 'resolution' | 'profile' | 'retention' | 'alerts' | 'clips-per-alert' | 'quiet-hours' | 'region' | 'endpoint' | 'table']?: string } & {
+  json?: boolean;
+  'from-catalog'?: boolean;
+};
 
 export async function run(args: string[]): Promise<number> {
   const home: HomeAssumptions = { ...REFERENCE_HOME };
   let profiles: RenderProfile[] = ['passthrough'];
-  let json = false;
-  let fromCatalog = false;
-  let endpoint = process.env.AWS_ENDPOINT_URL_DYNAMODB ?? DEFAULT_DYNAMODB_ENDPOINT;
-  let table = process.env.CATALOG_TABLE ?? CATALOG_TABLE_NAME_LOCAL;
-  const number = (name: string, value: string | undefined, min: number) => {
+  const parsed = readCommandLine<CostFlags>(SPEC, args, CONSOLE_OUTPUT, 2);
+  if ('exitCode' in parsed) return parsed.exitCode;
+  const { values } = parsed;
+  const json = values.json === true;
+  const fromCatalog = values['from-catalog'] === true;
+  const endpoint = values.endpoint ?? process.env.AWS_ENDPOINT_URL_DYNAMODB ?? DEFAULT_DYNAMODB_ENDPOINT;
+  const table = values.table ?? process.env.CATALOG_TABLE ?? CATALOG_TABLE_NAME_LOCAL;
+  const number = (name: string, value: string, min: number) => {
     const n = Number(value);
-    if (value === undefined || !Number.isFinite(n) || n < min) throw new UsageError(`${name} needs a number of at least ${min}`);
+    if (!Number.isFinite(n) || n < min) throw new UsageError(`${name} needs a number of at least ${min}`);
     return n;
   };
   try {
-    for (let i = 0; i < args.length; i++) {
-      const [flag, inline] = args[i]!.split('=', 2) as [string, string | undefined];
-      const value = () => inline ?? args[++i];
-      if (flag === '--help' || flag === '-h') {
-        console.log(USAGE);
-        return 0;
-      } else if (flag === '--json') json = true;
-      else if (flag === '--from-catalog') fromCatalog = true;
-      else if (flag === '--endpoint') endpoint = value() ?? endpoint;
-      else if (flag === '--table') table = value() ?? table;
-      else if (flag === '--quiet-hours') home.quietShare = Math.min(24, number(flag, value(), 0)) / 24;
-      else if (flag === '--cameras') home.cameras = number(flag, value(), 1);
-      else if (flag === '--clips-per-day') home.clipsPerDay = number(flag, value(), 0);
-      else if (flag === '--seconds') home.seconds = number(flag, value(), 1);
-      else if (flag === '--clips-per-alert') home.clipsPerAlert = number(flag, value(), 1);
-      else if (flag === '--resolution') {
-        const v = value();
-        if (!v || !(v in RESOLUTIONS)) throw new UsageError(`--resolution must be one of ${Object.keys(RESOLUTIONS).join(', ')}`);
-        home.resolution = v as Resolution;
-      } else if (flag === '--profile') {
-        const v = value();
-        if (v === 'all') profiles = [...RENDER_PROFILES];
-        else if (isRenderProfile(v)) profiles = [v];
-        else throw new UsageError('--profile must be passthrough, economy, full or all');
-      } else if (flag === '--retention') {
-        const v = value();
-        if (v !== 'short' && v !== 'standard' && v !== 'archive') throw new UsageError('--retention must be short, standard or archive');
-        home.retention = v;
-      } else if (flag === '--alerts') {
-        const v = value();
-        if (v !== 'email' && v !== 'sms' && v !== 'both' && v !== 'none') throw new UsageError('--alerts must be email, sms, both or none');
-        home.alerts = v;
-      } else if (flag === '--region') {
-        if (value() !== 'us-east-1') throw new UsageError('the price table holds us-east-1 prices only; other regions differ by a few percent (see the pages in domain/prices.ts)');
-      } else throw new UsageError(`unknown option ${flag}`);
+    if (values['quiet-hours'] !== undefined) home.quietShare = Math.min(24, number('--quiet-hours', values['quiet-hours'], 0)) / 24;
+    if (values.cameras !== undefined) home.cameras = number('--cameras', values.cameras, 1);
+    if (values['clips-per-day'] !== undefined) home.clipsPerDay = number('--clips-per-day', values['clips-per-day'], 0);
+    if (values.seconds !== undefined) home.seconds = number('--seconds', values.seconds, 1);
+    if (values['clips-per-alert'] !== undefined) home.clipsPerAlert = number('--clips-per-alert', values['clips-per-alert'], 1);
+    if (values.resolution !== undefined) {
+      if (!(values.resolution in RESOLUTIONS)) throw new UsageError(`--resolution must be one of ${Object.keys(RESOLUTIONS).join(', ')}`);
+      home.resolution = values.resolution as Resolution;
     }
+    if (values.profile !== undefined) {
+      if (values.profile === 'all') profiles = [...RENDER_PROFILES];
+      else if (isRenderProfile(values.profile)) profiles = [values.profile];
+      else throw new UsageError('--profile must be passthrough, economy, full or all');
+    }
+    if (values.retention !== undefined) {
+      if (values.retention !== 'short' && values.retention !== 'standard' && values.retention !== 'archive') throw new UsageError('--retention must be short, standard or archive');
+      home.retention = values.retention;
+    }
+    if (values.alerts !== undefined) {
+      if (values.alerts !== 'email' && values.alerts !== 'sms' && values.alerts !== 'both' && values.alerts !== 'none') throw new UsageError('--alerts must be email, sms, both or none');
+      home.alerts = values.alerts;
+    }
+    if (values.region !== undefined && values.region !== 'us-east-1') throw new UsageError('the price table holds us-east-1 prices only; other regions differ by a few percent (see the pages in domain/prices.ts)');
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    console.error(`camflow cost: ${error.message}\n\n${USAGE}`);
+    console.error(usageError(SPEC, error.message));
     return 2;
   }
   const transitions = countTransitions(await clipWorkflowDefinition(), 'video');

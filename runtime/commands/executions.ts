@@ -4,45 +4,58 @@
  * one line each; failed ones with their error.
  */
 import { safePrinter } from '../terminal-text.ts';
-import { DescribeExecutionCommand, ListExecutionsCommand, ListStateMachinesCommand, type ExecutionListItem, type ExecutionStatus } from '@aws-sdk/client-sfn';
-import { endpointFrom, formatDuration, formatFailure, formatTime, pad, stepFunctionsClient, unreachable } from '../step-functions/command-support.ts';
-import { commandArgs } from '../command-args.ts';
+import { DescribeExecutionCommand, paginateListExecutions, paginateListStateMachines, type ExecutionListItem, type ExecutionStatus } from '@aws-sdk/client-sfn';
+import { ENDPOINT_FLAG, endpointFrom, formatDuration, formatFailure, formatTime, pad, STEP_FUNCTIONS_ENVIRONMENT, stepFunctionsClient, unreachable } from '../step-functions/command-support.ts';
+import { linesTo, readCommandLine, usageLine, type CommandSpec } from '../../domain/command-line.ts';
 
 const STATUSES = ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'];
-const USAGE = 'usage: camflow executions [--status RUNNING|SUCCEEDED|FAILED|TIMED_OUT|ABORTED] [--limit N] [--endpoint URL]';
+
+export const SPEC: CommandSpec = {
+  command: 'camflow executions',
+  synopsis: '[--status RUNNING|SUCCEEDED|FAILED|TIMED_OUT|ABORTED] [--limit N] [--endpoint URL]',
+  summary: 'Lists the clip workflow executions, newest first, one line each; failed ones with their error.',
+  flags: {
+    status: { type: 'string', value: 'STATUS', help: `only executions in this status: ${STATUSES.join(', ')}`, default: 'all' },
+    limit: { type: 'string', value: 'N', help: 'at most N executions', default: '50' },
+    endpoint: ENDPOINT_FLAG,
+  },
+  environment: STEP_FUNCTIONS_ENVIRONMENT,
+  notes: 'Exit code: 0 listed, 1 a bad option or the endpoint cannot be read.',
+};
 
 export async function run(args: string[], printLine: (line: string) => void = console.log): Promise<number> {
   // Names, causes and arguments come from users and uploads: every line is printed escaped.
   const print = safePrinter(printLine);
-  const parsed = commandArgs<{ status?: string; limit?: string; endpoint?: string }>(args, { status: { type: 'string' }, limit: { type: 'string' }, endpoint: { type: 'string' } }, USAGE, print);
+  const parsed = readCommandLine<{ status?: string; limit?: string; endpoint?: string }>(SPEC, args, linesTo(print));
   if ('exitCode' in parsed) return parsed.exitCode;
   const { values } = parsed;
   const status = values.status?.toUpperCase();
   if (status !== undefined && !STATUSES.includes(status)) {
     print(`--status must be one of ${STATUSES.join(', ')}`);
-    print(USAGE);
+    print(usageLine(SPEC));
     return 1;
   }
   const limit = values.limit === undefined ? 50 : Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1) {
     print('--limit must be a positive whole number');
-    print(USAGE);
+    print(usageLine(SPEC));
     return 1;
   }
   const endpoint = endpointFrom(values.endpoint);
   const client = stepFunctionsClient(endpoint);
   try {
-    const machines = (await client.send(new ListStateMachinesCommand({}))).stateMachines ?? [];
+    const machines = [];
+    for await (const page of paginateListStateMachines({ client }, {})) machines.push(...(page.stateMachines ?? []));
     const rows: Array<ExecutionListItem & { machine: string }> = [];
     for (const machine of machines) {
-      let nextToken: string | undefined;
-      do {
-        const page = await client.send(
-          new ListExecutionsCommand({ stateMachineArn: machine.stateMachineArn, statusFilter: status as ExecutionStatus | undefined, maxResults: Math.min(limit, 1000), nextToken }),
-        );
+      const pages = paginateListExecutions(
+        { client, pageSize: Math.min(limit, 1000) },
+        { stateMachineArn: machine.stateMachineArn, statusFilter: status as ExecutionStatus | undefined },
+      );
+      for await (const page of pages) {
         rows.push(...(page.executions ?? []).map((execution) => ({ ...execution, machine: machine.name ?? '' })));
-        nextToken = rows.length < limit ? page.nextToken : undefined;
-      } while (nextToken);
+        if (rows.length >= limit) break;
+      }
     }
     rows.sort((a, b) => (b.startDate?.getTime() ?? 0) - (a.startDate?.getTime() ?? 0));
     const shown = rows.slice(0, limit);

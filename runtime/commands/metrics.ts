@@ -8,19 +8,30 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { formatMetricsSummary, metricsLogFile, readMetricLines, summarizeMetrics } from '../metrics-summary.ts';
 import { safePrinter } from '../terminal-text.ts';
-import { commandArgs } from '../command-args.ts';
+import { linesTo, readCommandLine, usageLine, type CommandSpec } from '../../domain/command-line.ts';
 
-const USAGE = 'usage: camflow metrics [--data DIR] [--minutes N] [--json]';
+export const SPEC: CommandSpec = {
+  command: 'camflow metrics',
+  synopsis: '[--data DIR] [--minutes N] [--json]',
+  summary:
+    "What the local stack's handlers counted (from the metric lines in DIR/metrics/): clips by outcome, upload-to-ready and upload-to-alert times, render seconds and MediaConvert minutes by profile, bytes in and out, alerts sent and not sent.",
+  flags: {
+    data: { type: 'string', value: 'DIR', help: 'the data directory of `camflow up`', default: '.camflow', env: 'CAMFLOW_DATA' },
+    minutes: { type: 'string', value: 'N', help: 'count the last N minutes', default: '60' },
+    json: { type: 'boolean', help: 'print the summary as JSON' },
+  },
+  notes: 'Exit code: 0 printed (also when nothing was counted yet), 1 a bad option.',
+};
 
 export async function run(args: string[], printLine: (line: string) => void = console.log, now: () => number = Date.now): Promise<number> {
   const print = safePrinter(printLine);
-  const parsed = commandArgs<{ data?: string; minutes?: string; json?: boolean }>(args, { data: { type: 'string' }, minutes: { type: 'string' }, json: { type: 'boolean' } }, USAGE, print);
+  const parsed = readCommandLine<{ data?: string; minutes?: string; json?: boolean }>(SPEC, args, linesTo(print));
   if ('exitCode' in parsed) return parsed.exitCode;
   const { values } = parsed;
   const minutes = values.minutes === undefined ? 60 : Number(values.minutes);
   if (!Number.isFinite(minutes) || minutes <= 0) {
     print('--minutes must be a positive number');
-    print(USAGE);
+    print(usageLine(SPEC));
     return 1;
   }
   const file = metricsLogFile(resolve(values.data ?? process.env.CAMFLOW_DATA ?? '.camflow'));

@@ -16,21 +16,32 @@ import { clipIdFor } from '../../domain/clip-identity.ts';
 import { validateUpload, validationSettingsFromEnv } from '../../tasks/validation.ts';
 import { CAMERA_ID_PATTERN, ENV, type ClipWorkflowInput, type ValidationResult } from '../../domain/clip-contract.ts';
 import { DEFAULT_RENDER_PROFILE, isRenderProfile, ProfessionalTierSetting, RENDER_PROFILES, type RenderProfile } from '../../domain/render-profiles.ts';
+import { CONSOLE_OUTPUT, readCommandLine, usageError as usageText, type CommandSpec } from '../../domain/command-line.ts';
 
-export const USAGE = `usage: camflow plan <clip-file> [--camera ID] [--profile passthrough|economy|full]
-
-Probes a local clip and prints, as JSON, what the clip workflow would do with it: the clip id,
-the probe, the validation result and, for a video, the MediaConvert CreateJob request.
-
-  --camera ID   the camera the clip comes from (lowercase letters, digits, dashes; default: camera)
-  --profile P   the camera's render profile (default: ${ENV.defaultRenderProfile}, else passthrough);
-                a job that would leave MediaConvert's Basic tier fails, naming the setting
-
-Environment: ${ENV.mediaConvertRoleArn} (the stack output MediaConvertRoleArn; else a placeholder),
-${ENV.uploadsBucket}, ${ENV.mediaBucket} (bucket names; default camflow-uploads, camflow-media),
-${ENV.maxClipBytes}, ${ENV.maxClipSeconds} (validation limits).
-Exit code: 0 the workflow would render or catalog it, 1 it would quarantine it, 2 usage error,
-3 the job would leave MediaConvert's Basic tier.`;
+export const SPEC: CommandSpec = {
+  command: 'camflow plan',
+  synopsis: '<clip-file> [--camera ID] [--profile passthrough|economy|full]',
+  summary:
+    'Probes a local clip and prints, as JSON, what the clip workflow would do with it: the clip id, the probe, the validation result and, for a video, the MediaConvert CreateJob request. No AWS account needed.',
+  positionals: true,
+  flags: {
+    camera: { type: 'string', value: 'ID', help: 'the camera the clip comes from (lowercase letters, digits, dashes)', default: 'camera' },
+    profile: {
+      type: 'string',
+      value: 'P',
+      help: `the camera's render profile: ${RENDER_PROFILES.join(', ')}; a job that would leave MediaConvert's Basic tier fails, naming the setting`,
+      default: `${DEFAULT_RENDER_PROFILE}`,
+      env: ENV.defaultRenderProfile,
+    },
+  },
+  environment: {
+    [ENV.mediaConvertRoleArn]: 'the stack output MediaConvertRoleArn (default: a placeholder)',
+    [ENV.uploadsBucket]: 'the uploads bucket name (default: camflow-uploads)',
+    [ENV.mediaBucket]: 'the media bucket name (default: camflow-media)',
+    [`${ENV.maxClipBytes}, ${ENV.maxClipSeconds}`]: 'validation limits (default: those of the stack)',
+  },
+  notes: "Exit code: 0 the workflow would render or catalog it, 1 it would quarantine it, 2 usage error, 3 the job would leave MediaConvert's Basic tier.",
+};
 
 /** Stands in for the MediaConvert role when MEDIACONVERT_ROLE_ARN is not set. */
 export const PLACEHOLDER_ROLE_ARN = 'arn:aws:iam::000000000000:role/PLACEHOLDER-set-MEDIACONVERT_ROLE_ARN-to-the-stack-output-MediaConvertRoleArn';
@@ -91,29 +102,12 @@ export async function planClip(path: string, options: PlanOptions): Promise<Clip
 }
 
 export async function run(args: string[]): Promise<number> {
-  let camera = 'camera';
-  let profile: RenderProfile | undefined;
-  const files: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === '--help' || arg === '-h') {
-      console.log(USAGE);
-      return 0;
-    }
-    if (arg === '--camera' || arg.startsWith('--camera=')) {
-      const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : args[++i];
-      if (!value) return usageError('--camera needs a camera id');
-      camera = value;
-    } else if (arg === '--profile' || arg.startsWith('--profile=')) {
-      const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : args[++i];
-      if (!isRenderProfile(value)) return usageError(`--profile must be one of ${RENDER_PROFILES.join(', ')}`);
-      profile = value;
-    } else if (arg.startsWith('-')) {
-      return usageError(`unknown option ${arg}`);
-    } else {
-      files.push(arg);
-    }
-  }
+  const parsed = readCommandLine<{ camera?: string; profile?: string }>(SPEC, args, CONSOLE_OUTPUT, 2);
+  if ('exitCode' in parsed) return parsed.exitCode;
+  const { values, positionals: files } = parsed;
+  const camera = values.camera ?? 'camera';
+  if (values.profile !== undefined && !isRenderProfile(values.profile)) return usageError(`--profile must be one of ${RENDER_PROFILES.join(', ')}`);
+  const profile: RenderProfile | undefined = values.profile;
   if (files.length !== 1) return usageError(files.length === 0 ? 'name one clip file' : 'name one clip file only');
   if (!CAMERA_ID_PATTERN.test(camera)) return usageError(`'${camera}' is not a camera id: use lowercase letters, digits and dashes (e.g. front-door)`);
   try {
@@ -134,7 +128,7 @@ export async function run(args: string[]): Promise<number> {
 }
 
 function usageError(message: string): number {
-  console.error(`camflow plan: ${message}\n\n${USAGE}`);
+  console.error(usageText(SPEC, message));
   return 2;
 }
 

@@ -7,11 +7,19 @@ import { DescribeExecutionCommand, ListStateMachinesCommand, type DescribeExecut
 import { executionArnFor, isValidName } from '../../domain/step-functions-arns.ts';
 import { findClipExecutionArn } from '../step-functions/clip-execution.ts';
 import { readExecutionHistory } from '../../api/execution-history.ts';
-import { endpointFrom, formatDuration, formatFailure, formatTime, pad, stepFunctionsClient, unreachable } from '../step-functions/command-support.ts';
+import { ENDPOINT_FLAG, endpointFrom, formatDuration, formatFailure, formatTime, pad, STEP_FUNCTIONS_ENVIRONMENT, stepFunctionsClient, unreachable } from '../step-functions/command-support.ts';
 import { timelineFromHistory, type StateStep } from '../../domain/state-timeline.ts';
-import { commandArgs } from '../command-args.ts';
+import { linesTo, readCommandLine, usageLine, type CommandSpec } from '../../domain/command-line.ts';
 
-const USAGE = 'usage: camflow status <clip-id> [--endpoint URL]';
+export const SPEC: CommandSpec = {
+  command: 'camflow status',
+  synopsis: '<clip-id> [--endpoint URL]',
+  summary: "One clip's workflow execution, a line per state with its status, duration, retries and error. <clip-id> is the clip id or the execution name (`camflow executions` lists them).",
+  positionals: true,
+  flags: { endpoint: ENDPOINT_FLAG },
+  environment: STEP_FUNCTIONS_ENVIRONMENT,
+  notes: 'Exit code: 0 shown, 1 no such execution, a bad argument or the endpoint cannot be read.',
+};
 
 /** The lines `camflow status` prints for an execution and its history, control characters escaped. */
 export function statusReport(execution: Pick<DescribeExecutionCommandOutput, 'name' | 'status' | 'startDate' | 'stopDate' | 'error' | 'cause' | 'redriveCount'>, events: HistoryEvent[]): string[] {
@@ -50,12 +58,12 @@ export function statusReport(execution: Pick<DescribeExecutionCommandOutput, 'na
 export async function run(args: string[], printLine: (line: string) => void = console.log): Promise<number> {
   // Names, causes and arguments come from users and uploads: every line is printed escaped.
   const print = safePrinter(printLine);
-  const parsed = commandArgs<{ endpoint?: string }>(args, { endpoint: { type: 'string' } }, USAGE, print, true);
+  const parsed = readCommandLine<{ endpoint?: string }>(SPEC, args, linesTo(print));
   if ('exitCode' in parsed) return parsed.exitCode;
   const { values, positionals } = parsed;
   const clipId = positionals[0];
   if (!clipId || positionals.length > 1) {
-    print(USAGE);
+    print(usageLine(SPEC));
     return 1;
   }
   if (!isValidName(clipId)) {

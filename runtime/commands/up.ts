@@ -1,7 +1,8 @@
 /**
- * `camflow up [--demo]`: the whole stack on 127.0.0.1 until Ctrl-C. With `--demo`, a short
+ * `camflow up [--demo]`: the whole stack on 127.0.0.1 until Ctrl-C (`camflow up --help`: every flag). With `--demo`, a short
  * clip for camera `demo` is made with ffmpeg, uploaded, and followed state by state.
  */
+import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { dynamoUserStore } from '../../api/auth/users.ts';
 import { generatePassword } from '../../api/auth/passwords.ts';
-import { DEFAULT_PORTS, startLocalStack, type LocalStack } from '../local-stack.ts';
+import { DEFAULT_PORTS, DEFAULT_SWEEP_EVERY_SECONDS, localSettingsFrom, startLocalStack, type LocalStack } from '../local-stack.ts';
+import { DEFAULT_WEB_PORT } from '../local-web.ts';
+import { CommandLineInvalid, helpText, parseCommandLine, usageError, type CommandLine, type CommandSpec, type Flag } from '../../domain/command-line.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, localClientConfig } from '../local-credentials.ts';
 import { followExecution } from '../execution-progress.ts';
 import { clipIdFor } from '../../domain/clip-identity.ts';
@@ -34,48 +37,73 @@ interface UpOptions {
   serveWeb: boolean;
   /** Seconds between two runs of the sweeper (0: never); default DEFAULT_SWEEP_EVERY_SECONDS. */
   sweepEverySeconds?: number;
+  /** `--help` was given: print the help, start nothing. */
+  help?: boolean;
 }
 
-const PORT_FLAGS: Record<string, keyof typeof DEFAULT_PORTS> = {
-  '--s3-port': 's3',
-  '--dynamodb-port': 'dynamodb',
-  '--stepfunctions-port': 'stepFunctions',
-  '--api-port': 'api',
-};
 const PORT_ENV: Record<keyof typeof DEFAULT_PORTS, string> = {
   s3: 'CAMFLOW_S3_PORT',
   dynamodb: 'CAMFLOW_DYNAMODB_PORT',
   stepFunctions: 'CAMFLOW_STEPFUNCTIONS_PORT',
   api: 'CAMFLOW_API_PORT',
 };
+const PORT_FLAGS: Record<string, keyof typeof DEFAULT_PORTS> = { 's3-port': 's3', 'dynamodb-port': 'dynamodb', 'stepfunctions-port': 'stepFunctions', 'api-port': 'api' };
+const PORT_NAMES: Record<keyof typeof DEFAULT_PORTS, string> = { s3: 'S3', dynamodb: 'DynamoDB', stepFunctions: 'Step Functions', api: 'REST API' };
+
+export const SPEC: CommandSpec = {
+  command: 'camflow up',
+  synopsis: '[--demo] [--data DIR] [--verbose] [--no-resume] [--no-web] [--<service>-port PORT]',
+  summary:
+    'Runs the whole stack on 127.0.0.1 until Ctrl-C: S3, DynamoDB, Step Functions running the synthesized workflow, the tasks, the REST API and the web app. With --demo, a short clip for camera `demo` is made with ffmpeg, uploaded and followed state by state.',
+  flags: {
+    demo: { type: 'boolean', help: 'upload a demo clip and follow it; create the admin user demo (password kept in DIR/demo-login.json)' },
+    'exit-after-demo': { type: 'boolean', help: 'with --demo: stop once the demo clip is done (exit code 0 if it succeeded)' },
+    data: { type: 'string', value: 'DIR', help: 'where everything persists (objects, table, executions, outbox, metrics)', default: '.camflow', env: 'CAMFLOW_DATA' },
+    verbose: { type: 'boolean', help: "print the handlers' JSON logs at INFO and their metric lines", default: 'warnings and errors only' },
+    'no-resume': { type: 'boolean', help: 'fail the executions a previous run left running, instead of resuming them' },
+    'sweep-every': { type: 'string', value: 'SECONDS', help: 'how often the sweeper restarts uploads stuck in PROCESSING (0: never)', default: String(DEFAULT_SWEEP_EVERY_SECONDS), env: 'CAMFLOW_SWEEP_SECONDS' },
+    ...Object.fromEntries(
+      Object.entries(PORT_FLAGS).map(([flag, service]) => [flag, { type: 'string', value: 'PORT', help: `the ${PORT_NAMES[service]} port (0: any free port)`, default: String(DEFAULT_PORTS[service]), env: PORT_ENV[service] } satisfies Flag]),
+    ),
+    'web-port': { type: 'string', value: 'PORT', help: 'the web app port, the only origin the API and S3 admit by CORS (0: any free port)', default: String(DEFAULT_WEB_PORT), env: 'CAMFLOW_WEB_PORT' },
+    'no-web': { type: 'boolean', help: "do not serve the built web app: leave its port to Vite's dev server (npm run web:dev)" },
+  },
+  environment: {
+    CAMFLOW_SMTP_URL: 'mail alerts and operations messages through this server, smtp://user:pass@host:587 (default: kept in DIR/outbox only)',
+    CAMFLOW_SMTP_FROM: 'the sender of that mail (default: camflow <camflow@localhost>)',
+    CAMFLOW_ALERT_EMAILS: 'where motion alerts are mailed (comma-separated addresses)',
+    CAMFLOW_OPERATIONS_EMAILS: 'where operations messages are mailed (default: CAMFLOW_ALERT_EMAILS)',
+    'POWERTOOLS_LOG_LEVEL, POWERTOOLS_METRICS_DISABLED': "the handlers' log level and metric lines, when set (else as --verbose says)",
+  },
+  notes: 'A flag wins over its variable. Exit code: 1 a bad option or the stack cannot start; with --exit-after-demo, 0 the demo clip succeeded.',
+};
 
 export function parseUpArguments(args: string[], env: NodeJS.ProcessEnv = process.env): UpOptions {
   const options: UpOptions = { demo: false, ports: {}, serveWeb: true, resume: true, exitAfterDemo: false, verbose: false, dataDirectory: env.CAMFLOW_DATA };
+  let parsed: CommandLine<Record<string, string | boolean | undefined>>;
+  try {
+    parsed = parseCommandLine(SPEC, args);
+  } catch (error) {
+    if (!(error instanceof CommandLineInvalid)) throw error;
+    throw new CommandLineInvalid(usageError(SPEC, error.message));
+  }
+  if (parsed.help) return { ...options, help: true };
+  const values = parsed.values as Record<string, string | undefined> & Record<'demo' | 'exit-after-demo' | 'no-resume' | 'verbose' | 'no-web', boolean | undefined>;
   for (const [name, variable] of Object.entries(PORT_ENV) as Array<[keyof typeof DEFAULT_PORTS, string]>) {
     if (env[variable]) options.ports[name] = parsePort(env[variable]!, variable);
   }
   if (env.CAMFLOW_WEB_PORT) options.webPort = parsePort(env.CAMFLOW_WEB_PORT, 'CAMFLOW_WEB_PORT');
   if (env.CAMFLOW_SWEEP_SECONDS) options.sweepEverySeconds = parseSeconds(env.CAMFLOW_SWEEP_SECONDS, 'CAMFLOW_SWEEP_SECONDS');
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === '--demo') options.demo = true;
-    else if (arg === '--exit-after-demo') options.exitAfterDemo = true;
-    else if (arg === '--no-resume') options.resume = false;
-    else if (arg === '--verbose') options.verbose = true;
-    else if (arg === '--web-port') options.webPort = parsePort(requireValue(args, ++i, arg), arg);
-    else if (arg === '--no-web') options.serveWeb = false;
-    else if (arg === '--data') options.dataDirectory = requireValue(args, ++i, arg);
-    else if (arg === '--sweep-every') options.sweepEverySeconds = parseSeconds(requireValue(args, ++i, arg), arg);
-    else if (PORT_FLAGS[arg]) options.ports[PORT_FLAGS[arg]] = parsePort(requireValue(args, ++i, arg), arg);
-    else throw new Error(`camflow up: unknown option ${arg}`);
-  }
+  options.demo = values.demo === true;
+  options.exitAfterDemo = values['exit-after-demo'] === true;
+  options.resume = values['no-resume'] !== true;
+  options.verbose = values.verbose === true;
+  options.serveWeb = values['no-web'] !== true;
+  if (values['web-port'] !== undefined) options.webPort = parsePort(values['web-port'], '--web-port');
+  if (values.data !== undefined) options.dataDirectory = values.data;
+  if (values['sweep-every'] !== undefined) options.sweepEverySeconds = parseSeconds(values['sweep-every'], '--sweep-every');
+  for (const [flag, service] of Object.entries(PORT_FLAGS)) if (values[flag] !== undefined) options.ports[service] = parsePort(values[flag], `--${flag}`);
   return options;
-}
-
-function requireValue(args: string[], index: number, flag: string): string {
-  const value = args[index];
-  if (value === undefined) throw new Error(`camflow up: ${flag} needs a value`);
-  return value;
 }
 
 function parseSeconds(value: string, source: string): number {
@@ -98,10 +126,17 @@ export async function run(args: string[]): Promise<number> {
     console.error((error as Error).message);
     return 1;
   }
-  // The handlers' JSON logs (Powertools) at INFO with --verbose; warnings and errors otherwise.
-  process.env.POWERTOOLS_LOG_LEVEL ??= options.verbose ? 'INFO' : 'WARN';
-  // Their metric lines (EMF) too, with --verbose; `camflow metrics` reads them either way.
-  process.env.POWERTOOLS_METRICS_DISABLED ??= options.verbose ? 'false' : 'true';
+  if (options.help) {
+    console.log(helpText(SPEC));
+    return 0;
+  }
+  // The handlers' JSON logs (Powertools) at INFO with --verbose; warnings and errors otherwise
+  // (POWERTOOLS_LOG_LEVEL, when set, wins). Their metric lines (EMF) too, with --verbose
+  // (POWERTOOLS_METRICS_DISABLED wins); `camflow metrics` reads them either way.
+  const observability = {
+    logLevel: (process.env.POWERTOOLS_LOG_LEVEL || (options.verbose ? 'INFO' : 'WARN')) as LogLevel,
+    metricsDisabled: process.env.POWERTOOLS_METRICS_DISABLED ? process.env.POWERTOOLS_METRICS_DISABLED.toLowerCase() === 'true' : !options.verbose,
+  };
   // The app as built from the sources of this checkout (rebuilt when they changed).
   if (options.serveWeb) await ensureWebBuild({ print: (line) => console.log(line) });
   const stack = await startLocalStack({
@@ -111,6 +146,9 @@ export async function run(args: string[]): Promise<number> {
     sweepEverySeconds: options.sweepEverySeconds,
     web: { port: options.webPort, serve: options.serveWeb },
     print: (line) => console.log(line),
+    observability,
+    // Limits, camera defaults, sweeper and mail settings set in this shell (read once, here).
+    environment: localSettingsFrom(process.env),
   });
   printWelcome(stack);
 

@@ -32,7 +32,7 @@ function captured() {
 
 it('adds a user with the given password and role, who can then sign in', async () => {
   const io = captured();
-  const code = await run(['add', 'maria', '--role', 'admin', '--password', 's3cret-passphrase']);
+  const code = await run(['add', 'maria', '--role', 'admin', '--password', 's3cret-passphrase'], services.env);
   io.restore();
   expect(code).toBe(0);
   expect(io.out.join('\n')).toContain("User 'maria' (admin) created in table 'camflow'");
@@ -43,7 +43,7 @@ it('adds a user with the given password and role, who can then sign in', async (
 
 it('generates and prints a password when given none and there is no terminal', async () => {
   const io = captured();
-  const code = await run(['add', 'joe', '--role', 'viewer']);
+  const code = await run(['add', 'joe', '--role', 'viewer'], services.env);
   io.restore();
   expect(code).toBe(0);
   const password = /Password: (\S+)/.exec(io.out.join('\n'))?.[1];
@@ -53,11 +53,11 @@ it('generates and prints a password when given none and there is no terminal', a
 
 it('refuses an existing user unless --replace, a bad role and a bad name', async () => {
   const io = captured();
-  expect(await run(['add', 'maria', '--role', 'viewer', '--password', 'another-passphrase'])).toBe(1);
-  expect(await run(['add', 'maria', '--role', 'viewer', '--password', 'new-passphrase', '--replace'])).toBe(0);
-  expect(await run(['add', 'ann', '--role', 'owner', '--password', 'x'])).toBe(2);
-  expect(await run(['add', 'Ann Smith', '--role', 'viewer', '--password', 'x'])).toBe(2);
-  expect(await run(['remove', 'ann'])).toBe(2);
+  expect(await run(['add', 'maria', '--role', 'viewer', '--password', 'another-passphrase'], services.env)).toBe(1);
+  expect(await run(['add', 'maria', '--role', 'viewer', '--password', 'new-passphrase', '--replace'], services.env)).toBe(0);
+  expect(await run(['add', 'ann', '--role', 'owner', '--password', 'x'], services.env)).toBe(2);
+  expect(await run(['add', 'Ann Smith', '--role', 'viewer', '--password', 'x'], services.env)).toBe(2);
+  expect(await run(['remove', 'ann'], services.env)).toBe(2);
   io.restore();
   expect(io.err.join('\n')).toMatch(/already exists[\s\S]*--role must be admin or viewer[\s\S]*not a valid user name/);
   expect((await login('maria', 'new-passphrase')).status).toBe(200);
@@ -66,9 +66,9 @@ it('refuses an existing user unless --replace, a bad role and a bad name', async
 
 it('refuses a password shorter than 12 characters, saying so, and writes nothing', async () => {
   const io = captured();
-  expect(await run(['add', 'kim', '--role', 'viewer', '--password', 'a'])).toBe(2);
-  expect(await run(['add', 'kim', '--role', 'viewer', '--password', 'elevenchars'])).toBe(2);
-  expect(await run(['add', 'maria', '--role', 'admin', '--password', 'short', '--replace'])).toBe(2);
+  expect(await run(['add', 'kim', '--role', 'viewer', '--password', 'a'], services.env)).toBe(2);
+  expect(await run(['add', 'kim', '--role', 'viewer', '--password', 'elevenchars'], services.env)).toBe(2);
+  expect(await run(['add', 'maria', '--role', 'admin', '--password', 'short', '--replace'], services.env)).toBe(2);
   io.restore();
   expect(io.err[0]).toMatch(/password is too short \(1 character\): use at least 12/);
   expect(io.err[1]).toMatch(/password is too short \(11 characters\): use at least 12/);

@@ -64,8 +64,8 @@ export function runFfmpeg(binary: string, args: string[], onSpawn?: (child: Chil
     }
     onSpawn?.(child);
     let stderr = '';
-    child.stderr!.setEncoding('utf8');
-    child.stderr!.on('data', (chunk: string) => {
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => {
       stderr += chunk;
       if (stderr.length > 64 * 1024) stderr = stderr.slice(-32 * 1024);
     });

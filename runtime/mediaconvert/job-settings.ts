@@ -7,6 +7,7 @@
  *
  * Pure: no ffmpeg, no AWS.
  */
+import * as z from 'zod';
 import { parseS3Uri } from '../../domain/s3-uri.ts';
 
 /** What Step Functions reports when CreateJob refuses the settings (see README, local runtime). */
@@ -182,75 +183,284 @@ export interface RenderPlan {
 }
 
 // ---------------------------------------------------------------------------------------
-// Small readers: each takes the parent object, the key and the parent's path.
+// The accepted settings, as zod schemas. Every object is strict (a key the engine does not
+// implement is refused, naming it), every enumeration lists the values the engine implements,
+// every number its range. Each schema's messages say what is wrong at that setting; `read`
+// turns the first problem into a `JobSettingsRejected` naming the setting's full path.
+// Rules that tie settings together (QVBR needs MaxBitrate, …) are checked by the readers below.
 
-type Json = Record<string, unknown>;
+const REQUIRED = 'it is required by the local MediaConvert engine';
+const shown = (value: unknown) => JSON.stringify(value);
+type Issue = { input?: unknown };
+
+/** An object of exactly these settings (`listed` in this order in messages); a missing one is refused unless its schema is optional. */
+function settingsObject<const Shape extends z.ZodRawShape>(shape: Shape, listed: readonly (keyof Shape & string)[] = Object.keys(shape)) {
+  const implemented = listed.join(', ');
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys' ? `the engine implements ${implemented} here` : issue.input === undefined ? REQUIRED : `expected an object, got ${shown(issue.input)}`,
+  });
+}
+
+const notAnObject = { error: (issue: Issue) => (issue.input === undefined ? REQUIRED : `expected an object, got ${shown(issue.input)}`) };
+
+/** The first look at an object whose accepted settings depend on one of its values (read again with the schema that value picks). */
+const peek = <const Shape extends z.ZodRawShape>(shape: Shape) => z.looseObject(shape, notAnObject);
+
+/** Settings named by their users (audio selectors): any name, each of them `value`. */
+const named = <T extends z.ZodType>(value: T) => z.record(z.string(), value, notAnObject);
+
+const text = () => z.string({ error: (issue: Issue) => (issue.input === undefined ? REQUIRED : `expected a string, got ${shown(issue.input)}`) });
+
+/** A string that must be one of the values the engine implements. */
+const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, {
+    error: (issue: Issue) =>
+      issue.input === undefined ? REQUIRED : typeof issue.input === 'string' ? `implemented values: ${values.join(', ')}` : `expected a string, got ${shown(issue.input)}`,
+  });
+
+function integer(min: number, max: number) {
+  const error = (issue: Issue) => (issue.input === undefined ? REQUIRED : `expected an integer from ${min} to ${max}, got ${shown(issue.input)}`);
+  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+}
+
+function decimal(min: number, max: number) {
+  const error = (issue: Issue) => (issue.input === undefined ? REQUIRED : `expected a number from ${min} to ${max}, got ${shown(issue.input)}`);
+  return z.number({ error }).min(min, { error }).max(max, { error });
+}
+
+const list = <T extends z.ZodType>(item: T) => z.array(item, { error: (issue: Issue) => (issue.input === undefined ? REQUIRED : `expected a list, got ${shown(issue.input)}`) });
+
+const INT32 = 2147483647;
+const SCALING = oneOf(['DEFAULT', 'STRETCH_TO_OUTPUT']);
+
+const timecodeConfigSchema = settingsObject({
+  // ZEROBASED: output timecode starts at 00:00:00:00. Our outputs carry no timecode track,
+  // and ffmpeg's output timestamps start at zero, which is what ZEROBASED means for them.
+  Source: oneOf(['ZEROBASED']).optional(),
+});
+
+const audioSelectorSchema = settingsObject({
+  // DEFAULT / NOT_DEFAULT decide which selector feeds outputs that name none; every
+  // output here names its selector (AudioSourceName is required), so both read the same.
+  DefaultSelection: oneOf(['DEFAULT', 'NOT_DEFAULT']).optional(),
+  SelectorType: oneOf(['TRACK']).optional(),
+  Tracks: list(z.unknown()).optional(),
+});
+
+const inputSchema = settingsObject({
+  FileInput: text(),
+  // ZEROBASED: input timecode counts from zero; it only matters for timecode-based clipping
+  // and burn-in, neither of which this engine implements (InputClippings is refused).
+  TimecodeSource: oneOf(['ZEROBASED']).optional(),
+  VideoSelector: settingsObject({ Rotate: oneOf(['AUTO', 'DEGREE_0', 'DEGREES_90', 'DEGREES_180', 'DEGREES_270']).optional() }).optional(),
+  AudioSelectors: named(audioSelectorSchema).optional(),
+});
+
+const jobSchema = settingsObject({
+  Inputs: list(z.unknown()),
+  OutputGroups: list(z.unknown()),
+  TimecodeConfig: timecodeConfigSchema.optional(),
+});
+
+/** The group's type, which decides what else the group may hold. */
+const groupTypeSchema = peek({ OutputGroupSettings: peek({ Type: oneOf(['HLS_GROUP_SETTINGS', 'FILE_GROUP_SETTINGS']) }) });
+
+/**
+ * ImageBasedTrickPlaySettings with ImageBasedTrickPlay ADVANCED and a custom interval (the
+ * thumbnails the app scrubs through). Ranges as the service model documents them.
+ */
+const trickPlaySchema = settingsObject({
+  IntervalCadence: oneOf(['FOLLOW_CUSTOM']).optional(),
+  ThumbnailInterval: decimal(0.001, INT32),
+  // MediaConvert's default thumbnail width is 312.
+  ThumbnailWidth: integer(8, 4096).optional(),
+  ThumbnailHeight: integer(2, 4096).optional(),
+  TileWidth: integer(1, 512).optional(),
+  TileHeight: integer(2, 2048).optional(),
+});
+
+const hlsGroupSettingsSchema = settingsObject({
+  Destination: text(),
+  // MediaConvert's default segment length is 10 s.
+  SegmentLength: integer(1, INT32).optional(),
+  // 0 = no minimum: the last segment may be short, as ffmpeg writes it.
+  MinSegmentLength: integer(0, INT32).optional(),
+  // SEGMENTED_FILES: one .ts file per segment; SINGLE_FILE: one .ts per rendition, its
+  // playlist addressing each segment by #EXT-X-BYTERANGE (ffmpeg's hls_flags single_file).
+  SegmentControl: oneOf(['SEGMENTED_FILES', 'SINGLE_FILE']).optional(),
+  // Everything in the destination's folder, master and variant playlists and segments all
+  // written: exactly what the engine produces.
+  DirectoryStructure: oneOf(['SINGLE_DIRECTORY']).optional(),
+  ManifestDurationFormat: oneOf(['INTEGER', 'FLOATING_POINT']).optional(),
+  OutputSelection: oneOf(['MANIFESTS_AND_SEGMENTS']).optional(),
+  // EXCLUDE: no EXT-X-PROGRAM-DATE-TIME tags (ffmpeg writes none unless asked).
+  ProgramDateTime: oneOf(['EXCLUDE']).optional(),
+  CodecSpecification: oneOf(['RFC_4281', 'RFC_6381']).optional(),
+  // NONE, or ADVANCED. THUMBNAIL/THUMBNAIL_AND_FULLFRAME (MediaConvert's own grid and
+  // full-frame images) and FOLLOW_IFRAME are not implemented.
+  ImageBasedTrickPlay: oneOf(['NONE', 'ADVANCED']).optional(),
+  ImageBasedTrickPlaySettings: z.unknown().optional(),
+});
+
+/** The settings every output has beside its ContainerSettings; VideoDescription is read with the schema its codec picks. */
+const outputFields = { VideoDescription: z.unknown().optional(), AudioDescriptions: list(z.unknown()).optional() };
+
+const hlsGroupSchema = settingsObject({
+  // Name and CustomName label the group in the console; they change no file.
+  Name: text().optional(),
+  CustomName: text().optional(),
+  OutputGroupSettings: settingsObject({ Type: oneOf(['HLS_GROUP_SETTINGS']), HlsGroupSettings: hlsGroupSettingsSchema }),
+  Outputs: list(
+    settingsObject({
+      NameModifier: text().optional(),
+      ContainerSettings: settingsObject({
+        Container: oneOf(['M3U8']).optional(),
+        // Empty: MediaConvert's MPEG-TS defaults (PIDs, PCR) are not something a player sees.
+        M3u8Settings: settingsObject({}).optional(),
+      }).optional(),
+      ...outputFields,
+    }),
+  ),
+});
+
+const fileGroupSchema = settingsObject({
+  Name: text().optional(),
+  CustomName: text().optional(),
+  OutputGroupSettings: settingsObject({ Type: oneOf(['FILE_GROUP_SETTINGS']), FileGroupSettings: settingsObject({ Destination: text() }) }),
+  // Each output is read with the schema its container (MP4 or RAW) picks.
+  Outputs: list(z.unknown()),
+});
+
+const fileOutputKindSchema = peek({ ContainerSettings: peek({ Container: oneOf(['MP4', 'RAW']) }) });
+
+const mp4OutputSchema = settingsObject({
+  NameModifier: text().optional(),
+  ContainerSettings: settingsObject({
+    Container: oneOf(['MP4']),
+    // MediaConvert's default MoovPlacement is PROGRESSIVE_DOWNLOAD.
+    Mp4Settings: settingsObject({ MoovPlacement: oneOf(['PROGRESSIVE_DOWNLOAD', 'NORMAL']).optional() }).optional(),
+  }),
+  ...outputFields,
+});
+
+const frameSize = { Width: integer(32, 8192).optional(), Height: integer(32, 8192).optional(), ScalingBehavior: SCALING.optional() };
+
+const frameCaptureOutputSchema = settingsObject(
+  {
+    NameModifier: text().optional(),
+    ContainerSettings: settingsObject({ Container: oneOf(['RAW']) }),
+    // Before the picture settings: a RAW output with audio is refused for that first (messages list it last).
+    AudioDescriptions: z.undefined({ error: 'a frame capture (RAW) output has no audio' }).optional(),
+    VideoDescription: settingsObject({
+      ...frameSize,
+      CodecSettings: settingsObject({
+        Codec: oneOf(['FRAME_CAPTURE']),
+        // MediaConvert's defaults: one capture per second (1/1), quality 80.
+        FrameCaptureSettings: settingsObject({
+          FramerateNumerator: integer(1, INT32).optional(),
+          FramerateDenominator: integer(1, INT32).optional(),
+          MaxCaptures: integer(1, 10_000_000).optional(),
+          Quality: integer(1, 100).optional(),
+        }).nullish(),
+      }),
+    }),
+  },
+  ['NameModifier', 'ContainerSettings', 'VideoDescription', 'AudioDescriptions'],
+);
+
+/** Video passthrough copies the input's stream: only `CodecSettings: { Codec: PASSTHROUGH }` (other keys are refused by the reader, saying why). */
+const videoCopySchema = peek({ CodecSettings: settingsObject({ Codec: oneOf(['PASSTHROUGH']) }) });
+
+const h264DescriptionSchema = settingsObject({
+  ...frameSize,
+  CodecSettings: settingsObject({
+    Codec: oneOf(['H_264']),
+    H264Settings: settingsObject({
+      RateControlMode: oneOf(['QVBR', 'CBR', 'VBR']),
+      QvbrSettings: settingsObject({ QvbrQualityLevel: integer(1, 10).optional() }).optional(),
+      Bitrate: integer(1000, 1_152_000_000).optional(),
+      MaxBitrate: integer(1000, 1_152_000_000).optional(),
+      HrdBufferSize: integer(0, 1_152_000_000).optional(),
+      GopSize: decimal(0.01, INT32).optional(),
+      GopSizeUnits: oneOf(['SECONDS', 'FRAMES']).optional(),
+      CodecProfile: oneOf(['BASELINE', 'MAIN', 'HIGH']).optional(),
+      CodecLevel: oneOf([
+        'AUTO',
+        'LEVEL_1',
+        'LEVEL_1_1',
+        'LEVEL_1_2',
+        'LEVEL_1_3',
+        'LEVEL_2',
+        'LEVEL_2_1',
+        'LEVEL_2_2',
+        'LEVEL_3',
+        'LEVEL_3_1',
+        'LEVEL_3_2',
+        'LEVEL_4',
+        'LEVEL_4_1',
+        'LEVEL_4_2',
+        'LEVEL_5',
+        'LEVEL_5_1',
+        'LEVEL_5_2',
+      ]).optional(),
+      FramerateControl: oneOf(['INITIALIZE_FROM_SOURCE', 'SPECIFIED']).optional(),
+      FramerateNumerator: integer(1, INT32).optional(),
+      FramerateDenominator: integer(1, INT32).optional(),
+      // TRANSITION_DETECTION and ENABLED both put an I-frame at a scene cut (x264's scenecut);
+      // DISABLED turns that off. MediaConvert's TRANSITION_DETECTION also tunes for fades, which
+      // x264's adaptive B-frame decision already handles: no separate switch exists.
+      SceneChangeDetect: oneOf(['ENABLED', 'TRANSITION_DETECTION', 'DISABLED']).optional(),
+      QualityTuningLevel: oneOf(['SINGLE_PASS', 'SINGLE_PASS_HQ']).optional(),
+    }),
+  }),
+});
+
+const audioDescriptionSchema = settingsObject({
+  AudioSourceName: text(),
+  CodecSettings: settingsObject({
+    Codec: oneOf(['AAC', 'PASSTHROUGH']),
+    AacSettings: settingsObject({
+      Bitrate: integer(6000, 1_024_000).optional(),
+      CodingMode: oneOf(['CODING_MODE_1_0', 'CODING_MODE_2_0']).optional(),
+      SampleRate: integer(8000, 96000).optional(),
+      // LC is what ffmpeg's native AAC encoder writes; CBR is its only mode with -b:a.
+      CodecProfile: oneOf(['LC']).optional(),
+      RateControlMode: oneOf(['CBR']).optional(),
+    }).nullish(),
+  }),
+});
+
+const AAC_SAMPLE_RATES = [8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000, 88200, 96000];
+
+// ---------------------------------------------------------------------------------------
 
 const pathOf = (parent: string, key: string) => (/^[A-Za-z0-9_]+$/.test(key) ? `${parent}.${key}` : `${parent}[${JSON.stringify(key)}]`);
 
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+/** The value at `path` inside `value`. */
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let at = value;
+  for (const key of path) at = at !== null && typeof at === 'object' ? (at as Record<PropertyKey, unknown>)[key] : undefined;
+  return at;
 }
 
-function object(value: unknown, path: string): Json {
-  if (!isObject(value)) throw new JobSettingsRejected(path, 'invalid', `expected an object, got ${JSON.stringify(value)}`);
-  return value;
+/** `value` read with `schema`, or `JobSettingsRejected` for its first problem, named by its full path below `path`. */
+function read<T extends z.ZodType>(schema: T, value: unknown, path: string): z.output<T> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  // As a reader would: an object's own unknown keys before what is wrong inside it.
+  const first = parsed.error.issues[0]!;
+  const enclosing = parsed.error.issues.filter((i) => i.code === 'unrecognized_keys' && i.path.length <= first.path.length && i.path.every((key, n) => key === first.path[n]));
+  const issue = enclosing.sort((a, b) => a.path.length - b.path.length)[0] ?? first;
+  const where = issue.path.reduce<string>((at, key) => (typeof key === 'number' ? `${at}[${key}]` : pathOf(at, String(key))), path);
+  if (issue.code === 'unrecognized_keys') return reject(pathOf(where, issue.keys[0]!), 'unsupported', issue.message);
+  const found = valueAt(value, issue.path);
+  if (issue.code === 'invalid_value' && typeof found === 'string') return reject(`${where} = ${shown(found)}`, 'unsupported', issue.message);
+  return reject(where, 'invalid', issue.message);
 }
 
-/** Refuses every key of `value` that is not in `implemented`. */
-function onlyKeys(value: Json, path: string, implemented: readonly string[]): void {
-  for (const key of Object.keys(value)) {
-    if (!implemented.includes(key)) {
-      throw new JobSettingsRejected(pathOf(path, key), 'unsupported', `the engine implements ${implemented.join(', ')} here`);
-    }
-  }
-}
-
-function required<T>(value: T | undefined, path: string): T {
-  if (value === undefined) throw new JobSettingsRejected(path, 'invalid', 'it is required by the local MediaConvert engine');
-  return value;
-}
-
-function str(parent: Json, key: string, path: string): string | undefined {
-  const value = parent[key];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw new JobSettingsRejected(pathOf(path, key), 'invalid', `expected a string, got ${JSON.stringify(value)}`);
-  return value;
-}
-
-/** A string that must be one of the values the engine implements. */
-function choice<const T extends string>(parent: Json, key: string, path: string, implemented: readonly T[]): T | undefined {
-  const value = str(parent, key, path);
-  if (value === undefined) return undefined;
-  if (!(implemented as readonly string[]).includes(value)) {
-    throw new JobSettingsRejected(`${pathOf(path, key)} = ${JSON.stringify(value)}`, 'unsupported', `implemented values: ${implemented.join(', ')}`);
-  }
-  return value as T;
-}
-
-function int(parent: Json, key: string, path: string, range: { min: number; max: number }): number | undefined {
-  const value = parent[key];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < range.min || value > range.max) {
-    throw new JobSettingsRejected(pathOf(path, key), 'invalid', `expected an integer from ${range.min} to ${range.max}, got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-
-function num(parent: Json, key: string, path: string, range: { min: number; max: number }): number | undefined {
-  const value = parent[key];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < range.min || value > range.max) {
-    throw new JobSettingsRejected(pathOf(path, key), 'invalid', `expected a number from ${range.min} to ${range.max}, got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-
-function array(parent: Json, key: string, path: string): unknown[] | undefined {
-  const value = parent[key];
-  if (value === undefined) return undefined;
-  if (!Array.isArray(value)) throw new JobSettingsRejected(pathOf(path, key), 'invalid', `expected a list, got ${JSON.stringify(value)}`);
-  return value;
+function reject(settingPath: string, problem: 'unsupported' | 'invalid', detail: string): never {
+  throw new JobSettingsRejected(settingPath, problem, detail);
 }
 
 /** `s3://bucket/key` → bucket and key. */
@@ -273,32 +483,21 @@ function destinationOf(uri: string, path: string, input: S3Location): Destinatio
   return { bucket, directory, baseName };
 }
 
+const present = <T>(value: T | undefined, path: string): T => (value === undefined ? reject(path, 'invalid', REQUIRED) : value);
+
 // ---------------------------------------------------------------------------------------
 
 /** Reads CreateJob `Settings` into a render plan, or throws `JobSettingsRejected` naming the setting. */
 export function readJobSettings(settings: unknown): RenderPlan {
   const root = 'Settings';
-  const s = object(settings, root);
-  onlyKeys(s, root, ['Inputs', 'OutputGroups', 'TimecodeConfig']);
-
-  if (s.TimecodeConfig !== undefined) {
-    const path = `${root}.TimecodeConfig`;
-    const timecode = object(s.TimecodeConfig, path);
-    onlyKeys(timecode, path, ['Source']);
-    // ZEROBASED: output timecode starts at 00:00:00:00. Our outputs carry no timecode track,
-    // and ffmpeg's output timestamps start at zero, which is what ZEROBASED means for them.
-    choice(timecode, 'Source', path, ['ZEROBASED']);
+  const s = read(jobSchema, settings, root);
+  if (s.Inputs.length !== 1) {
+    throw new JobSettingsRejected(`${root}.Inputs`, 'unsupported', `the engine renders exactly one input, the job has ${s.Inputs.length}`);
   }
+  const input = readInput(s.Inputs[0], `${root}.Inputs[0]`);
 
-  const inputs = required(array(s, 'Inputs', root), `${root}.Inputs`);
-  if (inputs.length !== 1) {
-    throw new JobSettingsRejected(`${root}.Inputs`, 'unsupported', `the engine renders exactly one input, the job has ${inputs.length}`);
-  }
-  const input = readInput(inputs[0], `${root}.Inputs[0]`);
-
-  const groups = required(array(s, 'OutputGroups', root), `${root}.OutputGroups`);
-  if (groups.length === 0) throw new JobSettingsRejected(`${root}.OutputGroups`, 'invalid', 'a job needs at least one output group');
-  const plan: RenderPlan = { input, groups: groups.map((g, i) => readOutputGroup(g, `${root}.OutputGroups[${i}]`, input)) };
+  if (s.OutputGroups.length === 0) throw new JobSettingsRejected(`${root}.OutputGroups`, 'invalid', 'a job needs at least one output group');
+  const plan: RenderPlan = { input, groups: s.OutputGroups.map((g, i) => readOutputGroup(g, `${root}.OutputGroups[${i}]`, input)) };
 
   const written = new Map<string, string>();
   for (const group of plan.groups) {
@@ -315,379 +514,197 @@ export function readJobSettings(settings: unknown): RenderPlan {
 }
 
 function readInput(value: unknown, path: string): InputPlan {
-  const input = object(value, path);
-  onlyKeys(input, path, ['FileInput', 'TimecodeSource', 'VideoSelector', 'AudioSelectors']);
-  const uri = required(str(input, 'FileInput', path), `${path}.FileInput`);
-  const location = s3LocationOf(uri, `${path}.FileInput`);
-  // ZEROBASED: input timecode counts from zero; it only matters for timecode-based clipping
-  // and burn-in, neither of which this engine implements (InputClippings is refused).
-  choice(input, 'TimecodeSource', path, ['ZEROBASED']);
-
-  let rotate: Rotation = 'DEGREE_0';
-  if (input.VideoSelector !== undefined) {
-    const selectorPath = `${path}.VideoSelector`;
-    const selector = object(input.VideoSelector, selectorPath);
-    onlyKeys(selector, selectorPath, ['Rotate']);
-    rotate = choice(selector, 'Rotate', selectorPath, ['AUTO', 'DEGREE_0', 'DEGREES_90', 'DEGREES_180', 'DEGREES_270']) ?? 'DEGREE_0';
-  }
-
+  const input = read(inputSchema, value, path);
+  const location = s3LocationOf(input.FileInput, `${path}.FileInput`);
   const audioSelectors: InputPlan['audioSelectors'] = {};
-  if (input.AudioSelectors !== undefined) {
-    const selectorsPath = `${path}.AudioSelectors`;
-    const selectors = object(input.AudioSelectors, selectorsPath);
-    for (const [name, selectorValue] of Object.entries(selectors)) {
-      const selectorPath = pathOf(selectorsPath, name);
-      const selector = object(selectorValue, selectorPath);
-      onlyKeys(selector, selectorPath, ['DefaultSelection', 'SelectorType', 'Tracks']);
-      // DEFAULT / NOT_DEFAULT decide which selector feeds outputs that name none; every
-      // output here names its selector (AudioSourceName is required), so both read the same.
-      choice(selector, 'DefaultSelection', selectorPath, ['DEFAULT', 'NOT_DEFAULT']);
-      const type = choice(selector, 'SelectorType', selectorPath, ['TRACK']);
-      const tracks = array(selector, 'Tracks', selectorPath);
-      let track = 0;
-      if (tracks !== undefined) {
-        if (type !== 'TRACK') throw new JobSettingsRejected(`${selectorPath}.Tracks`, 'invalid', 'Tracks needs SelectorType TRACK');
-        if (tracks.length !== 1 || typeof tracks[0] !== 'number' || !Number.isInteger(tracks[0]) || tracks[0] < 1) {
-          throw new JobSettingsRejected(`${selectorPath}.Tracks`, 'unsupported', 'the engine selects exactly one track, numbered from 1');
-        }
-        track = tracks[0] - 1;
-      } else if (type !== undefined) {
-        throw new JobSettingsRejected(`${selectorPath}.Tracks`, 'invalid', 'SelectorType TRACK needs Tracks');
+  for (const [name, selector] of Object.entries(input.AudioSelectors ?? {})) {
+    const selectorPath = pathOf(`${path}.AudioSelectors`, name);
+    let track = 0;
+    if (selector.Tracks !== undefined) {
+      const tracks = selector.Tracks;
+      if (selector.SelectorType !== 'TRACK') throw new JobSettingsRejected(`${selectorPath}.Tracks`, 'invalid', 'Tracks needs SelectorType TRACK');
+      if (tracks.length !== 1 || typeof tracks[0] !== 'number' || !Number.isInteger(tracks[0]) || tracks[0] < 1) {
+        throw new JobSettingsRejected(`${selectorPath}.Tracks`, 'unsupported', 'the engine selects exactly one track, numbered from 1');
       }
-      audioSelectors[name] = { track };
+      track = tracks[0] - 1;
+    } else if (selector.SelectorType !== undefined) {
+      throw new JobSettingsRejected(`${selectorPath}.Tracks`, 'invalid', 'SelectorType TRACK needs Tracks');
     }
+    audioSelectors[name] = { track };
   }
-  return { uri, location, rotate, audioSelectors };
+  return { uri: input.FileInput, location, rotate: input.VideoSelector?.Rotate ?? 'DEGREE_0', audioSelectors };
 }
 
 function readOutputGroup(value: unknown, path: string, input: InputPlan): HlsGroupPlan | FileGroupPlan {
-  const group = object(value, path);
-  onlyKeys(group, path, ['Name', 'CustomName', 'OutputGroupSettings', 'Outputs']);
-  // Name and CustomName label the group in the console; they change no file.
-  const name = str(group, 'Name', path) ?? '';
-  str(group, 'CustomName', path);
-  const settingsPath = `${path}.OutputGroupSettings`;
-  const groupSettings = object(required(group.OutputGroupSettings, settingsPath), settingsPath);
-  const type = required(choice(groupSettings, 'Type', settingsPath, ['HLS_GROUP_SETTINGS', 'FILE_GROUP_SETTINGS']), `${settingsPath}.Type`);
-  const outputs = required(array(group, 'Outputs', path), `${path}.Outputs`);
-  if (outputs.length === 0) throw new JobSettingsRejected(`${path}.Outputs`, 'invalid', 'an output group needs at least one output');
-
+  const type = read(groupTypeSchema, value, path).OutputGroupSettings.Type;
   if (type === 'HLS_GROUP_SETTINGS') {
-    onlyKeys(groupSettings, settingsPath, ['Type', 'HlsGroupSettings']);
-    const hlsPath = `${settingsPath}.HlsGroupSettings`;
-    const hls = object(required(groupSettings.HlsGroupSettings, hlsPath), hlsPath);
-    onlyKeys(hls, hlsPath, [
-      'Destination',
-      'SegmentLength',
-      'MinSegmentLength',
-      'SegmentControl',
-      'DirectoryStructure',
-      'ManifestDurationFormat',
-      'OutputSelection',
-      'ProgramDateTime',
-      'CodecSpecification',
-      'ImageBasedTrickPlay',
-      'ImageBasedTrickPlaySettings',
-    ]);
-    const destination = destinationOf(required(str(hls, 'Destination', hlsPath), `${hlsPath}.Destination`), `${hlsPath}.Destination`, input.location);
-    // MediaConvert's default segment length is 10 s.
-    const segmentSeconds = int(hls, 'SegmentLength', hlsPath, { min: 1, max: 2147483647 }) ?? 10;
-    // 0 = no minimum: the last segment may be short, as ffmpeg writes it.
-    const minSegment = int(hls, 'MinSegmentLength', hlsPath, { min: 0, max: 2147483647 });
-    if (minSegment !== undefined && minSegment !== 0) {
-      throw new JobSettingsRejected(`${hlsPath}.MinSegmentLength = ${minSegment}`, 'unsupported', 'implemented values: 0');
+    const group = read(hlsGroupSchema, value, path);
+    if (group.Outputs.length === 0) throw new JobSettingsRejected(`${path}.Outputs`, 'invalid', 'an output group needs at least one output');
+    const hlsPath = `${path}.OutputGroupSettings.HlsGroupSettings`;
+    const hls = group.OutputGroupSettings.HlsGroupSettings;
+    const destination = destinationOf(hls.Destination, `${hlsPath}.Destination`, input.location);
+    if (hls.MinSegmentLength !== undefined && hls.MinSegmentLength !== 0) {
+      throw new JobSettingsRejected(`${hlsPath}.MinSegmentLength = ${hls.MinSegmentLength}`, 'unsupported', 'implemented values: 0');
     }
-    // SEGMENTED_FILES: one .ts file per segment; SINGLE_FILE: one .ts per rendition, its
-    // playlist addressing each segment by #EXT-X-BYTERANGE (ffmpeg's hls_flags single_file).
-    // Everything in the destination's folder, master and variant playlists and segments all
-    // written: exactly what the engine produces.
-    const segmentControl = choice(hls, 'SegmentControl', hlsPath, ['SEGMENTED_FILES', 'SINGLE_FILE']) ?? 'SEGMENTED_FILES';
-    choice(hls, 'DirectoryStructure', hlsPath, ['SINGLE_DIRECTORY']);
-    choice(hls, 'OutputSelection', hlsPath, ['MANIFESTS_AND_SEGMENTS']);
-    // EXCLUDE: no EXT-X-PROGRAM-DATE-TIME tags (ffmpeg writes none unless asked).
-    choice(hls, 'ProgramDateTime', hlsPath, ['EXCLUDE']);
-    const durationFormat = choice(hls, 'ManifestDurationFormat', hlsPath, ['INTEGER', 'FLOATING_POINT']) ?? 'FLOATING_POINT';
-    const codecSpecification = choice(hls, 'CodecSpecification', hlsPath, ['RFC_4281', 'RFC_6381']) ?? 'RFC_4281';
     return {
       kind: 'hls',
-      name,
+      name: group.Name ?? '',
       settingPath: path,
       destination,
-      segmentSeconds,
-      integerDurations: durationFormat === 'INTEGER',
-      codecSpecification,
-      singleFile: segmentControl === 'SINGLE_FILE',
-      renditions: outputs.map((o, i) => readHlsOutput(o, `${path}.Outputs[${i}]`, input, outputs.length)),
-      ...readTrickPlay(hls, hlsPath),
+      segmentSeconds: hls.SegmentLength ?? 10,
+      integerDurations: (hls.ManifestDurationFormat ?? 'FLOATING_POINT') === 'INTEGER',
+      codecSpecification: hls.CodecSpecification ?? 'RFC_4281',
+      singleFile: (hls.SegmentControl ?? 'SEGMENTED_FILES') === 'SINGLE_FILE',
+      renditions: group.Outputs.map((output, i) => {
+        const outputPath = `${path}.Outputs[${i}]`;
+        const nameModifier = output.NameModifier ?? '';
+        if (nameModifier === '' && group.Outputs.length > 1) {
+          throw new JobSettingsRejected(`${outputPath}.NameModifier`, 'invalid', 'every output of an HLS group with several outputs needs its own NameModifier');
+        }
+        const video = readVideo(present(output.VideoDescription, `${outputPath}.VideoDescription`), `${outputPath}.VideoDescription`);
+        const audio = readAudio(output.AudioDescriptions, outputPath, input);
+        return { kind: 'hls' as const, settingPath: outputPath, nameModifier, video, ...(audio ? { audio } : {}) };
+      }),
+      ...readTrickPlay(hls.ImageBasedTrickPlay ?? 'NONE', hls.ImageBasedTrickPlaySettings, `${hlsPath}.ImageBasedTrickPlaySettings`),
     };
   }
 
-  onlyKeys(groupSettings, settingsPath, ['Type', 'FileGroupSettings']);
-  const filePath = `${settingsPath}.FileGroupSettings`;
-  const file = object(required(groupSettings.FileGroupSettings, filePath), filePath);
-  onlyKeys(file, filePath, ['Destination']);
-  const destination = destinationOf(required(str(file, 'Destination', filePath), `${filePath}.Destination`), `${filePath}.Destination`, input.location);
+  const group = read(fileGroupSchema, value, path);
+  if (group.Outputs.length === 0) throw new JobSettingsRejected(`${path}.Outputs`, 'invalid', 'an output group needs at least one output');
+  const filePath = `${path}.OutputGroupSettings.FileGroupSettings`;
+  const destination = destinationOf(group.OutputGroupSettings.FileGroupSettings.Destination, `${filePath}.Destination`, input.location);
   return {
     kind: 'file',
-    name,
+    name: group.Name ?? '',
     settingPath: path,
     destination,
-    outputs: outputs.map((o, i) => readFileOutput(o, `${path}.Outputs[${i}]`, input)),
+    outputs: group.Outputs.map((o, i) => readFileOutput(o, `${path}.Outputs[${i}]`, input)),
   };
 }
 
-/**
- * ImageBasedTrickPlay: NONE, or ADVANCED with a custom interval (the thumbnails the app
- * scrubs through). THUMBNAIL/THUMBNAIL_AND_FULLFRAME (MediaConvert's own grid and full-frame
- * images) and FOLLOW_IFRAME are not implemented. Ranges as the service model documents them.
- */
-function readTrickPlay(hls: Json, hlsPath: string): { trickPlay?: TrickPlayPlan } {
-  const mode = choice(hls, 'ImageBasedTrickPlay', hlsPath, ['NONE', 'ADVANCED']) ?? 'NONE';
-  const settingsPath = `${hlsPath}.ImageBasedTrickPlaySettings`;
+/** ImageBasedTrickPlay ADVANCED: thumbnails tiled into JPEGs, with the checks MediaConvert makes. */
+function readTrickPlay(mode: 'NONE' | 'ADVANCED', value: unknown, settingsPath: string): { trickPlay?: TrickPlayPlan } {
   if (mode === 'NONE') {
-    if (hls.ImageBasedTrickPlaySettings !== undefined) throw new JobSettingsRejected(settingsPath, 'invalid', 'it applies only when ImageBasedTrickPlay is ADVANCED');
+    if (value !== undefined) throw new JobSettingsRejected(settingsPath, 'invalid', 'it applies only when ImageBasedTrickPlay is ADVANCED');
     return {};
   }
-  const settings = object(required(hls.ImageBasedTrickPlaySettings, settingsPath), settingsPath);
-  onlyKeys(settings, settingsPath, ['IntervalCadence', 'ThumbnailInterval', 'ThumbnailWidth', 'ThumbnailHeight', 'TileWidth', 'TileHeight']);
-  choice(settings, 'IntervalCadence', settingsPath, ['FOLLOW_CUSTOM']);
-  const intervalSeconds = required(num(settings, 'ThumbnailInterval', settingsPath, { min: 0.001, max: 2147483647 }), `${settingsPath}.ThumbnailInterval`);
-  // MediaConvert's default thumbnail width is 312.
-  const thumbnailWidth = int(settings, 'ThumbnailWidth', settingsPath, { min: 8, max: 4096 }) ?? 312;
+  const settings = read(trickPlaySchema, value, settingsPath);
+  const thumbnailWidth = settings.ThumbnailWidth ?? 312;
   if (thumbnailWidth % 8 !== 0) throw new JobSettingsRejected(`${settingsPath}.ThumbnailWidth = ${thumbnailWidth}`, 'invalid', 'it must be a multiple of 8');
-  const thumbnailHeight = int(settings, 'ThumbnailHeight', settingsPath, { min: 2, max: 4096 });
+  const thumbnailHeight = settings.ThumbnailHeight;
   if (thumbnailHeight !== undefined && thumbnailHeight % 2 !== 0) throw new JobSettingsRejected(`${settingsPath}.ThumbnailHeight = ${thumbnailHeight}`, 'invalid', 'it must be even');
-  const columns = int(settings, 'TileWidth', settingsPath, { min: 1, max: 512 }) ?? 1;
-  const rows = int(settings, 'TileHeight', settingsPath, { min: 2, max: 2048 }) ?? 2;
+  const columns = settings.TileWidth ?? 1;
+  const rows = settings.TileHeight ?? 2;
   if (rows % 2 !== 0) throw new JobSettingsRejected(`${settingsPath}.TileHeight = ${rows}`, 'invalid', 'it must be even');
   if (thumbnailHeight !== undefined && rows * thumbnailHeight > 4096) {
     throw new JobSettingsRejected(`${settingsPath}.TileHeight = ${rows}`, 'invalid', `a tile image ${rows} × ${thumbnailHeight} px tall is above the 4096 px MediaConvert accepts`);
   }
-  return { trickPlay: { settingPath: settingsPath, intervalSeconds, thumbnailWidth, ...(thumbnailHeight !== undefined ? { thumbnailHeight } : {}), columns, rows } };
-}
-
-function readHlsOutput(value: unknown, path: string, input: InputPlan, siblings: number): HlsRenditionPlan {
-  const output = object(value, path);
-  onlyKeys(output, path, ['NameModifier', 'ContainerSettings', 'VideoDescription', 'AudioDescriptions']);
-  const nameModifier = str(output, 'NameModifier', path) ?? '';
-  if (nameModifier === '' && siblings > 1) {
-    throw new JobSettingsRejected(`${path}.NameModifier`, 'invalid', 'every output of an HLS group with several outputs needs its own NameModifier');
-  }
-  const containerPath = `${path}.ContainerSettings`;
-  if (output.ContainerSettings !== undefined) {
-    const container = object(output.ContainerSettings, containerPath);
-    onlyKeys(container, containerPath, ['Container', 'M3u8Settings']);
-    choice(container, 'Container', containerPath, ['M3U8']);
-    if (container.M3u8Settings !== undefined) {
-      // Empty: MediaConvert's MPEG-TS defaults (PIDs, PCR) are not something a player sees.
-      onlyKeys(object(container.M3u8Settings, `${containerPath}.M3u8Settings`), `${containerPath}.M3u8Settings`, []);
-    }
-  }
-  const video = readVideo(required(output.VideoDescription, `${path}.VideoDescription`), `${path}.VideoDescription`);
-  const audio = readAudio(output, path, input);
-  return { kind: 'hls', settingPath: path, nameModifier, video, ...(audio ? { audio } : {}) };
+  return { trickPlay: { settingPath: settingsPath, intervalSeconds: settings.ThumbnailInterval, thumbnailWidth, ...(thumbnailHeight !== undefined ? { thumbnailHeight } : {}), columns, rows } };
 }
 
 function readFileOutput(value: unknown, path: string, input: InputPlan): Mp4OutputPlan | FrameCapturePlan {
-  const output = object(value, path);
-  onlyKeys(output, path, ['NameModifier', 'ContainerSettings', 'VideoDescription', 'AudioDescriptions']);
-  const nameModifier = str(output, 'NameModifier', path) ?? '';
-  const containerPath = `${path}.ContainerSettings`;
-  const container = object(required(output.ContainerSettings, containerPath), containerPath);
-  const kind = required(choice(container, 'Container', containerPath, ['MP4', 'RAW']), `${containerPath}.Container`);
+  const kind = read(fileOutputKindSchema, value, path).ContainerSettings.Container;
   const videoPath = `${path}.VideoDescription`;
 
   if (kind === 'RAW') {
-    onlyKeys(container, containerPath, ['Container']);
-    if (output.AudioDescriptions !== undefined) {
-      throw new JobSettingsRejected(`${path}.AudioDescriptions`, 'invalid', 'a frame capture (RAW) output has no audio');
-    }
-    const description = object(required(output.VideoDescription, videoPath), videoPath);
-    onlyKeys(description, videoPath, ['Width', 'Height', 'ScalingBehavior', 'CodecSettings']);
-    const codecPath = `${videoPath}.CodecSettings`;
-    const codec = object(required(description.CodecSettings, codecPath), codecPath);
-    onlyKeys(codec, codecPath, ['Codec', 'FrameCaptureSettings']);
-    required(choice(codec, 'Codec', codecPath, ['FRAME_CAPTURE']), `${codecPath}.Codec`);
-    const capturePath = `${codecPath}.FrameCaptureSettings`;
-    const capture = object(codec.FrameCaptureSettings ?? {}, capturePath);
-    onlyKeys(capture, capturePath, ['FramerateNumerator', 'FramerateDenominator', 'MaxCaptures', 'Quality']);
-    const maxCaptures = int(capture, 'MaxCaptures', capturePath, { min: 1, max: 10_000_000 });
+    const output = read(frameCaptureOutputSchema, value, path);
+    const description = output.VideoDescription;
+    const capture = description.CodecSettings.FrameCaptureSettings ?? {};
     return {
       kind: 'frames',
       settingPath: path,
-      nameModifier,
+      nameModifier: output.NameModifier ?? '',
       capture: {
-        ...frameSize(description, videoPath),
-        scaling: choice(description, 'ScalingBehavior', videoPath, ['DEFAULT', 'STRETCH_TO_OUTPUT']) ?? 'DEFAULT',
-        // MediaConvert's defaults: one capture per second (1/1), quality 80.
-        framerate: {
-          numerator: int(capture, 'FramerateNumerator', capturePath, { min: 1, max: 2147483647 }) ?? 1,
-          denominator: int(capture, 'FramerateDenominator', capturePath, { min: 1, max: 2147483647 }) ?? 1,
-        },
-        ...(maxCaptures !== undefined ? { maxCaptures } : {}),
-        quality: int(capture, 'Quality', capturePath, { min: 1, max: 100 }) ?? 80,
+        ...sizeOf(description),
+        scaling: description.ScalingBehavior ?? 'DEFAULT',
+        framerate: { numerator: capture.FramerateNumerator ?? 1, denominator: capture.FramerateDenominator ?? 1 },
+        ...(capture.MaxCaptures !== undefined ? { maxCaptures: capture.MaxCaptures } : {}),
+        quality: capture.Quality ?? 80,
       },
     };
   }
 
-  onlyKeys(container, containerPath, ['Container', 'Mp4Settings']);
-  let faststart = false;
-  if (container.Mp4Settings !== undefined) {
-    const mp4Path = `${containerPath}.Mp4Settings`;
-    const mp4 = object(container.Mp4Settings, mp4Path);
-    onlyKeys(mp4, mp4Path, ['MoovPlacement']);
-    faststart = (choice(mp4, 'MoovPlacement', mp4Path, ['PROGRESSIVE_DOWNLOAD', 'NORMAL']) ?? 'PROGRESSIVE_DOWNLOAD') === 'PROGRESSIVE_DOWNLOAD';
-  } else {
-    faststart = true; // MediaConvert's default MoovPlacement is PROGRESSIVE_DOWNLOAD.
-  }
-  const video = readVideo(required(output.VideoDescription, videoPath), videoPath);
-  const audio = readAudio(output, path, input);
-  return { kind: 'mp4', settingPath: path, nameModifier, video, faststart, ...(audio ? { audio } : {}) };
+  const output = read(mp4OutputSchema, value, path);
+  const faststart = (output.ContainerSettings.Mp4Settings?.MoovPlacement ?? 'PROGRESSIVE_DOWNLOAD') === 'PROGRESSIVE_DOWNLOAD';
+  const video = readVideo(present(output.VideoDescription, videoPath), videoPath);
+  const audio = readAudio(output.AudioDescriptions, path, input);
+  return { kind: 'mp4', settingPath: path, nameModifier: output.NameModifier ?? '', video, faststart, ...(audio ? { audio } : {}) };
 }
 
-function frameSize(description: Json, path: string): { width?: number; height?: number } {
-  const width = int(description, 'Width', path, { min: 32, max: 8192 });
-  const height = int(description, 'Height', path, { min: 32, max: 8192 });
-  return { ...(width !== undefined ? { width } : {}), ...(height !== undefined ? { height } : {}) };
+function sizeOf(description: { Width?: number; Height?: number }): { width?: number; height?: number } {
+  return { ...(description.Width !== undefined ? { width: description.Width } : {}), ...(description.Height !== undefined ? { height: description.Height } : {}) };
 }
 
 /** An H.264 encode, or video passthrough (a stream copy). */
 function readVideo(value: unknown, path: string): VideoEncode {
-  const description = object(value, path);
-  const codecSettings = isObject(description.CodecSettings) ? description.CodecSettings : undefined;
-  if (codecSettings?.Codec !== 'PASSTHROUGH') return readH264Video(value, path);
+  if (valueAt(value, ['CodecSettings', 'Codec']) !== 'PASSTHROUGH') return readH264Video(value, path);
   // Video passthrough copies the input's stream: its size, frame rate and orientation are the
   // input's, so nothing that would change pixels or timing may be set beside it.
-  for (const key of Object.keys(description)) {
+  for (const key of Object.keys(value as object)) {
     if (key !== 'CodecSettings') throw new JobSettingsRejected(pathOf(path, key), 'invalid', 'video passthrough keeps the input video as it is; leave out everything but CodecSettings');
   }
-  const codecPath = `${path}.CodecSettings`;
-  onlyKeys(codecSettings, codecPath, ['Codec']);
+  read(videoCopySchema, value, path);
   return { codec: 'copy' };
 }
 
 function readH264Video(value: unknown, path: string): H264Encode {
-  const description = object(value, path);
-  onlyKeys(description, path, ['Width', 'Height', 'ScalingBehavior', 'CodecSettings']);
-  const size = frameSize(description, path);
+  const description = read(h264DescriptionSchema, value, path);
   for (const side of ['Width', 'Height'] as const) {
     const n = description[side];
-    if (typeof n === 'number' && n % 2 !== 0) throw new JobSettingsRejected(`${path}.${side}`, 'invalid', `H.264 4:2:0 needs an even ${side.toLowerCase()}, got ${n}`);
+    if (n !== undefined && n % 2 !== 0) throw new JobSettingsRejected(`${path}.${side}`, 'invalid', `H.264 4:2:0 needs an even ${side.toLowerCase()}, got ${n}`);
   }
-  const scaling = choice(description, 'ScalingBehavior', path, ['DEFAULT', 'STRETCH_TO_OUTPUT']) ?? 'DEFAULT';
-  const codecPath = `${path}.CodecSettings`;
-  const codec = object(required(description.CodecSettings, codecPath), codecPath);
-  onlyKeys(codec, codecPath, ['Codec', 'H264Settings']);
-  required(choice(codec, 'Codec', codecPath, ['H_264']), `${codecPath}.Codec`);
-  const h264Path = `${codecPath}.H264Settings`;
-  const h264 = object(required(codec.H264Settings, h264Path), h264Path);
-  onlyKeys(h264, h264Path, [
-    'RateControlMode',
-    'QvbrSettings',
-    'Bitrate',
-    'MaxBitrate',
-    'HrdBufferSize',
-    'GopSize',
-    'GopSizeUnits',
-    'CodecProfile',
-    'CodecLevel',
-    'FramerateControl',
-    'FramerateNumerator',
-    'FramerateDenominator',
-    'SceneChangeDetect',
-    'QualityTuningLevel',
-  ]);
-
-  const rateControl = required(choice(h264, 'RateControlMode', h264Path, ['QVBR', 'CBR', 'VBR']), `${h264Path}.RateControlMode`);
-  const bitrate = int(h264, 'Bitrate', h264Path, { min: 1000, max: 1_152_000_000 });
-  const maxBitrate = int(h264, 'MaxBitrate', h264Path, { min: 1000, max: 1_152_000_000 });
-  const hrdBufferSize = int(h264, 'HrdBufferSize', h264Path, { min: 0, max: 1_152_000_000 });
+  const h264Path = `${path}.CodecSettings.H264Settings`;
+  const h264 = description.CodecSettings.H264Settings;
+  const { RateControlMode: rateControl, Bitrate: bitrate, MaxBitrate: maxBitrate, HrdBufferSize: hrdBufferSize } = h264;
   let qvbrQualityLevel: number | undefined;
   if (rateControl === 'QVBR') {
-    required(maxBitrate, `${h264Path}.MaxBitrate`);
+    present(maxBitrate, `${h264Path}.MaxBitrate`);
     if (bitrate !== undefined) throw new JobSettingsRejected(`${h264Path}.Bitrate`, 'invalid', 'QVBR takes MaxBitrate, not Bitrate');
-    if (h264.QvbrSettings !== undefined) {
-      const qvbrPath = `${h264Path}.QvbrSettings`;
-      const qvbr = object(h264.QvbrSettings, qvbrPath);
-      onlyKeys(qvbr, qvbrPath, ['QvbrQualityLevel']);
-      qvbrQualityLevel = int(qvbr, 'QvbrQualityLevel', qvbrPath, { min: 1, max: 10 });
-    }
+    qvbrQualityLevel = h264.QvbrSettings?.QvbrQualityLevel;
   } else {
     if (h264.QvbrSettings !== undefined) throw new JobSettingsRejected(`${h264Path}.QvbrSettings`, 'invalid', `QvbrSettings needs RateControlMode QVBR, not ${rateControl}`);
-    required(bitrate, `${h264Path}.Bitrate`);
+    present(bitrate, `${h264Path}.Bitrate`);
     if (rateControl === 'CBR' && maxBitrate !== undefined) throw new JobSettingsRejected(`${h264Path}.MaxBitrate`, 'invalid', 'CBR takes Bitrate only');
     if (rateControl === 'VBR' && maxBitrate !== undefined && bitrate !== undefined && maxBitrate < bitrate) {
       throw new JobSettingsRejected(`${h264Path}.MaxBitrate`, 'invalid', `MaxBitrate ${maxBitrate} is below Bitrate ${bitrate}`);
     }
   }
 
-  const gopSize = num(h264, 'GopSize', h264Path, { min: 0.01, max: 2147483647 });
-  const gopUnits = choice(h264, 'GopSizeUnits', h264Path, ['SECONDS', 'FRAMES']) ?? 'FRAMES';
-  const profile = choice(h264, 'CodecProfile', h264Path, ['BASELINE', 'MAIN', 'HIGH']) ?? 'MAIN';
-  const levelValue =
-    choice(h264, 'CodecLevel', h264Path, [
-      'AUTO',
-      'LEVEL_1',
-      'LEVEL_1_1',
-      'LEVEL_1_2',
-      'LEVEL_1_3',
-      'LEVEL_2',
-      'LEVEL_2_1',
-      'LEVEL_2_2',
-      'LEVEL_3',
-      'LEVEL_3_1',
-      'LEVEL_3_2',
-      'LEVEL_4',
-      'LEVEL_4_1',
-      'LEVEL_4_2',
-      'LEVEL_5',
-      'LEVEL_5_1',
-      'LEVEL_5_2',
-    ]) ?? 'AUTO';
+  const levelValue = h264.CodecLevel ?? 'AUTO';
   const level = levelValue === 'AUTO' ? 'AUTO' : levelValue.slice('LEVEL_'.length).replace('_', '.');
 
-  const framerateControl = choice(h264, 'FramerateControl', h264Path, ['INITIALIZE_FROM_SOURCE', 'SPECIFIED']) ?? 'INITIALIZE_FROM_SOURCE';
-  const numerator = int(h264, 'FramerateNumerator', h264Path, { min: 1, max: 2147483647 });
-  const denominator = int(h264, 'FramerateDenominator', h264Path, { min: 1, max: 2147483647 });
+  const { FramerateNumerator: numerator, FramerateDenominator: denominator } = h264;
   let frameRate: FrameRate | undefined;
-  if (framerateControl === 'SPECIFIED') {
-    frameRate = { numerator: required(numerator, `${h264Path}.FramerateNumerator`), denominator: required(denominator, `${h264Path}.FramerateDenominator`) };
+  if ((h264.FramerateControl ?? 'INITIALIZE_FROM_SOURCE') === 'SPECIFIED') {
+    frameRate = { numerator: present(numerator, `${h264Path}.FramerateNumerator`), denominator: present(denominator, `${h264Path}.FramerateDenominator`) };
   } else if (numerator !== undefined || denominator !== undefined) {
     throw new JobSettingsRejected(`${h264Path}.${numerator !== undefined ? 'FramerateNumerator' : 'FramerateDenominator'}`, 'invalid', 'a frame rate needs FramerateControl SPECIFIED');
   }
 
-  // TRANSITION_DETECTION and ENABLED both put an I-frame at a scene cut (x264's scenecut);
-  // DISABLED turns that off. MediaConvert's TRANSITION_DETECTION also tunes for fades, which
-  // x264's adaptive B-frame decision already handles: no separate switch exists.
-  const sceneChange = choice(h264, 'SceneChangeDetect', h264Path, ['ENABLED', 'TRANSITION_DETECTION', 'DISABLED']) ?? 'ENABLED';
-  const qualityTuning = choice(h264, 'QualityTuningLevel', h264Path, ['SINGLE_PASS', 'SINGLE_PASS_HQ']) ?? 'SINGLE_PASS';
-
   return {
     codec: 'h264',
-    ...size,
-    scaling,
+    ...sizeOf(description),
+    scaling: description.ScalingBehavior ?? 'DEFAULT',
     rateControl,
     ...(qvbrQualityLevel !== undefined ? { qvbrQualityLevel } : {}),
     ...(bitrate !== undefined ? { bitrate } : {}),
     ...(maxBitrate !== undefined ? { maxBitrate } : {}),
     ...(hrdBufferSize !== undefined ? { hrdBufferSize } : {}),
-    ...(gopSize !== undefined ? { gop: { size: gopSize, units: gopUnits } } : {}),
-    profile,
+    ...(h264.GopSize !== undefined ? { gop: { size: h264.GopSize, units: h264.GopSizeUnits ?? 'FRAMES' } } : {}),
+    profile: h264.CodecProfile ?? 'MAIN',
     level,
     ...(frameRate ? { frameRate } : {}),
-    sceneChangeDetect: sceneChange !== 'DISABLED',
-    qualityTuning,
+    sceneChangeDetect: (h264.SceneChangeDetect ?? 'ENABLED') !== 'DISABLED',
+    qualityTuning: h264.QualityTuningLevel ?? 'SINGLE_PASS',
   };
 }
 
-function readAudio(output: Json, path: string, input: InputPlan): AudioEncode | undefined {
-  const descriptions = array(output, 'AudioDescriptions', path);
+function readAudio(descriptions: unknown[] | undefined, path: string, input: InputPlan): AudioEncode | undefined {
   if (descriptions === undefined || descriptions.length === 0) return undefined;
   if (descriptions.length > 1) throw new JobSettingsRejected(`${path}.AudioDescriptions`, 'unsupported', 'the engine writes one audio track per output');
   const descriptionPath = `${path}.AudioDescriptions[0]`;
-  const description = object(descriptions[0], descriptionPath);
-  onlyKeys(description, descriptionPath, ['AudioSourceName', 'CodecSettings']);
-  const selector = required(str(description, 'AudioSourceName', descriptionPath), `${descriptionPath}.AudioSourceName`);
+  const description = read(audioDescriptionSchema, descriptions[0], descriptionPath);
+  const selector = description.AudioSourceName;
   if (!(selector in input.audioSelectors)) {
     throw new JobSettingsRejected(
       `${descriptionPath}.AudioSourceName`,
@@ -696,33 +713,18 @@ function readAudio(output: Json, path: string, input: InputPlan): AudioEncode | 
     );
   }
   const codecPath = `${descriptionPath}.CodecSettings`;
-  const codec = object(required(description.CodecSettings, codecPath), codecPath);
-  onlyKeys(codec, codecPath, ['Codec', 'AacSettings']);
-  const audioCodec = required(choice(codec, 'Codec', codecPath, ['AAC', 'PASSTHROUGH']), `${codecPath}.Codec`);
-  if (audioCodec === 'PASSTHROUGH') {
+  const codec = description.CodecSettings;
+  if (codec.Codec === 'PASSTHROUGH') {
     if (codec.AacSettings !== undefined) throw new JobSettingsRejected(`${codecPath}.AacSettings`, 'invalid', 'audio passthrough takes no encoder settings');
     return { selector, copy: true };
   }
-  const aacPath = `${codecPath}.AacSettings`;
-  const aac = object(codec.AacSettings ?? {}, aacPath);
-  onlyKeys(aac, aacPath, ['Bitrate', 'CodingMode', 'SampleRate', 'CodecProfile', 'RateControlMode']);
-  // LC is what ffmpeg's native AAC encoder writes; CBR is its only mode with -b:a.
-  choice(aac, 'CodecProfile', aacPath, ['LC']);
-  choice(aac, 'RateControlMode', aacPath, ['CBR']);
-  const codingMode = choice(aac, 'CodingMode', aacPath, ['CODING_MODE_1_0', 'CODING_MODE_2_0']) ?? 'CODING_MODE_2_0';
+  const aac = codec.AacSettings ?? {};
+  const sampleRate = aac.SampleRate ?? 48_000;
+  if (!AAC_SAMPLE_RATES.includes(sampleRate)) throw new JobSettingsRejected(`${codecPath}.AacSettings.SampleRate`, 'invalid', `${sampleRate} Hz is not an AAC sample rate`);
   return {
     selector,
-    bitrate: int(aac, 'Bitrate', aacPath, { min: 6000, max: 1_024_000 }) ?? 96_000,
-    channels: codingMode === 'CODING_MODE_1_0' ? 1 : 2,
-    sampleRate: sampleRate(aac, aacPath),
+    bitrate: aac.Bitrate ?? 96_000,
+    channels: (aac.CodingMode ?? 'CODING_MODE_2_0') === 'CODING_MODE_1_0' ? 1 : 2,
+    sampleRate,
   };
-}
-
-function sampleRate(aac: Json, path: string): number {
-  const rate = int(aac, 'SampleRate', path, { min: 8000, max: 96000 });
-  if (rate === undefined) return 48_000;
-  if (![8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 48000, 88200, 96000].includes(rate)) {
-    throw new JobSettingsRejected(`${path}.SampleRate`, 'invalid', `${rate} Hz is not an AAC sample rate`);
-  }
-  return rate;
 }

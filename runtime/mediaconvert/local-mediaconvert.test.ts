@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRenderJob, type RenderJob } from '../../domain/render-job.ts';
 import type { RenderProfile } from '../../domain/render-profiles.ts';
 import type { MediaProbe } from '../../domain/clip-contract.ts';
-import { localAwsEnvironment } from '../local-credentials.ts';
+import { localS3ClientConfig } from '../local-credentials.ts';
 import { LOCAL_BUCKETS, startLocalS3, type LocalS3 } from '../local-s3.ts';
 import { defaultFfmpeg, npmShippedFfmpeg } from './ffmpeg-binary.ts';
 import { spriteCellBrightness } from '../../integ-tests/clip-fixtures.ts';
@@ -28,8 +28,7 @@ let scratch: string;
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'camflow-mediaconvert-'));
   s3server = await startLocalS3({ directory: join(scratch, 's3') });
-  Object.assign(process.env, localAwsEnvironment({ s3: s3server.endpoint }));
-  s3 = new S3Client({});
+  s3 = new S3Client(localS3ClientConfig(s3server.endpoint));
   // Sources, made with ffmpeg, small and short.
   const make = (args: string[]) => run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args]);
   await make(['-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100', '-t', '2.5', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', join(scratch, 'h264-aac-720p.mp4')]);
@@ -258,7 +257,7 @@ describe.each(binaries)('with %s', (label, ffmpegPath) => {
   const tag = label.startsWith('Debian') ? 'debian' : 'npm';
 
   beforeAll(() => {
-    engine = createLocalMediaConvert({ workDirectory: join(scratch, `work-${tag}`), ffmpegPath, concurrency: 2 });
+    engine = createLocalMediaConvert({ workDirectory: join(scratch, `work-${tag}`), ffmpegPath, concurrency: 2, s3 });
   });
   afterAll(() => engine.close());
 
@@ -380,7 +379,7 @@ describe.each(binaries)('with %s', (label, ffmpegPath) => {
 describe('job queue and refused settings', () => {
   let engine: LocalMediaConvert;
   beforeAll(() => {
-    engine = createLocalMediaConvert({ workDirectory: join(scratch, 'work-queue'), concurrency: 1 });
+    engine = createLocalMediaConvert({ workDirectory: join(scratch, 'work-queue'), concurrency: 1, s3 });
   });
   afterAll(() => engine.close());
 
@@ -412,14 +411,14 @@ describe('job queue and refused settings', () => {
     await mkdir(join(workDirectory, '1700000000000-abc123', 'input'), { recursive: true });
     await writeFile(join(workDirectory, '1700000000000-abc123', 'input', 'clip.mp4'), 'partial');
     await mkdir(join(workDirectory, 'keep-me'));
-    const fresh = createLocalMediaConvert({ workDirectory, concurrency: 1 });
+    const fresh = createLocalMediaConvert({ workDirectory, concurrency: 1, s3 });
     await fresh.runJob({ Settings: (await jobFor('silent-hevc.mkv', 'leftovers')).settings });
     await fresh.close();
     expect(await readdir(workDirectory)).toEqual(['keep-me']);
   });
 
   it('after close, fails queued jobs and refuses new ones with a message that says what to do', async () => {
-    const closing = createLocalMediaConvert({ workDirectory: join(scratch, 'work-close'), concurrency: 1 });
+    const closing = createLocalMediaConvert({ workDirectory: join(scratch, 'work-close'), concurrency: 1, s3 });
     const first = await jobFor('silent-hevc.mkv', 'close-1');
     const running = closing.runJob({ Settings: first.settings }).catch((e: unknown) => e);
     const queued = closing.runJob({ Settings: first.settings }).catch((e: unknown) => e);

@@ -23,8 +23,10 @@ import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ChildProcess } from 'node:child_process';
-import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import { Logger } from '@aws-lambda-powertools/logger';
+import pLimit from 'p-limit';
 import { LOCAL_ACCOUNT, LOCAL_REGION } from '../local-credentials.ts';
 import { defaultFfmpeg, FfmpegFailed, runFfmpeg } from './ffmpeg-binary.ts';
 import { AAC_LC_CODEC_STRING, avcCodecString, findSps } from './h264-encoding.ts';
@@ -42,6 +44,12 @@ export interface LocalMediaConvertOptions {
   concurrency?: number;
   /** Default: `ffmpeg` on PATH, else the npm-shipped `@ffmpeg-installer/ffmpeg`. */
   ffmpegPath?: string;
+  /** S3, where inputs are read and outputs written (the local stack's). */
+  s3: S3Client;
+  /** The region in job ARNs (default us-east-1, the local stack's). */
+  region?: string;
+  /** Its Powertools log level (default: POWERTOOLS_LOG_LEVEL, else INFO). */
+  logLevel?: LogLevel;
 }
 
 /** The CreateJob request, as the `.sync` Task state passes it. */
@@ -156,38 +164,24 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export function createLocalMediaConvert(options: LocalMediaConvertOptions): LocalMediaConvert {
   const limit = Math.max(1, options.concurrency ?? cpus().length);
-  const logger = new Logger({ serviceName: 'camflow-local-mediaconvert' });
-  const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? LOCAL_REGION;
-  let s3: S3Client | undefined;
-  const client = () => (s3 ??= new S3Client({}));
+  const logger = new Logger({ serviceName: 'camflow-local-mediaconvert', ...(options.logLevel ? { logLevel: options.logLevel } : {}) });
+  const region = options.region ?? LOCAL_REGION;
+  const client = () => options.s3;
   let ffmpeg: string | undefined;
   const binary = () => (ffmpeg ??= options.ffmpegPath ?? defaultFfmpeg());
 
   const jobs = new Map<string, LocalJob>();
-  const waiting: Array<{ start: () => void; cancel: (reason: Error) => void }> = [];
+  // Renders run `limit` at a time; the rest wait their turn. close() clears the queue, which
+  // rejects the jobs still waiting (rejectOnClear) so each fails with a message.
+  const renders = pLimit({ concurrency: limit, rejectOnClear: true });
   const children = new Set<ChildProcess>();
   const inFlight = new Set<Promise<unknown>>();
-  let active = 0;
   let closed = false;
 
   const remember = (job: LocalJob) => {
     jobs.set(job.Id, job);
     if (jobs.size > 500) jobs.delete(jobs.keys().next().value!);
   };
-
-  async function slot(): Promise<void> {
-    if (active < limit) {
-      active += 1;
-      return;
-    }
-    await new Promise<void>((start, cancel) => waiting.push({ start, cancel }));
-    active += 1;
-  }
-
-  function release(): void {
-    active -= 1;
-    waiting.shift()?.start();
-  }
 
   // Folders of jobs cut off by a previous stop (the process was killed mid-render). Only
   // job-id-named folders are removed: the work directory may be shared.
@@ -229,34 +223,38 @@ export function createLocalMediaConvert(options: LocalMediaConvertOptions): Loca
       Timing: { SubmitTime: now },
     };
     remember(job);
+    const directory = join(options.workDirectory, id);
     const work = (async () => {
+      let turn = false;
       try {
-        await slot();
-      } catch (reason) {
-        fail(job, new JobError(GENERAL_ERROR, (reason as Error).message), plan.input.uri);
-        throw new MediaConvertJobFailed(job);
-      }
-      await sweepLeftovers();
-      const started = Date.now();
-      job.Status = 'PROGRESSING';
-      job.Timing.StartTime = new Date().toISOString();
-      job.JobPercentComplete = 0;
-      const directory = join(options.workDirectory, id);
-      try {
-        const phases: Record<string, number> = {};
-        job.OutputGroupDetails = await render(plan, directory, phases);
-        job.Status = 'COMPLETE';
-        job.JobPercentComplete = 100;
-        job.Timing.FinishTime = new Date().toISOString();
-        logger.info('MediaConvert job complete', { jobId: id, input: plan.input.uri, seconds: (Date.now() - started) / 1000, phases });
-        return { Job: job };
+        return await renders(async () => {
+          turn = true;
+          await sweepLeftovers();
+          const started = Date.now();
+          job.Status = 'PROGRESSING';
+          job.Timing.StartTime = new Date().toISOString();
+          job.JobPercentComplete = 0;
+          try {
+            const phases: Record<string, number> = {};
+            job.OutputGroupDetails = await render(plan, directory, phases);
+            job.Status = 'COMPLETE';
+            job.JobPercentComplete = 100;
+            job.Timing.FinishTime = new Date().toISOString();
+            logger.info('MediaConvert job complete', { jobId: id, input: plan.input.uri, seconds: (Date.now() - started) / 1000, phases });
+            return { Job: job };
+          } catch (error) {
+            fail(job, error, plan.input.uri);
+            logger.error('MediaConvert job failed', { jobId: id, input: plan.input.uri, errorCode: job.ErrorCode, errorMessage: job.ErrorMessage });
+            throw new MediaConvertJobFailed(job);
+          }
+        });
       } catch (error) {
-        fail(job, error, plan.input.uri);
-        logger.error('MediaConvert job failed', { jobId: id, input: plan.input.uri, errorCode: job.ErrorCode, errorMessage: job.ErrorMessage });
+        if (turn) throw error;
+        // close() cleared the queue before this job's turn came.
+        fail(job, new JobError(GENERAL_ERROR, 'The job was still queued when camflow stopped. Start camflow again and redrive the execution.'), plan.input.uri);
         throw new MediaConvertJobFailed(job);
       } finally {
-        release();
-        await rm(directory, { recursive: true, force: true }).catch(() => undefined);
+        if (turn) await rm(directory, { recursive: true, force: true }).catch(() => undefined);
       }
     })();
     inFlight.add(work);
@@ -443,35 +441,30 @@ export function createLocalMediaConvert(options: LocalMediaConvertOptions): Loca
   }
 
   async function putAll(files: Array<{ file: string; bucket: string; key: string }>): Promise<void> {
-    let next = 0;
-    const worker = async () => {
-      while (next < files.length) {
-        const item = files[next++]!;
-        const size = (await stat(item.file)).size;
-        const body = size <= 8 * 1024 * 1024 ? await readFile(item.file) : createReadStream(item.file);
-        try {
-          await client().send(new PutObjectCommand({ Bucket: item.bucket, Key: item.key, Body: body, ContentLength: size, ContentType: contentTypeOf(item.key) }));
-        } catch (error) {
-          throw new JobError(GENERAL_ERROR, `Unable to write output s3://${item.bucket}/${item.key}: ${(error as Error).name}: ${(error as Error).message}. Check the bucket exists and the local S3 is running, then redrive the execution.`);
-        }
+    // Playlists are ordered last; six uploads at a time (started in order) keep that order within a few files.
+    await pLimit(6).map(files, async (item) => {
+      const size = (await stat(item.file)).size;
+      const body = size <= 8 * 1024 * 1024 ? await readFile(item.file) : createReadStream(item.file);
+      try {
+        await client().send(new PutObjectCommand({ Bucket: item.bucket, Key: item.key, Body: body, ContentLength: size, ContentType: contentTypeOf(item.key) }));
+      } catch (error) {
+        throw new JobError(GENERAL_ERROR, `Unable to write output s3://${item.bucket}/${item.key}: ${(error as Error).name}: ${(error as Error).message}. Check the bucket exists and the local S3 is running, then redrive the execution.`);
       }
-    };
-    // Playlists are ordered last; six uploads at a time keep that order within a few files.
-    await Promise.all(Array.from({ length: Math.min(6, files.length) }, worker));
+    });
   }
 
   return {
     runJob,
     createJob,
     getJob: (id) => jobs.get(id),
-    queued: () => waiting.length,
-    running: () => active,
+    queued: () => renders.pendingCount,
+    running: () => renders.activeCount,
     async close() {
       closed = true;
-      for (const entry of waiting.splice(0)) entry.cancel(new Error('The job was still queued when camflow stopped. Start camflow again and redrive the execution.'));
+      renders.clearQueue();
       for (const child of children) child.kill('SIGKILL');
       await Promise.allSettled([...inFlight]);
-      s3?.destroy();
+      // The S3 client is its owner's (the stack's) to destroy.
     },
   };
 }

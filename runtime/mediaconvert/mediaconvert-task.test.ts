@@ -12,7 +12,7 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRenderJob } from '../../domain/render-job.ts';
-import { LOCAL_CREDENTIALS, localAwsEnvironment } from '../local-credentials.ts';
+import { LOCAL_CREDENTIALS, localS3ClientConfig } from '../local-credentials.ts';
 import { LOCAL_BUCKETS, startLocalS3, type LocalS3 } from '../local-s3.ts';
 import { startLocalStepFunctions, type LocalStepFunctions } from '../step-functions/local-step-functions.ts';
 import { integrationPatternOf } from '../step-functions/task-resource.ts';
@@ -27,17 +27,16 @@ let s3server: LocalS3;
 let engine: LocalMediaConvert;
 let sfn: LocalStepFunctions;
 let client: SFNClient;
+let s3: S3Client;
 let settings: Record<string, unknown>;
 
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'camflow-mediaconvert-task-'));
   s3server = await startLocalS3({ directory: join(scratch, 's3') });
-  Object.assign(process.env, localAwsEnvironment({ s3: s3server.endpoint }));
   const clip = join(scratch, 'clip.mp4');
   await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25', '-t', '1', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', clip]);
-  const s3 = new S3Client({});
+  s3 = new S3Client(localS3ClientConfig(s3server.endpoint));
   await s3.send(new PutObjectCommand({ Bucket: LOCAL_BUCKETS.uploads, Key: 'frontdoor/clip.mp4', Body: await readFile(clip) }));
-  s3.destroy();
   const render = buildRenderJob({
     clipId: 'pattern-test',
     camera: 'frontdoor',
@@ -46,8 +45,8 @@ beforeAll(async () => {
     capturedAt: '2026-12-01T10:00:00Z',
     probe: { container: 'mov,mp4,m4a,3gp,3g2,mj2', durationSeconds: 1, sizeBytes: (await stat(clip)).size, video: { codec: 'h264', width: 320, height: 240, rotation: 0 } },
   });
-  settings = render.settings as Record<string, unknown>;
-  engine = createLocalMediaConvert({ workDirectory: join(scratch, 'mediaconvert'), concurrency: 1 });
+  settings = render.settings;
+  engine = createLocalMediaConvert({ workDirectory: join(scratch, 'mediaconvert'), concurrency: 1, s3 });
   sfn = await startLocalStepFunctions({
     port: 0,
     stateMachines: [
@@ -61,6 +60,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   client?.destroy();
+  s3?.destroy();
   await sfn?.stop();
   await engine?.close();
   await s3server?.stop();

@@ -195,7 +195,7 @@ describe('renderCommands', () => {
   it('maps audio only where the settings ask for it', () => {
     const withAudio = renderCommands(readJobSettings(job(true)), source1080, '/in', (g) => `/o${g}`);
     expect(withAudio.encode.filter((a) => a === '0:a:0')).toHaveLength(3);
-    const silent = renderCommands(readJobSettings(job(false)), { ...source1080, audio: undefined } as SourceReport, '/in', (g) => `/o${g}`);
+    const silent = renderCommands(readJobSettings(job(false)), { ...source1080, audio: undefined }, '/in', (g) => `/o${g}`);
     expect(silent.encode).not.toContain('0:a:0');
     expect(silent.remux[0]).not.toContain('0:a:0');
   });

@@ -3,9 +3,17 @@
  * (the local endpoint by default), and how they print durations, times and errors.
  */
 import { SFNClient } from '@aws-sdk/client-sfn';
+import type { Flag } from '../../domain/command-line.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local-credentials.ts';
 
 export const DEFAULT_ENDPOINT = 'http://127.0.0.1:8083';
+
+/** The `--endpoint` flag of both commands, and the other variables they read. */
+export const ENDPOINT_FLAG: Flag = { type: 'string', value: 'URL', help: 'the Step Functions endpoint', default: `${DEFAULT_ENDPOINT}, the one \`camflow up\` serves`, env: 'AWS_ENDPOINT_URL_SFN' };
+export const STEP_FUNCTIONS_ENVIRONMENT = {
+  AWS_ENDPOINT_URL: 'as --endpoint, when AWS_ENDPOINT_URL_SFN is not set',
+  'AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION': `credentials for another endpoint (default: the local stack's, region ${LOCAL_REGION})`,
+};
 
 /** `--endpoint`, else `AWS_ENDPOINT_URL_SFN`, else `AWS_ENDPOINT_URL`, else the local default. */
 export function endpointFrom(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {

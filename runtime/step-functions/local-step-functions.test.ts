@@ -8,6 +8,8 @@ import {
   ExecutionDoesNotExist,
   ExecutionNotRedrivable,
   GetExecutionHistoryCommand,
+  paginateGetExecutionHistory,
+  paginateListExecutions,
   InvalidName,
   ListExecutionsCommand,
   ListStateMachinesCommand,
@@ -56,12 +58,7 @@ async function start(tasks = testTasks(), options: Partial<LocalStepFunctionsOpt
   };
   const history = async (executionArn: string): Promise<HistoryEvent[]> => {
     const events: HistoryEvent[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await client.send(new GetExecutionHistoryCommand({ executionArn, nextToken }));
-      events.push(...(page.events ?? []));
-      nextToken = page.nextToken;
-    } while (nextToken);
+    for await (const page of paginateGetExecutionHistory({ client }, { executionArn })) events.push(...(page.events ?? []));
     return events;
   };
   const describe = (executionArn: string) => client.send(new DescribeExecutionCommand({ executionArn }));
@@ -247,15 +244,13 @@ describe('local Step Functions endpoint', () => {
       await sfn.waitForIdle();
     }
     const seen: string[] = [];
-    let nextToken: string | undefined;
     let pages = 0;
-    do {
-      const page = await client.send(new ListExecutionsCommand({ stateMachineArn: machineArn, maxResults: 2, nextToken }));
+    // The SDK's own paginator walks the local endpoint's nextTokens, as it would in AWS.
+    for await (const page of paginateListExecutions({ client, pageSize: 2 }, { stateMachineArn: machineArn })) {
       expect(page.executions!.length).toBeLessThanOrEqual(2);
       seen.push(...page.executions!.map((execution) => execution.name!));
-      nextToken = page.nextToken;
       pages++;
-    } while (nextToken);
+    }
     expect(pages).toBe(3);
     expect(seen).toEqual([...names].reverse());
     const failed = await client.send(new ListExecutionsCommand({ stateMachineArn: machineArn, statusFilter: 'FAILED' }));
@@ -272,12 +267,10 @@ describe('local Step Functions endpoint', () => {
     await sfn.waitForIdle();
     const all = await history(arn);
     const reversed: HistoryEvent[] = [];
-    let nextToken: string | undefined;
-    do {
-      const page = await client.send(new GetExecutionHistoryCommand({ executionArn: arn, reverseOrder: true, maxResults: 4, nextToken, includeExecutionData: false }));
+    for await (const page of paginateGetExecutionHistory({ client, pageSize: 4 }, { executionArn: arn, reverseOrder: true, includeExecutionData: false })) {
+      expect(page.events!.length).toBeLessThanOrEqual(4);
       reversed.push(...page.events!);
-      nextToken = page.nextToken;
-    } while (nextToken);
+    }
     expect(reversed.map((event) => event.id)).toEqual(all.map((event) => event.id).reverse());
     expect(reversed.at(-1)!.executionStartedEventDetails!.input).toBeUndefined();
     expect(all[0]!.executionStartedEventDetails!.input).toBeDefined();
@@ -329,7 +322,18 @@ describe('local Step Functions endpoint', () => {
 
   it('stops an execution: ABORTED, open states aborted, the task told to stop', async () => {
     const tasks = testTasks();
-    const { sfn, client, run, describe, history } = await start(tasks);
+    let renderReturned: Promise<unknown> | undefined;
+    const { sfn, client, run, describe, history } = await start({
+      ...tasks,
+      resolveTask: (resource: string, stateName: string): ReturnType<typeof tasks.resolveTask> => {
+        const runner = tasks.resolveTask(resource, stateName);
+        return (input, info) => {
+          const returned = runner(input, info);
+          if (resource === RENDER_ARN) renderReturned = returned;
+          return returned;
+        };
+      },
+    });
     const arn = await run('clip-stop', clipInput('frontdoor/g.mp4', { render: 'hold' }));
     await until(() => tasks.isHeld('clip-stop'), 'the render to start');
     const { stopDate } = await client.send(new StopExecutionCommand({ executionArn: arn, error: 'Operator', cause: 'stopped by hand' }));
@@ -341,8 +345,11 @@ describe('local Step Functions endpoint', () => {
     const events = await history(arn);
     expect(types(events).slice(-3)).toEqual(['TaskStateAborted', 'ParallelStateAborted', 'ExecutionAborted']);
     expect(events.at(-1)!.executionAbortedEventDetails).toEqual({ error: 'Operator', cause: 'stopped by hand' });
-    // Nothing is recorded after the abort, even though the held task then returned.
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Nothing is recorded after the abort, even though the held task then returned: wait for that
+    // return itself, let everything it set off run (one event-loop turn), and read the history again.
+    expect(await renderReturned).toMatchObject({ Job: { Status: 'COMPLETE' } });
+    await new Promise((resolve) => setImmediate(resolve));
+    await sfn.waitForIdle();
     expect((await history(arn)).length).toBe(events.length);
   });
 

@@ -97,7 +97,7 @@ export function testTasks() {
 
   const runners: Record<string, TaskRunner> = {
     [CHECK_ARN]: async (input, info) => {
-      const plan = ((input as { plan?: TestPlan }).plan ?? {}) as TestPlan;
+      const plan = (input as { plan?: TestPlan }).plan ?? {};
       const attempt = count(`check:${info.executionName}`);
       if (plan.check === 'storage-always' || (plan.check === 'storage-once' && attempt === 1)) {
         throw new NamedError('StorageUnavailable', 'S3 answered 503 SlowDown; try again');
@@ -106,7 +106,7 @@ export function testTasks() {
       return { kind: plan.check === 'still' ? 'still' : 'video', attempt };
     },
     [RENDER_ARN]: async (input, info) => {
-      const plan = ((input as { plan?: TestPlan }).plan ?? {}) as TestPlan;
+      const plan = (input as { plan?: TestPlan }).plan ?? {};
       const attempt = count(`render:${info.executionName}`);
       if (plan.render === 'reject') throw new NamedError('RenderRejected', 'The job settings name an unsupported codec');
       if (plan.render === 'unavailable-once' && attempt === 1) throw new NamedError('RenderUnavailable', 'ffmpeg is not on PATH');

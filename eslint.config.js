@@ -40,7 +40,7 @@ export default defineConfig(
   },
   {
     // Tests read JSON bodies and SDK mocks as `any` and pass malformed input on purpose; expect() is their type check.
-    files: ['**/*.test.{ts,tsx}', 'integ-tests/**'],
+    files: ['**/*.test.{ts,tsx}', '**/*test-support.ts', 'integ-tests/**'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unsafe-argument': 'off',

@@ -23,12 +23,14 @@ import { Spool, spoolPaths } from './spool.ts';
 import { createGatewayLogger } from './logger.ts';
 import {
   decodedFrameDigests, headObject, listKeys, makeClip, makeDav, makeRawH264, makeStill, objectSha256, readObject, sha256Base64, sha256OfFile, startTestS3, tempDirectory, testConfig, testS3Client,
-  TEST_PASSWORD, useLocalS3, waitFor,
+  TEST_PASSWORD, localGatewayAws, waitFor,
 } from './test-support.ts';
+import type { GatewayAws } from './aws-settings.ts';
 
 const run = promisify(execFile);
 let s3: Awaited<ReturnType<typeof startTestS3>>;
 let gateway: RunningGateway;
+let aws: GatewayAws;
 let spool: string;
 const media = tempDirectory('habits-media');
 /** Every reply and client transcript of this file: none may name the spool folder. */
@@ -36,9 +38,9 @@ const transcripts: string[] = [];
 
 beforeAll(async () => {
   s3 = await startTestS3();
-  useLocalS3(s3);
+  aws = localGatewayAws(s3);
   spool = tempDirectory('habits-spool');
-  gateway = await startGateway(await testConfig(spool, { ftp: { host: '127.0.0.1', port: 0, passivePortMin: 0, passivePortMax: 0, temporaryNameWaitSeconds: 60 } }));
+  gateway = await startGateway(await testConfig(spool, { ftp: { host: '127.0.0.1', port: 0, passivePortMin: 0, passivePortMax: 0, temporaryNameWaitSeconds: 60 } }), { aws });
 });
 
 afterAll(async () => {
@@ -155,7 +157,7 @@ out.append(ftp.sendcmd('RNTO MDalarm_20240316_101500.mp4'))`);
 
   it('a temporary name never renamed is uploaded under its own name after the configured wait (curl)', async () => {
     const waitSpool = tempDirectory('habits-wait');
-    const quick = await startGateway(await testConfig(waitSpool, { ftp: { host: '127.0.0.1', port: 0, passivePortMin: 0, passivePortMax: 0, temporaryNameWaitSeconds: 1.5 } }));
+    const quick = await startGateway(await testConfig(waitSpool, { ftp: { host: '127.0.0.1', port: 0, passivePortMin: 0, passivePortMax: 0, temporaryNameWaitSeconds: 1.5 } }), { aws });
     try {
       const still = makeStill(join(media, 'never-renamed.jpg'));
       await run('curl', ['-sS', '--user', `garage:${TEST_PASSWORD}`, '-T', still, `ftp://127.0.0.1:${quick.ftp!.port}/snapshot`]);
@@ -248,7 +250,7 @@ describe('harmless commands are answered', () => {
 
   it('without ffmpeg, a .h264 goes up as it arrived, with the reason (install ffmpeg)', async () => {
     const noFfmpegSpool = tempDirectory('habits-noffmpeg');
-    const bare = await startGateway(await testConfig(noFfmpegSpool, { ffmpegPath: join(noFfmpegSpool, 'no-ffmpeg-here') }));
+    const bare = await startGateway(await testConfig(noFfmpegSpool, { ffmpegPath: join(noFfmpegSpool, 'no-ffmpeg-here') }), { aws });
     try {
       const raw = makeRawH264(join(media, 'Garage_00_20240319101112.h264'), 10);
       await run('curl', ['-sS', '--user', `garage:${TEST_PASSWORD}`, '-T', raw, `ftp://127.0.0.1:${bare.ftp!.port}/`]);
@@ -379,7 +381,7 @@ describe('FTPS and FEAT', () => {
     plain.close();
 
     const tlsSpool = tempDirectory('habits-tls');
-    const secure = await startGateway(await testConfig(tlsSpool, { ftp: { host: '127.0.0.1', port: 0, passivePortMin: 0, passivePortMax: 0, requireTls: true } }));
+    const secure = await startGateway(await testConfig(tlsSpool, { ftp: { host: '127.0.0.1', port: 0, passivePortMin: 0, passivePortMax: 0, requireTls: true } }), { aws });
     try {
       // A self-signed pair was made at first start, in the spool folder.
       expect(readdirSync(join(tlsSpool, 'tls')).sort()).toEqual(['cert.pem', 'key.pem']);

@@ -15,7 +15,7 @@ import { freePort } from '../runtime/local-stack.ts';
 import { startGateway, type RunningGateway } from './gateway.ts';
 import { readJournal } from './journal.ts';
 import { spoolPaths } from './spool.ts';
-import { listKeys, startTestS3, tempDirectory, testConfig, testS3Client, TEST_PASSWORD, useLocalS3, waitFor, writeRandomFile } from './test-support.ts';
+import { listKeys, startTestS3, tempDirectory, testConfig, testS3Client, TEST_PASSWORD, localGatewayAws, waitFor, writeRandomFile } from './test-support.ts';
 
 const run = promisify(execFile);
 const LIMIT_MB = 60_000 / (1024 * 1024);
@@ -46,9 +46,9 @@ async function upload(gateway: RunningGateway, file: string, name: string): Prom
 describe('disk guard', () => {
   it('keeps every unuploaded file and refuses new ones with 452 while S3 is away', async () => {
     const s3Port = await freePort(); // nothing listens here yet: S3 is "down"
-    useLocalS3({ endpoint: `http://127.0.0.1:${s3Port}` });
+    const aws = localGatewayAws({ endpoint: `http://127.0.0.1:${s3Port}` });
     const spool = tempDirectory('spool');
-    const gateway = await startGateway(await testConfig(spool, { spoolLimitMB: LIMIT_MB, upload: { retryBaseSeconds: 0.1, retryMaxSeconds: 0.5 } }));
+    const gateway = await startGateway(await testConfig(spool, { spoolLimitMB: LIMIT_MB, upload: { retryBaseSeconds: 0.1, retryMaxSeconds: 0.5 } }), { aws });
     gateways.push(gateway);
     const media = tempDirectory('media');
     const files = await Promise.all([1, 2, 3, 4, 5].map((i) => writeRandomFile(join(media, `clip${i}.mp4`), FILE_BYTES)));
@@ -84,9 +84,9 @@ describe('disk guard', () => {
 
   it('with keepLocalHours, the oldest kept copy goes first to make room', async () => {
     s3 ??= await startTestS3();
-    useLocalS3(s3);
+    const aws = localGatewayAws(s3);
     const spool = tempDirectory('spool');
-    const gateway = await startGateway(await testConfig(spool, { spoolLimitMB: LIMIT_MB, keepLocalHours: 24 }));
+    const gateway = await startGateway(await testConfig(spool, { spoolLimitMB: LIMIT_MB, keepLocalHours: 24 }), { aws });
     gateways.push(gateway);
     const media = tempDirectory('media');
     for (const i of [1, 2, 3]) {

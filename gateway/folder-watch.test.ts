@@ -6,7 +6,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, utimesSync, writeF
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type RunningGateway } from './gateway.ts';
-import { listKeys, readObject, startTestS3, tempDirectory, testConfig, testS3Client, useLocalS3, waitFor } from './test-support.ts';
+import { listKeys, readObject, startTestS3, tempDirectory, testConfig, testS3Client, localGatewayAws, waitFor } from './test-support.ts';
 
 let s3: Awaited<ReturnType<typeof startTestS3>>;
 let gateway: RunningGateway;
@@ -14,10 +14,10 @@ let watched: string;
 
 beforeAll(async () => {
   s3 = await startTestS3();
-  useLocalS3(s3);
+  const aws = localGatewayAws(s3);
   watched = tempDirectory('ftp-root');
   for (const folder of ['front-door', 'garage', 'Not A Camera']) mkdirSync(join(watched, folder));
-  gateway = await startGateway(await testConfig(tempDirectory('spool'), { watch: { stableSeconds: 3, scanSeconds: 0.2 } }), { watchDirectory: watched });
+  gateway = await startGateway(await testConfig(tempDirectory('spool'), { watch: { stableSeconds: 3, scanSeconds: 0.2 } }), { aws, watchDirectory: watched });
 });
 
 afterAll(async () => {

@@ -14,14 +14,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FtpLimits } from './config.ts';
 import { startGateway, type RunningGateway } from './gateway.ts';
 import { RawFtp, type FtpReply } from './raw-ftp-client.ts';
-import { listKeys, startTestS3, tempDirectory, testConfig, testS3Client, TEST_PASSWORD, useLocalS3 } from './test-support.ts';
+import { listKeys, startTestS3, tempDirectory, testConfig, testS3Client, TEST_PASSWORD, localGatewayAws } from './test-support.ts';
+import type { GatewayAws } from './aws-settings.ts';
 
 let s3: Awaited<ReturnType<typeof startTestS3>>;
 const gateways: RunningGateway[] = [];
+let aws: GatewayAws;
 
 beforeAll(async () => {
   s3 = await startTestS3();
-  useLocalS3(s3);
+  aws = localGatewayAws(s3);
 });
 
 afterAll(async () => {
@@ -30,7 +32,7 @@ afterAll(async () => {
 });
 
 async function gatewayWith(limits: Partial<FtpLimits>, spool = tempDirectory('spool')): Promise<RunningGateway> {
-  const gateway = await startGateway(await testConfig(spool, { ftp: { host: '127.0.0.1', port: 0, passivePortMin: 0, passivePortMax: 0, limits } }));
+  const gateway = await startGateway(await testConfig(spool, { ftp: { host: '127.0.0.1', port: 0, passivePortMin: 0, passivePortMax: 0, limits } }), { aws });
   gateways.push(gateway);
   return gateway;
 }

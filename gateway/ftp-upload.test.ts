@@ -14,7 +14,7 @@ import { startGateway, type RunningGateway } from './gateway.ts';
 import { readJournal } from './journal.ts';
 import { spoolPaths } from './spool.ts';
 import {
-  listKeys, makeClip, makeStill, objectSha256, readObject, sha256OfFile, startS3Proxy, startTestS3, tempDirectory, testConfig, testS3Client, TEST_PASSWORD, useLocalS3,
+  listKeys, makeClip, makeStill, objectSha256, readObject, sha256OfFile, startS3Proxy, startTestS3, tempDirectory, testConfig, testS3Client, TEST_PASSWORD, localGatewayAws,
   type S3Proxy,
 } from './test-support.ts';
 
@@ -29,9 +29,9 @@ let spool: string;
 beforeAll(async () => {
   s3 = await startTestS3();
   proxy = await startS3Proxy(s3.port);
-  useLocalS3(proxy);
+  const aws = localGatewayAws(proxy);
   spool = tempDirectory('spool');
-  gateway = await startGateway(await testConfig(spool));
+  gateway = await startGateway(await testConfig(spool), { aws });
   media = tempDirectory('media');
 });
 

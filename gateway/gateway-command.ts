@@ -14,6 +14,7 @@
 import { readFileSync } from 'node:fs';
 import { CONSOLE_OUTPUT, readCommandLine, usageError, type CommandSpec } from '../domain/command-line.ts';
 import { PasswordPromptCancelled, readPassword } from '../domain/password-prompt.ts';
+import { gatewayAwsFromEnvironment } from './aws-settings.ts';
 import { GatewayConfigInvalid, loadGatewayConfig } from './config.ts';
 import { startGateway } from './gateway.ts';
 import { hashCameraPassword, MIN_CAMERA_PASSWORD_LENGTH } from './password.ts';
@@ -122,7 +123,10 @@ export async function run(args: string[], program = 'camflow gateway'): Promise<
       return 1;
     }
     const config = loadGatewayConfig(configFile);
-    const gateway = await startGateway(config, values.watch ? { watchDirectory: values.watch } : {});
+    // The AWS settings, made once here from the environment and passed down as an object (on a box the
+    // SDK's standard chain, AWS_ENDPOINT_URL_S3, AWS_REGION, credentials, decides what they leave out).
+    const aws = gatewayAwsFromEnvironment(process.env);
+    const gateway = await startGateway(config, { aws, ...(values.watch ? { watchDirectory: values.watch } : {}) });
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGTERM', stop);

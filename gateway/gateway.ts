@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { GatewayAws } from './aws-settings.ts';
 import { MB, type GatewayConfig } from './config.ts';
 import { systemTimeZone } from '../domain/capture-time.ts';
 import { startFolderWatch, type FolderWatch } from './folder-watch.ts';
@@ -17,6 +18,8 @@ import { Uploader } from './uploader.ts';
 import { Heartbeat, heartbeatSender, type MetricsSender } from './heartbeat.ts';
 
 export interface StartGatewayOptions {
+  /** How to reach S3 and CloudWatch: from the standard AWS variables at the entry (gateway-command.ts), a local S3 in tests. */
+  aws: GatewayAws;
   /** Receive from this folder (one subfolder per camera) instead of running the FTP server. */
   watchDirectory?: string;
   logger?: Logger;
@@ -35,7 +38,7 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
-export async function startGateway(config: GatewayConfig, options: StartGatewayOptions = {}): Promise<RunningGateway> {
+export async function startGateway(config: GatewayConfig, options: StartGatewayOptions): Promise<RunningGateway> {
   const logger = options.logger ?? createGatewayLogger(config.logLevel);
   const spool = await Spool.open({
     directory: config.spoolDirectory,
@@ -65,6 +68,7 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
     verify: config.upload.verify,
     logger,
     status,
+    s3: options.aws.s3,
   });
   uploader.start();
   spool.on('received', () => status.update((s) => (s.spool = spool.usage())));
@@ -118,7 +122,7 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
   const heartbeat = new Heartbeat({
     gatewayName: config.heartbeat.name,
     intervalSeconds: config.heartbeat.intervalSeconds,
-    sender: options.metricsSender ?? heartbeatSender(config.heartbeat.cloudWatch),
+    sender: options.metricsSender ?? heartbeatSender(config.heartbeat.cloudWatch, options.aws),
     sources: { waiting: () => spool.waiting().map((e) => e.file), spool: () => spool.usage(), spoolDirectory: config.spoolDirectory },
     status,
     logger,

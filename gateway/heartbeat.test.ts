@@ -15,7 +15,8 @@ import { freePort } from '../runtime/local-stack.ts';
 import { startGateway, type RunningGateway } from './gateway.ts';
 import { cloudWatchWanted, HEARTBEAT_NAMESPACE, type MetricsSender } from './heartbeat.ts';
 import { readStatus } from './status.ts';
-import { makeStill, tempDirectory, testConfig, TEST_PASSWORD, useLocalS3, waitFor } from './test-support.ts';
+import { gatewayAwsFromEnvironment } from './aws-settings.ts';
+import { localGatewayAws, makeStill, tempDirectory, testConfig, TEST_PASSWORD, waitFor } from './test-support.ts';
 
 const running: RunningGateway[] = [];
 afterEach(async () => {
@@ -35,9 +36,9 @@ function stubCloudWatch() {
 
 async function gatewayWithS3Down(overrides: Parameters<typeof testConfig>[1], metricsSender?: MetricsSender) {
   // S3 is a port nobody listens on: files stay in the queue.
-  useLocalS3({ endpoint: `http://127.0.0.1:${await freePort()}` });
+  const aws = localGatewayAws({ endpoint: `http://127.0.0.1:${await freePort()}` });
   const spool = tempDirectory('heartbeat-spool');
-  const gateway = await startGateway(await testConfig(spool, { upload: { retryBaseSeconds: 5, retryMaxSeconds: 5 }, ...overrides }), metricsSender ? { metricsSender } : {});
+  const gateway = await startGateway(await testConfig(spool, { upload: { retryBaseSeconds: 5, retryMaxSeconds: 5 }, ...overrides }), { aws, ...(metricsSender ? { metricsSender } : {}) });
   running.push(gateway);
   return { gateway, spool };
 }
@@ -99,11 +100,15 @@ describe('the heartbeat without CloudWatch', () => {
   }, 60_000);
 
   it('"auto" sends only to AWS itself or a given CloudWatch endpoint', () => {
-    expect(cloudWatchWanted('auto', { AWS_REGION: 'eu-west-1' })).toBe(true);
-    expect(cloudWatchWanted('auto', { AWS_REGION: 'eu-west-1', AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:4569' })).toBe(false);
-    expect(cloudWatchWanted('auto', { AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:4569', AWS_ENDPOINT_URL_CLOUDWATCH: 'http://127.0.0.1:4566' })).toBe(true);
-    expect(cloudWatchWanted('auto', {})).toBe(false);
-    expect(cloudWatchWanted(false, { AWS_REGION: 'eu-west-1' })).toBe(false);
-    expect(cloudWatchWanted(true, {})).toBe(true);
+    // As the gateway's entry reads them: its AWS settings made from the environment.
+    const on = (setting: boolean | 'auto', env: Record<string, string>) => cloudWatchWanted(setting, gatewayAwsFromEnvironment(env));
+    expect(on('auto', { AWS_REGION: 'eu-west-1' })).toBe(true);
+    expect(on('auto', { AWS_REGION: 'eu-west-1', AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:4569' })).toBe(false);
+    expect(on('auto', { AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:4569', AWS_ENDPOINT_URL_CLOUDWATCH: 'http://127.0.0.1:4566' })).toBe(true);
+    expect(on('auto', {})).toBe(false);
+    expect(on(false, { AWS_REGION: 'eu-west-1' })).toBe(false);
+    expect(on(true, {})).toBe(true);
+    // The settings the tests give a local S3 mean the same as a box pointed at it: "auto" is off.
+    expect(cloudWatchWanted('auto', localGatewayAws({ endpoint: 'http://127.0.0.1:4569' }))).toBe(false);
   });
 });

@@ -11,6 +11,7 @@
 import { statfs } from 'node:fs/promises';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { CloudWatchClient, MetricDatum, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import type { GatewayAws } from './aws-settings.ts';
 import type { GatewayStatus } from './status.ts';
 import { HEARTBEAT_DIMENSION, HEARTBEAT_METRICS, HEARTBEAT_NAMESPACE } from './heartbeat-metrics.ts';
 
@@ -53,14 +54,12 @@ export function heartbeatMetricData(reading: HeartbeatReading, gatewayName: stri
 }
 
 /**
- * `heartbeat.cloudWatch`: `true`/`false`, or `auto` (the default): on when the box talks to AWS
- * itself — a region is set and S3 is not another endpoint (AWS_ENDPOINT_URL_S3) — or when a
- * CloudWatch endpoint is given (AWS_ENDPOINT_URL_CLOUDWATCH). Locally (s3rver) it is off.
+ * `heartbeat.cloudWatch`: `true`/`false`, or `auto` (the default): what the gateway's AWS
+ * settings say (aws-settings.ts `cloudWatchByDefault`: on when the box talks to AWS itself or a
+ * CloudWatch endpoint is given; locally, with s3rver, off).
  */
-export function cloudWatchWanted(setting: boolean | 'auto', env: NodeJS.ProcessEnv = process.env): boolean {
-  if (setting !== 'auto') return setting;
-  if (env.AWS_ENDPOINT_URL_CLOUDWATCH) return true;
-  return !!(env.AWS_REGION || env.AWS_DEFAULT_REGION) && !env.AWS_ENDPOINT_URL_S3 && !env.AWS_ENDPOINT_URL;
+export function cloudWatchWanted(setting: boolean | 'auto', aws: Pick<GatewayAws, 'cloudWatchByDefault'>): boolean {
+  return setting === 'auto' ? aws.cloudWatchByDefault : setting;
 }
 
 /** The one call the heartbeat makes (a CloudWatchClient, or a stub in tests). */
@@ -153,14 +152,14 @@ export class Heartbeat {
 /** The CloudWatch part of the AWS SDK, loaded only on a gateway that sends heartbeats to CloudWatch. */
 const loadCloudWatchSdk = () => import('@aws-sdk/client-cloudwatch');
 
-/** The CloudWatch client for the heartbeat when it is wanted (standard AWS variables), else undefined. */
-export function heartbeatSender(setting: boolean | 'auto'): MetricsSender | undefined {
-  if (!cloudWatchWanted(setting)) return undefined;
+/** The CloudWatch client for the heartbeat when it is wanted (made at the first beat from `aws.cloudWatch`), else undefined. */
+export function heartbeatSender(setting: boolean | 'auto', aws: Pick<GatewayAws, 'cloudWatch' | 'cloudWatchByDefault'>): MetricsSender | undefined {
+  if (!cloudWatchWanted(setting, aws)) return undefined;
   let client: CloudWatchClient | undefined;
   return {
     send: async (command) => {
       const { CloudWatchClient } = await loadCloudWatchSdk();
-      client ??= new CloudWatchClient({ maxAttempts: 2 });
+      client ??= new CloudWatchClient({ ...aws.cloudWatch, maxAttempts: 2 });
       return client.send(command);
     },
   };

@@ -10,14 +10,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../runtime/local-stack.ts';
 import { startGateway, type RunningGateway } from './gateway.ts';
 import { RawFtp } from './raw-ftp-client.ts';
-import { tempDirectory, testConfig, TEST_PASSWORD, uploadAsCamera, useLocalS3, waitFor, writeRandomFile } from './test-support.ts';
+import { tempDirectory, testConfig, TEST_PASSWORD, uploadAsCamera, localGatewayAws, waitFor, writeRandomFile } from './test-support.ts';
+import type { GatewayAws } from './aws-settings.ts';
 
 const MiB = 1024 * 1024;
 const CHUNK = Buffer.alloc(64 * 1024, 7);
 const gateways: RunningGateway[] = [];
+let aws: GatewayAws;
 
 beforeAll(async () => {
-  useLocalS3({ endpoint: `http://127.0.0.1:${await freePort()}` }); // S3 away: files wait in the spool
+  aws = localGatewayAws({ endpoint: `http://127.0.0.1:${await freePort()}` }); // S3 away: files wait in the spool
 });
 
 afterAll(async () => {
@@ -29,7 +31,7 @@ const spoolFiles = (gateway: RunningGateway) => readdirSync(join(gateway.spool.d
 
 describe('the spool limit holds while a file streams in', () => {
   it('an upload that crosses the limit is cut with 452; files already received stay; the next small one is accepted', async () => {
-    const gateway = await startGateway(await testConfig(tempDirectory('spool'), { spoolLimitMB: 1, upload: { retryBaseSeconds: 30, retryMaxSeconds: 60 } }));
+    const gateway = await startGateway(await testConfig(tempDirectory('spool'), { spoolLimitMB: 1, upload: { retryBaseSeconds: 30, retryMaxSeconds: 60 } }), { aws });
     gateways.push(gateway);
     const media = tempDirectory('media');
     await uploadAsCamera(gateway, await writeRandomFile(join(media, 'first.mp4'), 300_000), 'first.mp4');

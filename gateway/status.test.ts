@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { startGateway, type RunningGateway } from './gateway.ts';
 import { verifyPassword } from '../domain/password-hash.ts';
 import type { StatusReport } from './status.ts';
-import { startTestS3, tempDirectory, testConfig, TEST_PASSWORD, useLocalS3, waitFor, writeRandomFile } from './test-support.ts';
+import { startTestS3, tempDirectory, testConfig, TEST_PASSWORD, localGatewayAws, waitFor, writeRandomFile } from './test-support.ts';
 
 const run = promisify(execFile);
 const root = new URL('..', import.meta.url).pathname;
@@ -30,9 +30,9 @@ describe('camflow gateway status', () => {
     s3 = await startTestS3(s3Directory);
     const port = s3.port;
     await s3.stop();
-    useLocalS3({ endpoint: `http://127.0.0.1:${port}` });
+    const aws = localGatewayAws({ endpoint: `http://127.0.0.1:${port}` });
     const spool = tempDirectory('spool');
-    gateway = await startGateway(await testConfig(spool, { upload: { retryBaseSeconds: 0.1, retryMaxSeconds: 0.3 } }));
+    gateway = await startGateway(await testConfig(spool, { upload: { retryBaseSeconds: 0.1, retryMaxSeconds: 0.3 } }), { aws });
 
     const media = tempDirectory('media');
     const client = new Client(10_000);

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, HeadObjectCommand, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
 import { LOCAL_BUCKETS, startLocalS3, type LocalS3 } from '../runtime/local-s3.ts';
-import { localAwsEnvironment, localClientConfig } from '../runtime/local-credentials.ts';
+import { localAwsEnvironment, localClientConfig, localS3ClientConfig } from '../runtime/local-credentials.ts';
+import { cloudWatchByDefault, type GatewayAws } from './aws-settings.ts';
 import { parseGatewayConfig, type GatewayConfig, type GatewayConfigInput } from './config.ts';
 import { hashCameraPassword } from './password.ts';
 import { readStatus } from './status.ts';
@@ -23,12 +24,18 @@ export function tempDirectory(prefix: string): string {
 }
 
 /**
- * Points the standard AWS variables at a local S3, for the gateway: it is its own program,
- * configured by those variables (as on a box). Test files run in worker threads, each with
- * its own copy of process.env, so this reaches only the gateway of the calling file.
+ * The gateway's AWS settings for a local S3 (startGateway's `aws`): the local endpoint,
+ * region and credentials, and "auto" for the heartbeat's CloudWatch decided as on a box whose
+ * standard AWS variables point at that S3 (so off). process.env is left alone: each gateway of a
+ * test has its own S3.
  */
-export function useLocalS3(s3: { endpoint: string }): void {
-  Object.assign(process.env, localAwsEnvironment({ s3: s3.endpoint }));
+export function localGatewayAws(s3: { endpoint: string }): GatewayAws {
+  return {
+    // As on a box with AWS_ENDPOINT_URL_S3 set: no path-style setting (the SDK uses path style for an IP address).
+    s3: { ...localClientConfig(), endpoint: s3.endpoint },
+    cloudWatch: localClientConfig(),
+    cloudWatchByDefault: cloudWatchByDefault(localAwsEnvironment({ s3: s3.endpoint })),
+  };
 }
 
 export async function startTestS3(directory = tempDirectory('s3'), port = 0): Promise<LocalS3 & { directory: string }> {
@@ -82,7 +89,7 @@ let client: S3Client | undefined;
 /** A test's own S3 client (path-style against the local endpoint). */
 export function testS3Client(endpoint: string): S3Client {
   client?.destroy();
-  client = new S3Client({ ...localClientConfig(), endpoint, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
+  client = new S3Client(localS3ClientConfig(endpoint));
   return client;
 }
 

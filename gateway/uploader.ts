@@ -14,6 +14,7 @@ import { uploadMultipart } from './multipart.ts';
 import { judgeUpload, retryDelayMs, type StoreAnswer } from './confirmation.ts';
 import type { ConfirmationMethod, SpooledFile } from './journal.ts';
 import { partDigestsOfFile, type Spool } from './spool.ts';
+import type { GatewayAws } from './aws-settings.ts';
 import type { GatewayStatus } from './status.ts';
 
 export class UploadNotConfirmed extends Error {
@@ -32,6 +33,8 @@ export interface UploaderOptions {
   verify: 'auto' | 'read-back';
   logger: Logger;
   status: GatewayStatus;
+  /** Where and as whom to reach S3 (aws-settings.ts). */
+  s3: GatewayAws['s3'];
 }
 
 /**
@@ -40,17 +43,17 @@ export interface UploaderOptions {
  */
 export const loadS3Sdk = () => import('@aws-sdk/client-s3');
 
-let s3: S3Client | undefined;
 /**
- * The S3 client, created at first use from the standard AWS variables (endpoint, region,
- * credentials). Checksums are sent because every request names them (a precomputed
+ * The gateway's S3 client, from its connection settings (endpoint, region, credentials: on a
+ * box, the standard AWS variables). Checksums are sent because every request names them (a precomputed
  * SHA-256 on PUT, `ChecksumAlgorithm: SHA256` on parts), not by the SDK's default trailer,
  * which S3-compatible stores like s3rver mishandle. Retries are the uploader's, not the SDK's:
  * a file stream cannot be replayed by the SDK.
  */
-export async function gatewayS3Client(): Promise<S3Client> {
+export async function gatewayS3Client(connection: GatewayAws['s3']): Promise<S3Client> {
   const { S3Client } = await loadS3Sdk();
-  s3 ??= new S3Client({
+  return new S3Client({
+    ...connection,
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
     maxAttempts: 1,
@@ -58,7 +61,6 @@ export async function gatewayS3Client(): Promise<S3Client> {
     logger: { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
     requestHandler: { connectionTimeout: 5_000, requestTimeout: 120_000 },
   });
-  return s3;
 }
 
 function metadataOf(file: SpooledFile): Record<string, string> {
@@ -89,6 +91,8 @@ export class Uploader {
   private readonly attempts = new Map<string, number>();
   private readonly confirming = new Set<Promise<unknown>>();
   private readonly onReceived = () => this.pump();
+  /** Made at the first upload (the SDK is loaded then), closed by stop(). */
+  private client: Promise<S3Client> | undefined;
 
   constructor(private readonly options: UploaderOptions) {}
 
@@ -106,6 +110,13 @@ export class Uploader {
     for (const f of this.inFlight.values()) f.abort.abort();
     await Promise.allSettled([...this.inFlight.values()].map((f) => f.promise));
     await Promise.allSettled([...this.confirming]);
+    const client = this.client;
+    this.client = undefined;
+    (await client?.catch(() => undefined))?.destroy();
+  }
+
+  private s3(): Promise<S3Client> {
+    return (this.client ??= gatewayS3Client(this.options.s3));
   }
 
   /** Resolves when nothing waits in the spool (tests and the benchmark). */
@@ -205,7 +216,7 @@ export class Uploader {
 
   /** One attempt: upload, then confirm. Throws when S3 did not take or did not confirm the bytes. */
   private async upload(file: SpooledFile, signal: AbortSignal): Promise<{ confirmedBy: ConfirmationMethod; etag?: string; checksumSHA256?: string }> {
-    const client = await gatewayS3Client();
+    const client = await this.s3();
     const path = this.options.spool.pathOf(file);
     const common = { Bucket: this.options.bucket, Key: file.key, ContentType: file.contentType, Metadata: metadataOf(file) };
     let answer: StoreAnswer;
@@ -239,7 +250,7 @@ export class Uploader {
   /** Reads the object back and compares its SHA-256 with the bytes received. */
   private async readBack(file: SpooledFile, signal: AbortSignal): Promise<void> {
     const { GetObjectCommand } = await loadS3Sdk();
-    const object = await (await gatewayS3Client()).send(new GetObjectCommand({ Bucket: this.options.bucket, Key: file.key }), { abortSignal: signal });
+    const object = await (await this.s3()).send(new GetObjectCommand({ Bucket: this.options.bucket, Key: file.key }), { abortSignal: signal });
     const hash = createHash('sha256');
     let size = 0;
     for await (const chunk of object.Body as Readable) {

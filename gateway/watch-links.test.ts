@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, symlinkSync, writeFile
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type RunningGateway } from './gateway.ts';
-import { listKeys, startTestS3, tempDirectory, testConfig, testS3Client, useLocalS3, waitFor } from './test-support.ts';
+import { listKeys, startTestS3, tempDirectory, testConfig, testS3Client, localGatewayAws, waitFor } from './test-support.ts';
 
 let s3: Awaited<ReturnType<typeof startTestS3>>;
 let gateway: RunningGateway;
@@ -17,11 +17,11 @@ let outside: string;
 
 beforeAll(async () => {
   s3 = await startTestS3();
-  useLocalS3(s3);
+  const aws = localGatewayAws(s3);
   watched = tempDirectory('ftp-root');
   outside = tempDirectory('outside');
   mkdirSync(join(watched, 'front-door'));
-  gateway = await startGateway(await testConfig(tempDirectory('spool'), { watch: { stableSeconds: 0.3, scanSeconds: 0.1 } }), { watchDirectory: watched });
+  gateway = await startGateway(await testConfig(tempDirectory('spool'), { watch: { stableSeconds: 0.3, scanSeconds: 0.1 } }), { aws, watchDirectory: watched });
 });
 
 afterAll(async () => {

@@ -60,7 +60,7 @@ describe('probeFromMediaInfo', () => {
 
   it.each<[string, MediaInfoResult, string]>([
     ['no recognized format', result({ '@type': 'General', FileSize: '6' }), 'not-media'],
-    ['no tracks at all', { media: undefined } as unknown as MediaInfoResult, 'not-media'],
+    ['no tracks at all', { media: undefined }, 'not-media'],
     ['a container without tracks', result({ '@type': 'General', Format: 'MPEG-4' }), 'not-media'],
     ['a truncated structure', result({ '@type': 'General', Format: 'MPEG-4', extra: { IsTruncated: 'Yes' } }, { '@type': 'Video', Format: 'AVC', Width: 2, Height: 2 }), 'truncated'],
   ])('%s → %s', (_name, info, problem) => {

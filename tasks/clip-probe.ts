@@ -229,7 +229,7 @@ export function probeFromMediaInfo(result: MediaInfoResult, sizeBytes: number): 
   if (image && image['@type'] === 'Image' && image.Width && image.Height && !probe.video) {
     probe.image = { format: imageFormatName(image.Format ?? format), width: image.Width, height: image.Height };
   }
-  const truncated = (general?.extra as Record<string, unknown> | undefined)?.IsTruncated === 'Yes';
+  const truncated = (general?.extra)?.IsTruncated === 'Yes';
   if (truncated) {
     return {
       problem: 'truncated',

@@ -254,7 +254,7 @@ describe('decide-alert', () => {
 
   it('two clips of one camera at once: one alert, one alert record', async () => {
     const [a, b] = await Promise.all([videoFor('frontdoor'), videoFor('frontdoor')]);
-    const decisions = await Promise.all([decideAlert(taskEvent(a!)), decideAlert(taskEvent(b!))]);
+    const decisions = await Promise.all([decideAlert(taskEvent(a)), decideAlert(taskEvent(b))]);
     expect(decisions.filter((d) => d.send)).toHaveLength(1);
     const skipped = decisions.find((d) => !d.send)!;
     expect(skipped).toEqual({ send: false, reason: 'cooldown' });

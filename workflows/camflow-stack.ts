@@ -177,7 +177,7 @@ export class CamflowStack extends Stack {
     // One topic for every camera: each subscription takes only the alerts whose `channels`
     // attribute names its protocol (a camera's alert channels: email, sms, both or none).
     const filterPolicy = (protocol: keyof typeof ALERT_FILTER_POLICIES) =>
-      Object.fromEntries(Object.entries(ALERT_FILTER_POLICIES[protocol]).map(([name, allowlist]) => [name, sns.SubscriptionFilter.stringFilter({ allowlist: [...allowlist] })]));
+      Object.fromEntries(Object.entries<readonly string[]>(ALERT_FILTER_POLICIES[protocol]).map(([name, allowlist]) => [name, sns.SubscriptionFilter.stringFilter({ allowlist: [...allowlist] })]));
     for (const email of alertEmails) this.motionTopic.addSubscription(new subscriptions.EmailSubscription(email, { filterPolicy: filterPolicy('email') }));
     for (const phone of contextList(context('alertPhones'))) this.motionTopic.addSubscription(new subscriptions.SmsSubscription(phone, { filterPolicy: filterPolicy('sms') }));
     const operationsEmails = context('operationsEmails') === undefined ? alertEmails : contextList(context('operationsEmails'));

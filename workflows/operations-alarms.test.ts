@@ -32,7 +32,7 @@ const description = (alarm: Record<string, any>): string =>
   typeof alarm.AlarmDescription === 'string' ? alarm.AlarmDescription : (alarm.AlarmDescription['Fn::Join'][1] as unknown[]).map((p) => (typeof p === 'string' ? p : '{ref}')).join('');
 
 describe('alarms to the operations topic', () => {
-  const cases: Array<{ id: string; expected: Record<string, unknown>; says: RegExp[] }> = [
+  const cases: Array<{ id: string; expected: Record<string, unknown> & { MetricName: string }; says: RegExp[] }> = [
     { id: 'ClipExecutionsFailed', expected: { Namespace: 'AWS/States', MetricName: 'ExecutionsFailed', Statistic: 'Sum', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' }, says: [/FAILED/, /camflow executions --status FAILED/, /Operations page/, /redrive/i] },
     { id: 'ClipExecutionsTimedOut', expected: { Namespace: 'AWS/States', MetricName: 'ExecutionsTimedOut', Statistic: 'Sum', Threshold: 0 }, says: [/TIMED_OUT/, /redrive/i] },
     { id: 'ClipWorkflowThrottled', expected: { Namespace: 'AWS/States', MetricName: 'ExecutionThrottled', Statistic: 'Sum', Threshold: 0 }, says: [/throttled/, /quota/] },

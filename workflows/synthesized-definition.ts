@@ -62,7 +62,7 @@ function resolveIntrinsic(value: unknown, template: Template, where: Where): unk
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
   if (Array.isArray(value)) return value.map((v) => resolveIntrinsic(v, template, where));
   if (value === null || typeof value !== 'object') throw new Error(`cannot resolve ${JSON.stringify(value)}`);
-  const entries = Object.entries(value);
+  const entries = Object.entries(value as Record<string, unknown>);
   if (entries.length !== 1) throw new Error(`cannot resolve ${JSON.stringify(value)}`);
   const [fn, arg] = entries[0]!;
   switch (fn) {

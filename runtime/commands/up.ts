@@ -90,7 +90,7 @@ export function parseUpArguments(args: string[], env: NodeJS.ProcessEnv = proces
   if (parsed.help) return { ...options, help: true };
   const values = parsed.values as Record<string, string | undefined> & Record<'demo' | 'exit-after-demo' | 'no-resume' | 'verbose' | 'no-web', boolean | undefined>;
   for (const [name, variable] of Object.entries(PORT_ENV) as Array<[keyof typeof DEFAULT_PORTS, string]>) {
-    if (env[variable]) options.ports[name] = parsePort(env[variable]!, variable);
+    if (env[variable]) options.ports[name] = parsePort(env[variable], variable);
   }
   if (env.CAMFLOW_WEB_PORT) options.webPort = parsePort(env.CAMFLOW_WEB_PORT, 'CAMFLOW_WEB_PORT');
   if (env.CAMFLOW_SWEEP_SECONDS) options.sweepEverySeconds = parseSeconds(env.CAMFLOW_SWEEP_SECONDS, 'CAMFLOW_SWEEP_SECONDS');
@@ -157,11 +157,15 @@ export async function run(args: string[]): Promise<number> {
     if (stopping) return;
     stopping = true;
     console.log('\ncamflow: stopping (running executions are resumed at the next start)…');
-    await stack.stop();
+    try {
+      await stack.stop();
+    } catch (error) {
+      console.error(`camflow: stopping failed: ${(error as Error).message}`);
+    }
     process.exit(0);
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
 
   if (options.demo) {
     if (stack.endpoints.api) printDemoLogin(stack, await demoLogin(stack));

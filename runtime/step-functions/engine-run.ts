@@ -76,11 +76,11 @@ export interface EngineRunOptions {
   taskHandlers: Record<string, EngineTaskHandler>;
   /** Tests only: milliseconds to wait before a retry, by state name, instead of the Retry's own. */
   retryIntervalOverrides?: Record<string, number | number[]>;
-  onEvent(event: EngineEvent, fromRoot: boolean): void;
+  onEvent: (event: EngineEvent, fromRoot: boolean) => void;
 }
 
 /** Starts one engine run. `result` resolves when it ends (null when aborted), rejects when it fails. */
-export function runEngine(options: EngineRunOptions): { result: Promise<unknown>; abort(): void } {
+export function runEngine(options: EngineRunOptions): { result: Promise<unknown>; abort: () => void } {
   installHook();
   const machine = new StateMachine(options.definition as never, { validationOptions: { noValidate: true } });
   const hook: EventHook = { attached: false, seen: new WeakSet(), onEvent: options.onEvent };

@@ -47,11 +47,32 @@ beforeAll(async () => {
   }
   await putCatalogItem(
     services,
-    clipItem(readyClip('garage-00000000000000f1', 'garage', '2025-01-31T10:00:00.000Z', { status: 'FAILED', failure: { error: 'RenderFailed', cause: 'boom' }, hlsMaster: undefined, mp4: undefined, poster: undefined, renditions: undefined, thumbnails: undefined })),
+    clipItem(
+      readyClip('garage-00000000000000f1', 'garage', '2025-01-31T10:00:00.000Z', {
+        status: 'FAILED',
+        failure: { error: 'RenderFailed', cause: 'boom' },
+        hlsMaster: undefined,
+        mp4: undefined,
+        poster: undefined,
+        renditions: undefined,
+        thumbnails: undefined,
+      }),
+    ),
   );
   await putCatalogItem(
     services,
-    clipItem(readyClip('garage-00000000000000q1', 'garage', '2025-01-31T11:00:00.000Z', { status: 'QUARANTINED', kind: 'invalid', quarantine: { reason: 'not-media', detail: 'not a video' }, hlsMaster: undefined, mp4: undefined, poster: undefined, renditions: undefined, thumbnails: undefined })),
+    clipItem(
+      readyClip('garage-00000000000000q1', 'garage', '2025-01-31T11:00:00.000Z', {
+        status: 'QUARANTINED',
+        kind: 'invalid',
+        quarantine: { reason: 'not-media', detail: 'not a video' },
+        hlsMaster: undefined,
+        mp4: undefined,
+        poster: undefined,
+        renditions: undefined,
+        thumbnails: undefined,
+      }),
+    ),
   );
   rendered = await uploadRenderedClip(services, PLAYABLE);
 });
@@ -119,7 +140,16 @@ describe('cameras', () => {
         lastClipAt: '2025-01-31T18:00:00.000Z',
         clipCount: 4,
         monthToDate: { month: new Date().toISOString().slice(0, 7), estimatedUsd: 0, clips: 0 },
-        settings: { displayName: 'Front door', retentionClass: 'standard', alertsEnabled: true, cooldownSeconds: 300, timeZone: 'UTC', renderProfile: 'passthrough', alertChannels: 'both', alertWhenHome: false },
+        settings: {
+          displayName: 'Front door',
+          retentionClass: 'standard',
+          alertsEnabled: true,
+          cooldownSeconds: 300,
+          timeZone: 'UTC',
+          renderProfile: 'passthrough',
+          alertChannels: 'both',
+          alertWhenHome: false,
+        },
       },
       expect.objectContaining({ id: 'garage', clipCount: 0, settings: expect.objectContaining({ retentionClass: 'archive' }) }),
     ]);
@@ -148,9 +178,7 @@ describe('cameras', () => {
   });
 
   it('narrows clips to a time range (inclusive)', async () => {
-    const body = await json(
-      await api.call(`/cameras/${CAMERA}/clips?from=2025-01-31T09:00:00.000Z&to=2025-01-31T12:00:00.000Z`, { token: api.tokens.viewer }),
-    );
+    const body = await json(await api.call(`/cameras/${CAMERA}/clips?from=2025-01-31T09:00:00.000Z&to=2025-01-31T12:00:00.000Z`, { token: api.tokens.viewer }));
     expect(body.clips.map((c: { clipId: string }) => c.clipId)).toEqual(['front-door-00000000000000b1', 'front-door-00000000000000b0']);
     expect(body.clips[0]).toMatchObject({ camera: CAMERA, status: 'READY', held: false, capturedAt: '2025-01-31T12:00:00.000Z' });
     expect(body.clips[0].cameraPk).toBeUndefined();
@@ -190,7 +218,15 @@ describe('cameras', () => {
     const put = await api.call('/cameras/garage/settings', {
       method: 'PUT',
       token: api.tokens.admin,
-      body: JSON.stringify({ displayName: 'Garage', alertsEnabled: false, cooldownSeconds: 60, quietHours: { start: '22:00', end: '06:00' }, timeZone: 'Europe/Paris', alertChannels: 'sms', alertWhenHome: true }),
+      body: JSON.stringify({
+        displayName: 'Garage',
+        alertsEnabled: false,
+        cooldownSeconds: 60,
+        quietHours: { start: '22:00', end: '06:00' },
+        timeZone: 'Europe/Paris',
+        alertChannels: 'sms',
+        alertWhenHome: true,
+      }),
     });
     expect(put.status).toBe(200);
     expect(await json(put)).toEqual({

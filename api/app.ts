@@ -24,13 +24,7 @@ export type { ApiDependencies } from './dependencies.ts';
 /** Routes that need no bearer token. The playlist route checks its own signed link. */
 export function isPublicRoute(method: string, path: string): boolean {
   if (method !== 'GET' && method !== 'HEAD' && !(method === 'POST' && path === '/auth/login')) return false;
-  return (
-    path === '/health' ||
-    path === '/openapi.json' ||
-    path === '/auth/login' ||
-    path === '/.well-known/jwks.json' ||
-    /^\/clips\/[^/]+\/playback\/[^/]+$/.test(path)
-  );
+  return path === '/health' || path === '/openapi.json' || path === '/auth/login' || path === '/.well-known/jwks.json' || /^\/clips\/[^/]+\/playback\/[^/]+$/.test(path);
 }
 
 /** Largest request body any route accepts (login, camera settings): refused with 413 before it is read. */

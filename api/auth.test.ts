@@ -54,7 +54,10 @@ describe('POST /auth/login', () => {
     expect(response.status).toBe(200);
     const body = await json(response);
     expect(body).toMatchObject({ tokenType: 'Bearer', expiresIn: 3600, role: 'viewer' });
-    const [header, payload] = body.token.split('.').slice(0, 2).map((p: string) => JSON.parse(Buffer.from(p, 'base64url').toString()));
+    const [header, payload] = body.token
+      .split('.')
+      .slice(0, 2)
+      .map((p: string) => JSON.parse(Buffer.from(p, 'base64url').toString()));
     expect(header).toMatchObject({ alg: 'ES256', kid: signingKey.kid });
     expect(payload).toMatchObject({ iss: api.url, aud: 'camflow', sub: 'test-viewer', 'cognito:groups': ['viewer'] });
     expect(payload.exp - payload.iat).toBe(3600);
@@ -177,7 +180,12 @@ describe('the verifier', () => {
     const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
     const verify = createTokenVerifier({ issuer: 'https://issuer', audience: 'camflow', jwks: { keys: [{ ...(await exportJWK(publicKey)), kid: 'k' }] }, clockToleranceSeconds: 0 });
     const exp = Math.floor(Date.now() / 1000) + 2;
-    const shortLived = await new SignJWT({ 'cognito:groups': ['viewer'] }).setProtectedHeader({ alg: 'ES256', kid: 'k' }).setIssuer('https://issuer').setAudience('camflow').setExpirationTime(exp).sign(privateKey);
+    const shortLived = await new SignJWT({ 'cognito:groups': ['viewer'] })
+      .setProtectedHeader({ alg: 'ES256', kid: 'k' })
+      .setIssuer('https://issuer')
+      .setAudience('camflow')
+      .setExpirationTime(exp)
+      .sign(privateKey);
     expect(await verify(shortLived)).toEqual({ username: '', roles: ['viewer'] });
     expect(await verify(shortLived)).toEqual({ username: '', roles: ['viewer'] });
     await new Promise((resolve) => setTimeout(resolve, exp * 1000 - Date.now() + 200));

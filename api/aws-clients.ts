@@ -30,9 +30,7 @@ function memo<T>(make: () => T): () => T {
  * costs on every promise and traces nothing outside Lambda.
  */
 export function lazyApiClients(overrides: Partial<ApiClients> = {}, instrument: ClientInstrumentation = (client) => client): ApiClients {
-  const dynamodb = memo(
-    () => overrides.dynamodb ?? DynamoDBDocumentClient.from(instrument(new DynamoDBClient({})), { marshallOptions: { removeUndefinedValues: true } }),
-  );
+  const dynamodb = memo(() => overrides.dynamodb ?? DynamoDBDocumentClient.from(instrument(new DynamoDBClient({})), { marshallOptions: { removeUndefinedValues: true } }));
   const s3 = memo(() => overrides.s3 ?? instrument(new S3Client({})));
   const sfn = memo(() => overrides.sfn ?? instrument(new SFNClient({})));
   return {

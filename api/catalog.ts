@@ -54,12 +54,10 @@ async function queryPage<T>(
 // ---- cameras ----
 
 export function listCameras(access: CatalogAccess, page: PageRequest): Promise<Page<CameraRecord>> {
-  return queryPage<CameraRecord>(
-    access,
-    { KeyConditionExpression: 'pk = :cameras', ExpressionAttributeValues: { ':cameras': 'CAMERAS' } },
-    page,
-    { attributes: ['pk', 'sk'], partition: { name: 'pk', value: 'CAMERAS' } },
-  );
+  return queryPage<CameraRecord>(access, { KeyConditionExpression: 'pk = :cameras', ExpressionAttributeValues: { ':cameras': 'CAMERAS' } }, page, {
+    attributes: ['pk', 'sk'],
+    partition: { name: 'pk', value: 'CAMERAS' },
+  });
 }
 
 export async function getCamera(access: CatalogAccess, camera: string): Promise<CameraRecord | undefined> {
@@ -159,11 +157,7 @@ function queryClipIndex(
  * UTC ISO 8601 with milliseconds, as capture times are stored (`toInstant` in api/instants.ts),
  * so that comparing sort keys as strings compares instants.
  */
-export function listCameraClips(
-  access: CatalogAccess,
-  camera: string,
-  options: PageRequest & { from?: string; to?: string },
-): Promise<Page<ClipRecord>> {
+export function listCameraClips(access: CatalogAccess, camera: string, options: PageRequest & { from?: string; to?: string }): Promise<Page<ClipRecord>> {
   const values: Record<string, string> = {};
   let condition = '';
   // Sort keys are `{capturedAt}#{clipId}`: '#' < any digit, '~' > it, so these bounds are inclusive.

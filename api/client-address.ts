@@ -6,13 +6,6 @@
 import type { Context } from 'hono';
 
 export function clientAddress(c: Context): string {
-  const env = c.env as
-    | { incoming?: { socket?: { remoteAddress?: string } }; event?: { requestContext?: { identity?: { sourceIp?: string }; http?: { sourceIp?: string } } } }
-    | undefined;
-  return (
-    env?.incoming?.socket?.remoteAddress ??
-    env?.event?.requestContext?.identity?.sourceIp ??
-    env?.event?.requestContext?.http?.sourceIp ??
-    'unknown'
-  );
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } }; event?: { requestContext?: { identity?: { sourceIp?: string }; http?: { sourceIp?: string } } } } | undefined;
+  return env?.incoming?.socket?.remoteAddress ?? env?.event?.requestContext?.identity?.sourceIp ?? env?.event?.requestContext?.http?.sourceIp ?? 'unknown';
 }

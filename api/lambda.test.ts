@@ -54,7 +54,9 @@ it('refuses a request without a token, and a token for another pool, with 401', 
   expect(missing.statusCode).toBe(401);
   expect(JSON.parse(missing.body).code).toBe('UNAUTHENTICATED');
   const header = Buffer.from(JSON.stringify({ alg: 'none' })).toString('base64url');
-  const payload = Buffer.from(JSON.stringify({ iss: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc', aud: 'client-1', exp: 9999999999, 'cognito:groups': ['admin'] })).toString('base64url');
+  const payload = Buffer.from(JSON.stringify({ iss: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_abc', aud: 'client-1', exp: 9999999999, 'cognito:groups': ['admin'] })).toString(
+    'base64url',
+  );
   const none = await handler(event('/cameras', { Authorization: `Bearer ${header}.${payload}.` }), {} as LambdaContext);
   expect(none.statusCode).toBe(401);
 });

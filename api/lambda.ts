@@ -36,7 +36,10 @@ export function awsApiDependencies(env: NodeJS.ProcessEnv = process.env): ApiDep
     clients,
     verifier: createTokenVerifier({ issuer, audience: required(env, API_ENV.userPoolClientId), jwks: new URL(`${issuer}/.well-known/jwks.json`) }),
     alerts: catalogAlertsSource({ client: () => clients.dynamodb, tableName }),
-    corsOrigins: (env[API_ENV.corsOrigins] ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+    corsOrigins: (env[API_ENV.corsOrigins] ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
     cameraDefaults: cameraDefaultsFrom(env),
     presignExpirySeconds: env[API_ENV.presignExpirySeconds] ? Number(env[API_ENV.presignExpirySeconds]) : undefined,
     // Behind API Gateway the public URL carries the stage: https://{domain}/{stage}.

@@ -62,10 +62,7 @@ function refuseTooLarge(request: IncomingMessage, response: ServerResponse): voi
   const body = JSON.stringify(bodyTooLarge().body());
   const socket = request.socket;
   response.shouldKeepAlive = false;
-  socket.write(
-    `HTTP/1.1 413 Payload Too Large\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-    () => socket.end(),
-  );
+  socket.write(`HTTP/1.1 413 Payload Too Large\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`, () => socket.end());
   request.resume();
   const linger = setTimeout(() => socket.destroy(), LINGER_MS);
   linger.unref();

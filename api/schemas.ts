@@ -39,7 +39,10 @@ export const CameraParams = z.object({ id: cameraIdSchema });
 export const ExecutionParams = z.object({ name: executionNameSchema });
 export const PlaylistParams = z.object({
   id: clipIdSchema,
-  playlist: z.string().regex(PLAYLIST_NAME_PATTERN, 'must be a playlist file name ending in .m3u8').openapi({ param: { name: 'playlist', in: 'path' }, example: 'index.m3u8' }),
+  playlist: z
+    .string()
+    .regex(PLAYLIST_NAME_PATTERN, 'must be a playlist file name ending in .m3u8')
+    .openapi({ param: { name: 'playlist', in: 'path' }, example: 'index.m3u8' }),
 });
 
 export const MAX_PAGE = 100;
@@ -100,24 +103,19 @@ export const CameraSettingsBody = z
       .object({ start: clock, end: clock })
       .nullable()
       .optional()
-      .openapi({ description: "Local times (in timeZone) between which no motion alert is sent; start > end spans midnight; null removes them." }),
-    timeZone: z
-      .string()
-      .max(64)
-      .superRefine(problemCheck(timeZoneProblem))
-      .optional(),
+      .openapi({ description: 'Local times (in timeZone) between which no motion alert is sent; start > end spans midnight; null removes them.' }),
+    timeZone: z.string().max(64).superRefine(problemCheck(timeZoneProblem)).optional(),
     renderProfile: z
       .enum(RENDER_PROFILES)
       .optional()
       .openapi({ description: 'What MediaConvert makes of new clips: passthrough (the camera H.264 kept, cheapest), economy (one 720p rendition) or full (the HLS ladder).' }),
-    alertChannels: z
-      .enum(ALERT_CHANNELS)
-      .optional()
-      .openapi({ description: "Where the camera's motion alerts go: email, sms, both (default) or none." }),
+    alertChannels: z.enum(ALERT_CHANNELS).optional().openapi({ description: "Where the camera's motion alerts go: email, sms, both (default) or none." }),
     alertWhenHome: z.boolean().optional().openapi({ description: 'Alert in home mode too (outdoor cameras, typically); default false.' }),
   })
   .strict()
-  .refine((b) => Object.keys(b).length > 0, { message: 'give at least one of displayName, retentionClass, alertsEnabled, cooldownSeconds, quietHours, timeZone, renderProfile, alertChannels, alertWhenHome' });
+  .refine((b) => Object.keys(b).length > 0, {
+    message: 'give at least one of displayName, retentionClass, alertsEnabled, cooldownSeconds, quietHours, timeZone, renderProfile, alertChannels, alertWhenHome',
+  });
 
 // ---- responses ----
 
@@ -142,7 +140,9 @@ export const CameraSettingsSchema = z
 const weekday = z.enum(WEEKDAYS);
 export const ModeBody = z
   .object({
-    mode: z.enum(['home', 'away', 'schedule']).openapi({ description: 'home: only cameras marked alertWhenHome alert; away: every camera alerts; schedule: home during the periods given, away otherwise.' }),
+    mode: z
+      .enum(['home', 'away', 'schedule'])
+      .openapi({ description: 'home: only cameras marked alertWhenHome alert; away: every camera alerts; schedule: home during the periods given, away otherwise.' }),
     schedule: z
       .object({
         timeZone: z.string().max(64).openapi({ example: 'Europe/Paris' }),
@@ -198,7 +198,9 @@ export const CameraSchema = z
     monthToDate: z
       .object({
         month: z.string().openapi({ description: 'UTC month, YYYY-MM.' }),
-        estimatedUsd: z.number().openapi({ description: "Sum of this month's clips' estimated processing cost (MediaConvert, requests, workflow, Lambda, first month of storage), USD, from domain/prices.ts." }),
+        estimatedUsd: z
+          .number()
+          .openapi({ description: "Sum of this month's clips' estimated processing cost (MediaConvert, requests, workflow, Lambda, first month of storage), USD, from domain/prices.ts." }),
         clips: z.number().openapi({ description: 'Clips counted in the estimate.' }),
       })
       .openapi('CameraMonthToDate'),
@@ -261,7 +263,10 @@ export const PlaybackSchema = z
     hlsMaster: z.string().optional().openapi({ description: 'Presigned URL of the master playlist object as stored (relative variant URIs: use `hls` to play).' }),
     mp4: z.string().optional().openapi({ description: 'Presigned URL of the fast-start MP4.' }),
     poster: z.string().optional().openapi({ description: 'Presigned URL of the poster JPEG.' }),
-    thumbnails: z.array(z.object({ atSeconds: z.number(), url: z.string() })).optional().openapi({ description: 'Clips rendered before the sprite: one URL per thumbnail.' }),
+    thumbnails: z
+      .array(z.object({ atSeconds: z.number(), url: z.string() }))
+      .optional()
+      .openapi({ description: 'Clips rendered before the sprite: one URL per thumbnail.' }),
     scrub: ScrubSchema.optional(),
     source: z.string().optional().openapi({ description: 'Presigned URL of the raw upload.' }),
   })
@@ -274,8 +279,10 @@ export const ClipDetailSchema = ClipSummarySchema.extend({
   hlsMaster: z.string().optional(),
   mp4: z.string().optional(),
   thumbnails: z.object({ prefix: z.string(), intervalSeconds: z.number(), count: z.number().optional() }).optional(),
-  sprite: z.object({ uri: z.string(), index: z.string().optional(), columns: z.number(), rows: z.number(), tileWidth: z.number(), tileHeight: z.number(), intervalSeconds: z.number(), count: z.number() }).optional(),
-  cost: ClipCostSchema.optional().openapi({ description: "What processing the clip is estimated to cost (absent on clips cataloged before estimates)." }),
+  sprite: z
+    .object({ uri: z.string(), index: z.string().optional(), columns: z.number(), rows: z.number(), tileWidth: z.number(), tileHeight: z.number(), intervalSeconds: z.number(), count: z.number() })
+    .optional(),
+  cost: ClipCostSchema.optional().openapi({ description: 'What processing the clip is estimated to cost (absent on clips cataloged before estimates).' }),
   quarantine: z.object({ reason: z.string(), detail: z.string() }).optional(),
   failure: z.object({ error: z.string(), cause: z.string().optional() }).optional(),
   playback: PlaybackSchema,
@@ -331,7 +338,5 @@ export const RedriveSchema = z.object({ name: z.string(), executionArn: z.string
 
 export const HoldSchema = z.object({ clipId: z.string(), held: z.boolean(), retentionClass: z.string(), objectsTagged: z.number() }).openapi('Hold');
 
-export const AlertSchema = z
-  .object({ sentAt: z.string(), clipId: z.string(), camera: z.string(), subject: z.string(), message: z.string() })
-  .openapi('Alert');
+export const AlertSchema = z.object({ sentAt: z.string(), clipId: z.string(), camera: z.string(), subject: z.string(), message: z.string() }).openapi('Alert');
 export const AlertPageSchema = z.object({ alerts: z.array(AlertSchema), cursor: z.string().optional() }).openapi('AlertPage');

@@ -105,7 +105,9 @@ function runScript<T>(what: string, script: string): Promise<T> {
 
 /** The route's Query sent straight to DynamoDB by the SDK at `CONNECTIONS` at once, in a child process. */
 function bareQueryLoad(endpoint: string, seconds: number): Promise<{ p50Ms: number; p99Ms: number; requests: number }> {
-  return runScript('bare query load', `
+  return runScript(
+    'bare query load',
+    `
     const { DynamoDBClient } = require(${JSON.stringify(resolvePackage('@aws-sdk/client-dynamodb'))});
     const { DynamoDBDocumentClient, QueryCommand } = require(${JSON.stringify(resolvePackage('@aws-sdk/lib-dynamodb'))});
     const db = DynamoDBDocumentClient.from(new DynamoDBClient(${JSON.stringify({ ...localClientConfig(), endpoint })}));
@@ -124,12 +126,15 @@ function bareQueryLoad(endpoint: string, seconds: number): Promise<{ p50Ms: numb
       const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * q))];
       process.stdout.write(JSON.stringify({ p50Ms: at(0.5), p99Ms: at(0.99), requests: latencies.length }));
       db.destroy();
-    });`);
+    });`,
+  );
 }
 
 /** autocannon in a child process, cycling through the cameras. */
 function autocannon(url: string, token: string, seconds: number): Promise<CannonSummary> {
-  return runScript('autocannon', `
+  return runScript(
+    'autocannon',
+    `
     const autocannon = require(${JSON.stringify(resolvePackage('autocannon'))});
     const cameras = ${JSON.stringify(CAMERAS)};
     autocannon({
@@ -141,7 +146,8 @@ function autocannon(url: string, token: string, seconds: number): Promise<Cannon
     }, (error, result) => {
       if (error) { console.error(error); process.exit(1); }
       process.stdout.write(JSON.stringify({ latency: result.latency, requests: result.requests, non2xx: result.non2xx, errors: result.errors }));
-    });`);
+    });`,
+  );
 }
 
 export async function runApiBenchmark(options: { clips?: number[]; seconds?: number; log?: (line: string) => void } = {}): Promise<ApiBenchmarkResult[]> {
@@ -174,7 +180,9 @@ export async function runApiBenchmark(options: { clips?: number[]; seconds?: num
         loadMs: Math.round(loadMs),
         bareQuery,
       };
-      log(`GET /cameras/{id}/clips?limit=50 with ${size} clips: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ${result.requests} requests; the same Query straight to DynamoDB: p50 ${Math.round(bareQuery.p50Ms)} ms, p99 ${Math.round(bareQuery.p99Ms)} ms`);
+      log(
+        `GET /cameras/{id}/clips?limit=50 with ${size} clips: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, ${result.requests} requests; the same Query straight to DynamoDB: p50 ${Math.round(bareQuery.p50Ms)} ms, p99 ${Math.round(bareQuery.p99Ms)} ms`,
+      );
       results.push(result);
     }
   } finally {

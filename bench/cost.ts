@@ -62,7 +62,9 @@ export async function runCostBenchmark(work: string, roundCount = 3): Promise<Co
     // Two cameras, one per profile (camera settings, as `PATCH /cameras/{id}/settings` writes them).
     const cameraFor: Record<RenderProfile, string> = { passthrough: 'bench-passthrough', economy: 'bench-economy', full: 'bench-full' };
     for (const profile of ['passthrough', 'full'] as const) {
-      await db.send(new PutCommand({ TableName: stack.tableName, Item: { ...keys.camera(cameraFor[profile]), camera: cameraFor[profile], displayName: cameraFor[profile], clipCount: 0, renderProfile: profile } }));
+      await db.send(
+        new PutCommand({ TableName: stack.tableName, Item: { ...keys.camera(cameraFor[profile]), camera: cameraFor[profile], displayName: cameraFor[profile], clipCount: 0, renderProfile: profile } }),
+      );
     }
     // A first clip warms ffmpeg and the handlers; it is not counted.
     await throughPipeline(stack, body, `${cameraFor.passthrough}/warm-up.mp4`);

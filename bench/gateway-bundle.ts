@@ -81,7 +81,10 @@ export async function runGatewayBundleBenchmark(): Promise<GatewayBundleBenchmar
     }
     const bareRss: Array<{ rssMB: number; anonMB: number; fileMB: number }> = [];
     for (let round = 0; round < ROUNDS; round++) {
-      const bare = spawn(process.execPath, [...runtime.nodeFlags, '-e', 'setInterval(() => {}, 1000)'], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...runtime.environment }, stdio: 'ignore' });
+      const bare = spawn(process.execPath, [...runtime.nodeFlags, '-e', 'setInterval(() => {}, 1000)'], {
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...runtime.environment },
+        stdio: 'ignore',
+      });
       await new Promise((r) => setTimeout(r, IDLE_MS));
       bareRss.push(residentMemory(bare.pid!));
       bare.kill('SIGTERM');
@@ -101,7 +104,9 @@ export async function runGatewayBundleBenchmark(): Promise<GatewayBundleBenchmar
       bareNodeRssMB: median(bareRss.map((b) => b.rssMB)),
       bareNodeParts: { anonMB: median(bareRss.map((b) => b.anonMB)), fileMB: median(bareRss.map((b) => b.fileMB)) },
       heartbeatsSent: cloudWatch.heartbeats(),
-      nodeCommand: `${Object.entries(runtime.environment).map(([k, v]) => `${k}=${v} `).join('')}node ${runtime.nodeFlags.join(' ')} camflow-gateway.mjs`,
+      nodeCommand: `${Object.entries(runtime.environment)
+        .map(([k, v]) => `${k}=${v} `)
+        .join('')}node ${runtime.nodeFlags.join(' ')} camflow-gateway.mjs`,
       targets: { bundleMB: 30, startToListeningMs: 1000, idleRssMB: 60 },
     };
   } finally {

@@ -93,7 +93,12 @@ export async function runGatewayLatencyBenchmark(options: { uploadConcurrency?: 
   const cameras = Array.from({ length: CAMERAS }, (_, i) => `camera-${String(i + 1).padStart(2, '0')}`);
   const spool = join(work, 'spool');
   const port = await freePort();
-  const config = await testConfig(spool, { ...(options.uploadConcurrency ? { upload: { concurrency: options.uploadConcurrency } } : {}), cameraIds: cameras, ftp: { host: '127.0.0.1', port, passivePortMin: 0, passivePortMax: 0 }, logLevel: 'WARN' });
+  const config = await testConfig(spool, {
+    ...(options.uploadConcurrency ? { upload: { concurrency: options.uploadConcurrency } } : {}),
+    cameraIds: cameras,
+    ftp: { host: '127.0.0.1', port, passivePortMin: 0, passivePortMax: 0 },
+    logLevel: 'WARN',
+  });
   const configFile = writeConfigFile(join(work, 'gateway.json'), config);
   const bundle = await installGatewayBundle(work);
   const gateway = spawnGatewayBundle(bundle.file, ['--config', configFile], s3.endpoint, { AWS_ENDPOINT_URL_CLOUDWATCH: cloudWatch.endpoint });

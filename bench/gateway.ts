@@ -72,7 +72,9 @@ async function ftpUpload(port: number, files: string[]): Promise<void> {
 
 /** The bare loop, in its own process: `tsx bench/gateway.ts --bare-upload DIR`. Prints elapsed ms. */
 async function bareUploadLoop(directory: string): Promise<number> {
-  const files = readdirSync(directory).sort().map((name) => join(directory, name));
+  const files = readdirSync(directory)
+    .sort()
+    .map((name) => join(directory, name));
   const started = performance.now();
   const client = new S3Client({ requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
   await pLimit(UPLOAD.concurrency).map(files, async (file) => {
@@ -81,7 +83,12 @@ async function bareUploadLoop(directory: string): Promise<number> {
     if (size <= UPLOAD.multipartThresholdMB * MiB) {
       await client.send(new PutObjectCommand({ Bucket: LOCAL_BUCKETS.uploads, Key, Body: createReadStream(file), ContentLength: size }));
     } else {
-      await new Upload({ client, params: { Bucket: LOCAL_BUCKETS.uploads, Key, Body: createReadStream(file, { highWaterMark: MiB }), ContentLength: size }, partSize: UPLOAD.partSizeMB * MiB, queueSize: UPLOAD.queueSize }).done();
+      await new Upload({
+        client,
+        params: { Bucket: LOCAL_BUCKETS.uploads, Key, Body: createReadStream(file, { highWaterMark: MiB }), ContentLength: size },
+        partSize: UPLOAD.partSizeMB * MiB,
+        queueSize: UPLOAD.queueSize,
+      }).done();
     }
   });
   return performance.now() - started;
@@ -105,7 +112,9 @@ export async function runGatewayBenchmark(options: { largeFileBytes?: number } =
   // Run the gateway as the systemd unit does (its node flags and environment).
   const runtime = unitRuntime();
   notes.push(
-    `Gateway process: the bundle (\`npm run gateway:build\`, one file in a folder of its own): ${Object.entries(runtime.environment).map(([k, v]) => `${k}=${v} `).join('')}node ${[...runtime.nodeFlags, 'camflow-gateway.mjs'].join(' ')} (as gateway/camflow-gateway.service runs it); S3 = s3rver in the benchmark process.`,
+    `Gateway process: the bundle (\`npm run gateway:build\`, one file in a folder of its own): ${Object.entries(runtime.environment)
+      .map(([k, v]) => `${k}=${v} `)
+      .join('')}node ${[...runtime.nodeFlags, 'camflow-gateway.mjs'].join(' ')} (as gateway/camflow-gateway.service runs it); S3 = s3rver in the benchmark process.`,
   );
   try {
     const bundle = await installGatewayBundle(join(work, 'bundle'));
@@ -130,9 +139,21 @@ export async function runGatewayBenchmark(options: { largeFileBytes?: number } =
       await stopGateway(filling);
       // ...then let the gateway empty it into S3: from its start to its last confirmation.
       const draining = spawnGatewayBundle(bundle.file, ['--config', configFile], s3.endpoint);
-      await waitFor('the spool to drain', () => { const r = readStatus(spool); return r.running && r.queueLength === 0; }, 600_000, 100);
+      await waitFor(
+        'the spool to drain',
+        () => {
+          const r = readStatus(spool);
+          return r.running && r.queueLength === 0;
+        },
+        600_000,
+        100,
+      );
       const startedAt = Date.parse(readStatus(spool).gateway!.startedAt);
-      const lastConfirmed = Math.max(...readJournal(spoolPaths(spool).journal).records.filter((r) => r.op === 'confirmed').map((r) => Date.parse(r.at)));
+      const lastConfirmed = Math.max(
+        ...readJournal(spoolPaths(spool).journal)
+          .records.filter((r) => r.op === 'confirmed')
+          .map((r) => Date.parse(r.at)),
+      );
       await stopGateway(draining);
       rmSync(spool, { recursive: true, force: true });
       gatewayRuns.push((lastConfirmed - startedAt) / 1000);

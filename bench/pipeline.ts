@@ -119,9 +119,7 @@ export async function orchestrationThroughput(work: string, executions = 200): P
     const started = performance.now();
     const input = (i: number) => JSON.stringify({ clip: { clipId: `bench-${i}`, camera: 'bench', bucket: 'b', key: `bench/${i}.mp4`, size: 1, etag: 'e', uploadedAt: new Date(0).toISOString() } });
     await Promise.all(
-      Array.from({ length: executions }, (_, i) =>
-        sfn.send(new StartExecutionCommand({ stateMachineArn: endpoint.stateMachineArn(STATE_MACHINE_NAME), name: `bench-${i}`, input: input(i) })),
-      ),
+      Array.from({ length: executions }, (_, i) => sfn.send(new StartExecutionCommand({ stateMachineArn: endpoint.stateMachineArn(STATE_MACHINE_NAME), name: `bench-${i}`, input: input(i) }))),
     );
     await endpoint.waitForIdle();
     const seconds = (performance.now() - started) / 1000;
@@ -159,7 +157,20 @@ export async function burst(work: string, clips = 20, cameras = 14): Promise<Bur
   const ports = { s3: await freePort(), dynamodb: await freePort(), stepFunctions: await freePort(), api: await freePort() };
   const child = spawn(
     process.execPath,
-    ['bin/camflow.js', 'up', '--data', join(work, 'burst-data'), '--s3-port', String(ports.s3), '--dynamodb-port', String(ports.dynamodb), '--stepfunctions-port', String(ports.stepFunctions), '--api-port', String(ports.api)],
+    [
+      'bin/camflow.js',
+      'up',
+      '--data',
+      join(work, 'burst-data'),
+      '--s3-port',
+      String(ports.s3),
+      '--dynamodb-port',
+      String(ports.dynamodb),
+      '--stepfunctions-port',
+      String(ports.stepFunctions),
+      '--api-port',
+      String(ports.api),
+    ],
     { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'ERROR' } },
   );
   let output = '';

@@ -131,7 +131,7 @@ async function main(): Promise<void> {
       sections.push(
         '## Gateway (issue 4)',
         '',
-        'Upload throughput to the local S3 through the gateway vs a bare SDK upload loop of the same files, and the gateway process\'s peak RSS while a large file goes through. The gateway is the bundle (`npm run gateway:build`) run by plain node as the systemd unit runs it (issue 13).',
+        "Upload throughput to the local S3 through the gateway vs a bare SDK upload loop of the same files, and the gateway process's peak RSS while a large file goes through. The gateway is the bundle (`npm run gateway:build`) run by plain node as the systemd unit runs it (issue 13).",
         '',
         '| gateway (MB/s) | bare SDK (MB/s) | ratio | target | large file | peak RSS (MB) | target |',
         '|---|---|---|---|---|---|---|',
@@ -192,7 +192,7 @@ async function main(): Promise<void> {
       sections.push(
         '## Web app in Chromium (issue 9)',
         '',
-        'Debian\'s Chromium (headless, playwright-core) against the local stack as `camflow up` serves it (bench/web.ts).',
+        "Debian's Chromium (headless, playwright-core) against the local stack as `camflow up` serves it (bench/web.ts).",
         '',
         '| measure | result | target |',
         '|---|---|---|',
@@ -200,12 +200,17 @@ async function main(): Promise<void> {
         `| click on a clip → first frame, p50 over ${r.clickToFirstFrame.samplesMs.length} processed clips (max) | ${fmt(r.clickToFirstFrame.p50Ms, 0)} ms (${fmt(r.clickToFirstFrame.maxMs, 0)} ms) | ≤ ${r.targets.clickToFirstFrameMs} ms |`,
         `| a camera with ${r.scroll.clips.toLocaleString('en-US')} clips scrolled top to bottom (${r.scroll.pagesLoaded} pages by cursor, ${fmt(r.scroll.seconds, 1)} s): long tasks over 50 ms | ${r.scroll.longTasksOver50Ms} (longest task ${fmt(r.scroll.longestTaskMs, 0)} ms, ${r.scroll.longTasks} long tasks; load average ${fmt(r.scroll.loadAverage, 1)} on ${cpus().length} cores) | 0 |`,
         '',
-        `Loaded later, gzipped: ${Object.entries(r.laterChunks).map(([name, bytes]) => `${name.replace(/-[\w-]+\.js$/, '')} ${kb(bytes)} KB`).join(', ')} (the player and hls.js when a clip opens); the Cognito library, ${kb(r.cognitoChunkGzipBytes)} KB, only when config.json names a user pool.`,
+        `Loaded later, gzipped: ${Object.entries(r.laterChunks)
+          .map(([name, bytes]) => `${name.replace(/-[\w-]+\.js$/, '')} ${kb(bytes)} KB`)
+          .join(', ')} (the player and hls.js when a clip opens); the Cognito library, ${kb(r.cognitoChunkGzipBytes)} KB, only when config.json names a user pool.`,
         '',
-        'Click → first frame: the click on a clip in its camera\'s list, then on Play as soon as the player shows it (the poster shows until then), to the first frame the video presents after play (requestVideoFrameCallback), in the page\'s clock. The 10,000 clips are written straight into the local catalog; each shows a real poster; the list is scrolled by the mouse wheel until its oldest clip shows, then left 2 s at rest (rows that appear during a scroll show their poster when the list comes to rest), with a PerformanceObserver for \'longtask\' entries. Long tasks are wall-clock: the load average of the machine during the scroll is given beside them.',
+        "Click → first frame: the click on a clip in its camera's list, then on Play as soon as the player shows it (the poster shows until then), to the first frame the video presents after play (requestVideoFrameCallback), in the page's clock. The 10,000 clips are written straight into the local catalog; each shows a real poster; the list is scrolled by the mouse wheel until its oldest clip shows, then left 2 s at rest (rows that appear during a scroll show their poster when the list comes to rest), with a PerformanceObserver for 'longtask' entries. Long tasks are wall-clock: the load average of the machine during the scroll is given beside them.",
         ...(r.scroll.longTasksOver50Ms === 0 && r.clickToFirstFrame.p50Ms <= r.targets.clickToFirstFrameMs && r.firstPage.gzipBytes <= r.targets.firstPageKB * 1024
           ? []
-          : ['', 'Not every target is met in this run (the table says which). A run on a machine busy with other work (load average above its core count) stretches every task of the page in wall-clock time; run `npm run bench -- web` on an idle machine before reading much into the long tasks.']),
+          : [
+              '',
+              'Not every target is met in this run (the table says which). A run on a machine busy with other work (load average above its core count) stretches every task of the page in wall-clock time; run `npm run bench -- web` on an idle machine before reading much into the long tasks.',
+            ]),
         '',
       );
       console.log('web', r);
@@ -221,12 +226,18 @@ async function main(): Promise<void> {
         '',
         '| clips in catalog | requests | p50 (ms) | p99 (ms) | target p99 | same Query straight to the local DynamoDB, no API: p50 / p99 (ms) |',
         '|---|---|---|---|---|---|',
-        ...rows.map((r: { clips: number; requests: number; p50Ms: number; p99Ms: number; bareQuery: { p50Ms: number; p99Ms: number } }) => `| ${r.clips.toLocaleString('en-US')} | ${r.requests} | ${fmt(r.p50Ms, 1)} | ${fmt(r.p99Ms, 1)} | < 50 ms | ${fmt(r.bareQuery.p50Ms, 1)} / ${fmt(r.bareQuery.p99Ms, 1)} |`),
+        ...rows.map(
+          (r: { clips: number; requests: number; p50Ms: number; p99Ms: number; bareQuery: { p50Ms: number; p99Ms: number } }) =>
+            `| ${r.clips.toLocaleString('en-US')} | ${r.requests} | ${fmt(r.p50Ms, 1)} | ${fmt(r.p99Ms, 1)} | < 50 ms | ${fmt(r.bareQuery.p50Ms, 1)} / ${fmt(r.bareQuery.p99Ms, 1)} |`,
+        ),
         '',
-        'The last column is the floor under the API on this machine: dynalite (the local DynamoDB) answering the route\'s own Query at the same concurrency.',
+        "The last column is the floor under the API on this machine: dynalite (the local DynamoDB) answering the route's own Query at the same concurrency.",
         ...(rows.every((r: { p99Ms: number }) => r.p99Ms < 50)
           ? []
-          : ['', 'The p99 target is not met here. The API answers no slower than the database under it (compare the last column), and not slower with 100 times the clips: every page is one Query with Limit 50 on the camera index. What limits it is dynalite on two shared cores.']),
+          : [
+              '',
+              'The p99 target is not met here. The API answers no slower than the database under it (compare the last column), and not slower with 100 times the clips: every page is one Query with Limit 50 on the camera index. What limits it is dynalite on two shared cores.',
+            ]),
         '',
       );
       console.log('api', rows);
@@ -261,7 +272,15 @@ async function main(): Promise<void> {
   const fresh = blocksByHeading(sections.join('\n'), measured);
   const kept = existsSync('BENCHMARKS.md') ? blocksByHeading(readFileSync('BENCHMARKS.md', 'utf8'), undefined) : new Map<string, string>();
   for (const [heading, block] of fresh) kept.set(heading, block);
-  const document = ['# Benchmarks', '', 'Written by `npm run bench` (all groups) or `npm run bench -- <group> ...` (only those groups; the other sections stay as they were, each with the date it was measured). Machine of the last run:', '', ...machine(), '', ...kept.values()].join('\n');
+  const document = [
+    '# Benchmarks',
+    '',
+    'Written by `npm run bench` (all groups) or `npm run bench -- <group> ...` (only those groups; the other sections stay as they were, each with the date it was measured). Machine of the last run:',
+    '',
+    ...machine(),
+    '',
+    ...kept.values(),
+  ].join('\n');
   writeFileSync('BENCHMARKS.md', document.trimEnd() + '\n');
   console.log('\n' + [...fresh.values()].join('\n'));
   console.log(JSON.stringify(summary));

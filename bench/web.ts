@@ -44,7 +44,15 @@ export interface WebBenchmarkResult {
   /** gzipped size of the Cognito library's chunk (web/dist), loaded only when config.json names a user pool. */
   cognitoChunkGzipBytes: number;
   clickToFirstFrame: { samplesMs: number[]; p50Ms: number; maxMs: number };
-  scroll: { clips: number; pagesLoaded: number; seconds: number; /** The machine's 1-minute load average at the end of the scroll (long tasks are wall-clock). */ loadAverage: number; longTasks: number; longestTaskMs: number; longTasksOver50Ms: number };
+  scroll: {
+    clips: number;
+    pagesLoaded: number;
+    seconds: number;
+    /** The machine's 1-minute load average at the end of the scroll (long tasks are wall-clock). */ loadAverage: number;
+    longTasks: number;
+    longestTaskMs: number;
+    longTasksOver50Ms: number;
+  };
   targets: { firstPageKB: number; clickToFirstFrameMs: number; longTaskMs: number };
 }
 
@@ -82,9 +90,13 @@ async function signIn(page: Page, web: string): Promise<void> {
 function watchClickToFrame(): void {
   const w = globalThis as unknown as PageWindow;
   w.__bench = {};
-  w.document.addEventListener('click', (e: { target: { closest(s: string): unknown } }) => {
-    if (e.target.closest('.clip-row') && w.__bench.t0 === undefined) w.__bench.t0 = w.performance.now();
-  }, true);
+  w.document.addEventListener(
+    'click',
+    (e: { target: { closest(s: string): unknown } }) => {
+      if (e.target.closest('.clip-row') && w.__bench.t0 === undefined) w.__bench.t0 = w.performance.now();
+    },
+    true,
+  );
   new w.MutationObserver(() => {
     const video = w.document.querySelector('video');
     if (!video || video.__watched) return;

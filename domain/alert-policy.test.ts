@@ -16,12 +16,27 @@ const state: WorkflowState = {
 
 describe('cameraSettings', () => {
   it.each<[string, Partial<CameraRecord> | undefined, Record<string, string>, Partial<ReturnType<typeof cameraSettings>>]>([
-    ['no record, no env: alerts on, 300 s, standard', undefined, {}, { alertsEnabled: true, cooldownSeconds: DEFAULT_COOLDOWN_SECONDS, retentionClass: 'standard', displayName: 'front-door', timeZone: 'UTC' }],
+    [
+      'no record, no env: alerts on, 300 s, standard',
+      undefined,
+      {},
+      { alertsEnabled: true, cooldownSeconds: DEFAULT_COOLDOWN_SECONDS, retentionClass: 'standard', displayName: 'front-door', timeZone: 'UTC' },
+    ],
     ['no record: env defaults', undefined, { DEFAULT_ALERT_COOLDOWN_SECONDS: '60', DEFAULT_RETENTION_CLASS: 'archive' }, { cooldownSeconds: 60, retentionClass: 'archive' }],
     ['env cooldown 0 means no cooldown', undefined, { DEFAULT_ALERT_COOLDOWN_SECONDS: '0' }, { cooldownSeconds: 0 }],
     ['bad env values are ignored', undefined, { DEFAULT_ALERT_COOLDOWN_SECONDS: 'soon', DEFAULT_RETENTION_CLASS: 'forever' }, { cooldownSeconds: 300, retentionClass: 'standard' }],
-    ['the record wins over env', { alertsEnabled: false, cooldownSeconds: 30, retentionClass: 'short', displayName: 'Front door' }, { DEFAULT_ALERT_COOLDOWN_SECONDS: '60', DEFAULT_RETENTION_CLASS: 'archive' }, { alertsEnabled: false, cooldownSeconds: 30, retentionClass: 'short', displayName: 'Front door' }],
-    ['quiet hours and zone kept when valid', { quietHours: { start: '22:00', end: '06:30' }, timeZone: 'Europe/Paris' }, {}, { quietHours: { start: '22:00', end: '06:30' }, timeZone: 'Europe/Paris' }],
+    [
+      'the record wins over env',
+      { alertsEnabled: false, cooldownSeconds: 30, retentionClass: 'short', displayName: 'Front door' },
+      { DEFAULT_ALERT_COOLDOWN_SECONDS: '60', DEFAULT_RETENTION_CLASS: 'archive' },
+      { alertsEnabled: false, cooldownSeconds: 30, retentionClass: 'short', displayName: 'Front door' },
+    ],
+    [
+      'quiet hours and zone kept when valid',
+      { quietHours: { start: '22:00', end: '06:30' }, timeZone: 'Europe/Paris' },
+      {},
+      { quietHours: { start: '22:00', end: '06:30' }, timeZone: 'Europe/Paris' },
+    ],
     ['invalid quiet hours and zone dropped', { quietHours: { start: '25:00', end: '06:30' }, timeZone: 'Mars/Olympus' }, {}, { quietHours: undefined, timeZone: 'UTC' }],
   ])('%s', (_name, record, env, expected) => {
     const settings = cameraSettings('front-door', record, env);

@@ -119,14 +119,14 @@ function localTime(at: string, timeZone: string): { time: string; dateTime: stri
   );
   const zone = timeZone === 'UTC' ? ' UTC' : '';
   // The SMS: "1 Dec 14:30:22 CET", the camera's zone named as its people read it.
-  const short = new Intl.DateTimeFormat('en-GB', { timeZone, day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', timeZoneName: 'short' }).format(date).replace(',', '');
+  const short = new Intl.DateTimeFormat('en-GB', { timeZone, day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', timeZoneName: 'short' })
+    .format(date)
+    .replace(',', '');
   return { time: `${parts.hour}:${parts.minute}${zone}`, dateTime: `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}${zone}`, short };
 }
 
 function minutesOfDay(at: string, timeZone: string): number {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(at)).map((p) => [p.type, p.value]),
-  );
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(at)).map((p) => [p.type, p.value]));
   return Number(parts.hour) * 60 + Number(parts.minute);
 }
 

@@ -56,11 +56,7 @@ export function cameraSettings(camera: string, record: Partial<CameraRecord> | u
     displayName: storedDisplayName(record?.displayName, camera),
     alertsEnabled: record?.alertsEnabled ?? true,
     cooldownSeconds:
-      typeof record?.cooldownSeconds === 'number' && record.cooldownSeconds >= 0
-        ? record.cooldownSeconds
-        : Number.isFinite(envCooldown) && envCooldown >= 0
-          ? envCooldown
-          : DEFAULT_COOLDOWN_SECONDS,
+      typeof record?.cooldownSeconds === 'number' && record.cooldownSeconds >= 0 ? record.cooldownSeconds : Number.isFinite(envCooldown) && envCooldown >= 0 ? envCooldown : DEFAULT_COOLDOWN_SECONDS,
     retentionClass: isRetentionClass(record?.retentionClass) ? record.retentionClass : isRetentionClass(envRetention) ? envRetention : DEFAULT_RETENTION_CLASS,
     timeZone: typeof record?.timeZone === 'string' && isTimeZone(record.timeZone) ? record.timeZone : 'UTC',
     renderProfile: isRenderProfile(record?.renderProfile) ? record.renderProfile : isRenderProfile(envProfile) ? envProfile : DEFAULT_RENDER_PROFILE,

@@ -40,7 +40,7 @@ describe('capture time from camera file names', () => {
   });
 });
 
-describe('a clip\'s capture time in the workflow, with its source', () => {
+describe("a clip's capture time in the workflow, with its source", () => {
   const uploadedAt = '2024-05-01T10:00:00Z';
 
   it.each([
@@ -52,7 +52,11 @@ describe('a clip\'s capture time in the workflow, with its source', () => {
     expect(clipCaptureTime({ key: 'garage/clip.mp4', capturedAtMetadata: metadata, uploadedAt })).toEqual({ capturedAt: expected, source: 'metadata' });
   });
 
-  it.each([['unparsable', 'yesterday'], ['a camera clock at 1970', '1970-01-01T00:00:05Z'], ['none', undefined]])('metadata %s: the upload time when the name says nothing', (_name, metadata) => {
+  it.each([
+    ['unparsable', 'yesterday'],
+    ['a camera clock at 1970', '1970-01-01T00:00:05Z'],
+    ['none', undefined],
+  ])('metadata %s: the upload time when the name says nothing', (_name, metadata) => {
     expect(clipCaptureTime({ key: 'garage/clip.mp4', capturedAtMetadata: metadata, uploadedAt })).toEqual({ capturedAt: '2024-05-01T10:00:00.000Z', source: 'upload' });
   });
 

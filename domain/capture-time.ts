@@ -98,10 +98,7 @@ export const NAMING_PATTERNS: readonly NamingPattern[] = [
 
 function plausible(t: WallTime): boolean {
   return (
-    t.year >= 2000 && t.year <= 2100 &&
-    t.month >= 1 && t.month <= 12 &&
-    t.day >= 1 && t.day <= new Date(Date.UTC(t.year, t.month, 0)).getUTCDate() &&
-    t.hour <= 23 && t.minute <= 59 && t.second <= 59
+    t.year >= 2000 && t.year <= 2100 && t.month >= 1 && t.month <= 12 && t.day >= 1 && t.day <= new Date(Date.UTC(t.year, t.month, 0)).getUTCDate() && t.hour <= 23 && t.minute <= 59 && t.second <= 59
   );
 }
 
@@ -110,7 +107,12 @@ function zoneOffset(instant: number, timeZone: string): number {
   const parts = new Intl.DateTimeFormat('en-US', {
     timeZone,
     hourCycle: 'h23',
-    year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
   }).formatToParts(new Date(instant));
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));

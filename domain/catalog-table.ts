@@ -63,8 +63,7 @@ export const keys = {
     daySk: `${capturedAt}#${clipId}`,
   }),
   /** The sparse status index attributes, or `undefined` for statuses that are not indexed. */
-  clipStatusIndex: (status: ClipStatus, updatedAt: string, clipId: string) =>
-    STATUSES_INDEXED.includes(status) ? { statusPk: `STATUS#${status}`, statusSk: `${updatedAt}#${clipId}` } : undefined,
+  clipStatusIndex: (status: ClipStatus, updatedAt: string, clipId: string) => (STATUSES_INDEXED.includes(status) ? { statusPk: `STATUS#${status}`, statusSk: `${updatedAt}#${clipId}` } : undefined),
   camera: (camera: string) => ({ pk: 'CAMERAS', sk: `CAMERA#${camera}` }),
   alertState: (camera: string) => ({ pk: `CAMERA#${camera}`, sk: 'ALERT_STATE' }),
   alertRecord: (sentAt: string, clipId: string) => ({ pk: `ALERTS#${sentAt.slice(0, 7)}`, sk: `${sentAt}#${clipId}` }),

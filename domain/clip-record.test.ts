@@ -36,7 +36,16 @@ describe('readyClipRecord', () => {
       mp4: `${job.mediaPrefix}clip.mp4`,
       poster: `${job.mediaPrefix}poster.0000000.jpg`,
       // 2 s: one thumbnail (0 s), in a 1 × 2 tile.
-      sprite: { uri: `${job.mediaPrefix}hls/index_thumbnails_00001.jpg`, index: `${job.mediaPrefix}hls/index_thumbnails.m3u8`, columns: 1, rows: 2, tileWidth: 320, tileHeight: 180, intervalSeconds: 2, count: 1 },
+      sprite: {
+        uri: `${job.mediaPrefix}hls/index_thumbnails_00001.jpg`,
+        index: `${job.mediaPrefix}hls/index_thumbnails.m3u8`,
+        columns: 1,
+        rows: 2,
+        tileWidth: 320,
+        tileHeight: 180,
+        intervalSeconds: 2,
+        count: 1,
+      },
       // full profile from 180p: HLS + MP4 (SD) + poster + sprite, each billed 10 s at the least.
       cost: { outputMinutes: { SD: 0.3333, 'frame capture': 0.1667, 'trick play': 0.1667 }, normalizedMinutes: 0.6667, objects: 8, transitions: 11 },
     });
@@ -65,7 +74,13 @@ describe('readyClipRecord', () => {
   });
 
   it('counts the bytes the job reported writing (the local engine reports them; MediaConvert does not)', () => {
-    const measured: WorkflowState = { ...video, outcome: { ...video.outcome!, render: { jobId: 'j', status: 'COMPLETE', outputGroups: [{ OutputDetails: [{ DurationInMs: 2000, SizeInBytes: 1_000 }] }, { OutputDetails: [{ SizeInBytes: 500 }] }] } } };
+    const measured: WorkflowState = {
+      ...video,
+      outcome: {
+        ...video.outcome!,
+        render: { jobId: 'j', status: 'COMPLETE', outputGroups: [{ OutputDetails: [{ DurationInMs: 2000, SizeInBytes: 1_000 }] }, { OutputDetails: [{ SizeInBytes: 500 }] }] },
+      },
+    };
     expect(readyClipRecord(measured, 'e', NOW).cost!.bytes).toBe(62_425 + 1_500);
     expect(readyClipRecord(video, 'e', NOW).cost!.bytes).toBeGreaterThan(62_425);
   });
@@ -79,7 +94,9 @@ describe('the alert outcome on the clip item', () => {
   it('says sent, not sent with the reason, or failed with the error and the message of a Lambda-style cause', () => {
     expect(clipAlertOutcome({ send: true, subject: 's', message: 'm' })).toEqual({ status: 'sent' });
     expect(clipAlertOutcome({ send: false, reason: 'quiet-hours' })).toEqual({ status: 'not-sent', reason: 'quiet-hours' });
-    expect(clipAlertOutcome({ send: false, reason: 'failed', error: 'StorageUnavailable', cause: JSON.stringify({ errorType: 'StorageUnavailable', errorMessage: 'DynamoDB did not answer' }) })).toEqual({
+    expect(
+      clipAlertOutcome({ send: false, reason: 'failed', error: 'StorageUnavailable', cause: JSON.stringify({ errorType: 'StorageUnavailable', errorMessage: 'DynamoDB did not answer' }) }),
+    ).toEqual({
       status: 'failed',
       error: 'StorageUnavailable',
       cause: 'DynamoDB did not answer',
@@ -88,7 +105,11 @@ describe('the alert outcome on the clip item', () => {
 
   it('is written on READY and FAILED items alike; a failed render keeps its alert and gets no duration from the render', () => {
     expect(readyClipRecord(video, clip.clipId, NOW).alert).toEqual({ status: 'not-sent', reason: 'cooldown' });
-    const failedRender: WorkflowState = { ...video, validation: { ...video.validation!, probe: { ...probe, durationSeconds: 0 } }, outcome: { alert: { send: true }, render: { failed: true, error: { Error: 'States.TaskFailed', Cause: 'x' } } } };
+    const failedRender: WorkflowState = {
+      ...video,
+      validation: { ...video.validation!, probe: { ...probe, durationSeconds: 0 } },
+      outcome: { alert: { send: true }, render: { failed: true, error: { Error: 'States.TaskFailed', Cause: 'x' } } },
+    };
     const item = clipIdentity(failedRender, clip.clipId, 'FAILED', NOW);
     expect(item.alert).toEqual({ status: 'sent' });
     expect(item.durationSeconds).toBeUndefined();
@@ -148,7 +169,9 @@ describe('operations notices', () => {
   });
 
   it('a quarantine notice gives the reason, the object and says the raw object is kept', () => {
-    const notice = quarantineNotice({ clip, validation: { kind: 'invalid', reason: 'truncated', detail: 'The mp4 file is cut short. Check the gateway.', capturedAt: NOW } }, clip.clipId, { written: true });
+    const notice = quarantineNotice({ clip, validation: { kind: 'invalid', reason: 'truncated', detail: 'The mp4 file is cut short. Check the gateway.', capturedAt: NOW } }, clip.clipId, {
+      written: true,
+    });
     expect(notice.status).toBe('QUARANTINED');
     expect(notice.subject).toBe('Quarantined: garage upload, cut short');
     expect(notice.message).toContain(`s3://${clip.bucket}/${clip.key}`);

@@ -78,7 +78,11 @@ describe('readCommandLine', () => {
 
   it('through a line printer, one line at a time', () => {
     const lines: string[] = [];
-    readCommandLine(SPEC, ['-h'], linesTo((line) => lines.push(line)));
+    readCommandLine(
+      SPEC,
+      ['-h'],
+      linesTo((line) => lines.push(line)),
+    );
     expect(lines).toEqual(helpText(SPEC).split('\n'));
   });
 });

@@ -107,9 +107,7 @@ function editDistance(a: string, b: string): number {
 
 /** Parses `args` by `spec`; `{ help: true }` for `--help`/`-h`; throws `CommandLineInvalid` naming what is wrong. */
 export function parseCommandLine<V>(spec: CommandSpec, args: string[]): CommandLine<V> {
-  const options = Object.fromEntries(
-    Object.entries({ ...spec.flags, help: HELP_FLAG }).map(([name, flag]) => [name, { type: flag.type, ...(flag.short ? { short: flag.short } : {}) }]),
-  );
+  const options = Object.fromEntries(Object.entries({ ...spec.flags, help: HELP_FLAG }).map(([name, flag]) => [name, { type: flag.type, ...(flag.short ? { short: flag.short } : {}) }]));
   let parsed;
   try {
     parsed = parseArgs({ args, options, allowPositionals: spec.positionals ?? false, strict: true });
@@ -123,7 +121,13 @@ export function parseCommandLine<V>(spec: CommandSpec, args: string[]): CommandL
     if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') throw new CommandLineInvalid(`unexpected argument '${quoted}'`);
     if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
       const flag = quoted.split(' ')[0]!;
-      throw new CommandLineInvalid(/argument missing/.test(message) ? `${flag} needs a value` : /ambiguous/.test(message) ? `${flag} needs a value (to give one that starts with '-', write ${flag}=VALUE)` : `${flag} takes no value`);
+      throw new CommandLineInvalid(
+        /argument missing/.test(message)
+          ? `${flag} needs a value`
+          : /ambiguous/.test(message)
+            ? `${flag} needs a value (to give one that starts with '-', write ${flag}=VALUE)`
+            : `${flag} takes no value`,
+      );
     }
     throw new CommandLineInvalid(message);
   }

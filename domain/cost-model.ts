@@ -147,7 +147,8 @@ export function mediaConvertUsage(settings: Record<string, unknown>, seconds: nu
       else if (codec === 'FRAME_CAPTURE') bill('frame capture', PRICES.mediaConvertFrameCaptureMultiplier.usd);
       else {
         const lines = Math.min(output.VideoDescription?.Width ?? 0, output.VideoDescription?.Height ?? 0);
-        const [kind, multiplier] = lines > 1080 ? ['UHD', PRICES.mediaConvertMultiplierUHD.usd] : lines >= 720 ? ['HD', PRICES.mediaConvertMultiplierHD.usd] : ['SD', PRICES.mediaConvertMultiplierSD.usd];
+        const [kind, multiplier] =
+          lines > 1080 ? ['UHD', PRICES.mediaConvertMultiplierUHD.usd] : lines >= 720 ? ['HD', PRICES.mediaConvertMultiplierHD.usd] : ['SD', PRICES.mediaConvertMultiplierSD.usd];
         bill(kind, multiplier * fps);
       }
     }
@@ -168,7 +169,8 @@ export function clipObjectSizes(job: JobForCost, clip: { seconds: number; source
   const renditionBytes = (bitrate: number | undefined) => ((bitrate && !passthrough ? bitrate * 0.5 : clip.sourceBitrate) * clip.seconds) / 8;
   const sizes = [clip.sourceBytes];
   for (const output of job.outputs) {
-    if (output.kind === 'hls') sizes.push(2_000, renditionBytes(output.bitrate)); // playlist, single-file .ts
+    if (output.kind === 'hls')
+      sizes.push(2_000, renditionBytes(output.bitrate)); // playlist, single-file .ts
     else if (output.kind === 'mp4') sizes.push(renditionBytes(output.bitrate));
     else if (output.kind === 'hls-master') sizes.push(1_000);
     else if (output.kind === 'poster') sizes.push(80_000);
@@ -241,7 +243,10 @@ export function monthlyBill(home: HomeAssumptions, profile: RenderProfile, trans
   } else if (home.retention === 'standard') {
     const hot = days.standardInstantRetrievalDays;
     const cold = days.standardExpireDays - hot;
-    storage = gbMonths(gbPerDay, hot) * PRICES.s3StandardGbMonth.usd + gbMonths(largeGbPerDay, cold) * PRICES.s3GlacierInstantGbMonth.usd + gbMonths(gbPerDay - largeGbPerDay, cold) * PRICES.s3StandardGbMonth.usd;
+    storage =
+      gbMonths(gbPerDay, hot) * PRICES.s3StandardGbMonth.usd +
+      gbMonths(largeGbPerDay, cold) * PRICES.s3GlacierInstantGbMonth.usd +
+      gbMonths(gbPerDay - largeGbPerDay, cold) * PRICES.s3StandardGbMonth.usd;
     transitions = clipsPerMonth * largeCount * (PRICES.s3TransitionGlacierInstantPer1000.usd / 1000);
     storageDetail = `${hot} days S3 Standard, ${cold} days Glacier Instant Retrieval (objects of 128 KB and more)`;
   } else {
@@ -285,13 +290,29 @@ export function monthlyBill(home: HomeAssumptions, profile: RenderProfile, trans
 
   const n = (x: number) => Math.round(x).toLocaleString('en-US');
   const lines: BillLine[] = [
-    { service: 'MediaConvert', usd: clipsPerMonth * normalizedMinutes * PRICES.mediaConvertBasicPerNormalizedMinute.usd, detail: `${round(normalizedMinutes, 3)} normalized min/clip (${Object.entries(measured?.outputMinutes ?? modelled.outputMinutes).map(([kind, m]) => `${kind} ${round(m, 2)} min`).join(', ')}; 10 s minimum per output) × ${n(clipsPerMonth)} clips, Basic tier; each SD output billed per clip adds $${round(clipsPerMonth * (Math.max(PRICES.mediaConvertMinimumSeconds.usd, home.seconds) / 60) * PRICES.mediaConvertBasicPerNormalizedMinute.usd)} a month` },
+    {
+      service: 'MediaConvert',
+      usd: clipsPerMonth * normalizedMinutes * PRICES.mediaConvertBasicPerNormalizedMinute.usd,
+      detail: `${round(normalizedMinutes, 3)} normalized min/clip (${Object.entries(measured?.outputMinutes ?? modelled.outputMinutes)
+        .map(([kind, m]) => `${kind} ${round(m, 2)} min`)
+        .join(
+          ', ',
+        )}; 10 s minimum per output) × ${n(clipsPerMonth)} clips, Basic tier; each SD output billed per clip adds $${round(clipsPerMonth * (Math.max(PRICES.mediaConvertMinimumSeconds.usd, home.seconds) / 60) * PRICES.mediaConvertBasicPerNormalizedMinute.usd)} a month`,
+    },
     { service: 'S3 storage', usd: storage, detail: `${round(bytes / 1e6, 1)} MB/clip; ${storageDetail}; steady state` },
     { service: 'S3 requests', usd: puts + gets + transitions, detail: `${objects} objects/clip: PUT + tag each, ${largeCount} lifecycle transitions/clip` },
-    { service: 'Step Functions', usd: clipsPerMonth * transitionsPerClip * (PRICES.stepFunctionsStandardPer1000Transitions.usd / 1000), detail: `${transitionsPerClip} transitions/clip (synthesized workflow, retries aside)` },
+    {
+      service: 'Step Functions',
+      usd: clipsPerMonth * transitionsPerClip * (PRICES.stepFunctionsStandardPer1000Transitions.usd / 1000),
+      detail: `${transitionsPerClip} transitions/clip (synthesized workflow, retries aside)`,
+    },
     { service: 'Lambda', usd: lambda, detail: `${round(gbSeconds / clipsPerMonth, 2)} GB-s and 4 requests/clip, arm64` },
     { service: 'DynamoDB', usd: dynamo, detail: '6 writes, 4 reads/clip, on demand; 2 KB/clip kept a year' },
-    { service: 'SNS email', usd: email, detail: `${n(home.alerts === 'email' || home.alerts === 'both' ? alertsPerMonth : 0)} alerts (1 per ${home.clipsPerAlert} clips: cooldown; ${Math.round(home.quietShare * 100)}% quiet hours)` },
+    {
+      service: 'SNS email',
+      usd: email,
+      detail: `${n(home.alerts === 'email' || home.alerts === 'both' ? alertsPerMonth : 0)} alerts (1 per ${home.clipsPerAlert} clips: cooldown; ${Math.round(home.quietShare * 100)}% quiet hours)`,
+    },
     { service: 'SNS SMS', usd: sms, detail: `${n(sms > 0 ? alertsPerMonth : 0)} SMS to US numbers` },
     { service: 'CloudWatch Logs', usd: logs, detail: `${round(logGb, 2)} GB ingested (state machine logs ALL), kept 3 months` },
     { service: 'X-Ray', usd: xray, detail: '1 trace per clip' },

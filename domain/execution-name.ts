@@ -16,7 +16,10 @@ export function executionNameFor(clipId: string, uploadedAt: string): string {
   if (!CLIP_ID_PATTERN.test(clipId)) throw new TypeError(`'${clipId}' is not a clip id`);
   const at = new Date(uploadedAt);
   if (!Number.isFinite(at.getTime())) throw new TypeError(`'${uploadedAt}' is not a time`);
-  const stamp = at.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+  const stamp = at
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/[-:]/g, '');
   const cut = clipId.lastIndexOf('-');
   return `${clipId.slice(0, cut)}-${stamp}-${clipId.slice(cut + 1)}`;
 }

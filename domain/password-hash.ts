@@ -29,9 +29,7 @@ function isReasonableCost({ N, r, p }: ScryptCost): boolean {
 
 function scrypt(password: string, salt: Buffer, cost: ScryptCost): Promise<Buffer> {
   // scrypt needs 128·N·r bytes; twice that leaves room.
-  return new Promise((resolve, reject) =>
-    scryptCallback(password, salt, KEY_LENGTH, { ...cost, maxmem: 256 * cost.N * cost.r }, (error, key) => (error ? reject(error) : resolve(key))),
-  );
+  return new Promise((resolve, reject) => scryptCallback(password, salt, KEY_LENGTH, { ...cost, maxmem: 256 * cost.N * cost.r }, (error, key) => (error ? reject(error) : resolve(key))));
 }
 
 /** The hash to store for `password` (the current format). */
@@ -77,4 +75,11 @@ export async function verifyPassword(password: string, stored: string): Promise<
 }
 
 /** Checked instead when the user name is unknown, so that a wrong name costs as much as a wrong password; matches nothing. */
-export const UNKNOWN_USER_HASH = ['scrypt', DEFAULT_SCRYPT_COST.N, DEFAULT_SCRYPT_COST.r, DEFAULT_SCRYPT_COST.p, Buffer.alloc(SALT_LENGTH).toString('base64url'), Buffer.alloc(KEY_LENGTH).toString('base64url')].join('$');
+export const UNKNOWN_USER_HASH = [
+  'scrypt',
+  DEFAULT_SCRYPT_COST.N,
+  DEFAULT_SCRYPT_COST.r,
+  DEFAULT_SCRYPT_COST.p,
+  Buffer.alloc(SALT_LENGTH).toString('base64url'),
+  Buffer.alloc(KEY_LENGTH).toString('base64url'),
+].join('$');

@@ -11,7 +11,14 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** A terminal as readPassword sees one: isTTY, setRawMode, and what was written to the screen. */
 function fakeTerminal() {
-  const input = Object.assign(new PassThrough(), { isTTY: true, rawModes: [] as boolean[], setRawMode(raw: boolean) { input.rawModes.push(raw); return input; } });
+  const input = Object.assign(new PassThrough(), {
+    isTTY: true,
+    rawModes: [] as boolean[],
+    setRawMode(raw: boolean) {
+      input.rawModes.push(raw);
+      return input;
+    },
+  });
   let screen = '';
   const output = new PassThrough();
   output.on('data', (chunk) => (screen += String(chunk)));

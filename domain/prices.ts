@@ -30,7 +30,13 @@ export const PRICES = {
    */
   mediaConvertBasicPerNormalizedMinute: { usd: 0.0075, per: 'normalized output minute, Basic tier, first volume tier', source: page('mediaconvert/pricing/'), read: READ },
   /** Normalized-minute multipliers (Basic tier, AVC, single pass, up to 30 fps). */
-  mediaConvertMultiplierSD: { usd: 1, per: 'multiplier, output below 720 lines', source: page('mediaconvert/pricing/'), read: READ, assumption: 'multiplier table not legible in our copy; 1:2:4 from the 2021 per-minute rates (see prices.ts)' },
+  mediaConvertMultiplierSD: {
+    usd: 1,
+    per: 'multiplier, output below 720 lines',
+    source: page('mediaconvert/pricing/'),
+    read: READ,
+    assumption: 'multiplier table not legible in our copy; 1:2:4 from the 2021 per-minute rates (see prices.ts)',
+  },
   mediaConvertMultiplierHD: { usd: 2, per: 'multiplier, 720 to 1080 lines', source: page('mediaconvert/pricing/'), read: READ },
   mediaConvertMultiplierUHD: { usd: 4, per: 'multiplier, above 1080 lines', source: page('mediaconvert/pricing/'), read: READ },
   mediaConvertMultiplierHighFrameRate: { usd: 2, per: 'multiplier, above 30 up to 60 fps', source: page('mediaconvert/pricing/'), read: READ },
@@ -51,7 +57,7 @@ export const PRICES = {
   },
   mediaConvertTrickPlayMultiplier: {
     usd: 1,
-    per: 'multiplier, the HLS group\'s image-based trick play (the scrub sprite), for the clip duration',
+    per: "multiplier, the HLS group's image-based trick play (the scrub sprite), for the clip duration",
     source: page('mediaconvert/pricing/'),
     read: READ,
     assumption: 'no trick-play rate in what we could read; billed here like one more SD output (an upper bound)',
@@ -83,7 +89,13 @@ export const PRICES = {
   cloudWatchLogsStoredGbMonth: { usd: 0.03, per: 'GB-month stored (compressed)', source: page('cloudwatch/pricing/'), read: READ },
   xRayPerMillionTraces: { usd: 5, per: 'million traces recorded', source: page('xray/pricing/'), read: READ },
   apiGatewayRestPerMillion: { usd: 3.5, per: 'million REST API calls (first 333 million)', source: page('api-gateway/pricing/'), read: READ },
-  cloudFrontGbOut: { usd: 0.085, per: 'GB out to viewers, North America (after the always-free 1 TB)', source: page('cloudfront/pricing/'), read: READ, assumption: 'counted from the first GB: the free 1 TB a month is left out' },
+  cloudFrontGbOut: {
+    usd: 0.085,
+    per: 'GB out to viewers, North America (after the always-free 1 TB)',
+    source: page('cloudfront/pricing/'),
+    read: READ,
+    assumption: 'counted from the first GB: the free 1 TB a month is left out',
+  },
   /** The subscription camflow replaced (DESIGN.md): $2,250 a year for 14 cameras. */
   vendorPlanPerCameraMonth: {
     usd: 2250 / 12 / 14,

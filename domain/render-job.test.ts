@@ -30,8 +30,7 @@ function job(video: MediaProbe['video'], options: { audio?: boolean; durationSec
 type Group = { Name: string; OutputGroupSettings: Record<string, any>; Outputs: Array<Record<string, any>> };
 const groups = (settings: Record<string, unknown>) => settings.OutputGroups as Group[];
 const group = (settings: Record<string, unknown>, name: string) => groups(settings).find((g) => g.Name === name)!;
-const sizes = (settings: Record<string, unknown>, name: string) =>
-  group(settings, name).Outputs.map((o) => [o.VideoDescription.Width as number, o.VideoDescription.Height as number]);
+const sizes = (settings: Record<string, unknown>, name: string) => group(settings, name).Outputs.map((o) => [o.VideoDescription.Width as number, o.VideoDescription.Height as number]);
 
 /** Every video size in the job: even, inside the source, and at the source's display aspect ratio. */
 function expectSizesKeepAspect(settings: Record<string, unknown>, display: { width: number; height: number }) {
@@ -64,9 +63,19 @@ describe('mediaPrefixFor', () => {
 
 describe('buildRenderJob', () => {
   it('renders only the rungs a smaller ladder names (fewer billed outputs), still never above the source', () => {
-    const base: RenderJobInput = { clipId: 'c0ffee1234', camera: 'front-door', sourceUri: 's3://camflow-uploads/front-door/clip.mp4', mediaBucket: 'camflow-media', capturedAt: '2025-03-09T10:00:00Z', probe: { container: 'mp4', durationSeconds: 10, sizeBytes: 1, video: { codec: 'h264', width: 1920, height: 1080 } } };
+    const base: RenderJobInput = {
+      clipId: 'c0ffee1234',
+      camera: 'front-door',
+      sourceUri: 's3://camflow-uploads/front-door/clip.mp4',
+      mediaBucket: 'camflow-media',
+      capturedAt: '2025-03-09T10:00:00Z',
+      probe: { container: 'mp4', durationSeconds: 10, sizeBytes: 1, video: { codec: 'h264', width: 1920, height: 1080 } },
+    };
     const { settings, outputs } = buildRenderJob({ ...base, ladder: ['720p', '360p'] });
-    expect(sizes(settings, 'HLS')).toEqual([[1280, 720], [640, 360]]);
+    expect(sizes(settings, 'HLS')).toEqual([
+      [1280, 720],
+      [640, 360],
+    ]);
     // The MP4 and the poster follow the largest rung rendered.
     expect(sizes(settings, 'MP4')).toEqual([[1280, 720]]);
     expect(outputs.filter((o) => o.kind === 'hls').map((o) => o.height)).toEqual([720, 360]);
@@ -78,7 +87,11 @@ describe('buildRenderJob', () => {
     const { settings, outputs, mediaPrefix } = job({ codec: 'h264', width: 1920, height: 1080 });
     expect(mediaPrefix).toBe('s3://camflow-media/front-door/2025/03/09/c0ffee1234/');
     expect(groups(settings).map((g) => g.Name)).toEqual(['HLS', 'MP4', 'Poster']);
-    expect(sizes(settings, 'HLS')).toEqual([[1920, 1080], [1280, 720], [640, 360]]);
+    expect(sizes(settings, 'HLS')).toEqual([
+      [1920, 1080],
+      [1280, 720],
+      [640, 360],
+    ]);
     expect(group(settings, 'HLS').Outputs.map((o) => o.NameModifier)).toEqual(['_1080p', '_720p', '_360p']);
     expect(sizes(settings, 'MP4')).toEqual([[1920, 1080]]);
     expect(sizes(settings, 'Poster')).toEqual([[1920, 1080]]);
@@ -112,7 +125,17 @@ describe('buildRenderJob', () => {
       { kind: 'hls', uri: `${mediaPrefix}hls/index_360p.m3u8`, width: 640, height: 360, bitrate: 1_000_000 },
       { kind: 'mp4', uri: `${mediaPrefix}clip.mp4`, width: 1920, height: 1080, bitrate: 5_000_000 },
       { kind: 'poster', uri: `${mediaPrefix}poster.0000000.jpg`, width: 1920, height: 1080 },
-      { kind: 'sprite', uri: `${mediaPrefix}hls/index_thumbnails_00001.jpg`, index: `${mediaPrefix}hls/index_thumbnails.m3u8`, width: 320, height: 180, intervalSeconds: 2, columns: 2, rows: 4, count: 7 },
+      {
+        kind: 'sprite',
+        uri: `${mediaPrefix}hls/index_thumbnails_00001.jpg`,
+        index: `${mediaPrefix}hls/index_thumbnails.m3u8`,
+        width: 320,
+        height: 180,
+        intervalSeconds: 2,
+        columns: 2,
+        rows: 4,
+        count: 7,
+      },
     ]);
   });
 
@@ -126,7 +149,10 @@ describe('buildRenderJob', () => {
 
   it('never upscales: a 720p source gets 720p and 360p, and nothing above its own size', () => {
     const { settings, outputs } = job({ codec: 'h264', width: 1280, height: 720 });
-    expect(sizes(settings, 'HLS')).toEqual([[1280, 720], [640, 360]]);
+    expect(sizes(settings, 'HLS')).toEqual([
+      [1280, 720],
+      [640, 360],
+    ]);
     expect(sizes(settings, 'MP4')).toEqual([[1280, 720]]);
     expect(outputs.filter((o) => o.kind === 'hls').map((o) => o.height)).toEqual([720, 360]);
   });
@@ -149,13 +175,21 @@ describe('buildRenderJob', () => {
 
   it('keeps 2304x1296 at 16:9 with even sizes', () => {
     const { settings } = job({ codec: 'hevc', width: 2304, height: 1296 });
-    expect(sizes(settings, 'HLS')).toEqual([[1920, 1080], [1280, 720], [640, 360]]);
+    expect(sizes(settings, 'HLS')).toEqual([
+      [1920, 1080],
+      [1280, 720],
+      [640, 360],
+    ]);
     expectSizesKeepAspect(settings, { width: 2304, height: 1296 });
   });
 
   it('keeps a portrait 1080x1920 phone clip portrait', () => {
     const { settings } = job({ codec: 'h264', width: 1080, height: 1920 });
-    expect(sizes(settings, 'HLS')).toEqual([[1080, 1920], [720, 1280], [360, 640]]);
+    expect(sizes(settings, 'HLS')).toEqual([
+      [1080, 1920],
+      [720, 1280],
+      [360, 640],
+    ]);
     expect(group(settings, 'HLS').OutputGroupSettings.HlsGroupSettings.ImageBasedTrickPlaySettings).toMatchObject({ ThumbnailWidth: 320, ThumbnailHeight: 568, TileHeight: 4 });
     expectSizesKeepAspect(settings, { width: 1080, height: 1920 });
   });
@@ -164,14 +198,26 @@ describe('buildRenderJob', () => {
     for (const rotation of [90, 270, -90]) {
       expect(displaySize({ width: 1920, height: 1080, rotation })).toEqual({ width: 1080, height: 1920 });
       const { settings } = job({ codec: 'h264', width: 1920, height: 1080, rotation });
-      expect(sizes(settings, 'HLS')).toEqual([[1080, 1920], [720, 1280], [360, 640]]);
+      expect(sizes(settings, 'HLS')).toEqual([
+        [1080, 1920],
+        [720, 1280],
+        [360, 640],
+      ]);
       expectSizesKeepAspect(settings, { width: 1080, height: 1920 });
     }
     expect(displaySize({ width: 1920, height: 1080, rotation: 180 })).toEqual({ width: 1920, height: 1080 });
   });
 
   it('gives even sizes that keep the ratio for odd sources', () => {
-    for (const [width, height] of [[1366, 768], [1279, 719], [2592, 1944], [1440, 1080], [719, 1279], [333, 187], [3840, 1601]] as const) {
+    for (const [width, height] of [
+      [1366, 768],
+      [1279, 719],
+      [2592, 1944],
+      [1440, 1080],
+      [719, 1279],
+      [333, 187],
+      [3840, 1601],
+    ] as const) {
       const { settings } = job({ codec: 'h264', width, height });
       expectSizesKeepAspect(settings, { width, height });
     }
@@ -230,7 +276,25 @@ describe('buildRenderJob', () => {
         ].join('\n'),
       );
       const tsc = resolve('node_modules/.bin/tsc');
-      const args = ['--noEmit', '--strict', '--skipLibCheck', '--target', 'es2022', '--module', 'esnext', '--moduleResolution', 'bundler', '--allowImportingTsExtensions', '--types', 'node', '--typeRoots', resolve('node_modules/@types'), '--baseUrl', resolve('.'), file];
+      const args = [
+        '--noEmit',
+        '--strict',
+        '--skipLibCheck',
+        '--target',
+        'es2022',
+        '--module',
+        'esnext',
+        '--moduleResolution',
+        'bundler',
+        '--allowImportingTsExtensions',
+        '--types',
+        'node',
+        '--typeRoots',
+        resolve('node_modules/@types'),
+        '--baseUrl',
+        resolve('.'),
+        file,
+      ];
       const result = await run(tsc, args, { cwd: resolve('.') }).then(
         () => ({ ok: true, output: '' }),
         (error: { stdout?: string }) => ({ ok: false, output: error.stdout ?? String(error) }),

@@ -16,14 +16,7 @@
  * MaxAverageBitrate (that needs multi-pass HQ, a Professional feature), 8-bit, AAC, HLS and
  * MP4 outputs and frame capture — all within MediaConvert's Basic on-demand tier.
  */
-import type {
-  AudioDescription,
-  AudioSelector,
-  JobSettings,
-  Output,
-  OutputGroup,
-  VideoDescription,
-} from '@aws-sdk/client-mediaconvert';
+import type { AudioDescription, AudioSelector, JobSettings, Output, OutputGroup, VideoDescription } from '@aws-sdk/client-mediaconvert';
 import type { MediaProbe, PlannedRendition } from './clip-contract.ts';
 import { assertBasicTier, chooseRenderProfile, type ProfileChoice, type RenderProfile } from './render-profiles.ts';
 
@@ -120,7 +113,7 @@ export function mediaPrefixFor(input: { mediaBucket: string; camera: string; cap
 
 /** The picture as a viewer sees it: stored size turned by the rotation metadata (portrait phones). */
 export function displaySize(video: { width: number; height: number; rotation?: number }): FrameSize {
-  const quarterTurns = Math.round((((video.rotation ?? 0) % 360) + 360) % 360 / 90) % 4;
+  const quarterTurns = Math.round(((((video.rotation ?? 0) % 360) + 360) % 360) / 90) % 4;
   return quarterTurns % 2 === 1 ? { width: video.height, height: video.width } : { width: video.width, height: video.height };
 }
 

@@ -11,7 +11,13 @@ import { buildRenderJob } from './render-job.ts';
 import { assertBasicTier, chooseRenderProfile, professionalTierSettings, ProfessionalTierSetting, RENDER_PROFILES, type RenderProfile } from './render-profiles.ts';
 
 const CLIPS: Record<string, MediaProbe> = {
-  'H.264/AAC 1080p MP4': { container: 'mp4', durationSeconds: 20, sizeBytes: 10_000_000, video: { codec: 'h264', width: 1920, height: 1080, frameRate: 25, bitrate: 4_000_000 }, audio: { codec: 'aac' } },
+  'H.264/AAC 1080p MP4': {
+    container: 'mp4',
+    durationSeconds: 20,
+    sizeBytes: 10_000_000,
+    video: { codec: 'h264', width: 1920, height: 1080, frameRate: 25, bitrate: 4_000_000 },
+    audio: { codec: 'aac' },
+  },
   'HEVC silent MKV': { container: 'matroska', durationSeconds: 12, sizeBytes: 3_000_000, video: { codec: 'hevc', width: 2560, height: 1440 } },
   'MJPEG AVI with G.711': { container: 'avi', durationSeconds: 8, sizeBytes: 9_000_000, video: { codec: 'mjpeg', width: 640, height: 480 }, audio: { codec: 'pcm_mulaw' } },
   'H.264 silent': { container: 'mp4', durationSeconds: 15, sizeBytes: 5_000_000, video: { codec: 'h264', width: 1280, height: 720 } },
@@ -162,7 +168,10 @@ describe('every profile, for every kind of clip a camera sends', () => {
 describe('which profile a clip gets', () => {
   it('passes browser-playable H.264 through, in MP4, MOV, MPEG-TS and Matroska', () => {
     for (const container of ['mp4', 'mov', 'mpegts', 'matroska', 'mov,mp4,m4a,3gp,3g2,mj2']) {
-      expect(chooseRenderProfile('passthrough', { container, durationSeconds: 5, sizeBytes: 1, video: { codec: 'h264', width: 1280, height: 720 } })).toEqual({ requested: 'passthrough', applied: 'passthrough' });
+      expect(chooseRenderProfile('passthrough', { container, durationSeconds: 5, sizeBytes: 1, video: { codec: 'h264', width: 1280, height: 720 } })).toEqual({
+        requested: 'passthrough',
+        applied: 'passthrough',
+      });
     }
   });
 
@@ -171,7 +180,10 @@ describe('which profile a clip gets', () => {
     expect(chooseRenderProfile('passthrough', CLIPS['HEVC silent MKV']!)).toMatchObject({ applied: 'economy', reason: expect.stringMatching(/HEVC, which browsers cannot play as it is/) });
     expect(chooseRenderProfile('passthrough', CLIPS['MJPEG AVI with G.711']!)).toMatchObject({ applied: 'economy', reason: expect.stringMatching(/MJPEG/) });
     expect(chooseRenderProfile('passthrough', CLIPS['H.264 stored landscape, rotated 90°']!)).toMatchObject({ applied: 'economy', reason: expect.stringMatching(/turned by 90°/) });
-    expect(chooseRenderProfile('passthrough', { ...base, container: 'avi', video: { codec: 'h264', width: 640, height: 480 } })).toMatchObject({ applied: 'economy', reason: expect.stringMatching(/avi container/) });
+    expect(chooseRenderProfile('passthrough', { ...base, container: 'avi', video: { codec: 'h264', width: 640, height: 480 } })).toMatchObject({
+      applied: 'economy',
+      reason: expect.stringMatching(/avi container/),
+    });
     expect(chooseRenderProfile('economy', CLIPS['H.264/AAC 1080p MP4']!)).toEqual({ requested: 'economy', applied: 'economy' });
   });
 
@@ -184,19 +196,45 @@ describe('which profile a clip gets', () => {
       ['hls', 1920, 1080],
       ['mp4', 1920, 1080],
     ]);
-    expect((job.settings.OutputGroups as Array<{ OutputGroupSettings: { HlsGroupSettings?: { SegmentControl: string } } }>)[0]!.OutputGroupSettings.HlsGroupSettings!.SegmentControl).toBe('SINGLE_FILE');
+    expect((job.settings.OutputGroups as Array<{ OutputGroupSettings: { HlsGroupSettings?: { SegmentControl: string } } }>)[0]!.OutputGroupSettings.HlsGroupSettings!.SegmentControl).toBe(
+      'SINGLE_FILE',
+    );
   });
 
   it('economy is one 720p rendition (or the source height when lower), portrait kept portrait', () => {
-    const size = (probe: MediaProbe) => jobFor(probe, 'economy').outputs.filter((o) => o.kind === 'hls' || o.kind === 'mp4').map((o) => [o.width, o.height]);
-    expect(size(CLIPS['H.264/AAC 1080p MP4']!)).toEqual([[1280, 720], [1280, 720]]);
-    expect(size(CLIPS['H.264 portrait 1080x1920']!)).toEqual([[720, 1280], [720, 1280]]);
-    expect(size(CLIPS['MJPEG AVI with G.711']!)).toEqual([[640, 480], [640, 480]]);
-    expect(size(CLIPS['H.264 odd size 853x479']!)).toEqual([[852, 478], [852, 478]]);
+    const size = (probe: MediaProbe) =>
+      jobFor(probe, 'economy')
+        .outputs.filter((o) => o.kind === 'hls' || o.kind === 'mp4')
+        .map((o) => [o.width, o.height]);
+    expect(size(CLIPS['H.264/AAC 1080p MP4']!)).toEqual([
+      [1280, 720],
+      [1280, 720],
+    ]);
+    expect(size(CLIPS['H.264 portrait 1080x1920']!)).toEqual([
+      [720, 1280],
+      [720, 1280],
+    ]);
+    expect(size(CLIPS['MJPEG AVI with G.711']!)).toEqual([
+      [640, 480],
+      [640, 480],
+    ]);
+    expect(size(CLIPS['H.264 odd size 853x479']!)).toEqual([
+      [852, 478],
+      [852, 478],
+    ]);
   });
 
   it('full keeps the ladder, shaped by hlsLadder', () => {
-    const job = buildRenderJob({ clipId: 'c', camera: 'porch', sourceUri: 's3://u/porch/c.mp4', mediaBucket: 'm', capturedAt: '2025-06-01T12:00:00Z', probe: CLIPS['H.264/AAC 1080p MP4']!, profile: 'full', ladder: ['720p', '360p'] });
+    const job = buildRenderJob({
+      clipId: 'c',
+      camera: 'porch',
+      sourceUri: 's3://u/porch/c.mp4',
+      mediaBucket: 'm',
+      capturedAt: '2025-06-01T12:00:00Z',
+      probe: CLIPS['H.264/AAC 1080p MP4']!,
+      profile: 'full',
+      ladder: ['720p', '360p'],
+    });
     expect(job.outputs.filter((o) => o.kind === 'hls').map((o) => o.height)).toEqual([720, 360]);
   });
 });
@@ -208,7 +246,9 @@ describe('the Basic tier', () => {
     settings.OutputGroups[0].Outputs[1].VideoDescription.CodecSettings.H264Settings.QualityTuningLevel = 'MULTI_PASS_HQ';
     settings.OutputGroups[1].Outputs[0].AudioDescriptions[0].CodecSettings = { Codec: 'EAC3', Eac3Settings: {} };
     expect(() => assertBasicTier(settings)).toThrow(ProfessionalTierSetting);
-    expect(() => assertBasicTier(settings)).toThrow(/^Settings\.OutputGroups\[0\]\.Outputs\[1\]\.VideoDescription\.CodecSettings\.H264Settings\.QualityTuningLevel = MULTI_PASS_HQ would bill this job at MediaConvert's Professional tier \(multi-pass HQ encoding is a Professional feature\) — and 1 more setting\(s\): Settings\.OutputGroups\[1\]\.Outputs\[0\]\.AudioDescriptions\[0\]\.CodecSettings\.Codec = EAC3/);
+    expect(() => assertBasicTier(settings)).toThrow(
+      /^Settings\.OutputGroups\[0\]\.Outputs\[1\]\.VideoDescription\.CodecSettings\.H264Settings\.QualityTuningLevel = MULTI_PASS_HQ would bill this job at MediaConvert's Professional tier \(multi-pass HQ encoding is a Professional feature\) — and 1 more setting\(s\): Settings\.OutputGroups\[1\]\.Outputs\[0\]\.AudioDescriptions\[0\]\.CodecSettings\.Codec = EAC3/,
+    );
     settings.OutputGroups[1].Outputs[0].VideoDescription.CodecSettings = { Codec: 'H_265', H265Settings: {} };
     expect(professionalTierSettings(settings).map((s) => s.path)).toContain('Settings.OutputGroups[1].Outputs[0].VideoDescription.CodecSettings.Codec = H_265');
   });

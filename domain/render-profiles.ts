@@ -54,7 +54,12 @@ export function chooseRenderProfile(requested: RenderProfile, probe: MediaProbe)
   const rotation = (((video.rotation ?? 0) % 360) + 360) % 360;
   if (rotation !== 0) return why(`the video is stored turned by ${rotation}°: re-encoded upright to one H.264 rendition (economy), since passthrough cannot rotate`);
   // ffprobe names MP4 `mov,mp4,m4a,3gp,3g2,mj2`: any of the names counts.
-  if (!probe.container.toLowerCase().split(',').some((name) => PASSTHROUGH_CONTAINERS.includes(name.trim()))) {
+  if (
+    !probe.container
+      .toLowerCase()
+      .split(',')
+      .some((name) => PASSTHROUGH_CONTAINERS.includes(name.trim()))
+  ) {
     return why(`the ${probe.container} container is not one MediaConvert passes H.264 through from: re-encoded to one H.264 rendition (economy)`);
   }
   return { requested, applied: 'passthrough' };
@@ -97,12 +102,14 @@ export function professionalTierSettings(settings: Record<string, unknown>): Pro
       const at = `Settings.OutputGroups[${gi}].Outputs[${oi}]`;
       const video = output.VideoDescription;
       const codec = video?.CodecSettings?.Codec;
-      if (codec && !BASIC_VIDEO_CODECS.includes(codec)) found.push({ path: `${at}.VideoDescription.CodecSettings.Codec = ${codec}`, why: 'only AVC (H.264), VP8 and VP9 are encoded on the Basic tier' });
+      if (codec && !BASIC_VIDEO_CODECS.includes(codec))
+        found.push({ path: `${at}.VideoDescription.CodecSettings.Codec = ${codec}`, why: 'only AVC (H.264), VP8 and VP9 are encoded on the Basic tier' });
       const h264 = video?.CodecSettings?.H264Settings;
       if (h264) {
         const p = `${at}.VideoDescription.CodecSettings.H264Settings`;
         if (h264.QualityTuningLevel === 'MULTI_PASS_HQ') found.push({ path: `${p}.QualityTuningLevel = MULTI_PASS_HQ`, why: 'multi-pass HQ encoding is a Professional feature' });
-        if (typeof h264.CodecProfile === 'string' && /10BIT|422/.test(h264.CodecProfile)) found.push({ path: `${p}.CodecProfile = ${h264.CodecProfile}`, why: '10-bit and 4:2:2 AVC are Professional features' });
+        if (typeof h264.CodecProfile === 'string' && /10BIT|422/.test(h264.CodecProfile))
+          found.push({ path: `${p}.CodecProfile = ${h264.CodecProfile}`, why: '10-bit and 4:2:2 AVC are Professional features' });
         if (h264.MaxAverageBitrate !== undefined) found.push({ path: `${p}.MaxAverageBitrate`, why: 'QVBR with a maximum average bitrate needs multi-pass HQ, a Professional feature' });
         const fps = Number(h264.FramerateNumerator) / Number(h264.FramerateDenominator);
         if (h264.FramerateControl === 'SPECIFIED' && fps > 60) found.push({ path: `${p}.FramerateNumerator`, why: `${fps.toFixed(2)} fps is above the Basic tier's 60` });
@@ -127,7 +134,14 @@ export class ProfessionalTierSetting extends Error {
   constructor(readonly settings: ProfessionalSetting[]) {
     super(
       `${settings[0]!.path} would bill this job at MediaConvert's Professional tier (${settings[0]!.why})` +
-        `${settings.length > 1 ? ` — and ${settings.length - 1} more setting(s): ${settings.slice(1).map((s) => s.path).join('; ')}` : ''}. ` +
+        `${
+          settings.length > 1
+            ? ` — and ${settings.length - 1} more setting(s): ${settings
+                .slice(1)
+                .map((s) => s.path)
+                .join('; ')}`
+            : ''
+        }. ` +
         'camflow keeps every profile on the Basic tier: remove the setting from domain/render-job.ts.',
     );
   }

@@ -77,9 +77,7 @@ export function retentionDaysFrom(tryGetContext: (key: string) => unknown): Rete
   }
   const order = (earlier: keyof RetentionDays, later: keyof RetentionDays, gap = 1) => {
     if (days[later] < days[earlier] + gap) {
-      throw new RangeError(
-        `context ${RETENTION_CONTEXT_KEYS[later]} (${days[later]}) must be at least ${gap} day(s) after ${RETENTION_CONTEXT_KEYS[earlier]} (${days[earlier]})`,
-      );
+      throw new RangeError(`context ${RETENTION_CONTEXT_KEYS[later]} (${days[later]}) must be at least ${gap} day(s) after ${RETENTION_CONTEXT_KEYS[earlier]} (${days[earlier]})`);
     }
   };
   order('standardInstantRetrievalDays', 'standardExpireDays');

@@ -97,9 +97,7 @@ describe('timelineFromHistory', () => {
       ['TaskFailed', 50, 4, { taskFailedEventDetails: { error: 'ClipOwnedElsewhere', cause: 'another execution owns it' } }],
       ['ExecutionFailed', 51, 5, { executionFailedEventDetails: { error: 'ClipOwnedElsewhere', cause: 'another execution owns it' } }],
     ]);
-    expect(timelineFromHistory(events)).toEqual([
-      expect.objectContaining({ name: 'Catalog clip', status: 'FAILED', error: 'ClipOwnedElsewhere', cause: 'another execution owns it', durationMs: 50 }),
-    ]);
+    expect(timelineFromHistory(events)).toEqual([expect.objectContaining({ name: 'Catalog clip', status: 'FAILED', error: 'ClipOwnedElsewhere', cause: 'another execution owns it', durationMs: 50 })]);
   });
 
   it('marks states that a stop interrupted, and counts redrives', () => {

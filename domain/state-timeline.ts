@@ -105,8 +105,7 @@ export function timelineFromHistory(events: HistoryEvent[]): StateStep[] {
       continue;
     }
     if (type === 'ExecutionFailed' || type === 'ExecutionAborted' || type === 'ExecutionTimedOut' || type === 'ExecutionSucceeded') {
-      const details =
-        type === 'ExecutionFailed' ? event.executionFailedEventDetails : type === 'ExecutionAborted' ? event.executionAbortedEventDetails : event.executionTimedOutEventDetails;
+      const details = type === 'ExecutionFailed' ? event.executionFailedEventDetails : type === 'ExecutionAborted' ? event.executionAbortedEventDetails : event.executionTimedOutEventDetails;
       const status: StepStatus = type === 'ExecutionFailed' ? 'FAILED' : type === 'ExecutionAborted' ? 'ABORTED' : type === 'ExecutionTimedOut' ? 'TIMED_OUT' : 'SUCCEEDED';
       for (const step of [...open]) {
         if (status === 'FAILED' && step.error === undefined) {

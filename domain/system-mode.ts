@@ -70,9 +70,7 @@ export function scheduleProblem(schedule: { timeZone?: unknown; home?: unknown }
 
 function localWeekMinute(at: string, timeZone: string): { weekday: Weekday; minute: number } {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
-      .formatToParts(new Date(at))
-      .map((p) => [p.type, p.value]),
+    new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(new Date(at)).map((p) => [p.type, p.value]),
   );
   return { weekday: String(parts.weekday).toLowerCase().slice(0, 3) as Weekday, minute: Number(parts.hour) * 60 + Number(parts.minute) };
 }

@@ -105,7 +105,8 @@ describe('any key S3 allows (fast-check)', () => {
     fc.assert(
       fc.property(keys, keys, (a, b) => {
         fc.pre(a !== b);
-        const id = (key: string) => clipWorkflowInput(uploadedObjectFrom({ ...event, detail: { ...event.detail, object: { key: encodeEventKey(key), size: 1, etag: 'e', 'version-id': 'v' } } })).clip.clipId;
+        const id = (key: string) =>
+          clipWorkflowInput(uploadedObjectFrom({ ...event, detail: { ...event.detail, object: { key: encodeEventKey(key), size: 1, etag: 'e', 'version-id': 'v' } } })).clip.clipId;
         expect(id(a)).not.toBe(id(b));
       }),
       { numRuns: 1000 },

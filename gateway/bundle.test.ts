@@ -75,7 +75,9 @@ describe('the bundled gateway', () => {
     const key = 'front-door/2024/03/15/FrontDoor_00_20240315143022.mp4';
     await waitFor('the clip in S3', () => created.includes(key), 30_000, 50);
 
-    const status = JSON.parse(execFileSync(process.execPath, [bundle.file, 'status', '--config', configFile, '--json'], { cwd: join(bundle.file, '..'), env: { PATH: process.env.PATH ?? '' } }).toString());
+    const status = JSON.parse(
+      execFileSync(process.execPath, [bundle.file, 'status', '--config', configFile, '--json'], { cwd: join(bundle.file, '..'), env: { PATH: process.env.PATH ?? '' } }).toString(),
+    );
     expect(status).toMatchObject({ running: true, queueLength: 0 });
     await waitFor('status to count the upload', () => readStatus(spool).gateway?.totals.uploaded === 1, 10_000, 50);
     await waitFor('a heartbeat at CloudWatch', () => cloudWatch.heartbeats() >= 1, 10_000, 50);

@@ -22,8 +22,24 @@ import { RawFtp } from './raw-ftp-client.ts';
 import { Spool, spoolPaths } from './spool.ts';
 import { createGatewayLogger } from './logger.ts';
 import {
-  decodedFrameDigests, headObject, listKeys, makeClip, makeDav, makeRawH264, makeStill, objectSha256, readObject, sha256Base64, sha256OfFile, startTestS3, tempDirectory, testConfig, testS3Client,
-  TEST_PASSWORD, localGatewayAws, waitFor,
+  decodedFrameDigests,
+  headObject,
+  listKeys,
+  makeClip,
+  makeDav,
+  makeRawH264,
+  makeStill,
+  objectSha256,
+  readObject,
+  sha256Base64,
+  sha256OfFile,
+  startTestS3,
+  tempDirectory,
+  testConfig,
+  testS3Client,
+  TEST_PASSWORD,
+  localGatewayAws,
+  waitFor,
 } from './test-support.ts';
 import type { GatewayAws } from './aws-settings.ts';
 
@@ -131,7 +147,9 @@ describe('uploads under a temporary name, then RNFR/RNTO', () => {
     expect(object.metadata['captured-at']).toBe('2024-03-15T14:30:22.000Z');
     expect(object.contentType).toBe('video/mp4');
     // The rename is in the journal: a restart uploads to the final key.
-    expect(readJournal(spoolPaths(spool).journal).records.some((r) => r.op === 'updated' && r.why === 'renamed' && r.update.key === 'front-door/2024/03/15/20240315_143022_ACCC8E012345.mp4')).toBe(true);
+    expect(readJournal(spoolPaths(spool).journal).records.some((r) => r.op === 'updated' && r.why === 'renamed' && r.update.key === 'front-door/2024/03/15/20240315_143022_ACCC8E012345.mp4')).toBe(
+      true,
+    );
     expect((await listKeys(testS3Client(s3.endpoint))).filter((k) => k.includes('upload_in_progress'))).toEqual([]);
   });
 
@@ -145,7 +163,10 @@ out.append(ftp.sendcmd('RNTO MDalarm_20240316_101500.mp4'))`);
     expect(replies.map((r) => r.slice(0, 3))).toEqual(['226', '350', '250']);
 
     const lftpClip = makeClip(join(media, 'Schedule_20240317-080910.mp4'));
-    const { stdout, stderr } = await run('lftp', ['-c', `set xfer:use-temp-file yes; set ftp:passive-mode yes; set net:max-retries 1; open -u front-door,'${TEST_PASSWORD}' ftp://127.0.0.1:${port()}; put ${lftpClip}; ls`]);
+    const { stdout, stderr } = await run('lftp', [
+      '-c',
+      `set xfer:use-temp-file yes; set ftp:passive-mode yes; set net:max-retries 1; open -u front-door,'${TEST_PASSWORD}' ftp://127.0.0.1:${port()}; put ${lftpClip}; ls`,
+    ]);
     transcripts.push(stdout, stderr);
     await waitFor('both clips in S3', async () => {
       const keys = await listKeys(testS3Client(s3.endpoint), 'front-door/2024/03/');
@@ -322,7 +343,16 @@ out.append(ftp.rename('FrontDoor_00_20240321010203.mp4.part', 'FrontDoor_00_2024
 
     writeFileSync(join(media, 'second-half'), clip.subarray(half));
     await curl(['-T', join(media, 'first-half'), `ftp://127.0.0.1:${port()}/FrontDoor_00_20240321010204.mp4.part`]);
-    await curl(['--append', '-T', join(media, 'second-half'), `ftp://127.0.0.1:${port()}/FrontDoor_00_20240321010204.mp4.part`, '-Q', '-RNFR FrontDoor_00_20240321010204.mp4.part', '-Q', '-RNTO FrontDoor_00_20240321010204.mp4']);
+    await curl([
+      '--append',
+      '-T',
+      join(media, 'second-half'),
+      `ftp://127.0.0.1:${port()}/FrontDoor_00_20240321010204.mp4.part`,
+      '-Q',
+      '-RNFR FrontDoor_00_20240321010204.mp4.part',
+      '-Q',
+      '-RNTO FrontDoor_00_20240321010204.mp4',
+    ]);
     await waitFor('both resumed clips', async () => (await listKeys(testS3Client(s3.endpoint), 'front-door/2024/03/21/')).length >= 2);
     await gateway.uploader.drained();
     const keys = await listKeys(testS3Client(s3.endpoint), 'front-door/2024/03/21/');

@@ -51,10 +51,7 @@ export const gatewayConfigSchema = z.strictObject({
   /** The uploads bucket (the CDK stack's output; `camflow-uploads` locally). */
   bucket: z.string().min(3).default('camflow-uploads'),
   /** One FTP user per camera: the user name is the camera id. */
-  cameras: z.record(
-    z.string().regex(CAMERA_ID_PATTERN, 'camera ids are lowercase letters, digits and dashes (they become the first S3 key segment)'),
-    cameraSchema,
-  ),
+  cameras: z.record(z.string().regex(CAMERA_ID_PATTERN, 'camera ids are lowercase letters, digits and dashes (they become the first S3 key segment)'), cameraSchema),
   ftp: z
     .strictObject({
       host: z.string().default('0.0.0.0'),
@@ -70,7 +67,11 @@ export const gatewayConfigSchema = z.strictObject({
        * A file uploaded under a temporary name (`.tmp`, `.part`, `clip.mp4_`, no extension) waits
        * this long for the camera's RNFR/RNTO; never renamed, it goes up under its own name.
        */
-      temporaryNameWaitSeconds: z.number().min(0).max(7 * 24 * 3600).default(600),
+      temporaryNameWaitSeconds: z
+        .number()
+        .min(0)
+        .max(7 * 24 * 3600)
+        .default(600),
       /**
        * Refuse logins that did not switch to TLS (`530`), so camera passwords never cross the LAN
        * in clear text. `true` turns FTPS on (`tls.enabled`), with a self-signed pair when `tls`
@@ -137,7 +138,10 @@ export const gatewayConfigSchema = z.strictObject({
    */
   heartbeat: z
     .strictObject({
-      name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a gateway name is 1-64 letters, digits, dots, dashes or underscores').default(DEFAULT_GATEWAY_NAME),
+      name: z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a gateway name is 1-64 letters, digits, dots, dashes or underscores')
+        .default(DEFAULT_GATEWAY_NAME),
       intervalSeconds: z.number().int().min(5).max(3600).default(60),
       cloudWatch: z.union([z.boolean(), z.literal('auto')]).default('auto'),
     })
@@ -211,7 +215,8 @@ export function parseGatewayConfig(text: string, baseDirectory: string): Gateway
   // ftp.requireTls, or its first name ftp.tls.require (which did not turn TLS on by itself).
   const requireTls = config.ftp.requireTls ?? tls.require;
   if (config.ftp.requireTls === false && tls.require) throw new GatewayConfigInvalid('ftp.requireTls is false but ftp.tls.require (its old name) is true: keep only ftp.requireTls.');
-  if (config.ftp.requireTls === undefined && tls.require && !tls.enabled) throw new GatewayConfigInvalid('ftp.tls.require needs ftp.tls.enabled: true (or write "requireTls": true in "ftp", which turns TLS on).');
+  if (config.ftp.requireTls === undefined && tls.require && !tls.enabled)
+    throw new GatewayConfigInvalid('ftp.tls.require needs ftp.tls.enabled: true (or write "requireTls": true in "ftp", which turns TLS on).');
   const resolved = {
     ...(tls.certFile ? { certFile: resolve(baseDirectory, tls.certFile) } : {}),
     ...(tls.keyFile ? { keyFile: resolve(baseDirectory, tls.keyFile) } : {}),

@@ -26,10 +26,7 @@ export interface StoreAnswer {
   etag?: string;
 }
 
-export type Verdict =
-  | { outcome: 'confirmed'; by: Exclude<ConfirmationMethod, 'read-back'> }
-  | { outcome: 'mismatch'; detail: string }
-  | { outcome: 'unknown' };
+export type Verdict = { outcome: 'confirmed'; by: Exclude<ConfirmationMethod, 'read-back'> } | { outcome: 'mismatch'; detail: string } | { outcome: 'unknown' };
 
 /** S3's composite checksum of a multipart object: SHA-256 of the concatenated part digests, `-N`. */
 export function compositeSha256(partSha256: readonly string[]): string {
@@ -49,9 +46,7 @@ export function judgeUpload(received: ReceivedDigests, answer: StoreAnswer): Ver
       return { outcome: 'mismatch', detail: `S3 stored composite SHA-256 ${checksum}, expected ${composite}` };
     }
     if (partCount !== undefined) return { outcome: 'unknown' };
-    return checksum === received.sha256
-      ? { outcome: 'confirmed', by: 'checksum-sha256' }
-      : { outcome: 'mismatch', detail: `S3 stored SHA-256 ${checksum}, expected ${received.sha256}` };
+    return checksum === received.sha256 ? { outcome: 'confirmed', by: 'checksum-sha256' } : { outcome: 'mismatch', detail: `S3 stored SHA-256 ${checksum}, expected ${received.sha256}` };
   }
   const etag = answer.etag?.replace(/"/g, '').toLowerCase();
   if (etag && etag === received.md5.toLowerCase()) return { outcome: 'confirmed', by: 'etag-md5' };

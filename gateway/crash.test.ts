@@ -15,8 +15,22 @@ import { readJournal } from './journal.ts';
 import { spoolPaths } from './spool.ts';
 import { readStatus } from './status.ts';
 import {
-  gatewayFtpPort, listKeys, objectSha256, sha256OfFile, spawnGateway, startS3Proxy, startTestS3, tempDirectory, testConfig, testS3Client, TEST_PASSWORD, waitFor, writeConfigFile, writeRandomFile,
-  type GatewayProcess, type S3Proxy,
+  gatewayFtpPort,
+  listKeys,
+  objectSha256,
+  sha256OfFile,
+  spawnGateway,
+  startS3Proxy,
+  startTestS3,
+  tempDirectory,
+  testConfig,
+  testS3Client,
+  TEST_PASSWORD,
+  waitFor,
+  writeConfigFile,
+  writeRandomFile,
+  type GatewayProcess,
+  type S3Proxy,
 } from './test-support.ts';
 
 const MB = 1024 * 1024;

@@ -93,7 +93,10 @@ describe('disk guard', () => {
       expect(await upload(gateway, await writeRandomFile(join(media, `kept${i}.mp4`), FILE_BYTES), `kept${i}.mp4`)).toBe(226);
       await waitFor(`kept${i} to be confirmed`, () => gateway.spool.waiting().length === 0);
     }
-    const entries = () => readJournal(spoolPaths(spool).journal).records.filter((r) => r.op === 'received').map((r) => (r.op === 'received' ? r.file : undefined)!);
+    const entries = () =>
+      readJournal(spoolPaths(spool).journal)
+        .records.filter((r) => r.op === 'received')
+        .map((r) => (r.op === 'received' ? r.file : undefined)!);
     const [first, second, third] = entries();
     expect(gateway.spool.usage()).toMatchObject({ keptFiles: 3, bytesUsed: 3 * FILE_BYTES });
 

@@ -19,7 +19,8 @@ const MAX_DEPTH = 12;
  * displays as `clip.mp4` but is `4pm.pilc`), invisible joiners, and characters that look like
  * a slash or a dot.
  */
-const REFUSED_CHARS = /[\u0000-\u001f\u007f-\u009f\\\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u2024\u2025\u2026\u2044\u2215\u2571\u29f8\u29f9\u3002\ufe52\uff0e\uff0f\uff3c\uff61]|\u0338/u;
+const REFUSED_CHARS =
+  /[\u0000-\u001f\u007f-\u009f\\\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u2024\u2025\u2026\u2044\u2215\u2571\u29f8\u29f9\u3002\ufe52\uff0e\uff0f\uff3c\uff61]|\u0338/u;
 
 function refuseOddCharacters(segment: string): void {
   const odd = REFUSED_CHARS.exec(segment);

@@ -232,7 +232,10 @@ export class CameraFileSystem extends FileSystem {
     const { fsPath, clientPath, segments } = this.locate(path);
     let missing = 0;
     for (let depth = segments.length; depth > 0; depth--) {
-      const exists = await stat(join(this.folder, ...segments.slice(0, depth))).then(() => true, () => false);
+      const exists = await stat(join(this.folder, ...segments.slice(0, depth))).then(
+        () => true,
+        () => false,
+      );
       if (exists) break;
       missing++;
     }
@@ -599,7 +602,10 @@ function guardCommands(connection: FtpConnection, guards: Guards): void {
     const { segments, fsPath } = fs.locate(arg);
     const cameraPath = segments.join('/');
     if (segments.length && fs.tests.delete(fs.camera, cameraPath)) return connection.reply(250, 'test upload deleted');
-    const folder = await stat(fsPath).then((s) => s.isDirectory(), () => false);
+    const folder = await stat(fsPath).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
     if (folder) {
       try {
         await fs.delete(cameraPath || '/');
@@ -684,7 +690,10 @@ function guardCommands(connection: FtpConnection, guards: Guards): void {
         abortedEarly ??= reason;
         running?.abort(reason);
       },
-      done: done.then(() => undefined, () => undefined),
+      done: done.then(
+        () => undefined,
+        () => undefined,
+      ),
     };
     transfer = current;
     return done.finally(() => {

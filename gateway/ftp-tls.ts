@@ -33,11 +33,17 @@ export function loadTlsCertificate(settings: TlsSettings, spoolDirectory: string
   if (!existsSync(paths.cert) || !existsSync(paths.key)) {
     mkdirSync(join(spoolDirectory, 'tls'), { recursive: true, mode: 0o700 });
     try {
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '3650', '-subj', '/CN=camflow-gateway', '-keyout', paths.key, '-out', paths.cert], {
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
+      execFileSync(
+        'openssl',
+        ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '3650', '-subj', '/CN=camflow-gateway', '-keyout', paths.key, '-out', paths.cert],
+        {
+          stdio: ['ignore', 'ignore', 'pipe'],
+        },
+      );
     } catch (error) {
-      throw new TlsCertificateUnavailable(`Could not make a self-signed FTPS certificate with openssl (${(error as Error).message.split('\n')[0]}). Install openssl (apt install openssl), or give ftp.tls.certFile and keyFile.`);
+      throw new TlsCertificateUnavailable(
+        `Could not make a self-signed FTPS certificate with openssl (${(error as Error).message.split('\n')[0]}). Install openssl (apt install openssl), or give ftp.tls.certFile and keyFile.`,
+      );
     }
     chmodSync(paths.key, 0o600);
     logger.info('Made a self-signed FTPS certificate (first start)', { cert: paths.cert });

@@ -14,7 +14,19 @@ import { startGateway, type RunningGateway } from './gateway.ts';
 import { readJournal } from './journal.ts';
 import { spoolPaths } from './spool.ts';
 import {
-  listKeys, makeClip, makeStill, objectSha256, readObject, sha256OfFile, startS3Proxy, startTestS3, tempDirectory, testConfig, testS3Client, TEST_PASSWORD, localGatewayAws,
+  listKeys,
+  makeClip,
+  makeStill,
+  objectSha256,
+  readObject,
+  sha256OfFile,
+  startS3Proxy,
+  startTestS3,
+  tempDirectory,
+  testConfig,
+  testS3Client,
+  TEST_PASSWORD,
+  localGatewayAws,
   type S3Proxy,
 } from './test-support.ts';
 

@@ -26,11 +26,15 @@ afterEach(async () => {
 /** A PutMetricData stand-in: keeps every request's input; fails while `failing` is set. */
 function stubCloudWatch() {
   const sent: Array<PutMetricDataCommand['input']> = [];
-  const stub = { failing: undefined as Error | undefined, sent, send: async (command: PutMetricDataCommand) => {
-    if (stub.failing) throw stub.failing;
-    sent.push(command.input);
-    return {};
-  } };
+  const stub = {
+    failing: undefined as Error | undefined,
+    sent,
+    send: async (command: PutMetricDataCommand) => {
+      if (stub.failing) throw stub.failing;
+      sent.push(command.input);
+      return {};
+    },
+  };
   return stub satisfies MetricsSender;
 }
 
@@ -51,8 +55,8 @@ async function sendStill(port: number, name: string) {
   client.close();
 }
 
-describe('the heartbeat sent to CloudWatch (the alarms\' input)', () => {
-  it('every interval: Heartbeat 1, QueueLength, OldestWaitingSeconds, DiskUsedPercent, SpoolUsedPercent, in camflow/gateway with the gateway\'s name', async () => {
+describe("the heartbeat sent to CloudWatch (the alarms' input)", () => {
+  it("every interval: Heartbeat 1, QueueLength, OldestWaitingSeconds, DiskUsedPercent, SpoolUsedPercent, in camflow/gateway with the gateway's name", async () => {
     const cloudWatch = stubCloudWatch();
     const { gateway, spool } = await gatewayWithS3Down({ heartbeat: { name: 'cottage', intervalSeconds: 5, cloudWatch: true }, spoolLimitMB: 1 }, cloudWatch);
     // The first beat goes at start, with an empty queue.
@@ -62,7 +66,12 @@ describe('the heartbeat sent to CloudWatch (the alarms\' input)', () => {
     const byName = (input: typeof first) => Object.fromEntries(input.MetricData!.map((d) => [d.MetricName, d]));
     expect(Object.keys(byName(first)).sort()).toEqual(['DiskUsedPercent', 'Heartbeat', 'OldestWaitingSeconds', 'QueueLength', 'SpoolUsedPercent']);
     for (const d of first.MetricData!) expect(d.Dimensions).toEqual([{ Name: 'Gateway', Value: 'cottage' }]);
-    expect(byName(first)).toMatchObject({ Heartbeat: { Value: 1, Unit: 'Count' }, QueueLength: { Value: 0, Unit: 'Count' }, OldestWaitingSeconds: { Value: 0, Unit: 'Seconds' }, DiskUsedPercent: { Unit: 'Percent' } });
+    expect(byName(first)).toMatchObject({
+      Heartbeat: { Value: 1, Unit: 'Count' },
+      QueueLength: { Value: 0, Unit: 'Count' },
+      OldestWaitingSeconds: { Value: 0, Unit: 'Seconds' },
+      DiskUsedPercent: { Unit: 'Percent' },
+    });
     expect(byName(first).DiskUsedPercent!.Value).toBeGreaterThan(0);
 
     // Two files wait for an unreachable S3: the next beat counts them and their age.

@@ -139,7 +139,9 @@ export class Heartbeat {
     } catch (error) {
       const e = error as Error;
       status.update((s) => (s.heartbeat = { ...s.heartbeat!, lastFailure: { at: new Date().toISOString(), name: e.name, message: e.message.slice(0, 300) } }));
-      logger.warn('Heartbeat not sent to CloudWatch: the operations alarm fires if this lasts 10 minutes. Check the network and that the gateway user may cloudwatch:PutMetricData', { error: { name: e.name, message: e.message } });
+      logger.warn('Heartbeat not sent to CloudWatch: the operations alarm fires if this lasts 10 minutes. Check the network and that the gateway user may cloudwatch:PutMetricData', {
+        error: { name: e.name, message: e.message },
+      });
     }
   }
 

@@ -5,7 +5,20 @@ import { Journal, parseJournal, readJournal, replayJournal, type JournalRecord, 
 import { tempDirectory } from './test-support.ts';
 
 function spooled(id: string, key = `cam/2024/03/15/${id}.mp4`): SpooledFile {
-  return { id, camera: 'cam', key, file: `files/${id}.mp4`, size: 10, sha256: 'x', md5: 'y', contentType: 'video/mp4', capturedAt: '2024-03-15T00:00:00.000Z', capturedAtSource: 'file-mtime', receivedAt: `2024-03-15T00:00:0${id.length % 10}.000Z`, cameraPath: `${id}.mp4` };
+  return {
+    id,
+    camera: 'cam',
+    key,
+    file: `files/${id}.mp4`,
+    size: 10,
+    sha256: 'x',
+    md5: 'y',
+    contentType: 'video/mp4',
+    capturedAt: '2024-03-15T00:00:00.000Z',
+    capturedAtSource: 'file-mtime',
+    receivedAt: `2024-03-15T00:00:0${id.length % 10}.000Z`,
+    cameraPath: `${id}.mp4`,
+  };
 }
 
 describe('journal', () => {

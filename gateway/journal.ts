@@ -219,7 +219,11 @@ export class Journal {
       const tmp = `${this.path}.tmp`;
       const out = await open(tmp, 'w');
       try {
-        await out.writeFile(current().map((r) => JSON.stringify(r) + '\n').join(''));
+        await out.writeFile(
+          current()
+            .map((r) => JSON.stringify(r) + '\n')
+            .join(''),
+        );
         await out.sync();
       } finally {
         await out.close();
@@ -241,7 +245,6 @@ export class Journal {
     this.handle = undefined;
   }
 }
-
 
 /**
  * fsyncs of one folder, shared (group commit) and off the event loop: a caller waits for an

@@ -47,10 +47,12 @@ function toPowertools(args: BunyanArgs, fields: Record<string, unknown>): [strin
  * camera, not the gateway.
  */
 export function bunyanAdapter(logger: Logger, fields: Record<string, unknown> = {}): BunyanLike {
-  const at = (level: 'debug' | 'warn') => (...args: BunyanArgs) => {
-    const [message, extra] = toPowertools(args, fields);
-    logger[level](message, extra);
-  };
+  const at =
+    (level: 'debug' | 'warn') =>
+    (...args: BunyanArgs) => {
+      const [message, extra] = toPowertools(args, fields);
+      logger[level](message, extra);
+    };
   return {
     child: (more) => bunyanAdapter(logger, { ...fields, ...pickSafe(more) }),
     trace: () => undefined,

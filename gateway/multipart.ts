@@ -71,9 +71,6 @@ export async function uploadMultipart(
     for (let index = next++; index < sha256.length; index = next++) await sendPart(index);
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.queueSize, sha256.length)) }, worker));
-  const result = await client.send(
-    new CompleteMultipartUploadCommand({ Bucket: object.Bucket, Key: object.Key, UploadId: uploadId, MultipartUpload: { Parts: completed } }),
-    { abortSignal },
-  );
+  const result = await client.send(new CompleteMultipartUploadCommand({ Bucket: object.Bucket, Key: object.Key, UploadId: uploadId, MultipartUpload: { Parts: completed } }), { abortSignal });
   return { ...(result.ETag ? { etag: result.ETag } : {}), ...(result.ChecksumSHA256 ? { checksumSHA256: result.ChecksumSHA256 } : {}) };
 }

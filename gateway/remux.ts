@@ -35,7 +35,28 @@ export function remuxToMp4(input: string, output: string, extension: string, ffm
   const format = REMUX_FORMATS[extension] ?? 'h264';
   const attempt = (audio: boolean) =>
     new Promise<RemuxResult>((resolve) => {
-      const args = ['-hide_banner', '-v', 'error', '-y', '-fflags', '+genpts', '-f', format, '-i', input, '-map', '0:v:0', ...(audio ? ['-map', '0:a?'] : []), '-c', 'copy', '-movflags', '+faststart', '-f', 'mp4', output];
+      const args = [
+        '-hide_banner',
+        '-v',
+        'error',
+        '-y',
+        '-fflags',
+        '+genpts',
+        '-f',
+        format,
+        '-i',
+        input,
+        '-map',
+        '0:v:0',
+        ...(audio ? ['-map', '0:a?'] : []),
+        '-c',
+        'copy',
+        '-movflags',
+        '+faststart',
+        '-f',
+        'mp4',
+        output,
+      ];
       execFile(ffmpeg, args, { timeout: timeoutMs, maxBuffer: 1024 * 1024 }, (error, _stdout, stderr) => {
         if (!error) return resolve({ ok: true });
         const code = (error as NodeJS.ErrnoException).code;

@@ -52,10 +52,11 @@ async function rawSession(commands: string[]): Promise<string[]> {
       }
     }
   });
-  const next = (count: number) => new Promise<void>((resolve) => {
-    const check = () => (lines.length >= count ? resolve() : (waiting = check));
-    check();
-  });
+  const next = (count: number) =>
+    new Promise<void>((resolve) => {
+      const check = () => (lines.length >= count ? resolve() : (waiting = check));
+      check();
+    });
   await next(1); // greeting
   for (const [i, command] of commands.entries()) {
     socket.write(Buffer.from(command + '\r\n', 'utf8'));

@@ -28,7 +28,6 @@ afterAll(async () => {
 
 const spoolFiles = (gateway: RunningGateway) => readdirSync(join(gateway.spool.directory, 'files'));
 
-
 describe('the spool limit holds while a file streams in', () => {
   it('an upload that crosses the limit is cut with 452; files already received stay; the next small one is accepted', async () => {
     const gateway = await startGateway(await testConfig(tempDirectory('spool'), { spoolLimitMB: 1, upload: { retryBaseSeconds: 30, retryMaxSeconds: 60 } }), { aws });

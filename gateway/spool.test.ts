@@ -28,7 +28,13 @@ describe('spool', () => {
     const spool = await open(dir);
     const body = Buffer.from('a clip');
     const spooled = await receive(spool, 'Porch_00_20240315143022.mp4', body);
-    expect(spooled).toMatchObject({ camera: 'porch', key: 'porch/2024/03/15/Porch_00_20240315143022.mp4', size: body.length, sha256: sha256Base64(body), md5: createHash('md5').update(body).digest('hex') });
+    expect(spooled).toMatchObject({
+      camera: 'porch',
+      key: 'porch/2024/03/15/Porch_00_20240315143022.mp4',
+      size: body.length,
+      sha256: sha256Base64(body),
+      md5: createHash('md5').update(body).digest('hex'),
+    });
     await spool.close();
 
     // A receive cut short by a crash: data on disk, never journaled, never acknowledged.

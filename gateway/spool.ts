@@ -15,7 +15,20 @@ import { pipeline } from 'node:stream/promises';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { captureTimeOf } from '../domain/capture-time.ts';
 import { contentTypeFor, extensionOf, keyFileName, uploadKey, withCollisionSuffix } from './file-names.ts';
-import { applyUpdate, FolderSync, Journal, readJournal, recordsOf, replayJournal, type ConfirmationMethod, type FileUpdate, type JournalRecord, type RemovalReason, type SpoolEntry, type SpooledFile } from './journal.ts';
+import {
+  applyUpdate,
+  FolderSync,
+  Journal,
+  readJournal,
+  recordsOf,
+  replayJournal,
+  type ConfirmationMethod,
+  type FileUpdate,
+  type JournalRecord,
+  type RemovalReason,
+  type SpoolEntry,
+  type SpooledFile,
+} from './journal.ts';
 import { needsRemux, remuxToMp4 } from './remux.ts';
 
 /** FTP reply 452: "Requested action not taken. Insufficient storage space in system." */
@@ -236,13 +249,16 @@ export class Spool extends EventEmitter<{ received: [SpooledFile]; full: [] }> {
   private scheduleRelease(file: SpooledFile): void {
     clearTimeout(this.holdTimers.get(file.id));
     if (!file.heldUntil || this.closed) return;
-    const timer = setTimeout(() => {
-      this.holdTimers.delete(file.id);
-      const entry = this.entries.get(file.id);
-      if (!entry || entry.removedAt || !entry.file.heldUntil) return;
-      this.options.logger.warn('A file under a temporary name was never renamed: it goes up under its own name', { camera: entry.file.camera, name: entry.file.cameraPath, key: entry.file.key });
-      this.emit('received', entry.file);
-    }, Math.max(0, Date.parse(file.heldUntil) - Date.now()) + 5);
+    const timer = setTimeout(
+      () => {
+        this.holdTimers.delete(file.id);
+        const entry = this.entries.get(file.id);
+        if (!entry || entry.removedAt || !entry.file.heldUntil) return;
+        this.options.logger.warn('A file under a temporary name was never renamed: it goes up under its own name', { camera: entry.file.camera, name: entry.file.cameraPath, key: entry.file.key });
+        this.emit('received', entry.file);
+      },
+      Math.max(0, Date.parse(file.heldUntil) - Date.now()) + 5,
+    );
     timer.unref();
     this.holdTimers.set(file.id, timer);
   }
@@ -454,7 +470,11 @@ export class Spool extends EventEmitter<{ received: [SpooledFile]; full: [] }> {
         { camera, bytesUsed, limitBytes, waitingFiles: waiting.length, oldestWaiting: waiting[0]?.file.key },
       );
       const numbers = `${Math.round(bytesUsed / 1024)} KiB of ${Math.round(limitBytes / 1024)} KiB`;
-      throw new SpoolFull(check === 'new file' ? `gateway spool full (${numbers} waiting for S3); try again later` : `gateway spool full: upload cut at the limit (${numbers}); the partial file was dropped, send it again later`);
+      throw new SpoolFull(
+        check === 'new file'
+          ? `gateway spool full (${numbers} waiting for S3); try again later`
+          : `gateway spool full: upload cut at the limit (${numbers}); the partial file was dropped, send it again later`,
+      );
     }
     if (this.refusing && check === 'new file') {
       this.refusing = false;
@@ -549,10 +569,12 @@ export class Spool extends EventEmitter<{ received: [SpooledFile]; full: [] }> {
     if (previous) {
       const notSent = !previous.removedAt && !previous.confirmedAt && !this.uploading.has(previous.file.id);
       if (notSent) await this.drop(previous, 'replaced');
-      this.options.logger.info(
-        notSent ? 'The complete file replaces its cut-off copy (never sent): one clip' : 'The complete file replaces its cut-off copy already sent: same key, uploaded again',
-        { camera: spooled.camera, key, cutOffBytes: previous.file.size, completeBytes: spooled.size },
-      );
+      this.options.logger.info(notSent ? 'The complete file replaces its cut-off copy (never sent): one clip' : 'The complete file replaces its cut-off copy already sent: same key, uploaded again', {
+        camera: spooled.camera,
+        key,
+        cutOffBytes: previous.file.size,
+        completeBytes: spooled.size,
+      });
     }
     if (heldUntil) this.scheduleRelease(spooled);
     this.emit('received', spooled);

@@ -79,7 +79,10 @@ describe('camflow gateway status', () => {
   });
 
   it('explains what it needs', async () => {
-    const failed = await camflow('status').then(() => undefined, (error: { code: number; stderr: string }) => error);
+    const failed = await camflow('status').then(
+      () => undefined,
+      (error: { code: number; stderr: string }) => error,
+    );
     expect(failed?.code).toBe(2);
     expect(failed?.stderr).toMatch(/--config FILE or --spool DIR/);
   });

@@ -95,13 +95,16 @@ export function readStatus(spoolDirectory: string): StatusReport {
   } catch {
     gateway = undefined;
   }
-  const running = !!gateway && processAlive(gateway.pid) && (() => {
-    try {
-      return Number(readFileSync(paths.lock, 'utf8').trim()) === gateway.pid;
-    } catch {
-      return false;
-    }
-  })();
+  const running =
+    !!gateway &&
+    processAlive(gateway.pid) &&
+    (() => {
+      try {
+        return Number(readFileSync(paths.lock, 'utf8').trim()) === gateway.pid;
+      } catch {
+        return false;
+      }
+    })();
   const fromJournal = confirmed[0] ? { key: confirmed[0].file.key, at: confirmed[0].confirmedAt! } : undefined;
   const lastSuccess = gateway?.lastSuccess && (!fromJournal || gateway.lastSuccess.at >= fromJournal.at) ? { key: gateway.lastSuccess.key, at: gateway.lastSuccess.at } : fromJournal;
   return {

@@ -231,10 +231,15 @@ export async function uploadAsCamera(gateway: { ftp?: { port: number } }, path: 
 
 /** The FTP port of the gateway using `spool`, once it is running and listening (from its status file). */
 export function gatewayFtpPort(spool: string): Promise<number> {
-  return waitFor('the gateway to listen', () => {
-    const report = readStatus(spool);
-    return report.running && report.gateway?.ftp?.port ? report.gateway.ftp.port : undefined;
-  }, 60_000, 100);
+  return waitFor(
+    'the gateway to listen',
+    () => {
+      const report = readStatus(spool);
+      return report.running && report.gateway?.ftp?.port ? report.gateway.ftp.port : undefined;
+    },
+    60_000,
+    100,
+  );
 }
 
 /** A file of `bytes` random bytes, written in 1 MiB blocks. */
@@ -243,7 +248,7 @@ export async function writeRandomFile(path: string, bytes: number): Promise<stri
   const { open } = await import('node:fs/promises');
   const handle = await open(path, 'w');
   try {
-    for (let written = 0; written < bytes; ) {
+    for (let written = 0; written < bytes;) {
       const block = randomBytes(Math.min(1024 * 1024, bytes - written));
       await handle.write(block);
       written += block.length;
@@ -265,7 +270,30 @@ export function unitRuntime(): { nodeFlags: string[]; environment: Record<string
 
 /** A raw H.264 stream (Annex B, access unit delimiters on), as cameras write `.h264`/`.264`. */
 export function makeRawH264(path: string, frames = 20, size = '320x240'): string {
-  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=10`, '-frames:v', String(frames), '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-g', '10', '-x264-params', 'aud=1', '-f', 'h264', path]);
+  execFileSync('ffmpeg', [
+    '-v',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=size=${size}:rate=10`,
+    '-frames:v',
+    String(frames),
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-pix_fmt',
+    'yuv420p',
+    '-g',
+    '10',
+    '-x264-params',
+    'aud=1',
+    '-f',
+    'h264',
+    path,
+  ]);
   return path;
 }
 
@@ -295,7 +323,13 @@ export function makeDav(path: string, h264: Buffer, options: { width: number; he
     const ext = key ? Buffer.from([0x80, 0, options.width / 8, options.height / 8, 0x81, 0, 0x08, options.fps]) : Buffer.alloc(0);
     const length = 24 + ext.length + payload.length + 8;
     const t = new Date(options.start.getTime() + Math.floor((n * 1000) / options.fps));
-    const date = (t.getUTCSeconds() & 0x3f) | ((t.getUTCMinutes() & 0x3f) << 6) | ((t.getUTCHours() & 0x1f) << 12) | ((t.getUTCDate() & 0x1f) << 17) | (((t.getUTCMonth() + 1) & 0x0f) << 22) | (((t.getUTCFullYear() - 2000) & 0x3f) << 26);
+    const date =
+      (t.getUTCSeconds() & 0x3f) |
+      ((t.getUTCMinutes() & 0x3f) << 6) |
+      ((t.getUTCHours() & 0x1f) << 12) |
+      ((t.getUTCDate() & 0x1f) << 17) |
+      (((t.getUTCMonth() + 1) & 0x0f) << 22) |
+      (((t.getUTCFullYear() - 2000) & 0x3f) << 26);
     const header = Buffer.alloc(24);
     header.write('DHAV', 0, 'latin1');
     header[4] = key ? 0xfd : 0xfc;
@@ -316,5 +350,8 @@ export function makeDav(path: string, h264: Buffer, options: { width: number; he
 /** MD5 of each decoded frame (ffmpeg framemd5): equal lists mean the same pictures, not re-encoded. */
 export function decodedFrameDigests(path: string, format?: string): string[] {
   const out = execFileSync('ffmpeg', ['-v', 'error', ...(format ? ['-f', format] : []), '-i', path, '-map', '0:v:0', '-f', 'framemd5', '-'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  return out.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(',').at(-1)!.trim());
+  return out
+    .split('\n')
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => l.split(',').at(-1)!.trim());
 }

@@ -40,13 +40,15 @@ async function startUpload(gateway: RunningGateway, name: string): Promise<{ con
   return { control, data };
 }
 
-
 describe('a cut transfer releases its bytes', () => {
   let gateway: RunningGateway;
   beforeAll(async () => {
     const aws = localGatewayAws(s3);
     // 1 MiB spool: twenty leaked 64 KiB partial files would be past it, and every upload would get 452.
-    gateway = await startGateway(await testConfig(tempDirectory('spool'), { spoolLimitMB: 1, ftp: { host: '127.0.0.1', port: 0, passivePortMin: 0, passivePortMax: 0, limits: { dataTimeoutSeconds: 1 } } }), { aws });
+    gateway = await startGateway(
+      await testConfig(tempDirectory('spool'), { spoolLimitMB: 1, ftp: { host: '127.0.0.1', port: 0, passivePortMin: 0, passivePortMax: 0, limits: { dataTimeoutSeconds: 1 } } }),
+      { aws },
+    );
     gateways.push(gateway);
   });
 

@@ -157,9 +157,11 @@ export class Uploader {
         const confirmation = await this.upload(file, abort.signal);
         // The spool marks the file confirmed at once (it leaves the queue), then journals it and
         // removes the copy; the upload slot is free meanwhile.
-        const confirming = this.options.spool.confirm(file.id, confirmation).catch((error: Error) =>
-          this.options.logger.error('Recording a confirmation failed; the file will be uploaded again after a restart', { key: file.key, error: { name: error.name, message: error.message } }),
-        );
+        const confirming = this.options.spool
+          .confirm(file.id, confirmation)
+          .catch((error: Error) =>
+            this.options.logger.error('Recording a confirmation failed; the file will be uploaded again after a restart', { key: file.key, error: { name: error.name, message: error.message } }),
+          );
         this.confirming.add(confirming);
         void confirming.finally(() => this.confirming.delete(confirming));
         this.consecutiveFailures = 0;

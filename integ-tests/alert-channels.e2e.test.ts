@@ -115,7 +115,9 @@ describe('channels and the message per protocol (mode away)', () => {
     expect(Object.keys(message.perProtocol!).sort()).toEqual(['default', 'email', 'sms']);
     const link = `${webUrl}/clips/${ids.frontdoor}`;
     // SMS: display name, local time in the camera's zone (Paris: CET/CEST), the link; short.
-    expect(message.perProtocol!.sms).toMatch(new RegExp(`^Motion: Front door, \\d{1,2} [A-Z][a-z]{2} \\d{2}:\\d{2}:\\d{2} (CET|CEST|GMT\\+1|GMT\\+2) ${link.replace(/[.?*+^$[\]\\(){}|-]/g, '\\$&')}$`));
+    expect(message.perProtocol!.sms).toMatch(
+      new RegExp(`^Motion: Front door, \\d{1,2} [A-Z][a-z]{2} \\d{2}:\\d{2}:\\d{2} (CET|CEST|GMT\\+1|GMT\\+2) ${link.replace(/[.?*+^$[\]\\(){}|-]/g, '\\$&')}$`),
+    );
     expect(message.perProtocol!.sms!.length).toBeLessThanOrEqual(160 + link.length);
     // E-mail: duration, clip id, links to the clip page and its poster.
     expect(message.perProtocol!.email).toContain('Duration: 3 s');

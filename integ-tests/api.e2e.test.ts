@@ -99,9 +99,15 @@ describe('reading cameras and clips', () => {
 
     // A player: master → a variant → its first segment, with no Authorization header.
     const master = await (await fetch(clip.body.playback.hls)).text();
-    const variantUrl = new URL(master.split('\n').find((l) => l && !l.startsWith('#'))!, clip.body.playback.hls).href;
+    const variantUrl = new URL(
+      master.split('\n').find((l) => l && !l.startsWith('#'))!,
+      clip.body.playback.hls,
+    ).href;
     const variant = await (await fetch(variantUrl)).text();
-    const segmentUrl = new URL(variant.split('\n').find((l) => l && !l.startsWith('#'))!, variantUrl).href;
+    const segmentUrl = new URL(
+      variant.split('\n').find((l) => l && !l.startsWith('#'))!,
+      variantUrl,
+    ).href;
     const segment = await fetch(segmentUrl);
     expect(segment.status).toBe(200);
     expect((await segment.arrayBuffer()).byteLength).toBeGreaterThan(1000);

@@ -45,7 +45,27 @@ export async function hevcMkvSilent(dir: string, seconds = 2): Promise<ClipFixtu
 /** An MJPEG AVI with G.711 µ-law audio, as cheap IP cameras make. */
 export async function mjpegAviMulaw(dir: string, seconds = 2): Promise<ClipFixture> {
   const path = join(dir, 'mjpeg-mulaw.avi');
-  await ffmpeg([...video('640x480', seconds, 15), '-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=8000:duration=${seconds}`, '-c:v', 'mjpeg', '-q:v', '5', '-pix_fmt', 'yuvj420p', '-c:a', 'pcm_mulaw', '-ar', '8000', '-ac', '1', '-shortest', path]);
+  await ffmpeg([
+    ...video('640x480', seconds, 15),
+    '-f',
+    'lavfi',
+    '-i',
+    `sine=frequency=440:sample_rate=8000:duration=${seconds}`,
+    '-c:v',
+    'mjpeg',
+    '-q:v',
+    '5',
+    '-pix_fmt',
+    'yuvj420p',
+    '-c:a',
+    'pcm_mulaw',
+    '-ar',
+    '8000',
+    '-ac',
+    '1',
+    '-shortest',
+    path,
+  ]);
   return { name: 'MJPEG AVI with pcm_mulaw', path, width: 640, height: 480, hasAudio: true };
 }
 
@@ -69,7 +89,25 @@ export async function fewFramesClip(dir: string, options: { frames: number; rate
   const encode =
     codec === 'h264'
       ? [...tone(seconds), '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest']
-      : ['-f', 'lavfi', '-i', `sine=frequency=440:sample_rate=8000:duration=${seconds}`, '-c:v', 'mjpeg', '-q:v', '5', '-pix_fmt', 'yuvj420p', '-c:a', 'pcm_mulaw', '-ar', '8000', '-ac', '1', '-shortest'];
+      : [
+          '-f',
+          'lavfi',
+          '-i',
+          `sine=frequency=440:sample_rate=8000:duration=${seconds}`,
+          '-c:v',
+          'mjpeg',
+          '-q:v',
+          '5',
+          '-pix_fmt',
+          'yuvj420p',
+          '-c:a',
+          'pcm_mulaw',
+          '-ar',
+          '8000',
+          '-ac',
+          '1',
+          '-shortest',
+        ];
   await ffmpeg([...source, ...encode, path]);
   return { name: `${options.frames} frames of ${codec} at ${rate} fps`, path, width: 640, height: 360, hasAudio: true, seconds };
 }
@@ -139,7 +177,10 @@ export async function spriteCellBrightness(jpeg: Uint8Array, sprite: { columns: 
   const file = join(dir, `sprite-${randomBytes(6).toString('hex')}.jpg`);
   writeFileSync(file, jpeg);
   const width = sprite.columns * sprite.tileWidth;
-  const { stdout } = await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-i', file, '-vf', `scale=${width}:${sprite.rows * sprite.tileHeight}`, '-f', 'rawvideo', '-pix_fmt', 'gray', '-'], { encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 });
+  const { stdout } = await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-i', file, '-vf', `scale=${width}:${sprite.rows * sprite.tileHeight}`, '-f', 'rawvideo', '-pix_fmt', 'gray', '-'], {
+    encoding: 'buffer',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const means: number[] = [];
   for (let cell = 0; cell < sprite.columns * sprite.rows; cell++) {
     const [x0, y0] = [(cell % sprite.columns) * sprite.tileWidth, Math.floor(cell / sprite.columns) * sprite.tileHeight];

@@ -10,27 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, objectCreatedEvent, type LocalStack } from '../runtime/local-stack.ts';
 import { lambdaHandlerFor } from '../runtime/task-handlers.ts';
 import { clipIdOfExecutionName, executionNameFor } from '../domain/execution-name.ts';
-import {
-  brokenUploads,
-  ffprobe,
-  h264AacMp4,
-  hevcMkvSilent,
-  jpegStill,
-  mjpegAviMulaw,
-  portraitMp4,
-  topLevelBoxes,
-  type ClipFixture,
-} from './clip-fixtures.ts';
-import {
-  allExecutions,
-  clipRecord,
-  describeClipExecution,
-  objectExists,
-  requireS3Uri,
-  readObject,
-  uploadClip,
-  type UploadedClip,
-} from './local-stack-support.ts';
+import { brokenUploads, ffprobe, h264AacMp4, hevcMkvSilent, jpegStill, mjpegAviMulaw, portraitMp4, topLevelBoxes, type ClipFixture } from './clip-fixtures.ts';
+import { allExecutions, clipRecord, describeClipExecution, objectExists, requireS3Uri, readObject, uploadClip, type UploadedClip } from './local-stack-support.ts';
 
 let stack: LocalStack;
 let work: string;
@@ -50,12 +31,7 @@ beforeAll(async () => {
   });
   const media = join(work, 'media');
   mkdirSync(media);
-  const fixtures = [
-    await h264AacMp4(media, { seconds: 3 }),
-    await hevcMkvSilent(media),
-    await mjpegAviMulaw(media),
-    await portraitMp4(media),
-  ];
+  const fixtures = [await h264AacMp4(media, { seconds: 3 }), await hevcMkvSilent(media), await mjpegAviMulaw(media), await portraitMp4(media)];
   const cameras = ['frontdoor', 'garage', 'backyard', 'doorbell'];
   for (const [i, fixture] of fixtures.entries()) videos.push({ fixture, upload: await uploadClip(stack, cameras[i]!, fixture.path) });
   const jpeg = await jpegStill(media);
@@ -118,7 +94,10 @@ describe('videos are validated, rendered, cataloged, retained and alerted', () =
       writeFileSync(file, bytes);
       const probe = await ffprobe(file);
       expect(probe.streams.find((s) => s.codec_type === 'video')?.codec_name).toBe('h264');
-      expect(probe.streams.some((s) => s.codec_type === 'audio'), fixture.name).toBe(fixture.hasAudio);
+      expect(
+        probe.streams.some((s) => s.codec_type === 'audio'),
+        fixture.name,
+      ).toBe(fixture.hasAudio);
     }
   });
 
@@ -179,7 +158,10 @@ describe('broken uploads are quarantined and lose nothing', () => {
       const execution = await describeClipExecution(stack, b.upload.clipId);
       expect(execution.status, b.name).toBe('FAILED');
       expect(execution.error, b.name).toBe('ClipQuarantined');
-      expect(messages.some((m) => m.topic === 'Operations' && m.message.includes(b.upload.key)), b.name).toBe(true);
+      expect(
+        messages.some((m) => m.topic === 'Operations' && m.message.includes(b.upload.key)),
+        b.name,
+      ).toBe(true);
     }
   });
 });

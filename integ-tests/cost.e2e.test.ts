@@ -32,7 +32,11 @@ beforeAll(async () => {
   const db = catalogClient(stack);
   await dynamoUserStore(() => db, stack.tableName).add({ username: 'joe', role: 'viewer', password: 'staple tray paper' });
   db.destroy();
-  const login = await fetch(`${stack.endpoints.api}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'joe', password: 'staple tray paper' }) });
+  const login = await fetch(`${stack.endpoints.api}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'joe', password: 'staple tray paper' }),
+  });
   token = ((await login.json()) as { token: string }).token;
   const media = join(work, 'media');
   mkdirSync(media);
@@ -75,8 +79,14 @@ describe('a passthrough clip on the local stack', () => {
     const sprite = await fetch(clip.playback.scrub.spriteUrl);
     expect(sprite.headers.get('content-type')).toBe('image/jpeg');
     const cells = await spriteCellBrightness(new Uint8Array(await sprite.arrayBuffer()), clip.playback.scrub, work);
-    expect(cells.slice(0, 5).every((mean) => mean > 24), cells.map((c) => c.toFixed(0)).join(' ')).toBe(true);
-    expect(cells.slice(5).every((mean) => mean < 20), cells.map((c) => c.toFixed(0)).join(' ')).toBe(true);
+    expect(
+      cells.slice(0, 5).every((mean) => mean > 24),
+      cells.map((c) => c.toFixed(0)).join(' '),
+    ).toBe(true);
+    expect(
+      cells.slice(5).every((mean) => mean < 20),
+      cells.map((c) => c.toFixed(0)).join(' '),
+    ).toBe(true);
     // The master announces the image playlist; the API serves it like the video playlists.
     const master = await (await fetch(clip.playback.hls)).text();
     expect(master).toMatch(/#EXT-X-IMAGE-STREAM-INF:BANDWIDTH=\d+,RESOLUTION=640x720,CODECS="jpeg",URI="[^"]+"/);
@@ -92,8 +102,20 @@ describe('a passthrough clip on the local stack', () => {
   });
 
   it('camflow cost --from-catalog bills what the catalog recorded', async () => {
-    const { stdout } = await run(process.execPath, [join(root, 'bin/camflow.js'), 'cost', '--from-catalog', '--endpoint', stack.endpoints.dynamodb, '--table', stack.tableName, '--cameras', '2', '--clips-per-day', '10', '--json'], { cwd: root });
-    const { bills } = JSON.parse(stdout) as { bills: Array<{ profile: string; clipsPerMonth: number; measured: { clips: number; profiles: Record<string, number> }; perClip: { normalizedMinutes: number; objects: number; bytes: number }; lines: Array<{ service: string; usd: number }> }> };
+    const { stdout } = await run(
+      process.execPath,
+      [join(root, 'bin/camflow.js'), 'cost', '--from-catalog', '--endpoint', stack.endpoints.dynamodb, '--table', stack.tableName, '--cameras', '2', '--clips-per-day', '10', '--json'],
+      { cwd: root },
+    );
+    const { bills } = JSON.parse(stdout) as {
+      bills: Array<{
+        profile: string;
+        clipsPerMonth: number;
+        measured: { clips: number; profiles: Record<string, number> };
+        perClip: { normalizedMinutes: number; objects: number; bytes: number };
+        lines: Array<{ service: string; usd: number }>;
+      }>;
+    };
     expect(bills).toHaveLength(1);
     expect(bills[0]).toMatchObject({ profile: 'passthrough', measured: { clips: 1, profiles: { passthrough: 1 } }, perClip: { objects: 8, bytes: record.cost!.bytes } });
     expect(bills[0]!.perClip.normalizedMinutes).toBeCloseTo(record.cost!.normalizedMinutes, 4);

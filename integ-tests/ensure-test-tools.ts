@@ -23,12 +23,17 @@ if (missing.length > 0) {
   const packages = [...new Set(missing.map((tool) => tool.debianPackage))];
   const canInstall = process.getuid?.() === 0 && runs('apt-get', ['--version']);
   if (!canInstall) {
-    console.error(`The tests need ${missing.map((t) => t.command).join(', ')}: install ${packages.join(' ')} (apt-get install ${packages.join(' ')}, brew install ${packages.join(' ')}…), then run npm test again.`);
+    console.error(
+      `The tests need ${missing.map((t) => t.command).join(', ')}: install ${packages.join(' ')} (apt-get install ${packages.join(' ')}, brew install ${packages.join(' ')}…), then run npm test again.`,
+    );
     process.exit(1);
   }
   console.log(`Installing what the tests need from Debian's packages: ${packages.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', ...packages]]) {
+  for (const args of [
+    ['update', '-qq'],
+    ['install', '-y', '-qq', '--no-install-recommends', ...packages],
+  ]) {
     const result = spawnSync('apt-get', args, { stdio: 'inherit', env });
     if (result.status !== 0) {
       console.error(`apt-get ${args.join(' ')} failed; install ${packages.join(' ')} yourself, then run npm test again.`);

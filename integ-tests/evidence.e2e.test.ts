@@ -58,7 +58,11 @@ beforeAll(async () => {
   api = stack.endpoints.api!;
   const db = DynamoDBDocumentClient.from(new DynamoDBClient({ ...localClientConfig(), endpoint: stack.endpoints.dynamodb }));
   await dynamoUserStore(() => db, stack.tableName).add({ username: 'maria', role: 'admin', password: 'correct horse battery staple' });
-  const login = await fetch(`${api}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'maria', password: 'correct horse battery staple' }) });
+  const login = await fetch(`${api}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'maria', password: 'correct horse battery staple' }),
+  });
   admin = ((await login.json()) as { token: string }).token;
   const media = join(work, 'media');
   mkdirSync(media);

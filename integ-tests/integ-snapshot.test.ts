@@ -21,11 +21,16 @@ describe('the CDK integration test (integ.camflow.ts)', () => {
     expect(uploads).toHaveLength(1);
     // The real clip and the broken file: two sources, kept on delete (the bucket outlives the stack).
     expect(uploads[0]!.Properties).toMatchObject({ SourceObjectKeys: ['<asset hash>.zip', '<asset hash>.zip'], Prune: false, RetainOnDelete: true });
-    const assertions = JSON.parse(fresh['CamflowIntegTestDefaultTestDeployAssertD199A0E5.template.json']!) as { Resources: Record<string, { Type: string; Properties: Record<string, unknown>; DependsOn?: string[] }> };
+    const assertions = JSON.parse(fresh['CamflowIntegTestDefaultTestDeployAssertD199A0E5.template.json']!) as {
+      Resources: Record<string, { Type: string; Properties: Record<string, unknown>; DependsOn?: string[] }>;
+    };
     const calls = Object.entries(assertions.Resources).filter(([, r]) => r.Type.startsWith('Custom::DeployAssert@SdkCall'));
     const callOf = (needle: string) => {
       const found = calls.filter(([, r]) => JSON.stringify(r.Properties).includes(needle));
-      expect(found.map(([id]) => id), needle).toHaveLength(1);
+      expect(
+        found.map(([id]) => id),
+        needle,
+      ).toHaveLength(1);
       return found[0]!;
     };
     const [succeeded, ready, renditions, quarantined] = ['SUCCEEDED', 'READY', 'listObjectsV2', 'QUARANTINED'].map(callOf);

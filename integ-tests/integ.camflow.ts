@@ -26,9 +26,33 @@ export const INTEG_CAMERA = 'integ';
 export function makeIntegClip(): string {
   const directory = mkdtempSync(join(tmpdir(), 'camflow-integ-clip-'));
   execFileSync('ffmpeg', [
-    '-hide_banner', '-loglevel', 'error', '-y',
-    '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=15', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=22050',
-    '-t', '2', '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '32k', '-shortest', '-movflags', '+faststart',
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=320x240:rate=15',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=440:sample_rate=22050',
+    '-t',
+    '2',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-pix_fmt',
+    'yuv420p',
+    '-c:a',
+    'aac',
+    '-b:a',
+    '32k',
+    '-shortest',
+    '-movflags',
+    '+faststart',
     join(directory, 'integ-clip.mp4'),
   ]);
   return directory;
@@ -66,17 +90,19 @@ export function createIntegApp(app: App = new App()): { app: App; stack: Camflow
     .expect(ExpectedResult.objectLike({ executions: Match.arrayWith([Match.objectLike({ name: Match.stringLikeRegexp(`^${INTEG_CAMERA}-`), status: 'SUCCEEDED' })]) }))
     .waitForAssertions(patiently);
   // 2. Its catalog item is READY.
-  const ready = clipsWithStatus('READY').expect(ExpectedResult.objectLike({ Count: 1 })).waitForAssertions(patiently);
+  const ready = clipsWithStatus('READY')
+    .expect(ExpectedResult.objectLike({ Count: 1 }))
+    .waitForAssertions(patiently);
   // 3. Its renditions are in the media bucket: the fast-start MP4 and the HLS playlists.
-  const renditions = test.assertions
-    .awsApiCall('S3', 'listObjectsV2', { Bucket: stack.mediaBucket.bucketName, Prefix: `${INTEG_CAMERA}/` })
-    .expect(
-      ExpectedResult.objectLike({
-        Contents: Match.arrayWith([Match.objectLike({ Key: Match.stringLikeRegexp('/clip\\.mp4$') }), Match.objectLike({ Key: Match.stringLikeRegexp('\\.m3u8$') })]),
-      }),
-    );
+  const renditions = test.assertions.awsApiCall('S3', 'listObjectsV2', { Bucket: stack.mediaBucket.bucketName, Prefix: `${INTEG_CAMERA}/` }).expect(
+    ExpectedResult.objectLike({
+      Contents: Match.arrayWith([Match.objectLike({ Key: Match.stringLikeRegexp('/clip\\.mp4$') }), Match.objectLike({ Key: Match.stringLikeRegexp('\\.m3u8$') })]),
+    }),
+  );
   // 4. The broken file is QUARANTINED.
-  const quarantined = clipsWithStatus('QUARANTINED').expect(ExpectedResult.objectLike({ Count: 1 })).waitForAssertions(patiently);
+  const quarantined = clipsWithStatus('QUARANTINED')
+    .expect(ExpectedResult.objectLike({ Count: 1 }))
+    .waitForAssertions(patiently);
   succeeded.next(ready).next(renditions).next(quarantined);
   return { app, stack, test };
 }

@@ -31,10 +31,10 @@ beforeAll(async () => {
   const notMedia = (await brokenUploads(media)).find((upload) => upload.reason === 'not-media')!;
   // What the handlers write to stdout (Powertools writes EMF lines there, as in Lambda).
   const write = process.stdout.write.bind(process.stdout);
-  vi.spyOn(process.stdout, 'write').mockImplementation(((chunk: string | Uint8Array, ...rest: unknown[]) => {
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array, ...rest: unknown[]) => {
     stdout.push(String(chunk));
     return (write as (...args: unknown[]) => boolean)(chunk, ...rest);
-  }));
+  });
   stack = await startLocalStack({ dataDirectory: join(work, 'data'), ports: { s3: 0, dynamodb: 0, stepFunctions: 0, api: 0 }, api: false, print: () => undefined, sweepEverySeconds: 0 });
   clipIds.push((await uploadClip(stack, 'frontdoor', good.path)).clipId);
   await stack.waitForIdle();
@@ -58,9 +58,14 @@ it('processes the clips it counts: two READY, one QUARANTINED', async () => {
 });
 
 it("writes embedded-metric lines in the handlers' output: one namespace, the camera as a dimension, never the clip id", () => {
-  const lines = stdout.join('').split('\n').filter((line) => line.includes('"CloudWatchMetrics"'));
+  const lines = stdout
+    .join('')
+    .split('\n')
+    .filter((line) => line.includes('"CloudWatchMetrics"'));
   expect(lines.length).toBeGreaterThanOrEqual(4);
-  const records = lines.map((line) => JSON.parse(line) as { _aws: { CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string }> }> } } & Record<string, unknown>);
+  const records = lines.map(
+    (line) => JSON.parse(line) as { _aws: { CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string }> }> } } & Record<string, unknown>,
+  );
   expect(new Set(records.map((r) => r._aws.CloudWatchMetrics[0]!.Namespace))).toEqual(new Set([METRICS_NAMESPACE]));
   const sets = (metric: string) => records.filter((r) => r._aws.CloudWatchMetrics[0]!.Metrics.some((m) => m.Name === metric)).map((r) => r._aws.CloudWatchMetrics[0]!.Dimensions);
   // Clips by outcome, by outcome and camera, by outcome and quarantine reason; times overall and by camera.

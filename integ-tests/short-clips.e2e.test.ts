@@ -15,7 +15,6 @@ import { fewFramesClip, ffprobe, spriteCellBrightness } from './clip-fixtures.ts
 import { clipRecord, describeClipExecution, readObject, requireS3Uri, uploadClip, type UploadedClip } from './local-stack-support.ts';
 import { chromiumOptions } from './chromium.ts';
 
-
 let stack: LocalStack;
 let work: string;
 let browser: Browser;
@@ -108,7 +107,10 @@ describe('clips of a few frames', () => {
         const filled = cells.filter((mean) => mean > 24).length;
         expect(filled, `${name}: cells ${cells.map((c) => c.toFixed(0)).join(' ')}`).toBe(sprite.count);
         // Filled cells come first.
-        expect(cells.slice(0, sprite.count).every((mean) => mean > 24), name).toBe(true);
+        expect(
+          cells.slice(0, sprite.count).every((mean) => mean > 24),
+          name,
+        ).toBe(true);
       } else {
         // Numbered JPEGs (clips rendered before the sprite): as many objects as counted.
         const thumbnails = record!.thumbnails!;

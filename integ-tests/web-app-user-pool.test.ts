@@ -27,9 +27,7 @@ const userPool = () => new CognitoUserPool({ UserPoolId: pool.userPoolId, Client
 
 function signInWithCognito(username: string, password: string): Promise<Tokens> {
   const user = new CognitoUser({ Username: username, Pool: userPool() });
-  return new Promise((resolve, reject) =>
-    user.authenticateUser(new AuthenticationDetails({ Username: username, Password: password }), { onSuccess: (s) => resolve(tokensOf(s)), onFailure: reject }),
-  );
+  return new Promise((resolve, reject) => user.authenticateUser(new AuthenticationDetails({ Username: username, Password: password }), { onSuccess: (s) => resolve(tokensOf(s)), onFailure: reject }));
 }
 
 /** Sign-in with a temporary password: the challenge is answered with each new password in turn, until one is taken. */

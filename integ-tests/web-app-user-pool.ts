@@ -52,8 +52,13 @@ export function modPow(base: bigint, exponent: bigint, modulus: bigint): bigint 
 }
 
 function passwordKey(S: bigint, u: bigint): Buffer {
-  const prk = createHmac('sha256', Buffer.from(padHex(u), 'hex')).update(Buffer.from(padHex(S), 'hex')).digest();
-  return createHmac('sha256', prk).update(Buffer.concat([Buffer.from('Caldera Derived Key', 'utf8'), Buffer.from([1])])).digest().subarray(0, 16);
+  const prk = createHmac('sha256', Buffer.from(padHex(u), 'hex'))
+    .update(Buffer.from(padHex(S), 'hex'))
+    .digest();
+  return createHmac('sha256', prk)
+    .update(Buffer.concat([Buffer.from('Caldera Derived Key', 'utf8'), Buffer.from([1])]))
+    .digest()
+    .subarray(0, 16);
 }
 
 /** The stack's pool's password policy (workflows/api-construct.ts `passwordPolicy`). */
@@ -220,7 +225,12 @@ export async function startTestUserPool(options: {
 
   const cors = (request: IncomingMessage): Record<string, string> =>
     request.headers.origin === options.origin
-      ? { 'access-control-allow-origin': options.origin, 'access-control-allow-headers': 'content-type, x-amz-target, x-amz-user-agent, cache-control', 'access-control-allow-methods': 'POST', vary: 'Origin' }
+      ? {
+          'access-control-allow-origin': options.origin,
+          'access-control-allow-headers': 'content-type, x-amz-target, x-amz-user-agent, cache-control',
+          'access-control-allow-methods': 'POST',
+          vary: 'Origin',
+        }
       : {};
 
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {

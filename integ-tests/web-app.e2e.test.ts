@@ -152,7 +152,14 @@ describe('the web app in Chromium', () => {
     await card.waitFor();
     await expect.poll(() => card.textContent()).toContain('Today: 2 clips');
     await card.getByText('Last clip quarantined').waitFor();
-    await expect.poll(() => card.locator('img').evaluate((img: ImageElement) => img.complete && img.naturalWidth > 0).catch(() => false)).toBe(true);
+    await expect
+      .poll(() =>
+        card
+          .locator('img')
+          .evaluate((img: ImageElement) => img.complete && img.naturalWidth > 0)
+          .catch(() => false),
+      )
+      .toBe(true);
     await expectAccessible(page, 'cameras');
   });
 
@@ -277,16 +284,25 @@ describe('the web app in Chromium', () => {
     const before = (await (await apiCall('/executions?status=FAILED', ADMIN)).json()) as { executions: Array<{ clipId?: string; redriveCount?: number }> };
     expect(before.executions.find((e) => e.clipId === broken.clipId)?.redriveCount ?? 0).toBe(0);
     await failed.getByRole('button', { name: `Redrive execution ${broken.clipId}` }).click();
-    await failed.getByRole('button', { name: `Redrive execution ${broken.clipId}` }).getByText('Redriven').waitFor();
+    await failed
+      .getByRole('button', { name: `Redrive execution ${broken.clipId}` })
+      .getByText('Redriven')
+      .waitFor();
     // The execution ran again (Step Functions counts the redrive) and, the upload still not being a clip, failed again.
     await expect
-      .poll(async () => {
-        const { executions } = (await (await apiCall('/executions?status=FAILED', ADMIN)).json()) as { executions: Array<{ clipId?: string; redriveCount?: number }> };
-        return executions.find((e) => e.clipId === broken.clipId)?.redriveCount;
-      }, { timeout: 30_000 })
+      .poll(
+        async () => {
+          const { executions } = (await (await apiCall('/executions?status=FAILED', ADMIN)).json()) as { executions: Array<{ clipId?: string; redriveCount?: number }> };
+          return executions.find((e) => e.clipId === broken.clipId)?.redriveCount;
+        },
+        { timeout: 30_000 },
+      )
       .toBe(1);
     await page.reload();
-    await page.getByRole('region', { name: /Failed executions/ }).getByText('redriven 1×').waitFor();
+    await page
+      .getByRole('region', { name: /Failed executions/ })
+      .getByText('redriven 1×')
+      .waitFor();
     // Its workflow link opens the clip on its panel, which shows the run.
     await page.getByRole('link', { name: new RegExp(`Workflow of .*${broken.clipId.split('-').pop()}`) }).click();
     await page.getByRole('heading', { name: 'Workflow' }).waitFor();
@@ -318,12 +334,20 @@ describe('the web app in Chromium', () => {
     // The phone is in dark mode: the app follows it, and stays readable (axe checks contrast).
     await phone.emulateMedia({ colorScheme: 'dark' });
     await signIn(phone, ADMIN);
-    expect(await phone.evaluate(() => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string }; document: { body: unknown } }).getComputedStyle((globalThis as unknown as { document: { body: unknown } }).document.body).backgroundColor)).toBe('rgb(13, 17, 23)');
+    expect(
+      await phone.evaluate(
+        () =>
+          (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string }; document: { body: unknown } }).getComputedStyle(
+            (globalThis as unknown as { document: { body: unknown } }).document.body,
+          ).backgroundColor,
+      ),
+    ).toBe('rgb(13, 17, 23)');
     await phone.locator('.camera-card').first().waitFor();
-    const overflow = () => phone.evaluate(() => {
-      const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
-      return root.scrollWidth - root.clientWidth;
-    });
+    const overflow = () =>
+      phone.evaluate(() => {
+        const root = (globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number } } }).document.documentElement;
+        return root.scrollWidth - root.clientWidth;
+      });
     expect(await overflow()).toBeLessThanOrEqual(0);
     await expectAccessible(phone, 'cameras on a phone');
     await phone.goto(`${web}/clips/${video.clipId}`);

@@ -32,7 +32,16 @@ export async function readCatalogCosts(endpoint: string, table: string, env: Nod
   const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: env.AWS_REGION ?? 'us-east-1', ...credentials, endpoint }));
   const clips: Array<{ cost?: ClipCost; renderProfile?: { applied?: string } }> = [];
   try {
-    const pages = paginateScan({ client }, { TableName: table, FilterExpression: 'attribute_exists(#cost) AND #status = :ready', ExpressionAttributeNames: { '#cost': 'cost', '#status': 'status' }, ExpressionAttributeValues: { ':ready': 'READY' }, ProjectionExpression: '#cost, renderProfile' });
+    const pages = paginateScan(
+      { client },
+      {
+        TableName: table,
+        FilterExpression: 'attribute_exists(#cost) AND #status = :ready',
+        ExpressionAttributeNames: { '#cost': 'cost', '#status': 'status' },
+        ExpressionAttributeValues: { ':ready': 'READY' },
+        ProjectionExpression: '#cost, renderProfile',
+      },
+    );
     for await (const page of pages) clips.push(...((page.Items ?? []) as typeof clips));
   } finally {
     client.destroy();

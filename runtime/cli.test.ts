@@ -38,7 +38,8 @@ describe('node bin/camflow.js', () => {
   it('`up --help` lists every flag of `up` with its default and variable, exit 0, nothing started', async () => {
     const { code, stdout } = await camflow('up', '--help');
     expect(code).toBe(0);
-    for (const text of ['--demo', '--data DIR', '--verbose', '--no-resume', '--no-web', '--s3-port PORT', 'default: 4569; env CAMFLOW_S3_PORT', '--web-port PORT', 'CAMFLOW_SMTP_URL']) expect(stdout).toContain(text);
+    for (const text of ['--demo', '--data DIR', '--verbose', '--no-resume', '--no-web', '--s3-port PORT', 'default: 4569; env CAMFLOW_S3_PORT', '--web-port PORT', 'CAMFLOW_SMTP_URL'])
+      expect(stdout).toContain(text);
     expect(stdout).not.toContain('local stack is up');
   });
 
@@ -123,7 +124,11 @@ describe('every command answers --help with all its flags', () => {
 
   it('camflow gateway, gateway status and gateway hash-password --help', async () => {
     const specs = gatewayCommandSpecs('camflow gateway');
-    for (const [args, spec] of [[['gateway'], specs.runSpec], [['gateway', 'status'], specs.statusSpec], [['gateway', 'hash-password'], specs.hashSpec]] as const) {
+    for (const [args, spec] of [
+      [['gateway'], specs.runSpec],
+      [['gateway', 'status'], specs.statusSpec],
+      [['gateway', 'hash-password'], specs.hashSpec],
+    ] as const) {
       const help = await inProcess([...args, '--help']);
       expect(help.code).toBe(0);
       expectEveryFlag(help.out, spec);

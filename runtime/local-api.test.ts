@@ -21,7 +21,10 @@ it('shows the motion topic’s messages as alerts, newest first, paged; a bad cu
   await outbox.publish({ TopicArn: 'arn:aws:sns:us-east-1:000000000000:Operations', Subject: 'Clip failed', Message: 'Clip: x-1' });
   const source = outboxAlertsSource(outbox);
   const first = await source(undefined, 2);
-  expect(first.alerts.map((a) => [a.camera, a.clipId])).toEqual([['yard', 'yard-0002'], ['garage', 'garage-0001']]);
+  expect(first.alerts.map((a) => [a.camera, a.clipId])).toEqual([
+    ['yard', 'yard-0002'],
+    ['garage', 'garage-0001'],
+  ]);
   const second = await source(first.cursor, 2);
   expect(second.alerts.map((a) => a.clipId)).toEqual(['porch-0000']);
   expect(second.cursor).toBeUndefined();

@@ -93,7 +93,12 @@ export async function startLocalS3(options: {
   if (!existsSync(adopted)) {
     for (const bucket of buckets) {
       const { objects } = await server.store.listObjects(bucket, { maxKeys: Number.MAX_SAFE_INTEGER });
-      await adoptUnversionedObjects(layer, server.store, bucket, objects.map((o) => o.key));
+      await adoptUnversionedObjects(
+        layer,
+        server.store,
+        bucket,
+        objects.map((o) => o.key),
+      );
     }
     writeFileSync(adopted, `${new Date().toISOString()}\n`);
   }

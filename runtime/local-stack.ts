@@ -232,7 +232,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       },
     });
 
-    const mediaConvert = createLocalMediaConvert({ workDirectory: join(dataDirectory, 'mediaconvert'), concurrency: options.renderConcurrency, s3: taskDependencies.s3, logLevel: options.observability?.logLevel });
+    const mediaConvert = createLocalMediaConvert({
+      workDirectory: join(dataDirectory, 'mediaconvert'),
+      concurrency: options.renderConcurrency,
+      s3: taskDependencies.s3,
+      logLevel: options.observability?.logLevel,
+    });
     started.push({ stop: () => mediaConvert.close() });
     const outbox = createOutbox({ directory: join(dataDirectory, 'outbox'), smtpUrl: options.smtpUrl, print, environment: options.environment });
     started.push({ stop: () => outbox.close() });

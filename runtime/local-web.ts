@@ -108,11 +108,7 @@ export async function startLocalWeb(options: { directory: string; port?: number;
 
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(
-        error.code === 'EADDRINUSE'
-          ? new Error(`camflow up: the web app's port ${options.port} is in use: choose another with --web-port (or CAMFLOW_WEB_PORT), or stop what uses it.`)
-          : error,
-      ),
+      reject(error.code === 'EADDRINUSE' ? new Error(`camflow up: the web app's port ${options.port} is in use: choose another with --web-port (or CAMFLOW_WEB_PORT), or stop what uses it.`) : error),
     );
     server.listen(options.port ?? DEFAULT_WEB_PORT, host, () => resolveListen());
   });

@@ -41,7 +41,10 @@ export function readMetricLines(text: string, since = 0): MetricValue[] {
     for (const names of directive.Dimensions) {
       const dimensions: Record<string, string> = {};
       for (const name of names) if (typeof record[name] === 'string') dimensions[name] = record[name];
-      const set = names.filter((name) => name !== 'service').sort().join('+');
+      const set = names
+        .filter((name) => name !== 'service')
+        .sort()
+        .join('+');
       for (const metric of directive.Metrics) {
         const raw = record[metric.Name];
         for (const value of Array.isArray(raw) ? raw : [raw]) if (typeof value === 'number') values.push({ at: record._aws.Timestamp, name: metric.Name, value, dimensions, set });
@@ -153,7 +156,11 @@ export function summarizeMetrics(values: MetricValue[]): MetricsSummary {
 }
 
 const breakdown = (counts: Record<string, number>) =>
-  Object.keys(counts).length === 0 ? '' : ` (${Object.entries(counts).map(([key, n]) => `${key} ${n}`).join(', ')})`;
+  Object.keys(counts).length === 0
+    ? ''
+    : ` (${Object.entries(counts)
+        .map(([key, n]) => `${key} ${n}`)
+        .join(', ')})`;
 const secs = (d: Distribution) => `${d.count} clip${d.count === 1 ? '' : 's'}: p50 ${d.p50.toFixed(1)} s, p90 ${d.p90.toFixed(1)} s, p99 ${d.p99.toFixed(1)} s, max ${d.max.toFixed(1)} s`;
 const megabytes = (bytes: number) => `${(bytes / 1_000_000).toFixed(1)} MB`;
 
@@ -162,11 +169,24 @@ export function formatMetricsSummary(summary: MetricsSummary, window: string): s
   const { clips, alerts } = summary;
   const lines = [
     `Clips (${window}):        ready ${clips.ready}, quarantined ${clips.quarantined}${breakdown(clips.quarantinedBy)}, failed ${clips.failed}${breakdown(clips.failedBy)}`,
-    ...Object.entries(clips.byCamera).map(([camera, counts]) => `  ${camera}: ${Object.entries(counts).map(([outcome, n]) => `${outcome} ${n}`).join(', ')}`),
+    ...Object.entries(clips.byCamera).map(
+      ([camera, counts]) =>
+        `  ${camera}: ${Object.entries(counts)
+          .map(([outcome, n]) => `${outcome} ${n}`)
+          .join(', ')}`,
+    ),
     `Upload to ready:         ${summary.uploadToReadySeconds ? secs(summary.uploadToReadySeconds) : 'no clip became ready'}`,
     `Upload to alert:         ${summary.uploadToAlertSeconds ? secs(summary.uploadToAlertSeconds) : 'no alert sent'}`,
-    `Render time:             ${Object.entries(summary.renderSecondsByProfile).map(([profile, d]) => `${profile} ${secs(d)}`).join('; ') || 'no render'}`,
-    `MediaConvert minutes:    ${Object.entries(summary.outputMinutesByProfile).map(([profile, m]) => `${profile} ${m.toFixed(2)}`).join(', ') || '0'}${breakdown(Object.fromEntries(Object.entries(summary.outputMinutesByResolution).map(([k, v]) => [k, Number(v.toFixed(2))])))}`,
+    `Render time:             ${
+      Object.entries(summary.renderSecondsByProfile)
+        .map(([profile, d]) => `${profile} ${secs(d)}`)
+        .join('; ') || 'no render'
+    }`,
+    `MediaConvert minutes:    ${
+      Object.entries(summary.outputMinutesByProfile)
+        .map(([profile, m]) => `${profile} ${m.toFixed(2)}`)
+        .join(', ') || '0'
+    }${breakdown(Object.fromEntries(Object.entries(summary.outputMinutesByResolution).map(([k, v]) => [k, Number(v.toFixed(2))])))}`,
     `Bytes:                   in ${megabytes(summary.bytesIn)}, out ${megabytes(summary.bytesOut)}`,
     `Motion alerts:           sent ${alerts.sent}, not sent ${alerts.suppressed}${breakdown(alerts.suppressedBy)}`,
   ];

@@ -128,7 +128,10 @@ const isOperationsTopic = (topic: string) => /operations/i.test(topic);
  */
 export function summaryLine(message: Pick<OutboxMessage, 'topic' | 'subject' | 'message'>): string {
   const label = isOperationsTopic(message.topic) ? 'ops' : 'alert';
-  const lines = message.message.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const lines = message.message
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
   const head = message.subject ?? lines.shift() ?? '';
   const detail = lines[0];
   const text = detail ? `${head} — ${detail}` : head;
@@ -178,9 +181,7 @@ export function createOutbox(options: OutboxOptions = {}): Outbox {
   const env = options.environment ?? {};
   const smtpUrl = options.smtpUrl ?? env.CAMFLOW_SMTP_URL;
   const from = options.from ?? env.CAMFLOW_SMTP_FROM ?? 'camflow <camflow@localhost>';
-  const alertEmails = options.emails?.alerts
-    ? checkedAddresses(options.emails.alerts, 'emails.alerts')
-    : checkedAddresses(addresses(env.CAMFLOW_ALERT_EMAILS), 'CAMFLOW_ALERT_EMAILS');
+  const alertEmails = options.emails?.alerts ? checkedAddresses(options.emails.alerts, 'emails.alerts') : checkedAddresses(addresses(env.CAMFLOW_ALERT_EMAILS), 'CAMFLOW_ALERT_EMAILS');
   const envOperations = checkedAddresses(addresses(env.CAMFLOW_OPERATIONS_EMAILS), 'CAMFLOW_OPERATIONS_EMAILS');
   const operationsEmails = options.emails?.operations ? checkedAddresses(options.emails.operations, 'emails.operations') : envOperations.length > 0 ? envOperations : alertEmails;
   // What is printed can quote a camera name, an object key or a server's error: escaped.

@@ -29,7 +29,11 @@ function sections(markdown: string): Map<string, { text: string; tables: Array<A
   return found;
 }
 
-const cells = (line: string) => line.split('|').slice(1, -1).map((cell) => cell.trim().replace(/\*\*/g, ''));
+const cells = (line: string) =>
+  line
+    .split('|')
+    .slice(1, -1)
+    .map((cell) => cell.trim().replace(/\*\*/g, ''));
 
 /** Markdown tables as rows keyed by their header cells. */
 function tables(markdown: string): Array<Array<Record<string, string>>> {
@@ -78,7 +82,12 @@ function table(title: string, column: string): Array<Record<string, string>> {
 function readmeTable(first: string): Record<string, string[]> {
   const found = tables(readme).find((rows) => rows[0] && Object.keys(rows[0])[0] === first);
   expect(found, `README.md has no table starting with "${first}"`).toBeDefined();
-  return Object.fromEntries(found!.map((row) => { const [label, ...rest] = Object.values(row); return [label!, rest]; }));
+  return Object.fromEntries(
+    found!.map((row) => {
+      const [label, ...rest] = Object.values(row);
+      return [label!, rest];
+    }),
+  );
 }
 
 describe("README's benchmark figures", () => {
@@ -86,7 +95,15 @@ describe("README's benchmark figures", () => {
 
   it('marks every quoted benchmark, each naming sections BENCHMARKS.md has', () => {
     expect(blocks.map((block) => block.titles).flat()).toEqual(
-      expect.arrayContaining(['Upload to motion alert (issue 11)', 'Web app in Chromium (issue 9)', 'Gateway (issue 4)', 'Gateway on a small box (issue 13)', 'Evidence off the premises (issue 13)', 'REST API (issue 5)', 'Cost (issue 12)']),
+      expect.arrayContaining([
+        'Upload to motion alert (issue 11)',
+        'Web app in Chromium (issue 9)',
+        'Gateway (issue 4)',
+        'Gateway on a small box (issue 13)',
+        'Evidence off the premises (issue 13)',
+        'REST API (issue 5)',
+        'Cost (issue 12)',
+      ]),
     );
     expect(readme.split('<!-- figures:').length - 1, 'an unterminated or malformed <!-- figures --> block').toBe(blocks.length);
     for (const title of blocks.flatMap((block) => block.titles)) section(title);
@@ -155,7 +172,12 @@ describe("README's cost section", () => {
         .trim()
         .split('\n')
         .slice(2)
-        .map((line) => line.split('|').slice(1, -1).map((cell) => cell.trim().replace(/\*\*/g, '')))
+        .map((line) =>
+          line
+            .split('|')
+            .slice(1, -1)
+            .map((cell) => cell.trim().replace(/\*\*/g, '')),
+        )
         .map(([label, ...values]) => [label!.split(' (')[0]!, values]),
     );
     expect(Object.keys(rows)).toEqual(['MediaConvert', 'S3 storage', 'everything else', 'total a month', 'objects per clip']);
@@ -185,7 +207,12 @@ describe("README's cost section", () => {
 
 describe("README's contents", () => {
   /** GitHub's heading anchors: lowercased, punctuation but `-` and `_` dropped, spaces to `-`. */
-  const anchor = (heading: string) => heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+  const anchor = (heading: string) =>
+    heading
+      .trim()
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+      .replace(/\s/g, '-');
   it('links every entry to a heading of README (or a file of the repository)', () => {
     const contents = /## Contents\n([\s\S]*?)\n## /.exec(readme)?.[1];
     expect(contents, 'README.md needs a "## Contents" section').toBeDefined();

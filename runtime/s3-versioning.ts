@@ -45,10 +45,7 @@ export interface VersionCreated {
   time: string;
 }
 
-type JournalRecord =
-  | { op: 'put'; key: string; version: ObjectVersion }
-  | { op: 'remove'; key: string; versionId: string }
-  | { op: 'hold'; key: string; versionId: string; on: boolean };
+type JournalRecord = { op: 'put'; key: string; version: ObjectVersion } | { op: 'remove'; key: string; versionId: string } | { op: 'hold'; key: string; versionId: string; on: boolean };
 
 const RESOURCE_FILES = ['object', 'object.md5', 'metadata.json', 'tagging.xml'] as const;
 
@@ -284,9 +281,7 @@ export function versioningLayer(options: { store: Store; buckets: string[]; vers
         Size: e.version.size,
         StorageClass: 'STANDARD',
       }));
-    const DeleteMarker = page
-      .filter((e) => e.version.deleteMarker)
-      .map((e) => ({ Key: e.key, VersionId: e.version.versionId, IsLatest: e.latest, LastModified: e.version.lastModified }));
+    const DeleteMarker = page.filter((e) => e.version.deleteMarker).map((e) => ({ Key: e.key, VersionId: e.version.versionId, IsLatest: e.latest, LastModified: e.version.lastModified }));
     return {
       ListVersionsResult: {
         Name: bucket,
@@ -404,7 +399,9 @@ export function versioningLayer(options: { store: Store; buckets: string[]; vers
       await checkSignature(ctx, bucket, key);
       const version = versionId ? journal.find(key, versionId) : journal.current(key);
       if (!version || version.deleteMarker) {
-        throw versionId ? new S3Error('NoSuchVersion', 'The specified version does not exist.', { Key: key, VersionId: versionId }) : new S3Error('NoSuchKey', 'The specified key does not exist.', { Key: key });
+        throw versionId
+          ? new S3Error('NoSuchVersion', 'The specified version does not exist.', { Key: key, VersionId: versionId })
+          : new S3Error('NoSuchKey', 'The specified key does not exist.', { Key: key });
       }
       if (method === 'PUT') {
         const body = await readBody(ctx);
@@ -440,8 +437,7 @@ export function versioningLayer(options: { store: Store; buckets: string[]; vers
       return;
     }
 
-    const createsVersion =
-      (method === 'PUT' && !('uploadId' in query) && !('tagging' in query) && !('acl' in query)) || (method === 'POST' && 'uploadId' in query);
+    const createsVersion = (method === 'PUT' && !('uploadId' in query) && !('tagging' in query) && !('acl' in query)) || (method === 'POST' && 'uploadId' in query);
     if (createsVersion) {
       await withKeyLock(bucket, key, async () => {
         await archiveCurrent(journal, bucket, key);

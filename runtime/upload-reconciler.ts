@@ -13,12 +13,7 @@ import type { ObjectCreatedNotice } from './local-s3.ts';
 /** Objects modified this long before the last reconciliation are checked again (clock skew, slow writes). */
 const OVERLAP_MS = 10 * 60_000;
 
-export async function reconcileUploads(options: {
-  s3: S3Client;
-  bucket: string;
-  dataDirectory: string;
-  start: (notice: ObjectCreatedNotice) => void;
-}): Promise<number> {
+export async function reconcileUploads(options: { s3: S3Client; bucket: string; dataDirectory: string; start: (notice: ObjectCreatedNotice) => void }): Promise<number> {
   const markerFile = join(options.dataDirectory, 'uploads-reconciled-at');
   let since = 0;
   try {

@@ -14,7 +14,7 @@ import { WEB_ROOT } from './web-build.ts';
 
 export const API_TYPES_FILE = join(WEB_ROOT, 'src', 'api', 'schema.d.ts');
 
-const HEADER = '/**\n * Generated from the API\'s /openapi.json by `npm run web:types` (runtime/web-api-types.ts). Do not edit.\n */\n\n';
+const HEADER = "/**\n * Generated from the API's /openapi.json by `npm run web:types` (runtime/web-api-types.ts). Do not edit.\n */\n\n";
 
 /** `/openapi.json` of an app built with the local issuer; no AWS service is called. */
 export async function localApiDocument(): Promise<unknown> {

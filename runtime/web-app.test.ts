@@ -49,7 +49,7 @@ describe('serving the built app', () => {
       expect(await view.text()).toContain('<title>camflow</title>');
       const csp = view.headers.get('content-security-policy')!;
       expect(csp).toContain("script-src 'self'");
-      expect(csp).toContain('connect-src \'self\' http://127.0.0.1:8080 http://127.0.0.1:4569');
+      expect(csp).toContain("connect-src 'self' http://127.0.0.1:8080 http://127.0.0.1:4569");
       expect(view.headers.get('x-content-type-options')).toBe('nosniff');
 
       const asset = await fetch(`${web.origin}/assets/app-1.js`);

@@ -44,19 +44,13 @@ export async function applyRetention(deps: Pick<TaskDependencies, 's3' | 'catalo
     const where = `s3://${version.bucket}/${version.key}`;
     // Held first: a version is never tagged `hold` without being locked.
     const present =
-      (!hold || (await storageCall(`Holding ${where}`, () => setLegalHold(deps.s3, version, true)))) &&
-      (await storageCall(`Tagging ${where}`, () => tagVersion(deps.s3, version, retentionClass)));
+      (!hold || (await storageCall(`Holding ${where}`, () => setLegalHold(deps.s3, version, true)))) && (await storageCall(`Tagging ${where}`, () => tagVersion(deps.s3, version, retentionClass)));
     // The raw upload must be there; an output gone a moment ago (deleted by an operator) is not an error.
     if (!present && version === raw) throw new ClipNotFound(clip.bucket, clip.key);
   });
 
   try {
-    await updateItem(
-      deps,
-      keys.clip(clip.clipId),
-      { set: { retentionClass }, condition: 'attribute_exists(pk)' },
-      `Recording the retention class of clip ${clip.clipId}`,
-    );
+    await updateItem(deps, keys.clip(clip.clipId), { set: { retentionClass }, condition: 'attribute_exists(pk)' }, `Recording the retention class of clip ${clip.clipId}`);
   } catch (error) {
     if (!isConditionFailed(error)) throw error;
     logger.warn('Clip has no catalog item; retention tags applied to its objects only');

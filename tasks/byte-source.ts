@@ -56,12 +56,10 @@ export async function fileByteSource(path: string): Promise<ByteSource> {
 /** The object's bytes over range reads: of `versionId` when given (the clip's own version), else of the current one. */
 export async function s3ByteSource(s3: S3Client, bucket: string, key: string, versionId?: string): Promise<S3ObjectSource> {
   const VersionId = versionId || undefined;
-  const head = await storageCall(`Reading s3://${bucket}/${key}`, () => s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, VersionId }))).catch(
-    (error: unknown) => {
-      if (isNotFound(error)) throw new ClipNotFound(bucket, key, { cause: error });
-      throw error;
-    },
-  );
+  const head = await storageCall(`Reading s3://${bucket}/${key}`, () => s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, VersionId }))).catch((error: unknown) => {
+    if (isNotFound(error)) throw new ClipNotFound(bucket, key, { cause: error });
+    throw error;
+  });
   const size = head.ContentLength ?? 0;
   const etag = (head.ETag ?? '').replace(/"/g, '');
   const metadata = Object.fromEntries(Object.entries(head.Metadata ?? {}).map(([k, v]) => [k.toLowerCase(), v]));

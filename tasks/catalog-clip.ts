@@ -61,7 +61,13 @@ export async function countClipOnCamera(db: CatalogAccess, camera: string, captu
     await updateItem(
       db,
       key,
-      { ...base, set: { lastClipAt: capturedAt }, condition: 'attribute_not_exists(#lastClipAt) OR #lastClipAt < :capturedAt', names: { '#lastClipAt': 'lastClipAt' }, values: { ':capturedAt': capturedAt } },
+      {
+        ...base,
+        set: { lastClipAt: capturedAt },
+        condition: 'attribute_not_exists(#lastClipAt) OR #lastClipAt < :capturedAt',
+        names: { '#lastClipAt': 'lastClipAt' },
+        values: { ':capturedAt': capturedAt },
+      },
       `Counting a clip on camera ${camera}`,
     );
   } catch (error) {

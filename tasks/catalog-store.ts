@@ -22,9 +22,7 @@ export function getCameraRecord(db: CatalogAccess, camera: string): Promise<Part
 
 /** One PutItem; with a `condition` (e.g. `attribute_not_exists(pk)`), a failed one throws ConditionalCheckFailedException. */
 export async function putItem(db: CatalogAccess, item: ItemKey & Record<string, unknown>, what: string, condition?: string): Promise<void> {
-  await storageCall(what, () =>
-    db.catalog.send(new PutCommand({ TableName: db.tableName, Item: item, ...(condition ? { ConditionExpression: condition } : {}) })),
-  );
+  await storageCall(what, () => db.catalog.send(new PutCommand({ TableName: db.tableName, Item: item, ...(condition ? { ConditionExpression: condition } : {}) })));
 }
 
 export interface AttributeUpdate {
@@ -85,8 +83,6 @@ export function updateParameters(update: AttributeUpdate): Pick<UpdateCommandInp
 
 /** One UpdateItem; returns the item as it was before (ALL_OLD). A failed condition throws ConditionalCheckFailedException. */
 export async function updateItem<T = Record<string, unknown>>(db: CatalogAccess, key: ItemKey, update: AttributeUpdate, what: string): Promise<T | undefined> {
-  const { Attributes } = await storageCall(what, () =>
-    db.catalog.send(new UpdateCommand({ TableName: db.tableName, Key: key, ...updateParameters(update), ReturnValues: 'ALL_OLD' })),
-  );
+  const { Attributes } = await storageCall(what, () => db.catalog.send(new UpdateCommand({ TableName: db.tableName, Key: key, ...updateParameters(update), ReturnValues: 'ALL_OLD' })));
   return Attributes as T | undefined;
 }

@@ -229,7 +229,7 @@ export function probeFromMediaInfo(result: MediaInfoResult, sizeBytes: number): 
   if (image && image['@type'] === 'Image' && image.Width && image.Height && !probe.video) {
     probe.image = { format: imageFormatName(image.Format ?? format), width: image.Width, height: image.Height };
   }
-  const truncated = (general?.extra)?.IsTruncated === 'Yes';
+  const truncated = general?.extra?.IsTruncated === 'Yes';
   if (truncated) {
     return {
       problem: 'truncated',
@@ -355,7 +355,7 @@ export function audioCodecName(format: string | undefined, profile?: string, cod
     Opus: 'opus',
     Vorbis: 'vorbis',
     FLAC: 'flac',
-    'AMR': 'amr',
+    AMR: 'amr',
     'G.722': 'g722',
     'G.726': 'g726',
   };
@@ -367,5 +367,11 @@ function imageFormatName(format: string | undefined): string {
 }
 
 function slug(text: string): string {
-  return text.trim().toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'unknown';
+  return (
+    text
+      .trim()
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'unknown'
+  );
 }

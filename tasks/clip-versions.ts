@@ -82,9 +82,7 @@ export async function tagVersion(s3: S3Client, version: ObjectVersionRef, retent
  */
 export async function setLegalHold(s3: S3Client, version: ObjectVersionRef, on: boolean): Promise<boolean> {
   try {
-    await s3.send(
-      new PutObjectLegalHoldCommand({ Bucket: version.bucket, Key: version.key, VersionId: version.versionId, LegalHold: { Status: on ? 'ON' : 'OFF' } }),
-    );
+    await s3.send(new PutObjectLegalHoldCommand({ Bucket: version.bucket, Key: version.key, VersionId: version.versionId, LegalHold: { Status: on ? 'ON' : 'OFF' } }));
     return true;
   } catch (error) {
     if (isGone(error)) return false;
@@ -104,10 +102,10 @@ export async function deleteVersions(s3: S3Client, versions: ObjectVersionRef[])
       deleted += 1;
     } catch (error) {
       if (isGone(error)) return;
-      throw Object.assign(
-        new Error(`S3 refused to delete s3://${version.bucket}/${version.key} (version ${version.versionId ?? 'null'}): ${(error as Error).name}: ${(error as Error).message}`),
-        { name: (error as Error).name, cause: error },
-      );
+      throw Object.assign(new Error(`S3 refused to delete s3://${version.bucket}/${version.key} (version ${version.versionId ?? 'null'}): ${(error as Error).name}: ${(error as Error).message}`), {
+        name: (error as Error).name,
+        cause: error,
+      });
     }
   });
   return deleted;

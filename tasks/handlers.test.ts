@@ -50,11 +50,7 @@ const catalogProcessing = (...args: Parameters<typeof catalogProcessingIn> exten
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'camflow-handlers-'));
-  [s3server, dynamodb, media] = await Promise.all([
-    startLocalS3({ directory: join(dir, 's3') }),
-    startLocalDynamoDB({ tableName: TABLE }),
-    makeTestMedia(join(dir, '.')),
-  ]);
+  [s3server, dynamodb, media] = await Promise.all([startLocalS3({ directory: join(dir, 's3') }), startLocalDynamoDB({ tableName: TABLE }), makeTestMedia(join(dir, '.'))]);
   // Expected failures (ClipNotFound, ClipOwnedElsewhere…) would fill the output; observability.test.ts checks the lines.
   logger.setLogLevel('SILENT');
   s3 = new S3Client({ ...localClientConfig(), endpoint: s3server.endpoint, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' });

@@ -13,7 +13,10 @@ async function linesDuring(work: () => Promise<unknown>): Promise<Array<Record<s
     });
   }
   await work().catch(() => undefined);
-  return written.flatMap((w) => w.split('\n')).filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+  return written
+    .flatMap((w) => w.split('\n'))
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 describe('withClipContext', () => {

@@ -39,7 +39,16 @@ beforeAll(async () => {
     await catalog.send(
       new PutCommand({
         TableName: TABLE,
-        Item: { ...keys.clip(clipId), ...keys.clipStatusIndex('PROCESSING', updatedAt, clipId), clipId, camera: 'porch', status: 'PROCESSING', uploadedAt: updatedAt, updatedAt, executionName: `run-${hour}` },
+        Item: {
+          ...keys.clip(clipId),
+          ...keys.clipStatusIndex('PROCESSING', updatedAt, clipId),
+          clipId,
+          camera: 'porch',
+          status: 'PROCESSING',
+          uploadedAt: updatedAt,
+          updatedAt,
+          executionName: `run-${hour}`,
+        },
       }),
     );
   }
@@ -48,7 +57,10 @@ beforeAll(async () => {
   // 2 reads a second page and keeps the 2 oldest of the 3 clips it has then.
   const stale = 'porch-0000000000000099';
   await catalog.send(
-    new PutCommand({ TableName: TABLE, Item: { ...keys.clip(stale), ...keys.clipStatusIndex('PROCESSING', '2026-11-30T23:00:00.000Z', stale), clipId: stale, camera: 'porch', status: 'READY', executionName: 'run-stale' } }),
+    new PutCommand({
+      TableName: TABLE,
+      Item: { ...keys.clip(stale), ...keys.clipStatusIndex('PROCESSING', '2026-11-30T23:00:00.000Z', stale), clipId: stale, camera: 'porch', status: 'READY', executionName: 'run-stale' },
+    }),
   );
 });
 

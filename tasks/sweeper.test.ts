@@ -197,26 +197,26 @@ describe('the sweeper after a DynamoDB outage', () => {
     const upload = await clipFailedByOutage('still-down.jpg');
     // DynamoDB stays unreachable for the tasks (nothing runs in between); the sweeper itself reaches it.
     await withTaskDependencies(stack, { catalog: unreachableCatalog }, async () => {
-    const options = {
-      settings: { ...DEFAULT_SWEEPER_SETTINGS, graceSeconds: 0, maxRedrives: 1 },
-      stateMachineArn: stack.stateMachineArn,
-      tableName: stack.tableName,
-      clients: { catalog: sweeperCatalog, stepFunctions: stack.clients.sfn, s3: stack.clients.s3 },
-    };
-    const first = await sweepStuckClips(options);
-    expect(first.redriven).toContain(upload.clipId);
-    await stack.waitForIdle();
-    expect(await describeClipExecution(stack, upload.clipId)).toMatchObject({ status: 'FAILED', error: 'StorageUnavailable', redriveCount: 1 });
+      const options = {
+        settings: { ...DEFAULT_SWEEPER_SETTINGS, graceSeconds: 0, maxRedrives: 1 },
+        stateMachineArn: stack.stateMachineArn,
+        tableName: stack.tableName,
+        clients: { catalog: sweeperCatalog, stepFunctions: stack.clients.sfn, s3: stack.clients.s3 },
+      };
+      const first = await sweepStuckClips(options);
+      expect(first.redriven).toContain(upload.clipId);
+      await stack.waitForIdle();
+      expect(await describeClipExecution(stack, upload.clipId)).toMatchObject({ status: 'FAILED', error: 'StorageUnavailable', redriveCount: 1 });
 
-    const second = await sweepStuckClips(options);
-    expect(second.failed).toContainEqual({ clipId: upload.clipId, reason: 'RedrivesExhausted' });
-    const record = (await clipRecord(stack, upload.clipId)) as unknown as Record<string, any>;
-    expect(record).toMatchObject({ status: 'FAILED', statusPk: 'STATUS#FAILED', failure: { error: 'RedrivesExhausted' } });
-    expect(record.failure.cause).toMatch(/redriven 1 time\(s\) and still ended FAILED with StorageUnavailable/);
-    expect(record.failure.cause).toContain(`/executions/${record.executionName}/redrive`);
-    // Nothing more to do for it: a third run leaves it alone.
-    const third = await sweepStuckClips(options);
-    expect([...third.redriven, ...third.restarted, ...third.failed.map((f) => f.clipId)]).not.toContain(upload.clipId);
+      const second = await sweepStuckClips(options);
+      expect(second.failed).toContainEqual({ clipId: upload.clipId, reason: 'RedrivesExhausted' });
+      const record = (await clipRecord(stack, upload.clipId)) as unknown as Record<string, any>;
+      expect(record).toMatchObject({ status: 'FAILED', statusPk: 'STATUS#FAILED', failure: { error: 'RedrivesExhausted' } });
+      expect(record.failure.cause).toMatch(/redriven 1 time\(s\) and still ended FAILED with StorageUnavailable/);
+      expect(record.failure.cause).toContain(`/executions/${record.executionName}/redrive`);
+      // Nothing more to do for it: a third run leaves it alone.
+      const third = await sweepStuckClips(options);
+      expect([...third.redriven, ...third.restarted, ...third.failed.map((f) => f.clipId)]).not.toContain(upload.clipId);
     });
   });
 
@@ -284,7 +284,10 @@ function inMemoryQueue(letters: DeadLetter[]): DeadLetters & { waiting(): string
       return visible;
     },
     async remove(letter) {
-      queue.splice(queue.findIndex((l) => l.receipt === letter.receipt), 1);
+      queue.splice(
+        queue.findIndex((l) => l.receipt === letter.receipt),
+        1,
+      );
     },
     waiting: () => queue.map((l) => l.id),
   };

@@ -83,8 +83,10 @@ export class SweepIncomplete extends Error {
   override readonly name = 'SweepIncomplete';
   constructor(readonly result: SweepResult) {
     super(
-      `The sweeper could not handle ${result.errors.length} stuck clip(s) (${result.errors.map((e) => `${e.clipId}: ${e.error}`).join('; ').slice(0, 600)}). ` +
-        'They stay PROCESSING and the next run tries again; if this repeats, check DynamoDB, S3 and Step Functions health and the sweeper’s permissions.',
+      `The sweeper could not handle ${result.errors.length} stuck clip(s) (${result.errors
+        .map((e) => `${e.clipId}: ${e.error}`)
+        .join('; ')
+        .slice(0, 600)}). ` + 'They stay PROCESSING and the next run tries again; if this repeats, check DynamoDB, S3 and Step Functions health and the sweeper’s permissions.',
     );
   }
 }
@@ -168,7 +170,15 @@ export async function sweepStuckClips(options: SweepOptions): Promise<SweepResul
       }
     });
   }
-  const summary = { examined: result.examined, running: result.running, restarted: result.restarted.length, redriven: result.redriven.length, failed: result.failed.length, errors: result.errors.length, more: result.more };
+  const summary = {
+    examined: result.examined,
+    running: result.running,
+    restarted: result.restarted.length,
+    redriven: result.redriven.length,
+    failed: result.failed.length,
+    errors: result.errors.length,
+    more: result.more,
+  };
   if (result.examined > 0) logger.info('Sweep done', summary);
   else logger.debug('Sweep done: no clip stuck in PROCESSING', summary);
   return result;
@@ -226,7 +236,10 @@ async function sweepClip(clip: StuckClip, executionName: string, options: SweepO
     return fail('CatalogNotUpdated', `Execution ${executionName} SUCCEEDED but the catalog still said PROCESSING. Check the execution's Catalog clip step; upload the clip again to process it anew.`);
   }
   if (execution.error && WORKFLOW_FAIL_ERRORS.has(execution.error)) {
-    return fail('WorkflowEnded', `Execution ${executionName} ended ${what}, but the catalog still said PROCESSING. Read the execution's history (camflow status ${clip.clipId}) for the step that failed.`);
+    return fail(
+      'WorkflowEnded',
+      `Execution ${executionName} ended ${what}, but the catalog still said PROCESSING. Read the execution's history (camflow status ${clip.clipId}) for the step that failed.`,
+    );
   }
   if (!REDRIVABLE_STATUSES.has(status) || execution.redriveStatus !== 'REDRIVABLE') {
     return fail('NotRedrivable', `Execution ${executionName} ended ${what} and cannot be redriven (${execution.redriveStatusReason ?? 'no reason given'}). Upload the clip again to process it.`);
@@ -254,9 +267,7 @@ async function restart(clip: StuckClip, executionName: string, options: SweepOpt
   const upload = `s3://${bucket}/${key}${versionId ? ` (version ${versionId})` : ''}`;
   let head;
   try {
-    head = await storageCall(`Looking up the upload ${upload}`, () =>
-      options.clients.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) })),
-    );
+    head = await storageCall(`Looking up the upload ${upload}`, () => options.clients.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key, ...(versionId ? { VersionId: versionId } : {}) })));
   } catch (error) {
     if (!isNotFound(error)) throw error;
     return fail('UploadMissing', `The upload ${upload} no longer exists and its workflow never started. Nothing to do if it was removed on purpose; otherwise upload the clip again.`);

@@ -25,7 +25,10 @@ export type TriggerResult =
   | { started: false; clipId: string; executionName: string; reason: 'duplicate' }
   | { started: false; reason: 'invalid-camera'; key: string };
 
-export const createHandler = (deps: TaskDependencies) => (event: ObjectCreatedEvent): Promise<TriggerResult> => withObservability(deps.observability, () => trigger(deps, event));
+export const createHandler =
+  (deps: TaskDependencies) =>
+  (event: ObjectCreatedEvent): Promise<TriggerResult> =>
+    withObservability(deps.observability, () => trigger(deps, event));
 
 export const handler = lambdaHandler(createHandler);
 

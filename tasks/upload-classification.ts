@@ -25,8 +25,24 @@ export interface UploadClassification {
 
 /** Video codecs MediaConvert accepts as input (ffmpeg names, as the probe reports them). */
 export const RENDERABLE_VIDEO_CODECS: ReadonlySet<string> = new Set([
-  'h264', 'hevc', 'mjpeg', 'mpeg4', 'mpeg2video', 'mpeg1video', 'vp8', 'vp9', 'av1', 'prores', 'vc1', 'h263',
-  'jpeg2000', 'dvvideo', 'dnxhd', 'cfhd', 'qtrle', 'rawvideo',
+  'h264',
+  'hevc',
+  'mjpeg',
+  'mpeg4',
+  'mpeg2video',
+  'mpeg1video',
+  'vp8',
+  'vp9',
+  'av1',
+  'prores',
+  'vc1',
+  'h263',
+  'jpeg2000',
+  'dvvideo',
+  'dnxhd',
+  'cfhd',
+  'qtrle',
+  'rawvideo',
 ]);
 
 /** Still image formats a browser shows as they are. */
@@ -86,10 +102,7 @@ export function classifyUpload(probe: MediaProbe | ProbeFailure, limits: ClipLim
   }
   if (probe.video) {
     if (!RENDERABLE_VIDEO_CODECS.has(probe.video.codec)) {
-      return invalid(
-        'unsupported-codec',
-        `The video codec '${probe.video.codec}' cannot be rendered for the web. Set the camera to record H.264, H.265 or MJPEG.`,
-      );
+      return invalid('unsupported-codec', `The video codec '${probe.video.codec}' cannot be rendered for the web. Set the camera to record H.264, H.265 or MJPEG.`);
     }
     if (probe.durationSeconds > limits.maxSeconds) {
       return invalid(
@@ -106,7 +119,10 @@ export function classifyUpload(probe: MediaProbe | ProbeFailure, limits: ClipLim
     return { kind: 'still' };
   }
   if (probe.audio) {
-    return invalid('no-video-track', `The ${probe.container} file holds only audio (${probe.audio.codec}), no picture. Check the camera’s video encoder settings; nothing can be shown for this upload.`);
+    return invalid(
+      'no-video-track',
+      `The ${probe.container} file holds only audio (${probe.audio.codec}), no picture. Check the camera’s video encoder settings; nothing can be shown for this upload.`,
+    );
   }
   return invalid('not-media', `The ${probe.container} file holds no video or image. Check what the camera or gateway writes under this folder.`);
 }

@@ -30,7 +30,11 @@ export async function validateClip(deps: Pick<TaskDependencies, 's3' | 'catalog'
   // The camera's render profile (its settings, else DEFAULT_RENDER_PROFILE, else passthrough).
   // Its time zone reads a timestamp in the file name of a clip uploaded without `captured-at`.
   const { renderProfile, timeZone } = cameraSettings(clip.camera, await getCameraRecord(deps, clip.camera), deps.cameraDefaults);
-  const result = await validateUpload(source, { ...clip, size: source.size }, { mediaBucket: deps.mediaBucket, ...deps.validation, capturedAt: source.capturedAt, timeZone, gatewayRemuxFailed: source.metadata[GATEWAY_REMUX_FAILED_METADATA], profile: renderProfile });
+  const result = await validateUpload(
+    source,
+    { ...clip, size: source.size },
+    { mediaBucket: deps.mediaBucket, ...deps.validation, capturedAt: source.capturedAt, timeZone, gatewayRemuxFailed: source.metadata[GATEWAY_REMUX_FAILED_METADATA], profile: renderProfile },
+  );
   if (result.render && result.mediaPrefix) {
     // The render reads the clip's own version, even when the key was overwritten since.
     const input = await storageCall(`Pinning the render source of clip ${clip.clipId}`, () => renderSourceFor(deps.s3, clip, result.mediaPrefix!));
@@ -40,6 +44,15 @@ export async function validateClip(deps: Pick<TaskDependencies, 's3' | 'catalog'
       inputs[0]!.FileInput = input;
     }
   }
-  logger.info('Clip validated', { kind: result.kind, capturedAt: result.capturedAt, capturedAtSource: result.capturedAtSource, renderProfile: result.render?.profile, reason: result.reason, container: result.probe?.container, video: result.probe?.video, durationSeconds: result.probe?.durationSeconds });
+  logger.info('Clip validated', {
+    kind: result.kind,
+    capturedAt: result.capturedAt,
+    capturedAtSource: result.capturedAtSource,
+    renderProfile: result.render?.profile,
+    reason: result.reason,
+    container: result.probe?.container,
+    video: result.probe?.video,
+    durationSeconds: result.probe?.durationSeconds,
+  });
   return result;
 }

@@ -125,12 +125,45 @@ describe('probeClip', () => {
     ['moov first (faststart)', ['-movflags', '+faststart']],
   ])('reads an MP4 (%s) only up to its first frames, and still probes it, or finds it cut short', async (name, flags) => {
     const mp4 = join(dir, `large-${flags.length}.mp4`);
-    await promisify(execFile)('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=1920x1080:rate=25:duration=4', '-f', 'lavfi', '-i', 'sine=duration=4', '-c:v', 'libx264', '-preset', 'ultrafast', '-qp', '10', '-c:a', 'aac', '-shortest', ...flags, mp4]);
+    await promisify(execFile)('ffmpeg', [
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=1920x1080:rate=25:duration=4',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=duration=4',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-qp',
+      '10',
+      '-c:a',
+      'aac',
+      '-shortest',
+      ...flags,
+      mp4,
+    ]);
     const file = await fileByteSource(mp4);
     expect(file.size).toBeGreaterThan(PROBE_READ_BUDGET);
     const counted = (source: ByteSource) => {
       const seen = { bytes: 0 };
-      return { seen, source: { size: source.size, read: async (offset: number, length: number) => { const bytes = await source.read(offset, length); seen.bytes += bytes.length; return bytes; } } };
+      return {
+        seen,
+        source: {
+          size: source.size,
+          read: async (offset: number, length: number) => {
+            const bytes = await source.read(offset, length);
+            seen.bytes += bytes.length;
+            return bytes;
+          },
+        },
+      };
     };
     const whole = counted(file);
     expect(await probeClip(whole.source)).toMatchObject({ container: 'mp4', durationSeconds: 4, video: { codec: 'h264', width: 1920, height: 1080, frameRate: 25 }, audio: { codec: 'aac' } });
@@ -183,4 +216,3 @@ describe('an upload the gateway could not remux', () => {
     expect((await validateUpload(source, clipFor(media.h264AacMp4, source.size), { mediaBucket: 'camflow-media' })).kind).toBe('video');
   });
 });
-

@@ -78,7 +78,12 @@ export function validationSettingsFromEnv(env: Record<string, string | undefined
 /** `HLS_LADDER=720p,360p` → ['720p', '360p']; unset → undefined (every rung). */
 function ladderFromEnv(env: Record<string, string | undefined>): string[] | undefined {
   const value = env[ENV.hlsLadder]?.trim();
-  return value ? value.split(',').map((label) => label.trim()).filter(Boolean) : undefined;
+  return value
+    ? value
+        .split(',')
+        .map((label) => label.trim())
+        .filter(Boolean)
+    : undefined;
 }
 
 /** `MAX_CLIP_BYTES`, `MAX_CLIP_SECONDS` → the limits; unset or not a positive number → the default. */

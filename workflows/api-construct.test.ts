@@ -22,8 +22,7 @@ function synth(options: { nag?: boolean; webOrigin?: string | null } = {}) {
     billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
   });
-  const bucket = (id: string) =>
-    new s3.Bucket(stack, id, { enforceSSL: true, blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL, encryption: s3.BucketEncryption.S3_MANAGED });
+  const bucket = (id: string) => new s3.Bucket(stack, id, { enforceSSL: true, blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL, encryption: s3.BucketEncryption.S3_MANAGED });
   const uploadsBucket = bucket('Uploads');
   const mediaBucket = bucket('Media');
   for (const b of [uploadsBucket, mediaBucket]) Validations.of(b).acknowledge({ id: 'AwsSolutions-S1', reason: 'test stack' });
@@ -103,7 +102,10 @@ describe('CamflowApi', () => {
         expect(m.Properties.Integration.Type, path).toBe('AWS_PROXY');
       }
     }
-    const open = [...byPath].filter(([key, [auth]]) => auth === 'NONE' && !key.startsWith('OPTIONS')).map(([key]) => key).sort();
+    const open = [...byPath]
+      .filter(([key, [auth]]) => auth === 'NONE' && !key.startsWith('OPTIONS'))
+      .map(([key]) => key)
+      .sort();
     expect(open).toEqual(['GET /clips/{id}/playback/{playlist}', 'GET /health', 'GET /openapi.json']);
     for (const key of ['ANY /{proxy+}', 'ANY /clips', 'ANY /clips/{id}', 'ANY /clips/{id}/{proxy+}']) {
       expect(byPath.get(key), key).toEqual(['COGNITO_USER_POOLS']);
@@ -166,7 +168,10 @@ describe('CamflowApi', () => {
     );
     for (const s of statements) {
       const list = Array.isArray(s.Action) ? s.Action : [s.Action];
-      expect(list.some((a) => a.endsWith('*')), JSON.stringify(s.Action)).toBe(false);
+      expect(
+        list.some((a) => a.endsWith('*')),
+        JSON.stringify(s.Action),
+      ).toBe(false);
       if (!list.every((a) => a.startsWith('xray:'))) expect(s.Resource, JSON.stringify(s.Action)).not.toBe('*');
     }
     const put = statements.find((s) => s.Action === 'dynamodb:PutItem')!;

@@ -223,15 +223,17 @@ export class CamflowApi extends Construct {
       { id: 'AwsSolutions-APIG3', reason: 'WAF costs more than the household stack; API Gateway throttling and Cognito guard the API.' },
       { id: 'AwsSolutions-APIG4', reason: 'The unauthenticated methods are health, the OpenAPI document, CORS preflight and the playlist route, whose links are HMAC-signed and expire.' },
       { id: 'AwsSolutions-COG4', reason: 'The unauthenticated methods are health, the OpenAPI document, CORS preflight and the playlist route, whose links are HMAC-signed and expire.' },
-      { id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]', reason: 'The account-level API Gateway logging role uses the AWS managed policy made for it.' },
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        reason: 'The account-level API Gateway logging role uses the AWS managed policy made for it.',
+      },
     ]);
   }
 
   /** Exactly the calls the API makes. */
   private grantLeastPrivilege(role: iam.IRole, props: CamflowApiProps): void {
     const stack = Stack.of(this);
-    const allow = (actions: string[], resources: string[], conditions?: Record<string, unknown>) =>
-      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources, conditions }));
+    const allow = (actions: string[], resources: string[], conditions?: Record<string, unknown>) => role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources, conditions }));
     const table = props.table.tableArn;
     const indexes = `${props.table.tableArn}/index/*`;
     // Lists are Queries on the table and its indexes; a clip, a camera, a user, the playback key: GetItem.

@@ -96,14 +96,11 @@ export class CamflowFunction extends nodejs.NodejsFunction {
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (inputDir: string, outputDir: string) =>
-            afterBundling.map((command) => command.replaceAll('{inputDir}', inputDir).replaceAll('{outputDir}', outputDir)),
+          afterBundling: (inputDir: string, outputDir: string) => afterBundling.map((command) => command.replaceAll('{inputDir}', inputDir).replaceAll('{outputDir}', outputDir)),
         },
       },
     });
-    acknowledge(role, [
-      { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'X-Ray tracing: xray:PutTraceSegments and PutTelemetryRecords have no resource-level scope.' },
-    ]);
+    acknowledge(role, [{ id: 'AwsSolutions-IAM5[Resource::*]', reason: 'X-Ray tracing: xray:PutTraceSegments and PutTelemetryRecords have no resource-level scope.' }]);
     acknowledge(this, [{ id: 'AwsSolutions-L1', reason: 'Node.js 22 is the runtime the project targets; move to 24 deliberately.' }]);
   }
 }

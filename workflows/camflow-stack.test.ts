@@ -66,9 +66,7 @@ describe('CamflowStack: buckets', () => {
       template.hasResourceProperties('AWS::S3::BucketPolicy', {
         Bucket: { Ref: logicalId(bucket) },
         PolicyDocument: {
-          Statement: Match.arrayWith([
-            Match.objectLike({ Effect: 'Deny', Action: 's3:*', Principal: { AWS: '*' }, Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-          ]),
+          Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Action: 's3:*', Principal: { AWS: '*' }, Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
         },
       });
     }
@@ -165,7 +163,9 @@ describe('CamflowStack: buckets', () => {
       [RETENTION_CONTEXT_KEYS.archiveExpireDays]: '3650',
     };
     const other = synth(overrides);
-    const rules = (other.template.toJSON().Resources[other.stack.getLogicalId(other.stack.mediaBucket.node.defaultChild as never)] as Resource).Properties.LifecycleConfiguration.Rules as Array<Record<string, any>>;
+    const rules = (other.template.toJSON().Resources[other.stack.getLogicalId(other.stack.mediaBucket.node.defaultChild as never)] as Resource).Properties.LifecycleConfiguration.Rules as Array<
+      Record<string, any>
+    >;
     const rule = (id: string) => rules.find((r) => r.Id === id)!;
     expect(rule('retention-class-short').ExpirationInDays).toBe(3);
     expect(rule('retention-class-standard-tiering').Transitions).toEqual([{ StorageClass: 'GLACIER_IR', TransitionInDays: 60 }]);
@@ -192,7 +192,9 @@ describe('CamflowStack: buckets', () => {
 
   it('gives Validate clip the default render profile from context, and refuses an unknown one', () => {
     const env = (s: ReturnType<typeof synth>) => {
-      const fns = Object.values(s.template.toJSON().Resources as Record<string, Resource>).filter((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Environment?.Variables?.DEFAULT_RENDER_PROFILE);
+      const fns = Object.values(s.template.toJSON().Resources as Record<string, Resource>).filter(
+        (r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Environment?.Variables?.DEFAULT_RENDER_PROFILE,
+      );
       return fns.map((f) => f.Properties.Environment.Variables.DEFAULT_RENDER_PROFILE);
     };
     expect(env(synth({}))).toEqual(['passthrough']);
@@ -212,9 +214,7 @@ describe('CamflowStack: catalog table', () => {
     expect(props.BillingMode).toBe('PAY_PER_REQUEST');
     expect(props.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
     expect(props.TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
-    expect(
-      (props.GlobalSecondaryIndexes as Array<Record<string, any>>).map((i) => ({ name: i.IndexName, keys: i.KeySchema, projection: i.Projection.ProjectionType })),
-    ).toEqual(
+    expect((props.GlobalSecondaryIndexes as Array<Record<string, any>>).map((i) => ({ name: i.IndexName, keys: i.KeySchema, projection: i.Projection.ProjectionType }))).toEqual(
       catalogTable.indexes.map((i) => ({
         name: i.name,
         keys: [
@@ -244,9 +244,14 @@ describe('CamflowStack: topics', () => {
   it('subscribes alertEmails and alertPhones to motion alerts, and the emails to operations', () => {
     const other = synth({ alertEmails: 'owner@example.com, partner@example.com', alertPhones: '+15555550100' });
     const topicId = (t: { node: { defaultChild?: unknown } }) => other.stack.getLogicalId(t.node.defaultChild as never);
-    const subscriptions = Object.values(other.template.toJSON().Resources as Record<string, Resource>).filter((r) => r.Type === 'AWS::SNS::Subscription').map((r) => r.Properties);
+    const subscriptions = Object.values(other.template.toJSON().Resources as Record<string, Resource>)
+      .filter((r) => r.Type === 'AWS::SNS::Subscription')
+      .map((r) => r.Properties);
     const on = (topic: { node: { defaultChild?: unknown } }) =>
-      subscriptions.filter((s) => s.TopicArn.Ref === topicId(topic)).map((s) => `${s.Protocol}:${s.Endpoint}`).sort();
+      subscriptions
+        .filter((s) => s.TopicArn.Ref === topicId(topic))
+        .map((s) => `${s.Protocol}:${s.Endpoint}`)
+        .sort();
     expect(on(other.stack.motionTopic)).toEqual(['email:owner@example.com', 'email:partner@example.com', 'sms:+15555550100']);
     expect(on(other.stack.operationsTopic)).toEqual(['email:owner@example.com', 'email:partner@example.com']);
     // One topic for every camera: each motion-alert subscription takes only its channel.
@@ -386,7 +391,10 @@ describe('CamflowStack: Lambdas', () => {
 });
 
 describe('CamflowStack: no clip stuck for ever', () => {
-  const queueId = () => ofType('AWS::SQS::Queue').map(([id]) => id).find((id) => id.startsWith('TriggerDeadLetters'))!;
+  const queueId = () =>
+    ofType('AWS::SQS::Queue')
+      .map(([id]) => id)
+      .find((id) => id.startsWith('TriggerDeadLetters'))!;
   /** The deployed ASL, with every CloudFormation token replaced by a placeholder string. */
   function deployedDefinition(): { States: Record<string, { Retry?: Array<Record<string, unknown>>; Catch?: unknown[]; Next?: string }> } {
     const definition = ofType('AWS::StepFunctions::StateMachine')[0]![1].Properties.DefinitionString;
@@ -421,7 +429,14 @@ describe('CamflowStack: no clip stuck for ever', () => {
       'states:RedriveExecution',
       'states:StartExecution',
     ]);
-    expect(actionsOfFunction('RetryFailedUploads')).toEqual(['dynamodb:PutItem', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage', 'states:StartExecution']);
+    expect(actionsOfFunction('RetryFailedUploads')).toEqual([
+      'dynamodb:PutItem',
+      'sqs:ChangeMessageVisibility',
+      'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
+      'sqs:ReceiveMessage',
+      'states:StartExecution',
+    ]);
     const statements = (id: keyof typeof TASK_FUNCTIONS) => statementsOfRole(resources[logicalId(stack.functions[id])]!.Properties.Role['Fn::GetAtt'][0] as string);
     const resourceOf = (id: keyof typeof TASK_FUNCTIONS, action: string) => JSON.stringify(statements(id).find((s) => ([] as string[]).concat(s.Action).includes(action))!.Resource);
     expect(resourceOf('Sweeper', 'dynamodb:Query')).toContain('/index/byStatus');
@@ -432,7 +447,9 @@ describe('CamflowStack: no clip stuck for ever', () => {
   });
 
   it('alarms to the operations topic as soon as a message waits in the trigger’s dead-letter queue, saying what to do', () => {
-    const alarms = ofType('AWS::CloudWatch::Alarm').map(([, r]) => r.Properties).filter((a) => JSON.stringify(a.Dimensions ?? []).includes(queueId()));
+    const alarms = ofType('AWS::CloudWatch::Alarm')
+      .map(([, r]) => r.Properties)
+      .filter((a) => JSON.stringify(a.Dimensions ?? []).includes(queueId()));
     expect(alarms).toHaveLength(1);
     const alarm = alarms[0]!;
     expect(alarm).toMatchObject({
@@ -493,7 +510,9 @@ describe('CamflowStack: the gateway user', () => {
 
 describe('CamflowStack: the gateway falls silent (its heartbeat)', () => {
   const gatewayAlarms = (r: Record<string, Resource>) =>
-    Object.values(r).filter((x) => x.Type === 'AWS::CloudWatch::Alarm' && x.Properties.Namespace === HEARTBEAT_NAMESPACE).map((x) => x.Properties);
+    Object.values(r)
+      .filter((x) => x.Type === 'AWS::CloudWatch::Alarm' && x.Properties.Namespace === HEARTBEAT_NAMESPACE)
+      .map((x) => x.Properties);
 
   it('no heartbeat for 10 minutes alarms the operations topic, and so does silence (missing data breaches)', () => {
     const alarm = gatewayAlarms(resources).find((a) => a.MetricName === HEARTBEAT_METRICS.heartbeat)!;
@@ -600,7 +619,9 @@ describe('synthesis with bundling (esbuild, no Docker)', () => {
       const bundled = new CamflowStack(app, 'Camflow');
       const assembly = app.synth();
       // Folders only (CDK's AWS CLI layer for the web deployment is a .zip).
-      const all = readdirSync(assembly.directory, { withFileTypes: true }).filter((e) => e.isDirectory() && e.name.startsWith('asset.')).map((e) => e.name);
+      const all = readdirSync(assembly.directory, { withFileTypes: true })
+        .filter((e) => e.isDirectory() && e.name.startsWith('asset.'))
+        .map((e) => e.name);
       // One bundle per task, and the REST API's (the others: the web app's build, its config.json, CDK's deployment function).
       const assets = all.filter((asset) => existsSync(join(assembly.directory, asset, 'index.mjs')));
       expect(assets).toHaveLength(Object.keys(TASK_FUNCTIONS).length + 1);

@@ -93,9 +93,7 @@ export class CamflowStack extends Stack {
       ...privateBucket,
       lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(90) }],
     });
-    acknowledge(accessLogs, [
-      { id: 'AwsSolutions-S1', reason: 'This is the access-log bucket of the other two; logging it into itself would loop.' },
-    ]);
+    acknowledge(accessLogs, [{ id: 'AwsSolutions-S1', reason: 'This is the access-log bucket of the other two; logging it into itself would loop.' }]);
 
     const days = retentionDaysFrom(context);
     const lifecycleRules: s3.LifecycleRule[] = [
@@ -232,7 +230,10 @@ export class CamflowStack extends Stack {
     const catalogClip = fn('CatalogClip', { environment: storage });
     const applyRetention = fn('ApplyRetention', { environment: { ...storage, [ENV.defaultRetentionClass]: defaultRetentionClass } });
     // Operations messages link to the execution in the console and to the clip in the web app.
-    const operationsLinks = { [ENV.executionArnPrefix]: `arn:${this.partition}:states:${this.region}:${this.account}:execution:${STATE_MACHINE_NAME}:`, ...(webUrl ? { [ENV.webUrl]: String(webUrl) } : {}) };
+    const operationsLinks = {
+      [ENV.executionArnPrefix]: `arn:${this.partition}:states:${this.region}:${this.account}:execution:${STATE_MACHINE_NAME}:`,
+      ...(webUrl ? { [ENV.webUrl]: String(webUrl) } : {}),
+    };
     const quarantineClip = fn('QuarantineClip', { environment: { ...storage, ...operationsLinks } });
     const recordFailure = fn('RecordFailure', { environment: { ...storage, ...operationsLinks } });
 
@@ -256,11 +257,7 @@ export class CamflowStack extends Stack {
     allow(validateClip, ['dynamodb:GetItem'], [this.table.tableArn]);
     // Lists the clip's renditions, reads and writes object tags; reads the clip and camera, records the class.
     // Tags (and, for a held clip, legal holds) are set on the clip's own versions.
-    allow(
-      applyRetention,
-      ['s3:GetObjectTagging', 's3:PutObjectTagging', 's3:GetObjectVersionTagging', 's3:PutObjectVersionTagging', 's3:PutObjectLegalHold'],
-      [uploadsObjects, mediaObjects],
-    );
+    allow(applyRetention, ['s3:GetObjectTagging', 's3:PutObjectTagging', 's3:GetObjectVersionTagging', 's3:PutObjectVersionTagging', 's3:PutObjectLegalHold'], [uploadsObjects, mediaObjects]);
     allow(applyRetention, ['s3:ListBucket', 's3:ListBucketVersions'], [this.uploadsBucket.bucketArn, this.mediaBucket.bucketArn]);
     allow(applyRetention, ['dynamodb:GetItem', 'dynamodb:UpdateItem'], [this.table.tableArn]);
     acknowledge(applyRetention.role!, [
@@ -308,9 +305,7 @@ export class CamflowStack extends Stack {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    acknowledge(triggerDeadLetters, [
-      { id: 'AwsSolutions-SQS3', reason: 'This queue is itself the dead-letter queue of the trigger (function and rule target).' },
-    ]);
+    acknowledge(triggerDeadLetters, [{ id: 'AwsSolutions-SQS3', reason: 'This queue is itself the dead-letter queue of the trigger (function and rule target).' }]);
     const trigger = fn('Trigger', {
       deadLetterQueue: triggerDeadLetters,
       environment: { ...storage, [ENV.stateMachineArn]: this.stateMachine.stateMachineArn },
@@ -351,7 +346,10 @@ export class CamflowStack extends Stack {
     acknowledge(sweeper.role!, [
       { id: this.objectsFinding(this.uploadsBucket), reason: 'HeadObject on the upload of a never-started clip: keys are per clip, not known at deploy time.' },
       // As cdk-nag prints it: the region and account themselves when the stack's env resolves them (`cdk synth` with a default region).
-      { id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${rendered(this.region, '<AWS::Region>')}:${rendered(this.account, '<AWS::AccountId>')}:execution:${STATE_MACHINE_NAME}:*]`, reason: 'Describes and redrives executions of the clip workflow only; execution names are clip ids, not known at deploy time.' },
+      {
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${rendered(this.region, '<AWS::Region>')}:${rendered(this.account, '<AWS::AccountId>')}:execution:${STATE_MACHINE_NAME}:*]`,
+        reason: 'Describes and redrives executions of the clip workflow only; execution names are clip ids, not known at deploy time.',
+      },
     ]);
     const retryFailedUploads = fn('RetryFailedUploads', {
       environment: { ...storage, [ENV.stateMachineArn]: this.stateMachine.stateMachineArn, [TRIGGER_DEAD_LETTERS_URL]: triggerDeadLetters.queueUrl },
@@ -364,7 +362,10 @@ export class CamflowStack extends Stack {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': this.account } } }),
       description: 'EventBridge Scheduler: invokes the camflow sweeper and the dead-letter retry',
     });
-    for (const [id, target] of [['Sweep', sweeper], ['RetryFailedUploads', retryFailedUploads]] as const) {
+    for (const [id, target] of [
+      ['Sweep', sweeper],
+      ['RetryFailedUploads', retryFailedUploads],
+    ] as const) {
       new scheduler.Schedule(this, `${id}Schedule`, {
         description: id === 'Sweep' ? 'camflow: restart, redrive or fail clips stuck in PROCESSING' : 'camflow: run the trigger again for uploads in its dead-letter queue',
         schedule: scheduler.ScheduleExpression.rate(sweepEvery),
@@ -405,9 +406,7 @@ export class CamflowStack extends Stack {
 
     // --- The gateway's credentials: put objects into uploads, nothing else ---------------
     this.gatewayUploader = new iam.User(this, 'GatewayUploader');
-    this.gatewayUploader.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'], resources: [uploadsObjects] }),
-    );
+    this.gatewayUploader.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'], resources: [uploadsObjects] }));
     // ...and its heartbeat: custom metrics in the gateway namespace only.
     this.gatewayUploader.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['cloudwatch:PutMetricData'], resources: ['*'], conditions: { StringEquals: { 'cloudwatch:namespace': HEARTBEAT_NAMESPACE } } }),

@@ -34,10 +34,7 @@ let asl: Machine;
 
 /** Every state with where it lives: top level, or the index of its Parallel branch. */
 function allStates(machine: Machine, branch: string | undefined = undefined): Array<{ name: string; state: State; parallel?: string }> {
-  return Object.entries(machine.States).flatMap(([name, state]) => [
-    { name, state, ...(branch ? { parallel: branch } : {}) },
-    ...(state.Branches ?? []).flatMap((b) => allStates(b, name)),
-  ]);
+  return Object.entries(machine.States).flatMap(([name, state]) => [{ name, state, ...(branch ? { parallel: branch } : {}) }, ...(state.Branches ?? []).flatMap((b) => allStates(b, name))]);
 }
 const stateNamed = (name: string) => allStates(asl).find((s) => s.name === name)!.state;
 
@@ -69,7 +66,11 @@ describe('the clip workflow definition (as synthesized)', () => {
   });
 
   it('names its states as an operator reads them (STATE)', () => {
-    expect(allStates(asl).map((s) => s.name).sort()).toEqual(Object.values(STATE).sort());
+    expect(
+      allStates(asl)
+        .map((s) => s.name)
+        .sort(),
+    ).toEqual(Object.values(STATE).sort());
     expect(asl.StartAt).toBe(STATE.validate);
   });
 
@@ -138,9 +139,7 @@ describe('the clip workflow definition (as synthesized)', () => {
       expect(state.Retry![0]!.ErrorEquals, name).toContain('StorageUnavailable');
       expect(state.TimeoutSeconds, name).toBe(300);
     }
-    expect(
-      Object.fromEntries(lambdaTasks.map((s) => [s.name, s.state.ResultPath])),
-    ).toEqual({
+    expect(Object.fromEntries(lambdaTasks.map((s) => [s.name, s.state.ResultPath]))).toEqual({
       [STATE.validate]: '$.validation',
       [STATE.decideAlert]: '$.alert',
       [STATE.catalog]: '$.catalog',
@@ -165,7 +164,15 @@ describe('the clip workflow definition (as synthesized)', () => {
     const failed = { Variable: '$.outcome.render.failed' };
     expect(stateNamed(STATE.rendered)).toEqual({
       Type: 'Choice',
-      Choices: [{ And: [{ ...failed, IsPresent: true }, { ...failed, BooleanEquals: true }], Next: STATE.notRendered }],
+      Choices: [
+        {
+          And: [
+            { ...failed, IsPresent: true },
+            { ...failed, BooleanEquals: true },
+          ],
+          Next: STATE.notRendered,
+        },
+      ],
       Default: STATE.catalog,
     });
     expect(stateNamed(STATE.notRendered)).toEqual({ Type: 'Pass', InputPath: '$.outcome.render.error', ResultPath: '$.error', Next: STATE.recordFailure });
@@ -226,7 +233,9 @@ describe('the clip workflow definition (as synthesized)', () => {
     const notify = alert!.States[STATE.notifyAlertFailed]!;
     expect(notify).toMatchObject({ Resource: 'arn:aws:states:::sns:publish', ResultPath: null, Next: STATE.alertFailed });
     expect(notify.Parameters).toMatchObject({ TopicArn: 'arn:aws:sns:us-east-1:000000000000:Operations', 'Subject.$': "States.Format('Alert not sent: camera {}', $.clip.camera)" });
-    expect(String(notify.Parameters!['Message.$'])).toMatch(/^States\.Format\('The motion alert for clip \{\} .*', \$\.clip\.clipId, \$\.clip\.camera, \$\.alertError\.Error, \$\.alertError\.Cause\)$/);
+    expect(String(notify.Parameters!['Message.$'])).toMatch(
+      /^States\.Format\('The motion alert for clip \{\} .*', \$\.clip\.clipId, \$\.clip\.camera, \$\.alertError\.Error, \$\.alertError\.Cause\)$/,
+    );
     expect(alert!.States[STATE.alertFailed]).toEqual({
       Type: 'Pass',
       Parameters: { send: false, reason: 'failed', 'error.$': '$.alertError.Error', 'cause.$': '$.alertError.Cause' },

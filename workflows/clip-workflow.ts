@@ -208,11 +208,7 @@ export function buildClipWorkflow(scope: Construct, resources: ClipWorkflowResou
   notifyAlertFailed.addCatch(alertFailed, { resultPath: '$.alertNoticeError' });
   notifyAlertFailed.next(alertFailed);
   for (const task of [decideAlert, sendMotionAlert]) task.addCatch(notifyAlertFailed, { resultPath: ALERT_ERROR_PATH });
-  const alertBranch = decideAlert.next(
-    new sfn.Choice(states, 'AlertDue', { stateName: STATE.alertDue })
-      .when(sfn.Condition.booleanEquals('$.alert.send', true), sendMotionAlert)
-      .otherwise(noAlert),
-  );
+  const alertBranch = decideAlert.next(new sfn.Choice(states, 'AlertDue', { stateName: STATE.alertDue }).when(sfn.Condition.booleanEquals('$.alert.send', true), sendMotionAlert).otherwise(noAlert));
 
   // Branch B: render (the branch's output is { jobId, status, outputGroups }, or
   // { failed: true, error } when the job failed: the alert branch runs on regardless).
@@ -224,7 +220,12 @@ export function buildClipWorkflow(scope: Construct, resources: ClipWorkflowResou
       Settings: sfn.JsonPath.objectAt('$.validation.render.settings'),
       UserMetadata: { clipId: sfn.JsonPath.stringAt('$.clip.clipId'), camera: sfn.JsonPath.stringAt('$.clip.camera') },
     },
-    resultSelector: { jobId: sfn.JsonPath.stringAt('$.Job.Id'), status: sfn.JsonPath.stringAt('$.Job.Status'), outputGroups: sfn.JsonPath.objectAt('$.Job.OutputGroupDetails'), timing: sfn.JsonPath.objectAt('$.Job.Timing') },
+    resultSelector: {
+      jobId: sfn.JsonPath.stringAt('$.Job.Id'),
+      status: sfn.JsonPath.stringAt('$.Job.Status'),
+      outputGroups: sfn.JsonPath.objectAt('$.Job.OutputGroupDetails'),
+      timing: sfn.JsonPath.objectAt('$.Job.Timing'),
+    },
     taskTimeout: sfn.Timeout.duration(RENDER_TASK_TIMEOUT),
   });
   render.addRetry({ errors: MEDIACONVERT_TRANSIENT_ERRORS, interval: Duration.seconds(5), maxAttempts: 5, maxDelay: Duration.minutes(2), ...backoff });
@@ -264,11 +265,6 @@ export function buildClipWorkflow(scope: Construct, resources: ClipWorkflowResou
   // After an outage, back to the first step whose result is missing (each step's result is kept at its ResultPath).
   const resume = sfn.Condition.booleanEquals('$.failure.resume', true);
   const resumeAt = (path: string) => sfn.Condition.and(resume, sfn.Condition.isPresent(path));
-  resumeAfterOutage
-    .when(resumeAt('$.catalog'), retention)
-    .when(resumeAt('$.outcome'), catalog)
-    .when(resumeAt('$.validation'), whatWasUploaded)
-    .when(resume, validate)
-    .otherwise(notifyFailure);
+  resumeAfterOutage.when(resumeAt('$.catalog'), retention).when(resumeAt('$.outcome'), catalog).when(resumeAt('$.validation'), whatWasUploaded).when(resume, validate).otherwise(notifyFailure);
   return validate.next(whatWasUploaded);
 }

@@ -23,7 +23,10 @@ beforeAll(() => {
 const logicalId = (construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as never);
 const alarmNamed = (id: string): Record<string, any> => {
   const found = Object.entries(resources).filter(([key, r]) => r.Type === 'AWS::CloudWatch::Alarm' && key.startsWith(`OperationsAlarms${id}`));
-  expect(found.map(([key]) => key), id).toHaveLength(1);
+  expect(
+    found.map(([key]) => key),
+    id,
+  ).toHaveLength(1);
   return found[0]![1].Properties;
 };
 const topic = () => ({ Ref: logicalId(stack.operationsTopic) });
@@ -33,7 +36,11 @@ const description = (alarm: Record<string, any>): string =>
 
 describe('alarms to the operations topic', () => {
   const cases: Array<{ id: string; expected: Record<string, unknown> & { MetricName: string }; says: RegExp[] }> = [
-    { id: 'ClipExecutionsFailed', expected: { Namespace: 'AWS/States', MetricName: 'ExecutionsFailed', Statistic: 'Sum', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' }, says: [/FAILED/, /camflow executions --status FAILED/, /Operations page/, /redrive/i] },
+    {
+      id: 'ClipExecutionsFailed',
+      expected: { Namespace: 'AWS/States', MetricName: 'ExecutionsFailed', Statistic: 'Sum', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' },
+      says: [/FAILED/, /camflow executions --status FAILED/, /Operations page/, /redrive/i],
+    },
     { id: 'ClipExecutionsTimedOut', expected: { Namespace: 'AWS/States', MetricName: 'ExecutionsTimedOut', Statistic: 'Sum', Threshold: 0 }, says: [/TIMED_OUT/, /redrive/i] },
     { id: 'ClipWorkflowThrottled', expected: { Namespace: 'AWS/States', MetricName: 'ExecutionThrottled', Statistic: 'Sum', Threshold: 0 }, says: [/throttled/, /quota/] },
     { id: 'RenderJobsErrored', expected: { Namespace: 'AWS/MediaConvert', MetricName: 'JobsErroredCount', Statistic: 'Sum', Threshold: 0 }, says: [/MediaConvert job ended in ERROR/, /redrive/i] },
@@ -48,10 +55,12 @@ describe('alarms to the operations topic', () => {
     });
   }
 
-  it('the clip alarms link to the workflow in the Step Functions console and to the web app\'s Operations page', () => {
+  it("the clip alarms link to the workflow in the Step Functions console and to the web app's Operations page", () => {
     for (const id of ['ClipExecutionsFailed', 'ClipExecutionsTimedOut', 'RenderJobsErrored']) {
       const parts = alarmNamed(id).AlarmDescription['Fn::Join'][1] as unknown[];
-      expect(description(alarmNamed(id))).toMatch(/Executions: https:\/\/\{ref\}\.console\.aws\.amazon\.com\/states\/home#\/v2\/statemachines\/view\/\{ref\} Operations page: https:\/\/\{ref\}\/operations/);
+      expect(description(alarmNamed(id))).toMatch(
+        /Executions: https:\/\/\{ref\}\.console\.aws\.amazon\.com\/states\/home#\/v2\/statemachines\/view\/\{ref\} Operations page: https:\/\/\{ref\}\/operations/,
+      );
       expect(parts).toContainEqual({ Ref: logicalId(stack.stateMachine) });
     }
   });
@@ -112,7 +121,8 @@ describe('the operations dashboard', () => {
     const text = body();
     expect(text).toContain('Clips per hour, by outcome');
     for (const outcome of ['ready', 'quarantined', 'failed']) expect(text).toContain(`"Camflow","Clips","Outcome","${outcome}","service","camflow"`);
-    for (const metric of ['UploadToReadySeconds', 'UploadToAlertSeconds']) for (const p of ['p50', 'p90', 'p99']) expect(text).toMatch(new RegExp(`"Camflow","${metric}","service","camflow",\\{[^}]*"stat":"${p}"`));
+    for (const metric of ['UploadToReadySeconds', 'UploadToAlertSeconds'])
+      for (const p of ['p50', 'p90', 'p99']) expect(text).toMatch(new RegExp(`"Camflow","${metric}","service","camflow",\\{[^}]*"stat":"${p}"`));
     for (const profile of RENDER_PROFILES) expect(text).toContain(`"Camflow","OutputMinutes","Profile","${profile}","service","camflow"`);
   });
 
@@ -121,7 +131,9 @@ describe('the operations dashboard', () => {
     for (const metric of ['ExecutionsStarted', 'ExecutionsSucceeded', 'ExecutionsFailed', 'ExecutionsTimedOut']) expect(text).toContain(`"AWS/States","${metric}","StateMachineArn"`);
     expect(text).toContain('"AWS/SQS","ApproximateNumberOfMessagesVisible","QueueName"');
     for (const metric of ['Count', '4XXError', '5XXError', 'Latency']) expect(text).toContain(`"AWS/ApiGateway","${metric}","ApiName"`);
-    const alarmIds = Object.entries(resources).filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm').map(([id]) => id);
+    const alarmIds = Object.entries(resources)
+      .filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm')
+      .map(([id]) => id);
     expect(text).toContain('"type":"alarm"');
     for (const id of alarmIds) expect(text, id).toContain(`{"Fn::GetAtt":["${id}","Arn"]}`);
   });

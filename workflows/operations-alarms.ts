@@ -91,13 +91,13 @@ export class OperationsAlarms extends Construct {
     alarm(
       'ClipWorkflowThrottled',
       'Step Functions throttled the clip workflow (state transitions or StartExecution over the account quota): clips are delayed, and the trigger retries. ' +
-        'Check for an upload storm (a camera uploading in a loop) in the dashboard\'s executions widget; if the load is real, ask for a higher Step Functions quota in Service Quotas.',
+        "Check for an upload storm (a camera uploading in a loop) in the dashboard's executions widget; if the load is real, ask for a higher Step Functions quota in Service Quotas.",
       { metric: props.stateMachine.metricThrottled(sum), ...anyIn5Minutes },
     );
     const defaultQueue = stack.formatArn({ service: 'mediaconvert', resource: 'queues', resourceName: 'Default' });
     alarm(
       'RenderJobsErrored',
-      'A MediaConvert job ended in ERROR: a clip has no web playback and is FAILED with the job\'s error (the operations message names it). ' +
+      "A MediaConvert job ended in ERROR: a clip has no web playback and is FAILED with the job's error (the operations message names it). " +
         `${find} MediaConvert console, Jobs, status Error: the error code. Play the raw upload: if it plays, redrive; if not, the camera wrote a broken file.${where}`,
       { metric: new cloudwatch.Metric({ namespace: 'AWS/MediaConvert', metricName: 'JobsErroredCount', dimensionsMap: { Queue: defaultQueue }, ...sum }), ...anyIn5Minutes },
     );
@@ -105,15 +105,25 @@ export class OperationsAlarms extends Construct {
     alarm(
       'ApiServerErrors',
       `Over ${rate * 100} % of REST API requests answered 5xx for 15 minutes: the web app and API clients fail. ` +
-        'Read the API handler\'s logs (its log group, level ERROR) for the error; a DynamoDB or S3 outage shows there too. Fix and redeploy, or roll back the last deployment.',
-      { metric: props.restApi.metricServerError({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.AVERAGE }), threshold: rate, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD, evaluationPeriods: 3 },
+        "Read the API handler's logs (its log group, level ERROR) for the error; a DynamoDB or S3 outage shows there too. Fix and redeploy, or roll back the last deployment.",
+      {
+        metric: props.restApi.metricServerError({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.AVERAGE }),
+        threshold: rate,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+      },
     );
     const latency = props.apiLatencyP99 ?? Duration.seconds(3);
     alarm(
       'ApiLatencyP99',
       `The REST API's p99 latency was over ${latency.toSeconds()} s for 15 minutes: the web app feels stuck. ` +
-        'Check the API handler\'s duration and throttles in the dashboard and its X-Ray traces for the slow call (DynamoDB, S3, Step Functions); raise its memory if it is CPU-bound.',
-      { metric: props.restApi.metricLatency({ period: FIVE_MINUTES, statistic: 'p99' }), threshold: latency.toMilliseconds(), comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD, evaluationPeriods: 3 },
+        "Check the API handler's duration and throttles in the dashboard and its X-Ray traces for the slow call (DynamoDB, S3, Step Functions); raise its memory if it is CPU-bound.",
+      {
+        metric: props.restApi.metricLatency({ period: FIVE_MINUTES, statistic: 'p99' }),
+        threshold: latency.toMilliseconds(),
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+      },
     );
     const errors = props.lambdaErrors ?? 5;
     for (const [index, group] of chunks(props.functions, METRICS_PER_ALARM).entries()) {
@@ -128,13 +138,14 @@ export class OperationsAlarms extends Construct {
       alarm(
         `LambdaErrors${suffix}`,
         `camflow's Lambda functions failed ${errors} or more times in 5 minutes. The workflow retries its tasks, so clips may still end READY; a FAILED clip raises ClipExecutionsFailed too. ` +
-          'The dashboard\'s Lambda widget shows which function; read its log group (level ERROR: each error is named and says what to do). ' + find,
+          "The dashboard's Lambda widget shows which function; read its log group (level ERROR: each error is named and says what to do). " +
+          find,
         { metric: total((f) => f.metricErrors(sum), 'Lambda errors'), threshold: errors, comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD, evaluationPeriods: 1 },
       );
       alarm(
         `LambdaThrottles${suffix}`,
         'A camflow Lambda function was throttled (account concurrency used up): tasks wait and retry, clips are delayed. ' +
-          'See which function in the dashboard; look for another workload using the account\'s concurrency, or ask for a higher Lambda concurrency quota.',
+          "See which function in the dashboard; look for another workload using the account's concurrency, or ask for a higher Lambda concurrency quota.",
         { metric: total((f) => f.metricThrottles(sum), 'Lambda throttles'), ...anyIn5Minutes },
       );
     }

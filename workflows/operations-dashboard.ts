@@ -38,15 +38,12 @@ export class OperationsDashboard extends Construct {
   constructor(scope: Construct, id: string, props: OperationsDashboardProps) {
     super(scope, id);
     const sumPerHour = { statistic: cloudwatch.Stats.SUM, period: HOUR };
-    const percentiles = (metricName: string, label: string) =>
-      ['p50', 'p90', 'p99'].map((statistic) => camflowMetric(metricName, {}, { statistic, period: HOUR, label: `${label} ${statistic}` }));
+    const percentiles = (metricName: string, label: string) => ['p50', 'p90', 'p99'].map((statistic) => camflowMetric(metricName, {}, { statistic, period: HOUR, label: `${label} ${statistic}` }));
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: `${Stack.of(this).stackName}-operations`,
       defaultInterval: Duration.days(1),
       widgets: [
-        [
-          new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: props.alarms, width: 24, height: 4 }),
-        ],
+        [new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: props.alarms, width: 24, height: 4 })],
         [
           new cloudwatch.GraphWidget({
             title: 'Clips per hour, by outcome',

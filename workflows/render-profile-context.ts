@@ -19,7 +19,16 @@ const SAMPLE_CLIPS: MediaProbe[] = [
 export function checkRenderProfiles(ladder?: readonly string[]): void {
   for (const profile of RENDER_PROFILES) {
     for (const probe of SAMPLE_CLIPS) {
-      buildRenderJob({ clipId: 'synth-check', camera: 'camera', sourceUri: 's3://uploads/camera/clip', mediaBucket: 'media', capturedAt: '2025-01-01T00:00:00Z', probe, profile, ...(ladder ? { ladder } : {}) });
+      buildRenderJob({
+        clipId: 'synth-check',
+        camera: 'camera',
+        sourceUri: 's3://uploads/camera/clip',
+        mediaBucket: 'media',
+        capturedAt: '2025-01-01T00:00:00Z',
+        probe,
+        profile,
+        ...(ladder ? { ladder } : {}),
+      });
     }
   }
 }
@@ -32,7 +41,13 @@ export function renderProfileSettingsFrom(context: (key: string) => unknown): Re
     throw new RangeError(`context defaultRenderProfile must be one of ${RENDER_PROFILES.join(', ')} (passthrough keeps the camera's H.264 and costs least), got '${String(raw)}'`);
   }
   const ladderValue = context('hlsLadder');
-  const ladder = ladderValue === undefined ? undefined : String(ladderValue).split(',').map((l) => l.trim()).filter(Boolean);
+  const ladder =
+    ladderValue === undefined
+      ? undefined
+      : String(ladderValue)
+          .split(',')
+          .map((l) => l.trim())
+          .filter(Boolean);
   checkRenderProfiles(ladder);
   return { [ENV.defaultRenderProfile]: profile satisfies RenderProfile };
 }

@@ -30,7 +30,7 @@ export const TASK_FUNCTIONS = {
     timeoutSeconds: 180,
   },
   DecideAlert: {
-    description: "Decides whether the clip sends a motion alert, and on which channels (camera settings, mode, cooldown).",
+    description: 'Decides whether the clip sends a motion alert, and on which channels (camera settings, mode, cooldown).',
     handlerFile: 'decide-alert',
     memorySize: 256,
     timeoutSeconds: 60,

@@ -174,7 +174,11 @@ export class CamflowWebHosting extends Construct {
     return (part, exclude) => {
       const local: ILocalBundling = {
         tryBundle(outputDir) {
-          if (!builtOnce) execFileSync(process.execPath, [join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(PROJECT_ROOT, 'runtime', 'web-build.ts')], { cwd: PROJECT_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+          if (!builtOnce)
+            execFileSync(process.execPath, [join(PROJECT_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(PROJECT_ROOT, 'runtime', 'web-build.ts')], {
+              cwd: PROJECT_ROOT,
+              stdio: ['ignore', 'ignore', 'inherit'],
+            });
           builtOnce = true;
           const from = join(buildDirectory, part);
           for (const name of readdirSync(from)) if (!(exclude ?? []).includes(name)) cpSync(join(from, name), join(outputDir, name), { recursive: true });

@@ -22,8 +22,7 @@ export interface LoginLimits {
 export const DEFAULT_LOGIN_LIMITS: LoginLimits = { perUser: 10, perAddress: 30, windowSeconds: 300, maxTracked: 10_000 };
 
 export type LoginAttempt =
-  | { allowed: true; /** Call when the password was right: the attempt no longer counts. */ succeeded(): void }
-  | { allowed: false; retryAfterSeconds: number; limitedBy: 'user' | 'address' };
+  { allowed: true; /** Call when the password was right: the attempt no longer counts. */ succeeded(): void } | { allowed: false; retryAfterSeconds: number; limitedBy: 'user' | 'address' };
 
 export interface LoginLimiter {
   /** Count an attempt to sign in as `username` from `address`, unless either is over its limit. */

@@ -42,7 +42,8 @@ export function registerAlertingRoutes(app: ApiApp, ctx: ApiContext): void {
       method: 'put',
       path: '/mode',
       summary: 'Set the home/away mode or a weekly schedule (admin)',
-      description: 'In home mode only cameras marked alertWhenHome send motion alerts; away, every camera does; a schedule is home during its periods (local to its time zone, across midnight when end <= start) and away otherwise.',
+      description:
+        'In home mode only cameras marked alertWhenHome send motion alerts; away, every camera does; a schedule is home during its periods (local to its time zone, across midnight when end <= start) and away otherwise.',
       tags: ['alerts'],
       security: [{ bearer: [] }],
       middleware: [requireRole('admin')] as const,
@@ -75,7 +76,11 @@ export function registerAlertingRoutes(app: ApiApp, ctx: ApiContext): void {
       if (!decision) {
         if (!(await getClip(ctx.catalog, id))) throw notFound.clip(id);
         // A still (no alert is decided for it), or a video whose workflow has not reached "Decide alert" yet.
-        throw new ApiError(404, ERROR_CODES.alertNotDecided, `No alert was decided for clip '${id}': stills do not alert, and a video decides its alert moments after validation (GET /clips/${id}/workflow shows where it is).`);
+        throw new ApiError(
+          404,
+          ERROR_CODES.alertNotDecided,
+          `No alert was decided for clip '${id}': stills do not alert, and a video decides its alert moments after validation (GET /clips/${id}/workflow shows where it is).`,
+        );
       }
       return c.json(decision, 200);
     },

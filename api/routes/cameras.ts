@@ -4,15 +4,7 @@ import { getCamera, listCameraClips, listCameras, updateCameraSettings } from '.
 import { notFound, invalid } from '../errors.ts';
 import { requireRole } from '../auth/middleware.ts';
 import type { ApiApp, ApiContext } from '../context.ts';
-import {
-  CameraClipsQuery,
-  CameraPageSchema,
-  CameraParams,
-  CameraSettingsBody,
-  CameraSettingsSchema,
-  ClipPageSchema,
-  PageQuery,
-} from '../schemas.ts';
+import { CameraClipsQuery, CameraPageSchema, CameraParams, CameraSettingsBody, CameraSettingsSchema, ClipPageSchema, PageQuery } from '../schemas.ts';
 import { errorResponses, json } from './responses.ts';
 import { toInstant } from '../instants.ts';
 import { cameraView } from '../views.ts';

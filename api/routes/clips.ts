@@ -117,9 +117,7 @@ export function registerClipRoutes(app: ApiApp, ctx: ApiContext): void {
       if (!day && !status) throw invalid('day', 'give a day (YYYY-MM-DD) or a status (FAILED, QUARANTINED, PROCESSING)');
       const scope = JSON.stringify([day ?? null, status ?? null, camera ?? null]);
       const after = await ctx.cursors.open('clips', scope, cursor);
-      const page = day
-        ? await listDayClips(ctx.catalog, day, { camera, limit, after })
-        : await listStatusClips(ctx.catalog, status!, { camera, limit, after });
+      const page = day ? await listDayClips(ctx.catalog, day, { camera, limit, after }) : await listStatusClips(ctx.catalog, status!, { camera, limit, after });
       return c.json({ clips: await clipSummariesWithPosters(ctx, page.items), cursor: await ctx.cursors.seal('clips', scope, page.next) }, 200);
     },
   );

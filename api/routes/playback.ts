@@ -55,9 +55,7 @@ export function registerPlaybackRoutes(app: ApiApp, ctx: ApiContext): void {
       const body =
         key === master.key
           ? await rewriteMasterPlaylist(text, (name) => `${encodeURIComponent(name)}?${query}`)
-          : await rewriteMediaPlaylist(text, key, directory, (segmentKey) =>
-              presignObject(ctx.clients.s3, { bucket: master.bucket, key: segmentKey }, ctx.presignExpirySeconds),
-            );
+          : await rewriteMediaPlaylist(text, key, directory, (segmentKey) => presignObject(ctx.clients.s3, { bucket: master.bucket, key: segmentKey }, ctx.presignExpirySeconds));
       return c.body(body, 200, { 'content-type': 'application/vnd.apple.mpegurl', 'cache-control': 'private, no-store' });
     },
   );

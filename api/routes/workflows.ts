@@ -4,14 +4,7 @@
  * Step Functions in AWS, the local endpoint on one machine — the same calls.
  */
 import { createRoute } from '@hono/zod-openapi';
-import {
-  DescribeExecutionCommand,
-  ExecutionDoesNotExist,
-  ExecutionNotRedrivable,
-  InvalidToken,
-  ListExecutionsCommand,
-  RedriveExecutionCommand,
-} from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, ExecutionDoesNotExist, ExecutionNotRedrivable, InvalidToken, ListExecutionsCommand, RedriveExecutionCommand } from '@aws-sdk/client-sfn';
 import { requireRole } from '../auth/middleware.ts';
 import type { ApiApp, ApiContext } from '../context.ts';
 import { CursorInvalid } from '../cursor.ts';
@@ -51,10 +44,7 @@ export function registerWorkflowRoutes(app: ApiApp, ctx: ApiContext): void {
       // The trigger records the execution's name on the clip (`{camera}-{time}-{digest}`); clips from before were named by clip id.
       const executionArn = executionArnFor(ctx.deps.stateMachineArn, await executionNameOfClip(ctx, id));
       try {
-        const [execution, events] = await Promise.all([
-          ctx.clients.sfn.send(new DescribeExecutionCommand({ executionArn })),
-          executionHistory(ctx, executionArn),
-        ]);
+        const [execution, events] = await Promise.all([ctx.clients.sfn.send(new DescribeExecutionCommand({ executionArn })), executionHistory(ctx, executionArn)]);
         return c.json(
           {
             clipId: id,

@@ -23,12 +23,17 @@ export const SPEC: CommandSpec = {
     ' [--from-catalog [--endpoint URL] [--table NAME]]',
   ],
   summary:
-    "The monthly AWS bill by service, per render profile, from the price table in domain/prices.ts (us-east-1 list prices, each with its page and the date read) and the transitions of the synthesized workflow. The defaults are the reference home.",
+    'The monthly AWS bill by service, per render profile, from the price table in domain/prices.ts (us-east-1 list prices, each with its page and the date read) and the transitions of the synthesized workflow. The defaults are the reference home.',
   flags: {
     cameras: { type: 'string', value: 'N', help: 'cameras in the home', default: String(REFERENCE_HOME.cameras) },
     'clips-per-day': { type: 'string', value: 'N', help: 'clips a camera uploads a day', default: String(REFERENCE_HOME.clipsPerDay) },
     seconds: { type: 'string', value: 'N', help: 'seconds a clip lasts', default: String(REFERENCE_HOME.seconds) },
-    resolution: { type: 'string', value: 'R', help: `the cameras' resolution: ${Object.keys(RESOLUTIONS).join(', ')}`, default: `${REFERENCE_HOME.resolution} at ${REFERENCE_HOME.sourceBitrate / 1e6} Mbit/s` },
+    resolution: {
+      type: 'string',
+      value: 'R',
+      help: `the cameras' resolution: ${Object.keys(RESOLUTIONS).join(', ')}`,
+      default: `${REFERENCE_HOME.resolution} at ${REFERENCE_HOME.sourceBitrate / 1e6} Mbit/s`,
+    },
     profile: { type: 'string', value: 'P', help: `render profile: ${RENDER_PROFILES.join(', ')} or all (side by side)`, default: 'passthrough' },
     retention: { type: 'string', value: 'R', help: 'retention rules: short, standard or archive', default: REFERENCE_HOME.retention },
     alerts: { type: 'string', value: 'A', help: 'alert channels: email, sms, both or none', default: REFERENCE_HOME.alerts },
@@ -37,13 +42,21 @@ export const SPEC: CommandSpec = {
     region: { type: 'string', value: 'R', help: 'the region priced (the table holds us-east-1 only)', default: 'us-east-1' },
     json: { type: 'boolean', help: 'print assumptions, bills and prices as JSON' },
     'from-catalog': { type: 'boolean', help: 'take per-clip MediaConvert minutes, objects and bytes from the clips a running stack cataloged' },
-    endpoint: { type: 'string', value: 'URL', help: 'with --from-catalog: the DynamoDB endpoint', default: `${DEFAULT_DYNAMODB_ENDPOINT}, the one \`camflow up\` serves`, env: 'AWS_ENDPOINT_URL_DYNAMODB' },
+    endpoint: {
+      type: 'string',
+      value: 'URL',
+      help: 'with --from-catalog: the DynamoDB endpoint',
+      default: `${DEFAULT_DYNAMODB_ENDPOINT}, the one \`camflow up\` serves`,
+      env: 'AWS_ENDPOINT_URL_DYNAMODB',
+    },
     table: { type: 'string', value: 'NAME', help: 'with --from-catalog: the catalog table', default: CATALOG_TABLE_NAME_LOCAL, env: 'CATALOG_TABLE' },
   },
   notes: 'Exit code: 0 printed, 1 the catalog cannot be read or holds no cost yet, 2 usage error.',
 };
 
-type CostFlags = { [flag in 'cameras' | 'clips-per-day' | 'seconds' | 'resolution' | 'profile' | 'retention' | 'alerts' | 'clips-per-alert' | 'quiet-hours' | 'region' | 'endpoint' | 'table']?: string } & {
+type CostFlags = {
+  [flag in 'cameras' | 'clips-per-day' | 'seconds' | 'resolution' | 'profile' | 'retention' | 'alerts' | 'clips-per-alert' | 'quiet-hours' | 'region' | 'endpoint' | 'table']?: string;
+} & {
   json?: boolean;
   'from-catalog'?: boolean;
 };
@@ -86,7 +99,8 @@ export async function run(args: string[]): Promise<number> {
       if (values.alerts !== 'email' && values.alerts !== 'sms' && values.alerts !== 'both' && values.alerts !== 'none') throw new UsageError('--alerts must be email, sms, both or none');
       home.alerts = values.alerts;
     }
-    if (values.region !== undefined && values.region !== 'us-east-1') throw new UsageError('the price table holds us-east-1 prices only; other regions differ by a few percent (see the pages in domain/prices.ts)');
+    if (values.region !== undefined && values.region !== 'us-east-1')
+      throw new UsageError('the price table holds us-east-1 prices only; other regions differ by a few percent (see the pages in domain/prices.ts)');
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     console.error(usageError(SPEC, error.message));
@@ -99,7 +113,9 @@ export async function run(args: string[]): Promise<number> {
     try {
       measured = await readCatalogCosts(endpoint, table);
     } catch (error) {
-      console.error(`camflow cost: cannot read the catalog table ${table} at ${endpoint}: ${(error as Error).name}: ${(error as Error).message}. Start the stack (npx camflow up) or pass --endpoint and --table.`);
+      console.error(
+        `camflow cost: cannot read the catalog table ${table} at ${endpoint}: ${(error as Error).name}: ${(error as Error).message}. Start the stack (npx camflow up) or pass --endpoint and --table.`,
+      );
       return 1;
     }
     if (!measured) {
@@ -126,24 +142,66 @@ export function formatBills(home: HomeAssumptions, bills: Bill[]): string {
   const head = `${home.cameras} cameras × ${home.clipsPerDay} clips/day × ${home.seconds} s, ${home.resolution}, retention ${home.retention}, alerts ${home.alerts} — ${Math.round(bills[0]!.clipsPerMonth).toLocaleString('en-US')} clips a month, us-east-1`;
   const width = 16;
   const row = (label: string, cells: string[]) => label.padEnd(18) + cells.map((c) => c.padStart(width)).join('');
-  const lines = [head, '', row('service', bills.map((b) => b.profile))];
-  for (const [i, line] of bills[0]!.lines.entries()) lines.push(row(line.service, bills.map((b) => usd(b.lines[i]!.usd))));
-  lines.push(row('total a month', bills.map((b) => usd(b.totalUsd))));
-  lines.push(row('objects / clip', bills.map((b) => String(Math.round(b.perClip.objects * 10) / 10))));
+  const lines = [
+    head,
+    '',
+    row(
+      'service',
+      bills.map((b) => b.profile),
+    ),
+  ];
+  for (const [i, line] of bills[0]!.lines.entries())
+    lines.push(
+      row(
+        line.service,
+        bills.map((b) => usd(b.lines[i]!.usd)),
+      ),
+    );
+  lines.push(
+    row(
+      'total a month',
+      bills.map((b) => usd(b.totalUsd)),
+    ),
+  );
+  lines.push(
+    row(
+      'objects / clip',
+      bills.map((b) => String(Math.round(b.perClip.objects * 10) / 10)),
+    ),
+  );
   const measured = bills[0]!.measured;
   if (measured) {
-    const minutes = Object.entries(measured.outputMinutes).map(([kind, m]) => `${kind} ${m.toFixed(2)}`).join(', ');
-    const profiles = Object.entries(measured.profiles).map(([p, n]) => `${n} ${p}`).join(', ');
-    lines.push('', `Per clip, from ${measured.clips} cataloged clip(s) (${profiles}): ${measured.normalizedMinutes.toFixed(3)} normalized MediaConvert min (${minutes}), ${(measured.bytes / 1e6).toFixed(1)} MB in ${measured.objects.toFixed(1)} objects.`);
+    const minutes = Object.entries(measured.outputMinutes)
+      .map(([kind, m]) => `${kind} ${m.toFixed(2)}`)
+      .join(', ');
+    const profiles = Object.entries(measured.profiles)
+      .map(([p, n]) => `${n} ${p}`)
+      .join(', ');
+    lines.push(
+      '',
+      `Per clip, from ${measured.clips} cataloged clip(s) (${profiles}): ${measured.normalizedMinutes.toFixed(3)} normalized MediaConvert min (${minutes}), ${(measured.bytes / 1e6).toFixed(1)} MB in ${measured.objects.toFixed(1)} objects.`,
+    );
   }
   for (const bill of bills) {
     const top = [...bill.lines].sort((a, b) => b.usd - a.usd)[0]!;
-    lines.push(`${bill.profile}: ${usd(bill.totalUsd)} a month, ${usd(bill.totalUsd / home.cameras)} a camera; the largest line is ${top.service}, ${usd(top.usd)} (${Math.round((top.usd / bill.totalUsd) * 100)}%): ${top.detail}.`);
+    lines.push(
+      `${bill.profile}: ${usd(bill.totalUsd)} a month, ${usd(bill.totalUsd / home.cameras)} a camera; the largest line is ${top.service}, ${usd(top.usd)} (${Math.round((top.usd / bill.totalUsd) * 100)}%): ${top.detail}.`,
+    );
   }
   const alerts = bills[0]!.lines.filter((l) => l.service.startsWith('SNS'));
   lines.push(`Alerts: ${alerts.map((l) => `${l.service.slice(4)} ${usd(l.usd)}`).join(', ')} a month — ${alerts.find((l) => l.usd > 0)?.detail ?? 'none sent'}.`);
   const vendor = bills[0]!.vendorPlanUsd;
-  lines.push('', `Vendor plan for ${home.cameras} cameras: ${usd(vendor)} a month (${PRICES.vendorPlanPerCameraMonth.source}, read ${PRICES.vendorPlanPerCameraMonth.read}; ${PRICES.vendorPlanPerCameraMonth.assumption}).`);
-  lines.push('Assumptions in the price table: ' + Object.values(PRICES).filter((p): p is typeof p & { assumption: string } => 'assumption' in p).map((p) => p.assumption).join('; ') + '.');
+  lines.push(
+    '',
+    `Vendor plan for ${home.cameras} cameras: ${usd(vendor)} a month (${PRICES.vendorPlanPerCameraMonth.source}, read ${PRICES.vendorPlanPerCameraMonth.read}; ${PRICES.vendorPlanPerCameraMonth.assumption}).`,
+  );
+  lines.push(
+    'Assumptions in the price table: ' +
+      Object.values(PRICES)
+        .filter((p): p is typeof p & { assumption: string } => 'assumption' in p)
+        .map((p) => p.assumption)
+        .join('; ') +
+      '.',
+  );
   return lines.join('\n');
 }

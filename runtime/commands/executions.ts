@@ -48,10 +48,7 @@ export async function run(args: string[], printLine: (line: string) => void = co
     for await (const page of paginateListStateMachines({ client }, {})) machines.push(...(page.stateMachines ?? []));
     const rows: Array<ExecutionListItem & { machine: string }> = [];
     for (const machine of machines) {
-      const pages = paginateListExecutions(
-        { client, pageSize: Math.min(limit, 1000) },
-        { stateMachineArn: machine.stateMachineArn, statusFilter: status as ExecutionStatus | undefined },
-      );
+      const pages = paginateListExecutions({ client, pageSize: Math.min(limit, 1000) }, { stateMachineArn: machine.stateMachineArn, statusFilter: status as ExecutionStatus | undefined });
       for await (const page of pages) {
         rows.push(...(page.executions ?? []).map((execution) => ({ ...execution, machine: machine.name ?? '' })));
         if (rows.length >= limit) break;
@@ -78,7 +75,9 @@ export async function run(args: string[], printLine: (line: string) => void = co
           `${pad(row.status === 'RUNNING' ? `${duration}…` : duration, 12)}${pad(String(row.redriveCount ?? 0), 10)}${failure}`.trimEnd(),
       );
     }
-    print(`${shown.length} execution${shown.length === 1 ? '' : 's'}${rows.length > shown.length ? ` (of ${rows.length}+; --limit to see more)` : ''}. \`camflow status <execution>\` shows one state by state.`);
+    print(
+      `${shown.length} execution${shown.length === 1 ? '' : 's'}${rows.length > shown.length ? ` (of ${rows.length}+; --limit to see more)` : ''}. \`camflow status <execution>\` shows one state by state.`,
+    );
     return 0;
   } catch (error) {
     print(unreachable(error, endpoint) ?? `Listing executions at ${endpoint} failed: ${(error as Error).name}: ${(error as Error).message}`);

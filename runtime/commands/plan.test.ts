@@ -27,7 +27,10 @@ async function plan(args: string[], env: Record<string, string> = {}): Promise<{
   return { code: result.code, plan: result.stdout.trim().startsWith('{') ? (JSON.parse(result.stdout) as ClipPlan) : undefined, stderr: result.stderr };
 }
 
-type Settings = { Inputs: Array<Record<string, unknown>>; OutputGroups: Array<{ Name: string; OutputGroupSettings: Record<string, { Destination?: string } | string>; Outputs: Array<Record<string, unknown>> }> };
+type Settings = {
+  Inputs: Array<Record<string, unknown>>;
+  OutputGroups: Array<{ Name: string; OutputGroupSettings: Record<string, { Destination?: string } | string>; Outputs: Array<Record<string, unknown>> }>;
+};
 
 function expectCreateJob(result: ClipPlan, key: string, options: { audio: boolean }) {
   expect(result.clipId).toMatch(CLIP_ID_PATTERN);

@@ -95,9 +95,7 @@ export async function planClip(path: string, options: PlanOptions): Promise<Clip
     probe: result.probe ?? null,
     validation: render ? { ...validation, plannedOutputs: render.outputs, ...(render.profile ? { renderProfile: render.profile } : {}) } : validation,
     next,
-    createJobRequest: render
-      ? { Role: env[ENV.mediaConvertRoleArn] || PLACEHOLDER_ROLE_ARN, Settings: render.settings, UserMetadata: { clipId, camera: clip.camera } }
-      : null,
+    createJobRequest: render ? { Role: env[ENV.mediaConvertRoleArn] || PLACEHOLDER_ROLE_ARN, Settings: render.settings, UserMetadata: { clipId, camera: clip.camera } } : null,
   };
 }
 

@@ -39,7 +39,12 @@ describe('camflow status', () => {
     const { code, lines } = await status('porch-1', '--endpoint', sfn.endpoint);
     expect(code).toBe(0);
     expect(lines[0]).toMatch(/^porch-1 {2}SUCCEEDED {2}started \d{4}-\d\d-\d\d \d\d:\d\d:\d\d, took \d+ ms$/);
-    const rows = lines.slice(1).map((line) => line.replace(/\s+\d+ ms/, ' <ms>').replace(/\s+/g, ' ').trim());
+    const rows = lines.slice(1).map((line) =>
+      line
+        .replace(/\s+\d+ ms/, ' <ms>')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    );
     expect(rows).toEqual([
       'Check clip SUCCEEDED <ms> retries 1',
       'Is it a clip? SUCCEEDED <ms>',
@@ -57,7 +62,12 @@ describe('camflow status', () => {
     const { code, lines } = await status('porch-2', '--endpoint', sfn.endpoint);
     expect(code).toBe(0);
     expect(lines[0]).toMatch(/^porch-2 {2}SUCCEEDED {2}started .*, redriven 1×$/);
-    const compact = lines.slice(1).map((line) => line.replace(/\s+\d+ ms/, '').replace(/\s+/g, ' ').trim());
+    const compact = lines.slice(1).map((line) =>
+      line
+        .replace(/\s+\d+ ms/, '')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    );
     expect(compact).toContain('Alert and render FAILED RenderUnavailable: ffmpeg is not on PATH');
     expect(compact).toContain('Render FAILED RenderUnavailable: ffmpeg is not on PATH');
     expect(compact).toContain('-- redrive 1 --');

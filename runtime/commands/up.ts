@@ -61,11 +61,26 @@ export const SPEC: CommandSpec = {
     data: { type: 'string', value: 'DIR', help: 'where everything persists (objects, table, executions, outbox, metrics)', default: '.camflow', env: 'CAMFLOW_DATA' },
     verbose: { type: 'boolean', help: "print the handlers' JSON logs at INFO and their metric lines", default: 'warnings and errors only' },
     'no-resume': { type: 'boolean', help: 'fail the executions a previous run left running, instead of resuming them' },
-    'sweep-every': { type: 'string', value: 'SECONDS', help: 'how often the sweeper restarts uploads stuck in PROCESSING (0: never)', default: String(DEFAULT_SWEEP_EVERY_SECONDS), env: 'CAMFLOW_SWEEP_SECONDS' },
+    'sweep-every': {
+      type: 'string',
+      value: 'SECONDS',
+      help: 'how often the sweeper restarts uploads stuck in PROCESSING (0: never)',
+      default: String(DEFAULT_SWEEP_EVERY_SECONDS),
+      env: 'CAMFLOW_SWEEP_SECONDS',
+    },
     ...Object.fromEntries(
-      Object.entries(PORT_FLAGS).map(([flag, service]) => [flag, { type: 'string', value: 'PORT', help: `the ${PORT_NAMES[service]} port (0: any free port)`, default: String(DEFAULT_PORTS[service]), env: PORT_ENV[service] } satisfies Flag]),
+      Object.entries(PORT_FLAGS).map(([flag, service]) => [
+        flag,
+        { type: 'string', value: 'PORT', help: `the ${PORT_NAMES[service]} port (0: any free port)`, default: String(DEFAULT_PORTS[service]), env: PORT_ENV[service] } satisfies Flag,
+      ]),
     ),
-    'web-port': { type: 'string', value: 'PORT', help: 'the web app port, the only origin the API and S3 admit by CORS (0: any free port)', default: String(DEFAULT_WEB_PORT), env: 'CAMFLOW_WEB_PORT' },
+    'web-port': {
+      type: 'string',
+      value: 'PORT',
+      help: 'the web app port, the only origin the API and S3 admit by CORS (0: any free port)',
+      default: String(DEFAULT_WEB_PORT),
+      env: 'CAMFLOW_WEB_PORT',
+    },
     'no-web': { type: 'boolean', help: "do not serve the built web app: leave its port to Vite's dev server (npm run web:dev)" },
   },
   environment: {
@@ -241,12 +256,33 @@ async function runDemo(stack: LocalStack): Promise<boolean> {
     const file = join(dir, 'demo.mp4');
     // Debian's ffmpeg when installed, else the npm-shipped one: `npm start` needs nothing else.
     await execFileAsync(defaultFfmpeg(), [
-      '-hide_banner', '-loglevel', 'error', '-y',
-      '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=25:duration=8',
-      '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000:duration=8',
-      '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', file,
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=1280x720:rate=25:duration=8',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=440:sample_rate=48000:duration=8',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'veryfast',
+      '-pix_fmt',
+      'yuv420p',
+      '-c:a',
+      'aac',
+      '-shortest',
+      file,
     ]);
-    const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    const stamp = new Date()
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d+Z$/, 'Z');
     const key = `demo/demo-${stamp}.mp4`;
     console.log(`\n[demo] uploading a 8 s 720p clip to s3://${stack.buckets.uploads}/${key}`);
     const put = await stack.clients.s3.send(

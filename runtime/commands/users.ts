@@ -43,7 +43,9 @@ export async function run(args: string[], env: Record<string, string | undefined
   if ('exitCode' in parsed) return parsed.exitCode;
   const [action, name, ...rest] = parsed.positionals;
   if (action !== 'add' || !name || rest.length) {
-    console.error(usageError(SPEC, action === undefined ? 'say what to do: add NAME' : action !== 'add' ? `unknown subcommand '${action}'` : !name ? 'add needs a user NAME' : `unexpected argument '${rest[0]}'`));
+    console.error(
+      usageError(SPEC, action === undefined ? 'say what to do: add NAME' : action !== 'add' ? `unknown subcommand '${action}'` : !name ? 'add needs a user NAME' : `unexpected argument '${rest[0]}'`),
+    );
     return 2;
   }
   const role = parsed.values.role as Role | undefined;
@@ -58,7 +60,8 @@ export async function run(args: string[], env: Record<string, string | undefined
 
   // No endpoint given: the local stack (`camflow up`), with its fixed credentials (unless others are set).
   const endpoint = env.AWS_ENDPOINT_URL_DYNAMODB || LOCAL_DYNAMODB_ENDPOINT;
-  const given = env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY ? { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, sessionToken: env.AWS_SESSION_TOKEN } : undefined;
+  const given =
+    env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY ? { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, sessionToken: env.AWS_SESSION_TOKEN } : undefined;
   // Keys in `env` first; else the local stack's fixed ones for its endpoint; else the SDK's default chain (profiles, SSO…).
   const credentials = given ?? (env.AWS_ENDPOINT_URL_DYNAMODB ? undefined : { ...LOCAL_CREDENTIALS });
   const dynamodb = new DynamoDBClient({ endpoint, region: env.AWS_REGION || LOCAL_REGION, ...(credentials ? { credentials } : {}) });

@@ -25,8 +25,7 @@ export function readVariantPlaylist(text: string): VariantPlaylist {
       // n[@o]: n bytes from offset o, or from the end of the previous range of the same file.
       const [bytes, offset] = line.slice('#EXT-X-BYTERANGE:'.length).split('@');
       range = { bytes: Number(bytes), ...(offset !== undefined ? { offset: Number(offset) } : {}) };
-    }
-    else if (line.startsWith('#EXT-X-TARGETDURATION:')) targetDuration = Number(line.slice('#EXT-X-TARGETDURATION:'.length));
+    } else if (line.startsWith('#EXT-X-TARGETDURATION:')) targetDuration = Number(line.slice('#EXT-X-TARGETDURATION:'.length));
     else if (line === '#EXT-X-ENDLIST') ended = true;
     else if (line && !line.startsWith('#') && pending !== undefined) {
       if (range) {

@@ -58,7 +58,14 @@ describe('readJobSettings', () => {
     expect(hls.renditions[1]!.audio).toEqual({ selector: 'Audio Selector 1', bitrate: 96000, channels: 2, sampleRate: 48000 });
 
     // 12 s: 6 thumbnails (0…10 s) of 320 × 180 in a tile 2 wide, 4 high.
-    expect(hls.trickPlay).toEqual({ settingPath: 'Settings.OutputGroups[0].OutputGroupSettings.HlsGroupSettings.ImageBasedTrickPlaySettings', intervalSeconds: 2, thumbnailWidth: 320, thumbnailHeight: 180, columns: 2, rows: 4 });
+    expect(hls.trickPlay).toEqual({
+      settingPath: 'Settings.OutputGroups[0].OutputGroupSettings.HlsGroupSettings.ImageBasedTrickPlaySettings',
+      intervalSeconds: 2,
+      thumbnailWidth: 320,
+      thumbnailHeight: 180,
+      columns: 2,
+      rows: 4,
+    });
     expect(plan.groups).toHaveLength(3);
     const [mp4, poster] = plan.groups.slice(1).map((g) => (g.kind === 'file' ? g : undefined));
     expect(mp4!.outputs[0]).toMatchObject({ kind: 'mp4', faststart: true, nameModifier: '' });

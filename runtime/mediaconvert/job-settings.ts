@@ -197,8 +197,7 @@ type Issue = { input?: unknown };
 function settingsObject<const Shape extends z.ZodRawShape>(shape: Shape, listed: readonly (keyof Shape & string)[] = Object.keys(shape)) {
   const implemented = listed.join(', ');
   return z.strictObject(shape, {
-    error: (issue) =>
-      issue.code === 'unrecognized_keys' ? `the engine implements ${implemented} here` : issue.input === undefined ? REQUIRED : `expected an object, got ${shown(issue.input)}`,
+    error: (issue) => (issue.code === 'unrecognized_keys' ? `the engine implements ${implemented} here` : issue.input === undefined ? REQUIRED : `expected an object, got ${shown(issue.input)}`),
   });
 }
 
@@ -215,8 +214,7 @@ const text = () => z.string({ error: (issue: Issue) => (issue.input === undefine
 /** A string that must be one of the values the engine implements. */
 const oneOf = <const T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, {
-    error: (issue: Issue) =>
-      issue.input === undefined ? REQUIRED : typeof issue.input === 'string' ? `implemented values: ${values.join(', ')}` : `expected a string, got ${shown(issue.input)}`,
+    error: (issue: Issue) => (issue.input === undefined ? REQUIRED : typeof issue.input === 'string' ? `implemented values: ${values.join(', ')}` : `expected a string, got ${shown(issue.input)}`),
   });
 
 function integer(min: number, max: number) {

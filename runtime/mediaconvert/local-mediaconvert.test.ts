@@ -31,9 +31,53 @@ beforeAll(async () => {
   s3 = new S3Client(localS3ClientConfig(s3server.endpoint));
   // Sources, made with ffmpeg, small and short.
   const make = (args: string[]) => run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args]);
-  await make(['-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=44100', '-t', '2.5', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', join(scratch, 'h264-aac-720p.mp4')]);
+  await make([
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=1280x720:rate=25',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=440:sample_rate=44100',
+    '-t',
+    '2.5',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-pix_fmt',
+    'yuv420p',
+    '-c:a',
+    'aac',
+    '-shortest',
+    join(scratch, 'h264-aac-720p.mp4'),
+  ]);
   await make(['-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=30', '-t', '2', '-c:v', 'libx265', '-x265-params', 'log-level=error', '-pix_fmt', 'yuv420p', join(scratch, 'silent-hevc.mkv')]);
-  await make(['-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=15', '-f', 'lavfi', '-i', 'sine=sample_rate=8000', '-t', '2', '-c:v', 'mjpeg', '-q:v', '5', '-c:a', 'pcm_mulaw', '-ar', '8000', '-ac', '1', '-shortest', join(scratch, 'mjpeg-ulaw.avi')]);
+  await make([
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=320x240:rate=15',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=sample_rate=8000',
+    '-t',
+    '2',
+    '-c:v',
+    'mjpeg',
+    '-q:v',
+    '5',
+    '-c:a',
+    'pcm_mulaw',
+    '-ar',
+    '8000',
+    '-ac',
+    '1',
+    '-shortest',
+    join(scratch, 'mjpeg-ulaw.avi'),
+  ]);
   // A phone clip: stored landscape 640x360, displayed portrait (rotation metadata).
   await make(['-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25', '-t', '2', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', join(scratch, 'stored-landscape.mp4')]);
   await make(['-i', join(scratch, 'stored-landscape.mp4'), '-c', 'copy', '-metadata:s:v:0', 'rotate=90', join(scratch, 'portrait.mp4')]);
@@ -214,7 +258,12 @@ async function expectRendered(job: LocalJob, render: RenderJob, expected: Expect
   expect(boxes).toContain('moov');
   expect(boxes.indexOf('moov')).toBeLessThan(boxes.indexOf('mdat'));
   const clipStreams = await probeObject(mp4Uri);
-  expect(clipStreams.find((s) => s.codec_type === 'video')).toMatchObject({ codec_name: 'h264', profile: expected.h264Profile ?? 'Main', width: planned('mp4')[0]!.width, height: planned('mp4')[0]!.height });
+  expect(clipStreams.find((s) => s.codec_type === 'video')).toMatchObject({
+    codec_name: 'h264',
+    profile: expected.h264Profile ?? 'Main',
+    width: planned('mp4')[0]!.width,
+    height: planned('mp4')[0]!.height,
+  });
   const clipAudio = clipStreams.find((s) => s.codec_type === 'audio');
   if (expected.audio) expect(clipAudio).toMatchObject({ codec_name: 'aac', ...(expected.audioCopied ?? { channels: 2, sample_rate: '48000' }) });
   else expect(clipAudio).toBeUndefined();
@@ -305,7 +354,10 @@ describe.each(binaries)('with %s', (label, ffmpegPath) => {
       const { Job } = await engine.runJob({ Settings: render.settings });
       expect(Job.Status, profile).toBe('COMPLETE');
       const mp4 = await probeObject(render.outputs.find((o) => o.kind === 'mp4')!.uri);
-      expect(mp4.find((s) => s.codec_type === 'video'), profile).toMatchObject(profile === 'full' ? { codec_name: 'h264', width: 640, height: 360 } : { codec_name: 'h264', width: 854, height: 480 });
+      expect(
+        mp4.find((s) => s.codec_type === 'video'),
+        profile,
+      ).toMatchObject(profile === 'full' ? { codec_name: 'h264', width: 640, height: 360 } : { codec_name: 'h264', width: 854, height: 480 });
       expect(Number(mp4.find((s) => s.codec_type === 'video')!.nb_frames), profile).toBe(10);
       const sprite = render.outputs.find((o) => o.kind === 'sprite')!;
       expect(sprite, profile).toMatchObject({ count: 1, columns: 1, rows: 2, width: 320, height: 180 });
@@ -372,7 +424,9 @@ describe.each(binaries)('with %s', (label, ffmpegPath) => {
     settings.Inputs[0].FileInput = (silent.settings.Inputs as Array<{ FileInput: string }>)[0]!.FileInput;
     const error = (await engine.runJob({ Settings: settings }).catch((e: unknown) => e)) as MediaConvertJobFailed;
     expect(error.name).toBe('States.TaskFailed');
-    expect(error.message).toMatch(/Settings\.OutputGroups\[\d\]\.Outputs\[0\]\.AudioDescriptions\[0\] asks for audio, but .*silent-hevc\.mkv has no audio track\. Leave AudioDescriptions and AudioSelectors out for silent clips/);
+    expect(error.message).toMatch(
+      /Settings\.OutputGroups\[\d\]\.Outputs\[0\]\.AudioDescriptions\[0\] asks for audio, but .*silent-hevc\.mkv has no audio track\. Leave AudioDescriptions and AudioSelectors out for silent clips/,
+    );
   });
 });
 

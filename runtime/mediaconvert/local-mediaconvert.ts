@@ -339,7 +339,13 @@ export function createLocalMediaConvert(options: LocalMediaConvertOptions): Loca
   }
 
   /** Writes each HLS group's multivariant playlist; returns the master file per group index. */
-  async function writeMasters(plan: RenderPlan, masters: Array<{ groupIndex: number; directory: string; fileName: string }>, outputs: PlannedOutput[], sprites: PlannedSprite[], clipSeconds: number): Promise<Map<number, string>> {
+  async function writeMasters(
+    plan: RenderPlan,
+    masters: Array<{ groupIndex: number; directory: string; fileName: string }>,
+    outputs: PlannedOutput[],
+    sprites: PlannedSprite[],
+    clipSeconds: number,
+  ): Promise<Map<number, string>> {
     const written = new Map<number, string>();
     for (const master of masters) {
       const group = plan.groups[master.groupIndex]!;
@@ -354,7 +360,8 @@ export function createLocalMediaConvert(options: LocalMediaConvertOptions): Loca
         const firstFile = await readFile(join(output.directory, firstSegment.uri));
         const first = firstSegment.bytes !== undefined ? firstFile.subarray(firstSegment.offset ?? 0, (firstSegment.offset ?? 0) + firstSegment.bytes) : firstFile;
         const sps = findSps(first);
-        if (!sps && !output.videoCodec) throw new JobError(GENERAL_ERROR, `No H.264 sequence parameter set in the first segment of ${output.settingPath} (${output.fileName}); video passthrough needs H.264 input.`);
+        if (!sps && !output.videoCodec)
+          throw new JobError(GENERAL_ERROR, `No H.264 sequence parameter set in the first segment of ${output.settingPath} (${output.fileName}); video passthrough needs H.264 input.`);
         const video = sps ? avcCodecString(sps) : output.videoCodec!;
         entries.push({
           uri: output.fileName,
@@ -371,7 +378,12 @@ export function createLocalMediaConvert(options: LocalMediaConvertOptions): Loca
         const image = await stat(join(sprite.directory, sprite.image)).catch(() => undefined);
         if (!image) throw new JobError(GENERAL_ERROR, `ffmpeg wrote no trick-play image for ${group.settingPath}; the input may hold no decodable video.`);
         await writeFile(join(sprite.directory, sprite.playlist), writeImagePlaylist(sprite, clipSeconds));
-        images.push({ uri: sprite.playlist, bandwidth: Math.ceil((image.size * 8) / Math.max(sprite.intervalSeconds, clipSeconds)), width: sprite.thumbnail.width * sprite.columns, height: sprite.thumbnail.height * sprite.rows });
+        images.push({
+          uri: sprite.playlist,
+          bandwidth: Math.ceil((image.size * 8) / Math.max(sprite.intervalSeconds, clipSeconds)),
+          width: sprite.thumbnail.width * sprite.columns,
+          height: sprite.thumbnail.height * sprite.rows,
+        });
       }
       await writeFile(join(master.directory, master.fileName), writeMasterPlaylist(entries, images));
       written.set(master.groupIndex, master.fileName);
@@ -448,7 +460,10 @@ export function createLocalMediaConvert(options: LocalMediaConvertOptions): Loca
       try {
         await client().send(new PutObjectCommand({ Bucket: item.bucket, Key: item.key, Body: body, ContentLength: size, ContentType: contentTypeOf(item.key) }));
       } catch (error) {
-        throw new JobError(GENERAL_ERROR, `Unable to write output s3://${item.bucket}/${item.key}: ${(error as Error).name}: ${(error as Error).message}. Check the bucket exists and the local S3 is running, then redrive the execution.`);
+        throw new JobError(
+          GENERAL_ERROR,
+          `Unable to write output s3://${item.bucket}/${item.key}: ${(error as Error).name}: ${(error as Error).message}. Check the bucket exists and the local S3 is running, then redrive the execution.`,
+        );
       }
     });
   }

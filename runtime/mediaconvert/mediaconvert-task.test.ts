@@ -34,7 +34,25 @@ beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'camflow-mediaconvert-task-'));
   s3server = await startLocalS3({ directory: join(scratch, 's3') });
   const clip = join(scratch, 'clip.mp4');
-  await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25', '-t', '1', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', clip]);
+  await run('ffmpeg', [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=320x240:rate=25',
+    '-t',
+    '1',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-pix_fmt',
+    'yuv420p',
+    clip,
+  ]);
   s3 = new S3Client(localS3ClientConfig(s3server.endpoint));
   await s3.send(new PutObjectCommand({ Bucket: LOCAL_BUCKETS.uploads, Key: 'frontdoor/clip.mp4', Body: await readFile(clip) }));
   const render = buildRenderJob({

@@ -62,7 +62,7 @@ describe('parseSourceReport', () => {
   });
 
   it('finds no video in a report without a video stream', () => {
-    expect(parseSourceReport('Input #0, wav, from \'a.wav\':\n  Duration: 00:00:01.00\n  Stream #0:0: Audio: pcm_s16le, 8000 Hz, mono').video).toBeUndefined();
+    expect(parseSourceReport("Input #0, wav, from 'a.wav':\n  Duration: 00:00:01.00\n  Stream #0:0: Audio: pcm_s16le, 8000 Hz, mono").video).toBeUndefined();
   });
 });
 
@@ -95,14 +95,33 @@ describe('frame sizes and scaling', () => {
 });
 
 describe('H.264 settings', () => {
-  const qvbr: H264Encode = { codec: 'h264', scaling: 'DEFAULT', rateControl: 'QVBR', qvbrQualityLevel: 7, maxBitrate: 3_000_000, profile: 'MAIN', level: 'AUTO', sceneChangeDetect: true, qualityTuning: 'SINGLE_PASS' };
+  const qvbr: H264Encode = {
+    codec: 'h264',
+    scaling: 'DEFAULT',
+    rateControl: 'QVBR',
+    qvbrQualityLevel: 7,
+    maxBitrate: 3_000_000,
+    profile: 'MAIN',
+    level: 'AUTO',
+    sceneChangeDetect: true,
+    qualityTuning: 'SINGLE_PASS',
+  };
 
   it('maps QVBR to CRF under a VBV ceiling, CBR and VBR to bitrates', () => {
     expect(crfForQvbrLevel(7)).toBe(23);
     expect(crfForQvbrLevel(10)).toBe(17);
     expect(crfForQvbrLevel(1)).toBe(35);
     expect(rateControlArgs(qvbr)).toEqual(['-crf', '23', '-maxrate', '3000000', '-bufsize', '6000000']);
-    expect(rateControlArgs({ ...qvbr, rateControl: 'CBR', bitrate: 2_000_000, maxBitrate: undefined!, hrdBufferSize: 1_000_000 })).toEqual(['-b:v', '2000000', '-minrate', '2000000', '-maxrate', '2000000', '-bufsize', '1000000']);
+    expect(rateControlArgs({ ...qvbr, rateControl: 'CBR', bitrate: 2_000_000, maxBitrate: undefined!, hrdBufferSize: 1_000_000 })).toEqual([
+      '-b:v',
+      '2000000',
+      '-minrate',
+      '2000000',
+      '-maxrate',
+      '2000000',
+      '-bufsize',
+      '1000000',
+    ]);
     expect(rateControlArgs({ ...qvbr, rateControl: 'VBR', bitrate: 2_000_000 })).toEqual(['-b:v', '2000000', '-maxrate', '3000000', '-bufsize', '6000000']);
   });
 
@@ -128,11 +147,27 @@ describe('H.264 settings', () => {
 describe('HLS playlists', () => {
   it('reads a variant playlist', () => {
     const playlist = readVariantPlaylist('#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXTINF:4,\nindex_720p_00001.ts\n#EXTINF:1,\nindex_720p_00002.ts\n#EXT-X-ENDLIST\n');
-    expect(playlist).toEqual({ segments: [{ uri: 'index_720p_00001.ts', seconds: 4 }, { uri: 'index_720p_00002.ts', seconds: 1 }], targetDuration: 4, ended: true });
+    expect(playlist).toEqual({
+      segments: [
+        { uri: 'index_720p_00001.ts', seconds: 4 },
+        { uri: 'index_720p_00002.ts', seconds: 1 },
+      ],
+      targetDuration: 4,
+      ended: true,
+    });
   });
 
   it('announces peak and average bandwidth from segment sizes, leaving a short last segment out of the peak', () => {
-    expect(renditionBandwidth([{ seconds: 4, bytes: 500_000 }, { seconds: 4, bytes: 250_000 }, { seconds: 0.5, bytes: 100_000 }], 4)).toEqual({ peak: 1_000_000, average: 800_000 });
+    expect(
+      renditionBandwidth(
+        [
+          { seconds: 4, bytes: 500_000 },
+          { seconds: 4, bytes: 250_000 },
+          { seconds: 0.5, bytes: 100_000 },
+        ],
+        4,
+      ),
+    ).toEqual({ peak: 1_000_000, average: 800_000 });
     expect(renditionBandwidth([{ seconds: 1, bytes: 1000 }], 4)).toEqual({ peak: 8000, average: 8000 });
   });
 
@@ -144,7 +179,11 @@ describe('HLS playlists', () => {
 });
 
 describe('renderCommands', () => {
-  const source1080: SourceReport = { durationSeconds: 30, video: { codec: 'h264', codedWidth: 1920, codedHeight: 1080, sampleAspect: 1, rotation: 0, frameRate: 30 }, audio: { codec: 'aac', tracks: 1 } };
+  const source1080: SourceReport = {
+    durationSeconds: 30,
+    video: { codec: 'h264', codedWidth: 1920, codedHeight: 1080, sampleAspect: 1, rotation: 0, frameRate: 30 },
+    audio: { codec: 'aac', tracks: 1 },
+  };
   const job = (audio: boolean) =>
     buildRenderJob({
       clipId: 'clip1',
@@ -170,7 +209,18 @@ describe('renderCommands', () => {
     expect(args).toContain('/work/out/g2/poster.%07d.jpg');
     expect(args).toContain('/work/out/g0/index_thumbnails_00001.jpg');
     expect(graph).toContain('fps=1/2:round=down:eof_action=pass,scale=320:180,setsar=1,tile=4x4');
-    expect(commands.sprites).toEqual([{ groupIndex: 0, directory: '/work/out/g0', playlist: 'index_thumbnails.m3u8', image: 'index_thumbnails_00001.jpg', thumbnail: { width: 320, height: 180 }, columns: 4, rows: 4, intervalSeconds: 2 }]);
+    expect(commands.sprites).toEqual([
+      {
+        groupIndex: 0,
+        directory: '/work/out/g0',
+        playlist: 'index_thumbnails.m3u8',
+        image: 'index_thumbnails_00001.jpg',
+        thumbnail: { width: 320, height: 180 },
+        columns: 4,
+        rows: 4,
+        intervalSeconds: 2,
+      },
+    ]);
     expect(args.join(' ')).toContain('-movflags +faststart -f mp4');
     expect(commands.remux).toHaveLength(1);
     // SegmentControl SINGLE_FILE: one .ts per rendition, segments as byte ranges.

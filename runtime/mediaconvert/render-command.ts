@@ -230,7 +230,12 @@ export function renderCommands(plan: RenderPlan, source: SourceReport, inputFile
   plan.groups.forEach((group, gi) => {
     if (group.kind !== 'file') return;
     for (const output of group.outputs) {
-      if (output.kind === 'mp4' && output.video.codec === 'h264') mp4Encodes.push({ key: { video: output.video, ...(output.audio ? { audio: output.audio } : {}) }, directory: groupDirectory(gi), fileName: `${group.destination.baseName}${output.nameModifier}.mp4` });
+      if (output.kind === 'mp4' && output.video.codec === 'h264')
+        mp4Encodes.push({
+          key: { video: output.video, ...(output.audio ? { audio: output.audio } : {}) },
+          directory: groupDirectory(gi),
+          fileName: `${group.destination.baseName}${output.nameModifier}.mp4`,
+        });
     }
   });
   const sharedWith = new Map<string, (typeof mp4Encodes)[number]>();
@@ -273,13 +278,25 @@ export function renderCommands(plan: RenderPlan, source: SourceReport, inputFile
   /** Video passthrough: the input's stream copied; size and rate are the input's, the codec string is read from the output. */
   const copyShape = () => ({ frame: { width: source.video!.codedWidth, height: source.video!.codedHeight }, fps: sourceFps, codec: undefined as string | undefined });
 
-  const videoOutput = (video: VideoEncode, audio: AudioEncode | undefined, settingPath: string, segmentSeconds: number | undefined, muxer: string[]): { frame: FrameSize; fps: number; codec: string | undefined } => {
+  const videoOutput = (
+    video: VideoEncode,
+    audio: AudioEncode | undefined,
+    settingPath: string,
+    segmentSeconds: number | undefined,
+    muxer: string[],
+  ): { frame: FrameSize; fps: number; codec: string | undefined } => {
     if (video.codec === 'h264') return h264Output(video, audio, settingPath, segmentSeconds, muxer);
     outputArgs.push(['-map', '0:v:0', '-c:v', 'copy', ...(audio ? audioArgs(audio, trackOf(audio, settingPath)) : []), ...muxer]);
     return copyShape();
   };
 
-  const h264Output = (video: H264Encode, audio: AudioEncode | undefined, settingPath: string, segmentSeconds: number | undefined, muxer: string[]): { frame: FrameSize; fps: number; codec: string } => {
+  const h264Output = (
+    video: H264Encode,
+    audio: AudioEncode | undefined,
+    settingPath: string,
+    segmentSeconds: number | undefined,
+    muxer: string[],
+  ): { frame: FrameSize; fps: number; codec: string } => {
     const shape = h264Shape(video);
     const label = addVideoChain([...scalingFilters(picture, shape.frame, video.scaling), 'format=yuv420p']);
     outputArgs.push(['-map', label, ...videoArgs(video, shape.level, shape.fps, segmentSeconds), ...(audio ? audioArgs(audio, trackOf(audio, settingPath)) : []), ...muxer]);
@@ -310,10 +327,32 @@ export function renderCommands(plan: RenderPlan, source: SourceReport, inputFile
           'mp4',
           `${directory}/${fileName}`,
         ]);
-        outputs.push({ groupIndex: gi, outputIndex: oi, kind: 'mp4', settingPath: output.settingPath, size: frame, frameRate: fps, ...(codec ? { videoCodec: codec } : {}), audio: !!output.audio, ...(output.video.codec === 'h264' ? { peakBitrate: peakBitrate(output.video) } : {}), directory, fileName });
+        outputs.push({
+          groupIndex: gi,
+          outputIndex: oi,
+          kind: 'mp4',
+          settingPath: output.settingPath,
+          size: frame,
+          frameRate: fps,
+          ...(codec ? { videoCodec: codec } : {}),
+          audio: !!output.audio,
+          ...(output.video.codec === 'h264' ? { peakBitrate: peakBitrate(output.video) } : {}),
+          directory,
+          fileName,
+        });
       } else {
         const frame = captureOutput(output.capture, ['-start_number', '0', '-f', 'image2', `${directory}/${base}.%07d.jpg`]);
-        outputs.push({ groupIndex: gi, outputIndex: oi, kind: 'frames', settingPath: output.settingPath, size: frame, frameRate: rateOf(output.capture.framerate), audio: false, directory, fileName: base });
+        outputs.push({
+          groupIndex: gi,
+          outputIndex: oi,
+          kind: 'frames',
+          settingPath: output.settingPath,
+          size: frame,
+          frameRate: rateOf(output.capture.framerate),
+          audio: false,
+          directory,
+          fileName: base,
+        });
       }
     });
   });
@@ -345,7 +384,21 @@ export function renderCommands(plan: RenderPlan, source: SourceReport, inputFile
       let codec: string | undefined;
       if (shared && rendition.video.codec === 'h264') {
         ({ frame, fps, codec } = h264Shape(rendition.video));
-        remux.push(['-hide_banner', '-nostdin', '-y', '-loglevel', 'error', '-i', `${shared.directory}/${shared.fileName}`, '-map', '0:v:0', ...(rendition.audio ? ['-map', '0:a:0'] : []), '-c', 'copy', ...muxer]);
+        remux.push([
+          '-hide_banner',
+          '-nostdin',
+          '-y',
+          '-loglevel',
+          'error',
+          '-i',
+          `${shared.directory}/${shared.fileName}`,
+          '-map',
+          '0:v:0',
+          ...(rendition.audio ? ['-map', '0:a:0'] : []),
+          '-c',
+          'copy',
+          ...muxer,
+        ]);
       } else {
         ({ frame, fps, codec } = videoOutput(rendition.video, rendition.audio, rendition.settingPath, group.segmentSeconds, muxer));
       }

@@ -69,7 +69,7 @@ export function parseSourceReport(report: string): SourceReport {
 }
 
 function normalizeDegrees(degrees: number): number {
-  return ((Math.round(degrees / 90) * 90) % 360 + 360) % 360;
+  return (((Math.round(degrees / 90) * 90) % 360) + 360) % 360;
 }
 
 function parseVideo(description: string): SourceVideo | undefined {

@@ -36,7 +36,7 @@ function run(machine: AslDefinition, input: unknown, handlers: Record<string, En
 }
 
 describe('the definition the engine runs', () => {
-  it('gives Tasks without a timeout the longest one instead of the engine\'s 60 s, and keeps the others', () => {
+  it("gives Tasks without a timeout the longest one instead of the engine's 60 s, and keeps the others", () => {
     const prepared = prepareForEngine(definition);
     const states = indexStates(prepared);
     expect(states.get('First')!.state.TimeoutSeconds).toBe(UNLIMITED_TASK_TIMEOUT_SECONDS);
@@ -65,15 +65,19 @@ describe('the definition the engine runs', () => {
 
   it('runs with ResultPath "$" replacing the input and the context object set', async () => {
     const seen: unknown[] = [];
-    const { result, events } = run(prepareForEngine(definition), { clip: 'a' }, {
-      First: async () => ({ replaced: true, timeout: 5 }),
-      Left: async () => 'left',
-      Right: async () => 'right',
-      Last: async (input) => {
-        seen.push(input);
-        return 'done';
+    const { result, events } = run(
+      prepareForEngine(definition),
+      { clip: 'a' },
+      {
+        First: async () => ({ replaced: true, timeout: 5 }),
+        Left: async () => 'left',
+        Right: async () => 'right',
+        Last: async (input) => {
+          seen.push(input);
+          return 'done';
+        },
       },
-    });
+    );
     expect(await result).toBe('done');
     expect(seen[0]).toEqual({ input: { clip: 'a' }, name: 'clip-7', state: { replaced: true, timeout: 5, both: ['left', 'right'] } });
     // Every state's events come once, branch states from their own run (not the root).
@@ -86,7 +90,7 @@ describe('the definition the engine runs', () => {
     ]);
   });
 
-  it('redrives from a state with the input it had, keeping $$.Execution.Input the execution\'s', async () => {
+  it("redrives from a state with the input it had, keeping $$.Execution.Input the execution's", async () => {
     const seen: unknown[] = [];
     const called: string[] = [];
     const handlers: Record<string, EngineTaskHandler> = {
@@ -111,13 +115,17 @@ describe('the definition the engine runs', () => {
 
     // A null state input reaches the state as null (a Task without Parameters gets it as is).
     let firstInput: unknown = 'not called';
-    const fromNull = run(redriveDefinition(prepareForEngine(definition), 'First', null), { clip: 'original' }, {
-      ...handlers,
-      First: async (input) => {
-        firstInput = input;
-        return { timeout: 5 };
+    const fromNull = run(
+      redriveDefinition(prepareForEngine(definition), 'First', null),
+      { clip: 'original' },
+      {
+        ...handlers,
+        First: async (input) => {
+          firstInput = input;
+          return { timeout: 5 };
+        },
       },
-    });
+    );
     expect(await fromNull.result).toBe('done');
     expect(firstInput).toBeNull();
     expect(() => redriveDefinition(definition, 'Left', {})).toThrow(/not a top-level state/);

@@ -84,15 +84,18 @@ export function runEngine(options: EngineRunOptions): { result: Promise<unknown>
   installHook();
   const machine = new StateMachine(options.definition as never, { validationOptions: { noValidate: true } });
   const hook: EventHook = { attached: false, seen: new WeakSet(), onEvent: options.onEvent };
-  const run = machine.run(options.input as never, {
-    overrides: {
-      taskResourceLocalHandlers: options.taskHandlers as never,
-      ...(options.retryIntervalOverrides ? { retryIntervalOverrides: options.retryIntervalOverrides } : {}),
-    },
-    context: options.context as never,
-    noThrowOnAbort: true,
-    [HOOK]: hook,
-  } as never);
+  const run = machine.run(
+    options.input as never,
+    {
+      overrides: {
+        taskResourceLocalHandlers: options.taskHandlers as never,
+        ...(options.retryIntervalOverrides ? { retryIntervalOverrides: options.retryIntervalOverrides } : {}),
+      },
+      context: options.context as never,
+      noThrowOnAbort: true,
+      [HOOK]: hook,
+    } as never,
+  );
   if (!hook.attached) {
     run.abort();
     throw new Error('aws-local-stepfunctions did not hand its event logger to StateMachine.prototype.execute; update runtime/step-functions/engine-run.ts for its new version');

@@ -64,9 +64,14 @@ export function appendEvent(record: ExecutionRecord, type: string, details: Reco
 }
 
 export function recordExecutionStarted(record: ExecutionRecord): void {
-  appendEvent(record, 'ExecutionStarted', {
-    executionStartedEventDetails: { input: record.input, inputDetails: NOT_TRUNCATED, roleArn: record.roleArn },
-  }, 0);
+  appendEvent(
+    record,
+    'ExecutionStarted',
+    {
+      executionStartedEventDetails: { input: record.input, inputDetails: NOT_TRUNCATED, roleArn: record.roleArn },
+    },
+    0,
+  );
 }
 
 export function recordExecutionRedriven(record: ExecutionRecord): void {
@@ -348,7 +353,7 @@ export class ExecutionRecorder {
   }
 
   private executionTimedOut(): void {
-    this.endUnsuccessfully('TIMED_OUT', 'TimedOut', 'States.Timeout', 'The execution ran longer than the state machine\'s TimeoutSeconds.');
+    this.endUnsuccessfully('TIMED_OUT', 'TimedOut', 'States.Timeout', "The execution ran longer than the state machine's TimeoutSeconds.");
   }
 
   /** StopExecution: aborts the open states and ends the execution as ABORTED. */

@@ -22,9 +22,7 @@ function call(target: string | undefined, body: string, method = 'POST') {
 
 describe('the Step Functions JSON protocol', () => {
   it('sends dates as epoch seconds with fractions', () => {
-    expect(toWireJson({ startDate: new Date(1_700_000_000_123), nested: [{ at: new Date(5) }], name: 'x' })).toBe(
-      '{"startDate":1700000000.123,"nested":[{"at":0.005}],"name":"x"}',
-    );
+    expect(toWireJson({ startDate: new Date(1_700_000_000_123), nested: [{ at: new Date(5) }], name: 'x' })).toBe('{"startDate":1700000000.123,"nested":[{"at":0.005}],"name":"x"}');
   });
 
   it('answers an operation with JSON 1.0', async () => {

@@ -164,7 +164,18 @@ describe('local Step Functions endpoint', () => {
     await sfn.waitForIdle();
     expect((await describe(arn)).status).toBe('SUCCEEDED');
     const events = await history(arn);
-    expect(subsequence(events, ['TaskStateEntered', 'LambdaFunctionScheduled', 'LambdaFunctionStarted', 'LambdaFunctionFailed', 'LambdaFunctionScheduled', 'LambdaFunctionStarted', 'LambdaFunctionSucceeded', 'TaskStateExited'])).toBe(true);
+    expect(
+      subsequence(events, [
+        'TaskStateEntered',
+        'LambdaFunctionScheduled',
+        'LambdaFunctionStarted',
+        'LambdaFunctionFailed',
+        'LambdaFunctionScheduled',
+        'LambdaFunctionStarted',
+        'LambdaFunctionSucceeded',
+        'TaskStateExited',
+      ]),
+    ).toBe(true);
     const failed = events.find((event) => event.type === 'LambdaFunctionFailed')!;
     expect(failed.lambdaFunctionFailedEventDetails!.error).toBe('StorageUnavailable');
     const cause = JSON.parse(failed.lambdaFunctionFailedEventDetails!.cause!);
@@ -211,7 +222,9 @@ describe('local Step Functions endpoint', () => {
     await sfn.waitForIdle();
     expect((await describe(arn)).status).toBe('FAILED');
     const events = await history(arn);
-    expect(subsequence(events, ['ParallelStateEntered', 'ParallelStateStarted', 'TaskFailed', 'ParallelStateFailed', 'ParallelStateExited', 'TaskStateEntered', 'FailStateEntered', 'ExecutionFailed'])).toBe(true);
+    expect(
+      subsequence(events, ['ParallelStateEntered', 'ParallelStateStarted', 'TaskFailed', 'ParallelStateFailed', 'ParallelStateExited', 'TaskStateEntered', 'FailStateEntered', 'ExecutionFailed']),
+    ).toBe(true);
     const failed = events.find((event) => event.type === 'TaskFailed')!;
     expect(failed.taskFailedEventDetails).toEqual({
       resourceType: 'mediaconvert',
@@ -303,9 +316,7 @@ describe('local Step Functions endpoint', () => {
     await expect(run('clip.mp4', '{}')).rejects.toBeInstanceOf(InvalidName);
     await expect(run('a'.repeat(80), '{}')).resolves.toContain('a'.repeat(80));
     await expect(describe(`${machineArn.replace(':stateMachine:', ':execution:')}:missing`)).rejects.toBeInstanceOf(ExecutionDoesNotExist);
-    await expect(
-      client.send(new StartExecutionCommand({ stateMachineArn: machineArn.replace(TEST_MACHINE_NAME, 'nope'), name: 'x', input: '{}' })),
-    ).rejects.toBeInstanceOf(StateMachineDoesNotExist);
+    await expect(client.send(new StartExecutionCommand({ stateMachineArn: machineArn.replace(TEST_MACHINE_NAME, 'nope'), name: 'x', input: '{}' }))).rejects.toBeInstanceOf(StateMachineDoesNotExist);
     const badInput = await client.send(new StartExecutionCommand({ stateMachineArn: machineArn, name: 'bad-input', input: '{not json' })).catch((error: Error) => error);
     expect((badInput as Error).name).toBe('InvalidExecutionInput');
   });
@@ -377,12 +388,7 @@ describe('local Step Functions endpoint', () => {
     const events = await history(arn);
     const redriven = events.find((event) => event.type === 'ExecutionRedriven')!;
     expect(redriven.executionRedrivenEventDetails).toEqual({ redriveCount: 1 });
-    expect(types(events.slice(events.indexOf(redriven) - 1, events.indexOf(redriven) + 3))).toEqual([
-      'ExecutionFailed',
-      'ExecutionRedriven',
-      'ParallelStateEntered',
-      'ParallelStateStarted',
-    ]);
+    expect(types(events.slice(events.indexOf(redriven) - 1, events.indexOf(redriven) + 3))).toEqual(['ExecutionFailed', 'ExecutionRedriven', 'ParallelStateEntered', 'ParallelStateStarted']);
     expect(events.map((event) => event.id)).toEqual(events.map((_, i) => i + 1));
     const timeline = timelineFromHistory(events);
     expect(timeline.filter((step) => step.name === 'Alert and render').map((step) => [step.status, step.redriveCount])).toEqual([

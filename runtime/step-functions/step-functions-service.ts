@@ -298,8 +298,7 @@ export class StepFunctionsService {
     }
     const size = pageSize(request.maxResults);
     const after = decodeToken<{ startDate: number; name: string }>(request.nextToken);
-    const newestFirst = (a: { startDate: number; name: string }, b: { startDate: number; name: string }) =>
-      b.startDate - a.startDate || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+    const newestFirst = (a: { startDate: number; name: string }, b: { startDate: number; name: string }) => b.startDate - a.startDate || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
     const matching = [...this.executions.values()]
       .filter((record) => record.stateMachineName === machine.name)
       .filter((record) => status === undefined || record.status === status)

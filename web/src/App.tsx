@@ -80,13 +80,65 @@ function Shell() {
         <Suspense fallback={<p className="page">Loading…</p>}>
           <Routes>
             <Route path="/sign-in" element={<SignInPage />} />
-            <Route path="/" element={<RequireSession><CamerasPage /></RequireSession>} />
-            <Route path="/cameras/:camera" element={<RequireSession><CameraClipsPage /></RequireSession>} />
-            <Route path="/cameras/:camera/settings" element={<RequireSession><CameraSettingsPage /></RequireSession>} />
-            <Route path="/clips/:clipId" element={<RequireSession><ClipPage /></RequireSession>} />
-            <Route path="/operations" element={<RequireSession><OperationsPage /></RequireSession>} />
-            <Route path="/alerts" element={<RequireSession><AlertsPage /></RequireSession>} />
-            <Route path="*" element={<section className="page"><h1>Not found</h1><p>No view at this address. <NavLink to="/">Back to the cameras</NavLink>.</p></section>} />
+            <Route
+              path="/"
+              element={
+                <RequireSession>
+                  <CamerasPage />
+                </RequireSession>
+              }
+            />
+            <Route
+              path="/cameras/:camera"
+              element={
+                <RequireSession>
+                  <CameraClipsPage />
+                </RequireSession>
+              }
+            />
+            <Route
+              path="/cameras/:camera/settings"
+              element={
+                <RequireSession>
+                  <CameraSettingsPage />
+                </RequireSession>
+              }
+            />
+            <Route
+              path="/clips/:clipId"
+              element={
+                <RequireSession>
+                  <ClipPage />
+                </RequireSession>
+              }
+            />
+            <Route
+              path="/operations"
+              element={
+                <RequireSession>
+                  <OperationsPage />
+                </RequireSession>
+              }
+            />
+            <Route
+              path="/alerts"
+              element={
+                <RequireSession>
+                  <AlertsPage />
+                </RequireSession>
+              }
+            />
+            <Route
+              path="*"
+              element={
+                <section className="page">
+                  <h1>Not found</h1>
+                  <p>
+                    No view at this address. <NavLink to="/">Back to the cameras</NavLink>.
+                  </p>
+                </section>
+              }
+            />
           </Routes>
         </Suspense>
       </main>

@@ -18,15 +18,19 @@ export function HomeAwayMode() {
     mutationFn: async (next: 'home' | 'away') => must(await api.PUT('/mode', { body: { mode: next } })),
     onSuccess: (data) => queryClient.setQueryData(MODE_KEY, data),
   });
-  if (mode.error) return <p role="alert" className="problem">{mode.error.message}</p>;
+  if (mode.error)
+    return (
+      <p role="alert" className="problem">
+        {mode.error.message}
+      </p>
+    );
   if (!mode.data) return <p>Loading the home/away mode…</p>;
   const { current, schedule } = mode.data;
   return (
     <section className="home-away" aria-label="Home or away">
       <p role="status">
         Now <strong>{current === 'home' ? 'home' : 'away'}</strong>
-        {mode.data.mode === 'schedule' ? ' (by schedule)' : ''}:{' '}
-        {current === 'home' ? 'only cameras marked “alert when home” send alerts.' : 'every camera sends its alerts.'}
+        {mode.data.mode === 'schedule' ? ' (by schedule)' : ''}: {current === 'home' ? 'only cameras marked “alert when home” send alerts.' : 'every camera sends its alerts.'}
       </p>
       {schedule && (
         <ul className="schedule">
@@ -39,15 +43,19 @@ export function HomeAwayMode() {
       )}
       {admin && (
         <div className="inline">
-          <button type="button" disabled={set.isPending || (mode.data.mode === 'home')} onClick={() => set.mutate('home')}>
+          <button type="button" disabled={set.isPending || mode.data.mode === 'home'} onClick={() => set.mutate('home')}>
             I am home
           </button>
-          <button type="button" disabled={set.isPending || (mode.data.mode === 'away')} onClick={() => set.mutate('away')}>
+          <button type="button" disabled={set.isPending || mode.data.mode === 'away'} onClick={() => set.mutate('away')}>
             I am away
           </button>
         </div>
       )}
-      {set.error && <p role="alert" className="problem">{set.error.message}</p>}
+      {set.error && (
+        <p role="alert" className="problem">
+          {set.error.message}
+        </p>
+      )}
     </section>
   );
 }

@@ -13,7 +13,12 @@ import { useLatest } from './use-latest';
 
 type Playback = Clip['playback'];
 export type Format = 'hls' | 'mp4';
-type HlsInstance = { destroy(): void; levels: Array<{ height?: number; bitrate?: number }>; currentLevel: number; on(event: string, cb: (event: string, data: { fatal?: boolean; type?: string; response?: { code?: number } }) => void): void };
+type HlsInstance = {
+  destroy(): void;
+  levels: Array<{ height?: number; bitrate?: number }>;
+  currentLevel: number;
+  on(event: string, cb: (event: string, data: { fatal?: boolean; type?: string; response?: { code?: number } }) => void): void;
+};
 
 /** The thumbnail to show for a position: the last one taken at or before it. */
 export function thumbnailAt(thumbnails: Playback['thumbnails'], seconds: number): string | undefined {
@@ -31,7 +36,10 @@ export const PREVIEW_WIDTH = 160;
  * the CSS that shows only that cell at PREVIEW_WIDTH: the whole sprite scaled, shifted left
  * and up to the cell.
  */
-export function spriteCellAt(scrub: Playback['scrub'], seconds: number): { index: number; style: { width: string; height: string; backgroundImage: string; backgroundSize: string; backgroundPosition: string; backgroundRepeat: 'no-repeat' } } | undefined {
+export function spriteCellAt(
+  scrub: Playback['scrub'],
+  seconds: number,
+): { index: number; style: { width: string; height: string; backgroundImage: string; backgroundSize: string; backgroundPosition: string; backgroundRepeat: 'no-repeat' } } | undefined {
   if (!scrub?.times.length) return undefined;
   let index = 0;
   scrub.times.forEach((t, i) => {
@@ -205,7 +213,14 @@ export function Player(props: {
   const previewUrl = preview && !previewCell ? thumbnailAt(playback.thumbnails, preview.seconds) : undefined;
 
   return (
-    <div className="player" ref={frame} onKeyDown={onKey} tabIndex={0} role="group" aria-label="Clip player. Space plays or pauses, arrows seek 5 seconds, j and k open the previous and next clip, f is full screen.">
+    <div
+      className="player"
+      ref={frame}
+      onKeyDown={onKey}
+      tabIndex={0}
+      role="group"
+      aria-label="Clip player. Space plays or pauses, arrows seek 5 seconds, j and k open the previous and next clip, f is full screen."
+    >
       <video
         ref={video}
         poster={playback.poster}

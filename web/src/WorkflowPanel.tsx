@@ -82,7 +82,11 @@ export function WorkflowPanel({ clipId, workflow }: { clipId: string; workflow: 
                   <span style={{ width: `${Math.max(2, ((state.durationMs ?? 0) / longest) * 100)}%` }} />
                 </span>
                 <span className="state-time">{state.durationMs !== undefined ? `${state.durationMs} ms` : 'running'}</span>
-                {state.retries > 0 && <span className="state-retries">{state.retries} {state.retries === 1 ? 'retry' : 'retries'}</span>}
+                {state.retries > 0 && (
+                  <span className="state-retries">
+                    {state.retries} {state.retries === 1 ? 'retry' : 'retries'}
+                  </span>
+                )}
                 {state.error && (
                   <span className="state-error">
                     {state.error}

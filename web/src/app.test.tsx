@@ -49,7 +49,8 @@ function fakeApi(options: { valid: Record<string, 'admin' | 'viewer'>; onPut?: (
       options.valid[`${token}+`] = options.valid[token];
       return json(200, { token: `${token}+`, tokenType: 'Bearer', expiresIn: 3600, role: options.valid[token] });
     }
-    if (url.pathname === '/mode' && request.method === 'GET') return json(200, { mode: 'schedule', current: 'home', schedule: { timeZone: 'Europe/Paris', home: [{ days: ['mon', 'tue'], start: '22:00', end: '07:00' }] } });
+    if (url.pathname === '/mode' && request.method === 'GET')
+      return json(200, { mode: 'schedule', current: 'home', schedule: { timeZone: 'Europe/Paris', home: [{ days: ['mon', 'tue'], start: '22:00', end: '07:00' }] } });
     if (url.pathname === '/mode' && request.method === 'PUT') return json(200, { mode: (body as { mode: string }).mode, current: (body as { mode: string }).mode });
     if (url.pathname === '/cameras/porch/settings' && request.method === 'GET') return json(200, settings);
     if (url.pathname === '/cameras/porch/settings' && request.method === 'PUT') return options.onPut?.(body) ?? json(200, { ...settings, ...(body as object) });
@@ -211,7 +212,18 @@ describe('camera settings', () => {
   });
 
   it('checks quiet hours and time zones before sending', () => {
-    const draft = { displayName: 'Porch', retentionClass: 'short', alertsEnabled: true, alertChannels: 'both' as const, alertWhenHome: false, cooldownSeconds: '0', quietHoursOn: true, quietStart: '25:00', quietEnd: '07:00', timeZone: 'Mars/Olympus' };
+    const draft = {
+      displayName: 'Porch',
+      retentionClass: 'short',
+      alertsEnabled: true,
+      alertChannels: 'both' as const,
+      alertWhenHome: false,
+      cooldownSeconds: '0',
+      quietHoursOn: true,
+      quietStart: '25:00',
+      quietEnd: '07:00',
+      timeZone: 'Mars/Olympus',
+    };
     expect(draftProblems(draft, ['Europe/Paris'])).toEqual({ quietHours: 'Give a start and an end time (HH:MM).', timeZone: 'Choose a time zone from the list, e.g. Europe/Paris.' });
     expect(draftProblems({ ...draft, quietStart: '22:30', timeZone: 'Europe/Paris' }, ['Europe/Paris'])).toEqual({});
   });
@@ -268,7 +280,6 @@ describe("a camera's cost this month", () => {
     expect(formatMonthCost({ month: '2026-12', estimatedUsd: 0, clips: 0 })).toBe('$0.00 this month (0 clips, estimated)');
   });
 });
-
 
 describe('formatting', () => {
   it('formats an instant with its time zone’s name (no option V8 refuses)', async () => {

@@ -16,4 +16,10 @@ loadConfig()
       </StrictMode>,
     ),
   )
-  .catch((error: Error) => root.render(<p role="alert" className="page">{error.message}</p>));
+  .catch((error: Error) =>
+    root.render(
+      <p role="alert" className="page">
+        {error.message}
+      </p>,
+    ),
+  );

@@ -19,7 +19,9 @@ export function dayIn(instant: string | Date, timeZone: string): string {
 
 /** Milliseconds the zone is ahead of UTC at an instant. */
 function zoneOffset(epochMs: number, timeZone: string): number {
-  const parts = formatter('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }).formatToParts(new Date(epochMs));
+  const parts = formatter('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' }).formatToParts(
+    new Date(epochMs),
+  );
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour') % 24, get('minute'), get('second')) - Math.floor(epochMs / 1000) * 1000;
 }

@@ -93,7 +93,8 @@ function chooseNewPassword(user: CognitoUser, username: string, newPassword: str
         onSuccess: (result) => resolve(sessionOf(username, result)),
         onFailure: (error: { code?: string; message?: string } | undefined) => {
           if (error?.code === 'InvalidPasswordException') reject(new NewPasswordRefused(refusalSentence(error.message)));
-          else if (error?.code === 'NotAuthorizedException') reject(new CognitoSignInFailed('This sign-in is no longer valid (Cognito gives a few minutes to choose a new password): sign in again with the temporary password.', error));
+          else if (error?.code === 'NotAuthorizedException')
+            reject(new CognitoSignInFailed('This sign-in is no longer valid (Cognito gives a few minutes to choose a new password): sign in again with the temporary password.', error));
           else reject(new CognitoSignInFailed(sentence(error), error));
         },
         mfaRequired: () => reject(new CognitoSignInFailed(SECOND_FACTOR)),

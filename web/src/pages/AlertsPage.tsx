@@ -19,7 +19,11 @@ export function AlertsPage() {
     <section className="page">
       <h1>Alerts</h1>
       <HomeAwayMode />
-      {alerts.error && <p role="alert" className="problem">{alerts.error.message}</p>}
+      {alerts.error && (
+        <p role="alert" className="problem">
+          {alerts.error.message}
+        </p>
+      )}
       {alerts.isPending && <p>Loading alerts…</p>}
       {!alerts.isPending && list.length === 0 && <p>No alert has been sent.</p>}
       <ul className="alert-list">

@@ -98,7 +98,13 @@ export function CameraClipsPage() {
           <input id="jump-date" type="date" value={dateInput} onChange={(e) => setDateInput(e.target.value)} />
           <button type="submit">Go</button>
           {date && (
-            <button type="button" onClick={() => { setDateInput(''); update({ date: undefined }); }}>
+            <button
+              type="button"
+              onClick={() => {
+                setDateInput('');
+                update({ date: undefined });
+              }}
+            >
               Newest
             </button>
           )}
@@ -113,9 +119,18 @@ export function CameraClipsPage() {
           </select>
         </div>
       </form>
-      {clips.error && <p role="alert" className="problem">{clips.error.message}</p>}
+      {clips.error && (
+        <p role="alert" className="problem">
+          {clips.error.message}
+        </p>
+      )}
       {clips.isPending && <p>Loading clips…</p>}
-      {!clips.isPending && rows.length === 0 && <p>No clips{status ? ` with status ${status.toLowerCase()}` : ''}{date ? ` on or before ${date}` : ''}.</p>}
+      {!clips.isPending && rows.length === 0 && (
+        <p>
+          No clips{status ? ` with status ${status.toLowerCase()}` : ''}
+          {date ? ` on or before ${date}` : ''}.
+        </p>
+      )}
       <div ref={scroller} className="clip-scroller" role="region" aria-label="Clips" tabIndex={0}>
         <ul style={{ height: virtualizer.getTotalSize(), position: 'relative' }} className="clip-list">
           {items.map((item) => {
@@ -149,7 +164,11 @@ function ClipRowView({ clip, timeZone, scrolling }: { clip: ClipSummary; timeZon
   if (!scrolling && !showPoster) setShowPoster(true);
   return (
     <Link to={`/clips/${encodeURIComponent(clip.clipId)}`} className="clip-link">
-      {clip.posterUrl && showPoster ? <img className="clip-poster" src={clip.posterUrl} alt="" width={96} height={54} loading="lazy" decoding="async" /> : <span className="clip-poster" aria-hidden="true" />}
+      {clip.posterUrl && showPoster ? (
+        <img className="clip-poster" src={clip.posterUrl} alt="" width={96} height={54} loading="lazy" decoding="async" />
+      ) : (
+        <span className="clip-poster" aria-hidden="true" />
+      )}
       <span className="clip-time">{formatTime(clip.capturedAt, timeZone)}</span>
       <span>{formatDuration(clip.durationSeconds)}</span>
       <span className={`status status-${clip.status.toLowerCase()}`}>{clip.status.toLowerCase()}</span>

@@ -104,7 +104,12 @@ export function CameraSettingsPage() {
     },
   });
 
-  if (settings.error) return <p role="alert" className="page problem">{settings.error.message}</p>;
+  if (settings.error)
+    return (
+      <p role="alert" className="page problem">
+        {settings.error.message}
+      </p>
+    );
   if (!draft) return <p className="page">Loading settings…</p>;
   const set = (changes: Partial<Draft>) => {
     setDraft({ ...draft, ...changes });

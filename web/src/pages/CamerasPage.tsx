@@ -13,7 +13,11 @@ export function CamerasPage() {
     <section className="page">
       <h1>Cameras</h1>
       {cameras.isPending && <p>Loading cameras…</p>}
-      {cameras.error && <p role="alert" className="problem">{cameras.error.message}</p>}
+      {cameras.error && (
+        <p role="alert" className="problem">
+          {cameras.error.message}
+        </p>
+      )}
       {cameras.data?.length === 0 && <p>No camera has uploaded yet. Upload a clip to the uploads bucket under a folder named after the camera.</p>}
       <ul className="camera-grid">
         {cameras.data?.map((camera) => (

@@ -20,7 +20,12 @@ export default function ClipPage() {
   const renew = useCallback(async () => (await refetch()).data?.playback, [refetch]);
 
   if (clip.isPending) return <p className="page">Loading the clip…</p>;
-  if (clip.error) return <p role="alert" className="page problem">{clip.error.message}</p>;
+  if (clip.error)
+    return (
+      <p role="alert" className="page problem">
+        {clip.error.message}
+      </p>
+    );
   const data = clip.data;
   return <ClipView key={clipId} clip={data} renew={renew} onChanged={() => void queryClient.invalidateQueries({ queryKey: keys.clip(clipId) })} />;
 }
@@ -48,8 +53,17 @@ function ClipView({ clip, renew, onChanged }: { clip: Clip; renew: () => Promise
         {settings.data?.displayName ?? clip.camera}, {formatDateTime(clip.capturedAt, timeZone)}
       </h1>
       {clip.status === 'PROCESSING' && <p role="status">This clip is still being processed ({workflow.data?.states.at(-1)?.name ?? 'starting'}). It plays here as soon as it is ready.</p>}
-      {clip.failure && <p className="problem">Failed: {clip.failure.error}{clip.failure.cause ? ` — ${clip.failure.cause}` : ''}</p>}
-      {clip.quarantine && <p className="problem">Quarantined: {clip.quarantine.reason} — {clip.quarantine.detail}</p>}
+      {clip.failure && (
+        <p className="problem">
+          Failed: {clip.failure.error}
+          {clip.failure.cause ? ` — ${clip.failure.cause}` : ''}
+        </p>
+      )}
+      {clip.quarantine && (
+        <p className="problem">
+          Quarantined: {clip.quarantine.reason} — {clip.quarantine.detail}
+        </p>
+      )}
       {playable ? (
         <Player playback={clip.playback} durationSeconds={clip.durationSeconds} renew={renew} onPrevious={() => open(neighbours.data?.previous)} onNext={() => open(neighbours.data?.next)} />
       ) : clip.playback.poster ? (

@@ -38,7 +38,11 @@ function StatusSection({ status, title }: { status: (typeof SECTIONS)[number]['s
       <h2 id={`ops-${status}`}>
         {title} {clips.data ? `(${clips.data.length})` : ''}
       </h2>
-      {clips.error && <p role="alert" className="problem">{clips.error.message}</p>}
+      {clips.error && (
+        <p role="alert" className="problem">
+          {clips.error.message}
+        </p>
+      )}
       {clips.data?.length === 0 && <p className="muted">None.</p>}
       <ul className="ops-list">
         {clips.data?.map((clip) => (
@@ -96,7 +100,11 @@ function RecentExecutions({ status, title }: (typeof EXECUTION_SECTIONS)[number]
       <h2 id={id}>
         {title} {executions.data ? `(${executions.data.length}${executions.data.length === RECENT_EXECUTIONS ? ', the latest' : ''})` : ''}
       </h2>
-      {executions.error && <p role="alert" className="problem">{executions.error.message}</p>}
+      {executions.error && (
+        <p role="alert" className="problem">
+          {executions.error.message}
+        </p>
+      )}
       {executions.data?.length === 0 && <p className="muted">None.</p>}
       <ul className="ops-list">
         {executions.data?.map((e) => {

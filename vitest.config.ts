@@ -24,6 +24,7 @@ export default defineConfig({
           // own copy of process.env). Nothing configures the code through process.env (handlers, the
           // local stack and the API take their clients and settings as objects), so files share it.
           pool: 'threads',
+          isolate: false,
         },
       },
       { extends: true, test: { name: 'forks', include: OWN_PROCESS, pool: 'forks' } },

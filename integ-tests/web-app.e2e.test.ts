@@ -232,7 +232,9 @@ describe('the web app in Chromium', () => {
       return image.naturalWidth > 0;
     };
     await expect.poll(() => preview.evaluate(spriteLoads).catch(() => false)).toBe(true);
-    await page.screenshot({ path: join(import.meta.dirname, '..', 'docs', 'clip-page.png'), fullPage: false });
+    // README's picture is refreshed on request only (CAMFLOW_UPDATE_SCREENSHOTS=1); a test run leaves the checkout as it was.
+    const screenshot = process.env.CAMFLOW_UPDATE_SCREENSHOTS === '1' ? join(import.meta.dirname, '..', 'docs', 'clip-page.png') : join(work, 'clip-page.png');
+    await page.screenshot({ path: screenshot, fullPage: false });
     await page.mouse.move(0, 0);
     await expectAccessible(page, 'clip');
   });

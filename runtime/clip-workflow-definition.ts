@@ -5,12 +5,13 @@
  * again, and the runtime process never holds the CDK libraries in memory.
  */
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { threadId } from 'node:worker_threads';
 
 const execFileAsync = promisify(execFile);
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -46,8 +47,10 @@ export async function clipWorkflowDefinition(options: { cacheDirectory?: string 
   const asl = JSON.parse(stdout) as Record<string, unknown>;
   try {
     mkdirSync(cacheDirectory, { recursive: true });
-    writeFileSync(`${file}.${process.pid}.tmp`, stdout);
-    renameSync(`${file}.${process.pid}.tmp`, file);
+    // Test files run in worker threads of one process: the pid alone does not tell two writers apart.
+    const temporary = `${file}.${process.pid}.${threadId}.${randomUUID()}.tmp`;
+    writeFileSync(temporary, stdout);
+    renameSync(temporary, file);
   } catch {
     // A read-only install still works; it synthesizes at every start.
   }

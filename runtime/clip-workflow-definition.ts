@@ -43,6 +43,8 @@ export async function clipWorkflowDefinition(options: { cacheDirectory?: string 
   const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', join(root, 'workflows', 'print-clip-workflow-definition.ts')], {
     cwd: root,
     maxBuffer: 64 * 1024 * 1024,
+    // Only the state machine's ASL is read: CDK's CloudFormation validation of the whole template is for `cdk synth`.
+    env: { ...process.env, CDK_VALIDATION: 'false' },
   });
   const asl = JSON.parse(stdout) as Record<string, unknown>;
   try {

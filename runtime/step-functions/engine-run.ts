@@ -105,8 +105,14 @@ export function runEngine(options: EngineRunOptions): { result: Promise<unknown>
   return { result: run.result, abort: run.abort };
 }
 
+/** Definitions already found valid, by their JSON: validation compiles the ASL schema each time, and every local stack registers the same clip workflow. */
+const validDefinitions = new Set<string>();
+
 /** Validates ASL as the engine does (asl-validator, ARNs and paths checked); throws with the problems. */
 export function validateDefinition(definition: AslDefinition): void {
+  const text = JSON.stringify(definition);
+  if (validDefinitions.has(text)) return;
   // The validator fills in defaults (QueryLanguage…) on what it is given: give it a copy.
-  new StateMachine(JSON.parse(JSON.stringify(definition)) as never, { validationOptions: { checkArn: true, checkPaths: true } });
+  new StateMachine(JSON.parse(text) as never, { validationOptions: { checkArn: true, checkPaths: true } });
+  validDefinitions.add(text);
 }

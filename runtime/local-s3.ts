@@ -5,6 +5,7 @@
  * `onObjectCreated` callbacks (the local stand-in for EventBridge's "Object Created" rule).
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 // s3rver ships no types: runtime/untyped-modules.d.ts declares what is used of it.
@@ -84,6 +85,17 @@ export async function startLocalS3(options: {
   // After s3rver's own middleware (logging, XML encoding, vhost) and before its router.
   const middleware = server.middleware;
   middleware.splice(middleware.length - 1, 0, preflightNamesOrigin(), layer.middleware);
+  // s3rver listens with a callback that only hears 'listening': a port in use would hang run()
+  // and surface as an unhandled 'error'. Listen here instead, failing with the error.
+  server.listen = (port, address) =>
+    new Promise((resolveListen, rejectListen) => {
+      const http = createHttpServer(server.callback()).on('close', () => server.logger.close());
+      http.once('error', rejectListen);
+      http.listen(port, address, () => {
+        http.off('error', rejectListen);
+        resolveListen(http);
+      });
+    });
   const address = (await server.run()) as AddressInfo;
   // A rule from an earlier start (another web port) must not outlive it.
   if (!cors) for (const bucket of buckets) await server.store.deleteSubresource(bucket, undefined, 'cors');

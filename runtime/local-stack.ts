@@ -144,12 +144,35 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function choosePorts(requested: LocalStackOptions['ports']): Promise<Record<keyof typeof DEFAULT_PORTS, number>> {
+async function choosePorts(requested: LocalStackOptions['ports'], chosen: Set<number>): Promise<Record<keyof typeof DEFAULT_PORTS, number>> {
   const ports = { ...DEFAULT_PORTS, ...requested };
   for (const name of Object.keys(ports) as Array<keyof typeof DEFAULT_PORTS>) {
-    if (ports[name] === 0) ports[name] = await freePort();
+    if (ports[name] === 0) chosen.add((ports[name] = await freePort()));
   }
   return ports;
+}
+
+/** A port camflow chose itself (port 0 asked for) was taken by someone else before its server listened on it. */
+export function lostChosenPort(error: unknown, chosen: Set<number>): boolean {
+  const failure = error as NodeJS.ErrnoException & { port?: number };
+  return failure?.code === 'EADDRINUSE' && typeof failure.port === 'number' && chosen.has(failure.port);
+}
+
+/**
+ * The whole stack on this machine. Ports asked for as 0 are chosen free before the services
+ * start (each service's endpoint is known to the others up front); another process, or an
+ * outgoing connection, can take one in between. Then the stack starts again on other free
+ * ports (three tries); a port the caller named is never replaced: its EADDRINUSE is theirs.
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  for (let attempt = 1; ; attempt++) {
+    const chosen = new Set<number>();
+    try {
+      return await startLocalStackOn(await choosePorts(options.ports, chosen), options);
+    } catch (error) {
+      if (attempt >= 3 || !lostChosenPort(error, chosen)) throw error;
+    }
+  }
 }
 
 /** A Lambda context for handlers run in-process (what the Lambda runtime would pass). */
@@ -171,11 +194,10 @@ function lambdaContext(functionName: string, requestId: string, timeoutMs: numbe
   };
 }
 
-export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+async function startLocalStackOn(ports: Record<keyof typeof DEFAULT_PORTS, number>, options: LocalStackOptions): Promise<LocalStack> {
   const dataDirectory = resolve(options.dataDirectory ?? '.camflow');
   mkdirSync(dataDirectory, { recursive: true });
   const print = options.print ?? ((line: string) => console.log(line));
-  const ports = await choosePorts(options.ports);
   const tableName = CATALOG_TABLE_NAME_LOCAL;
   const sfnEndpoint = `http://127.0.0.1:${ports.stepFunctions}`;
   const stateMachineArn = localStateMachineArn(STATE_MACHINE_NAME);

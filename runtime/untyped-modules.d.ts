@@ -28,6 +28,12 @@ declare module 's3rver' {
     readonly middleware: Array<(ctx: never, next: () => Promise<void>) => Promise<void>>;
     /** Create the configured buckets and listen; the address of the HTTP server. */
     run(): Promise<AddressInfo | string | null>;
+    /** The HTTP server `run()` starts (s3rver's own resolves only on 'listening': a listen error hangs it). */
+    listen(port: number | undefined, address: string | undefined, options: object): Promise<import('node:http').Server>;
+    /** Koa's request handler. */
+    callback(): import('node:http').RequestListener;
+    /** Its winston logger (closed with the HTTP server). */
+    readonly logger: { close(): void };
     close(): Promise<void>;
   }
   export = S3rver;

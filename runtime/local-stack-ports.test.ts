@@ -4,16 +4,18 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { lostChosenPort, startLocalStack } from './local-stack.ts';
+import { freePort, lostChosenPort, startLocalStack } from './local-stack.ts';
 
 const inUse = (port: number) => Object.assign(new Error(`listen EADDRINUSE: address already in use 127.0.0.1:${port}`), { code: 'EADDRINUSE', port });
 
 describe('a chosen port taken meanwhile', () => {
-  it('is recognised only for EADDRINUSE on a port the stack chose', () => {
-    expect(lostChosenPort(inUse(41000), new Set([41000]))).toBe(true);
-    expect(lostChosenPort(inUse(41000), new Set([41001]))).toBe(false);
-    expect(lostChosenPort(Object.assign(new Error('denied'), { code: 'EACCES', port: 41000 }), new Set([41000]))).toBe(false);
-    expect(lostChosenPort(undefined, new Set([41000]))).toBe(false);
+  it('is recognised only for EADDRINUSE on a port the stack chose', async () => {
+    // Port numbers only compared, never bound: one the OS called free, and the next one up.
+    const chosen = await freePort();
+    expect(lostChosenPort(inUse(chosen), new Set([chosen]))).toBe(true);
+    expect(lostChosenPort(inUse(chosen), new Set([chosen + 1]))).toBe(false);
+    expect(lostChosenPort(Object.assign(new Error('denied'), { code: 'EACCES', port: chosen }), new Set([chosen]))).toBe(false);
+    expect(lostChosenPort(undefined, new Set([chosen]))).toBe(false);
   });
 });
 

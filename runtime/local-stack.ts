@@ -315,10 +315,8 @@ async function startLocalStackOn(ports: Record<keyof typeof DEFAULT_PORTS, numbe
       if (notice.bucket === LOCAL_BUCKETS.uploads) runTrigger(notice);
     });
 
-    const clients = {
-      s3: new S3Client(localS3ClientConfig(s3.endpoint)),
-      sfn: new SFNClient({ ...clientConfig, endpoint: stepFunctions.endpoint }),
-    };
+    // The handlers' own clients serve the API, the reconciler and the tests too (destroyed with them, above).
+    const clients = { s3: taskDependencies.s3, sfn: taskDependencies.stepFunctions };
 
     // Uploads that arrived while a previous run was stopping (object stored, trigger not run).
     await reconcileUploads({ s3: clients.s3, bucket: LOCAL_BUCKETS.uploads, dataDirectory, start: runTrigger });
@@ -368,8 +366,6 @@ async function startLocalStackOn(ports: Record<keyof typeof DEFAULT_PORTS, numbe
       waitForIdle,
       stop: async () => {
         await Promise.allSettled([...pendingTriggers]);
-        clients.s3.destroy();
-        clients.sfn.destroy();
         await stopAll();
       },
     };

@@ -119,7 +119,7 @@ export function dependenciesFromEnvironment(
     stateMachineArn: required(ENV.stateMachineArn),
     deadLettersUrl: () => env.TRIGGER_DEAD_LETTERS_URL || undefined,
     validation: once(() => validationSettingsFromEnv(env)),
-    sweeper: () => sweeperSettingsFromEnv(env),
+    sweeper: once(() => sweeperSettingsFromEnv(env)),
   };
   const deps = {
     cameraDefaults: cameraDefaultsFrom(env),

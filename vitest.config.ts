@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { SlowestFilesFirst } from './integ-tests/test-order.ts';
 
-/** Files that need a process of their own: CDK's bundling hands the process's stdout to esbuild, which a worker thread's is not. */
+/** Files run apart: the whole stack synthesized with CDK's CloudFormation validation on, and its bundling (esbuild run by CDK). */
 const OWN_PROCESS = ['workflows/camflow-stack.test.ts'];
 
 export default defineConfig({
@@ -10,6 +11,9 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     setupFiles: ['runtime/node20-polyfills.ts'],
+    // Transformed modules cached on disk (node_modules/.experimental-vitest-cache): a later run does not transform them again.
+    experimental: { fsModuleCache: true },
+    sequence: { sequencer: SlowestFilesFirst },
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     // Most files wait on I/O (local servers, child processes, timers): twice as many workers as cores.
     maxWorkers: Math.max(2, availableParallelism() * 2),
@@ -17,20 +21,23 @@ export default defineConfig({
       {
         extends: true,
         test: {
-          name: 'threads',
+          name: 'shared',
           include: ['{workflows,tasks,api,gateway,runtime,integ-tests,domain}/**/*.test.ts', 'web/src/**/*.test.{ts,tsx}'],
           exclude: OWN_PROCESS,
-          // One process: test files run in worker threads (each file its own module graph and its
-          // own copy of process.env). Nothing configures the code through process.env (handlers, the
-          // local stack and the API take their clients and settings as objects), so files share it.
-          pool: 'threads',
+          // Child processes that each run many test files, one after another, keeping their module
+          // graphs (isolate: false): nothing configures the code through process.env (handlers, the
+          // local stack and the API take their clients and settings as objects), so files can share
+          // a process. Processes rather than worker threads: the tests start ~700 child processes
+          // (ffmpeg, ffprobe, curl, the AWS CLI), and fork() of one process holding every worker's
+          // heap cost 23 s of CPU in ChildProcess.spawn alone; a process per worker costs a third.
+          pool: 'forks',
           isolate: false,
           // CDK's built-in CloudFormation validation (a WebAssembly rule engine, a second or more per
-          // synth) runs on the whole stack in the 'forks' project; the template tests here need only the template.
+          // synth) runs on the whole stack in the 'stack' project; the template tests here need only the template.
           env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', CDK_VALIDATION: 'false' },
         },
       },
-      { extends: true, test: { name: 'forks', include: OWN_PROCESS, pool: 'forks' } },
+      { extends: true, test: { name: 'stack', include: OWN_PROCESS, pool: 'forks' } },
     ],
   },
 });

@@ -155,15 +155,25 @@ export function mp4MediaDataWalk(head: Uint8Array, fileSize: number): MediaDataW
   return undefined;
 }
 
-async function analyze(source: ByteSource): Promise<MediaInfoResult> {
+/** MediaInfoLib's report, and whether PROBE_READ_BUDGET stopped it before the end of the file. */
+interface Analysis {
+  result: MediaInfoResult;
+  stoppedByBudget: boolean;
+}
+
+async function analyze(source: ByteSource): Promise<Analysis> {
   const entry = instance();
   // One analysis at a time per instance: calls on the same one queue here.
   return entry.calls(async () => {
     const mi = await entry.mediaInfo;
     let budget = PROBE_READ_BUDGET;
+    let stoppedByBudget = false;
     let mediaData: MediaDataWalk | undefined;
     const readChunk = async (length: number, offset: number) => {
-      if (budget <= 0) return new Uint8Array(0);
+      if (budget <= 0) {
+        stoppedByBudget ||= offset < source.size;
+        return new Uint8Array(0);
+      }
       // Walking an MP4's media data past its first frames: everything the probe needs is known.
       if (mediaData && offset >= mediaData.walkEnd && offset < mediaData.end) return new Uint8Array(0);
       const bytes = await source.read(offset, Math.min(length, budget));
@@ -171,14 +181,40 @@ async function analyze(source: ByteSource): Promise<MediaInfoResult> {
       if (offset === 0) mediaData = mp4MediaDataWalk(bytes, source.size);
       return bytes;
     };
-    return mi.analyzeData(source.size, readChunk);
+    const result = await mi.analyzeData(source.size, readChunk);
+    return { result, stoppedByBudget };
   });
+}
+
+/** Packet size and where each packet's 0x47 sync byte is, for the transport streams MediaInfoLib reads to the end. */
+const TRANSPORT_STREAM_PACKETS: Record<string, { size: number; syncAt: number }> = {
+  mpegts: { size: 188, syncAt: 0 },
+  // M2TS (Blu-ray, AVCHD): a 4-byte timestamp before each 188-byte packet.
+  bdav: { size: 192, syncAt: 4 },
+};
+
+/**
+ * Whether a transport stream ends on a whole packet: its size a multiple of the packet size and
+ * the last packets starting with their sync byte. MediaInfoLib reads a transport stream from
+ * start to end (it has no index), so a file larger than PROBE_READ_BUDGET looks cut short to it
+ * where the probe stopped feeding it; the file's own end tells whether the upload was.
+ */
+async function endsOnWholePackets(source: ByteSource, container: string): Promise<boolean> {
+  const packet = TRANSPORT_STREAM_PACKETS[container];
+  if (!packet || source.size % packet.size !== 0 || source.size < 4 * packet.size) return false;
+  const tail = await source.read(source.size - 4 * packet.size, 4 * packet.size);
+  if (tail.length !== 4 * packet.size) return false;
+  for (let at = packet.syncAt; at < tail.length; at += packet.size) if (tail[at] !== 0x47) return false;
+  return true;
 }
 
 export async function probeClip(source: ByteSource): Promise<MediaProbe | ProbeFailure> {
   if (source.size === 0) return { problem: 'empty', sizeBytes: 0, detail: 'The file has no bytes.' };
-  const result = await analyze(source);
+  const { result, stoppedByBudget } = await analyze(source);
   const probe = probeFromMediaInfo(result, source.size);
+  if (isProbeFailure(probe) && probe.problem === 'truncated' && stoppedByBudget && probe.partial && probe.container && (await endsOnWholePackets(source, probe.container))) {
+    return probe.partial;
+  }
   if (!isProbeFailure(probe) && probe.container === 'jpeg' && !(await endsWithJpegEndMarker(source))) {
     return { problem: 'truncated', sizeBytes: source.size, container: 'jpeg', partial: probe, detail: 'The JPEG has no end-of-image marker: the upload was cut short.' };
   }

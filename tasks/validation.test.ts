@@ -120,35 +120,26 @@ describe('probeClip', () => {
     expect(bytesRead).toBeLessThanOrEqual(PROBE_READ_BUDGET + 64);
   });
 
+  /** 4 s of 1080p H.264/AAC at a high quality: larger than PROBE_READ_BUDGET. Made once per set of flags. */
+  const largeMp4s = new Map<string, Promise<string>>();
+  const largeMp4 = (flags: string[]) => {
+    const mp4 = join(dir, `large-${flags.length}.mp4`);
+    if (!largeMp4s.has(mp4)) {
+      const picture = ['-f', 'lavfi', '-i', 'testsrc2=size=1920x1080:rate=25:duration=4', '-f', 'lavfi', '-i', 'sine=duration=4'];
+      const made = promisify(execFile)('ffmpeg', ['-v', 'error', '-y', ...picture, '-c:v', 'libx264', '-preset', 'ultrafast', '-qp', '10', '-c:a', 'aac', '-shortest', ...flags, mp4]);
+      largeMp4s.set(
+        mp4,
+        made.then(() => mp4),
+      );
+    }
+    return largeMp4s.get(mp4)!;
+  };
+
   it.each([
     ['moov at the end', []],
     ['moov first (faststart)', ['-movflags', '+faststart']],
   ])('reads an MP4 (%s) only up to its first frames, and still probes it, or finds it cut short', async (name, flags) => {
-    const mp4 = join(dir, `large-${flags.length}.mp4`);
-    await promisify(execFile)('ffmpeg', [
-      '-v',
-      'error',
-      '-y',
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc2=size=1920x1080:rate=25:duration=4',
-      '-f',
-      'lavfi',
-      '-i',
-      'sine=duration=4',
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      '-qp',
-      '10',
-      '-c:a',
-      'aac',
-      '-shortest',
-      ...flags,
-      mp4,
-    ]);
+    const mp4 = await largeMp4(flags);
     const file = await fileByteSource(mp4);
     expect(file.size).toBeGreaterThan(PROBE_READ_BUDGET);
     const counted = (source: ByteSource) => {
@@ -174,6 +165,24 @@ describe('probeClip', () => {
       const size = Math.floor(file.size * fraction);
       const cut: ByteSource = { size, read: (offset, length) => file.read(offset, Math.min(length, size - offset)) };
       expect(await probeClip(cut), `${name}, cut at ${fraction}`).toMatchObject({ problem: 'truncated', container: 'mp4' });
+    }
+  });
+
+  it.each([
+    ['MPEG-TS', 'mpegts', [], 'mpegts', 188],
+    ['M2TS', 'm2ts', ['-mpegts_m2ts_mode', '1'], 'bdav', 192],
+  ])('probes a complete %s larger than the read budget as complete, and finds it cut short mid-packet', async (_name, extension, flags, container, packet) => {
+    // Transport streams have no index: MediaInfoLib reads them to the end, past PROBE_READ_BUDGET.
+    const large = await largeMp4([]);
+    const stream = join(dir, `large.${extension}`);
+    await promisify(execFile)('ffmpeg', ['-v', 'error', '-y', '-i', large, '-c', 'copy', '-f', 'mpegts', ...flags, stream]);
+    const file = await fileByteSource(stream);
+    expect(file.size).toBeGreaterThan(PROBE_READ_BUDGET);
+    expect(file.size % packet).toBe(0);
+    expect(await probeClip(file)).toMatchObject({ container, video: { codec: 'h264', width: 1920, height: 1080 }, audio: { codec: 'aac' } });
+    for (const size of [file.size - 100, Math.floor(file.size * 0.95), Math.floor(file.size * 0.3)]) {
+      const cut: ByteSource = { size, read: (offset, length) => file.read(offset, Math.min(length, size - offset)) };
+      expect(await probeClip(cut), `cut to ${size} of ${file.size} bytes`).toMatchObject({ problem: 'truncated', container });
     }
   });
 

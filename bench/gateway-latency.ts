@@ -21,11 +21,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import '../runtime/node20-polyfills.ts';
-import { installGatewayBundle, spawnGatewayBundle, startCloudWatchStandIn, waitForFtpGreeting } from '../gateway/bundle-test-support.ts';
+import { gatewayCpuMs, installGatewayBundle, spawnGatewayBundle, startCloudWatchStandIn, waitForFtpGreeting } from '../gateway/bundle-test-support.ts';
 import { readJournal } from '../gateway/journal.ts';
 import { RawFtp } from '../gateway/raw-ftp-client.ts';
 import { spoolPaths } from '../gateway/spool.ts';
@@ -48,17 +48,11 @@ export interface GatewayLatencyResult {
   /** Last byte → the camera's 226, ms (p50 / p95). */
   reply226: { p50Ms: number; p95Ms: number };
   uploadConcurrency: number;
-  /** CPU time the gateway process used per burst (user + system), ms: the work of receiving and sending 14 clips. */
+  /** CPU time the gateway and its S3 sender process used per burst (user + system), ms: the work of receiving and sending 14 clips. */
   gatewayCpuMsPerBurst: number;
   /** 1-minute load average of the machine before and after (it is shared: other work competes for its cores). */
   loadAverage: { before: number; after: number };
   targetP95Ms: number;
-}
-
-/** User + system CPU time of a process so far, ms (/proc/<pid>/stat, 100 ticks a second). */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** One camera: logged in, data connection open, ready to STOR. */
@@ -111,7 +105,7 @@ export async function runGatewayLatencyBenchmark(options: { uploadConcurrency?: 
     for (let round = 0; round < ROUNDS; round++) {
       const clips = cameras.map(() => randomBytes(CLIP_BYTES));
       const ready = await Promise.all(cameras.map((camera) => readyCamera(port, camera)));
-      const cpuBefore = cpuMs(gateway.child.pid!);
+      const cpuBefore = gatewayCpuMs(gateway.child.pid!);
       const names = cameras.map((_, i) => `Clip_${String(i).padStart(2, '0')}_2024031514${String(round).padStart(2, '0')}00.mp4`);
       const sent = await Promise.all(ready.map((camera, i) => store(camera, names[i]!, clips[i]!)));
       // The gateway's own word: each clip's `confirmed` journal line.
@@ -131,7 +125,7 @@ export async function runGatewayLatencyBenchmark(options: { uploadConcurrency?: 
         120_000,
         20,
       );
-      burstCpuMs += cpuMs(gateway.child.pid!) - cpuBefore;
+      burstCpuMs += gatewayCpuMs(gateway.child.pid!) - cpuBefore;
       cameras.forEach((camera, i) => {
         toConfirmed.push(confirmedAt.get(camera)! - sent[i]!.lastByteAt);
         to226.push(sent[i]!.replyAt - sent[i]!.lastByteAt);

@@ -1,5 +1,8 @@
+import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { captureTimeOf, clipCaptureTime, NAMING_PATTERNS, parseTime, wallTimeToInstant } from './capture-time.ts';
+import { captureTimeOf, clipCaptureTime, localZoneOffset, NAMING_PATTERNS, parseTime, wallTimeToInstant, zoneOffsetOf } from './capture-time.ts';
 
 const mtime = new Date('2030-01-02T03:04:05.000Z');
 
@@ -37,6 +40,50 @@ describe('capture time from camera file names', () => {
     expect(captureTimeOf('FrontDoor_00_20240115143022.mp4', mtime, 'Europe/Paris').capturedAt.toISOString()).toBe('2024-01-15T13:30:22.000Z');
     expect(captureTimeOf('FrontDoor_00_20240715143022.mp4', mtime, 'Europe/Paris').capturedAt.toISOString()).toBe('2024-07-15T12:30:22.000Z');
     expect(wallTimeToInstant({ year: 2024, month: 3, day: 10, hour: 12, minute: 0, second: 0, millisecond: 0 }, 'America/New_York').toISOString()).toBe('2024-03-10T16:00:00.000Z');
+  });
+});
+
+describe("the offsets of a zone: UTC, Date (the process's own zone) or Intl", () => {
+  it("UTC and its aliases are offset 0, the local zone is Date's, any other zone Intl's", () => {
+    for (const utc of ['UTC', 'Etc/UTC', 'GMT', 'utc']) expect(zoneOffsetOf(utc, 'Europe/Berlin')(Date.UTC(2024, 6, 1))).toBe(0);
+    expect(zoneOffsetOf('Europe/Berlin', 'Europe/Berlin')).toBe(localZoneOffset);
+    expect(zoneOffsetOf('Europe/Berlin', 'Europe/Paris')(Date.UTC(2024, 6, 1))).toBe(2 * 3600_000);
+    expect(zoneOffsetOf('Asia/Kolkata')(Date.UTC(2024, 0, 1))).toBe(5.5 * 3600_000);
+  });
+
+  // TZ is per process: each zone is checked in a node of its own started with TZ set to it. Every
+  // 15 minutes of 2019 and 2024 (DST rules changed in between in some zones), the offset and the
+  // instant of each wall time — gaps (spring forward) and overlaps (fall back) included — from
+  // Date's local time must equal Intl's for that zone.
+  const zones = ['Europe/Berlin', 'America/New_York', 'Australia/Sydney', 'Australia/Lord_Howe', 'America/Sao_Paulo', 'Pacific/Chatham', 'America/St_Johns', 'Asia/Kolkata'];
+  const check = `
+    const { localZoneOffset, zoneOffsetOf, wallTimeToInstant } = await import(${JSON.stringify(new URL('./capture-time.ts', import.meta.url).href)});
+    const zone = process.env.TZ, intl = zoneOffsetOf(zone), differ = [];
+    let instants = 0, transitions = 0;
+    for (const year of [2019, 2024]) {
+      let previous;
+      for (let t = Date.UTC(year, 0, 1); t < Date.UTC(year + 1, 0, 1); t += 15 * 60_000) {
+        instants++;
+        const date = localZoneOffset(t), byIntl = intl(t);
+        if (previous !== undefined && byIntl !== previous) transitions++;
+        previous = byIntl;
+        if (date !== byIntl) differ.push(['offset', new Date(t).toISOString(), date, byIntl]);
+        const w = new Date(t), wall = { year: w.getUTCFullYear(), month: w.getUTCMonth() + 1, day: w.getUTCDate(), hour: w.getUTCHours(), minute: w.getUTCMinutes(), second: 0, millisecond: 0 };
+        const a = wallTimeToInstant(wall, localZoneOffset).getTime(), b = wallTimeToInstant(wall, zone).getTime();
+        if (a !== b) differ.push(['wall', w.toISOString().slice(0, 16), new Date(a).toISOString(), new Date(b).toISOString()]);
+      }
+    }
+    console.log(JSON.stringify({ zone, instants, transitions, differ: differ.slice(0, 5) }));`;
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
+  it.each(zones)('%s: Date gives the same offsets and instants as Intl, across DST changes', (zone) => {
+    const out = execFileSync(process.execPath, ['--import', tsx, '--input-type=module', '-e', check], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', TZ: zone }, encoding: 'utf8' });
+    const result = JSON.parse(out) as { zone: string; instants: number; transitions: number; differ: unknown[] };
+    expect(result.zone).toBe(zone);
+    expect(result.instants).toBe((365 + 366) * 96);
+    // Proof the check crossed DST changes: 2 a year where the zone has DST (Sao Paulo: 2019 only; Kolkata: none).
+    expect(result.transitions).toBe({ 'America/Sao_Paulo': 1, 'Asia/Kolkata': 0 }[zone] ?? 4);
+    expect(result.differ).toEqual([]);
   });
 });
 

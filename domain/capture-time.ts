@@ -102,31 +102,59 @@ function plausible(t: WallTime): boolean {
   );
 }
 
-/** The zone's UTC offset (ms) at an instant. */
-function zoneOffset(instant: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(new Date(instant));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  return asUtc - Math.floor(instant / 1000) * 1000;
+/** A time zone as the capture-time reader uses it: its UTC offset (ms) at an instant. */
+export type ZoneOffset = (instant: number) => number;
+
+/** Names of UTC itself, upper case (IANA links and the names ICU takes for it). */
+const UTC_NAMES = new Set(['UTC', 'ETC/UTC', 'GMT', 'ETC/GMT', 'UCT', 'ETC/UCT', 'UNIVERSAL', 'ETC/UNIVERSAL', 'ZULU', 'ETC/ZULU', 'GMT0', 'ETC/GMT0']);
+
+const utcOffset: ZoneOffset = () => 0;
+
+/**
+ * This process's own zone (its TZ, else the system's), from Date's local time: no ICU
+ * formatting data is loaded for it (about 7 MB of memory in a long-lived gateway).
+ */
+export const localZoneOffset: ZoneOffset = (instant) => -new Date(instant).getTimezoneOffset() * 60_000;
+
+/** Any IANA zone, through Intl (ICU's formatting data); one formatter per zone. */
+const intlFormatters = new Map<string, Intl.DateTimeFormat>();
+function intlZoneOffset(timeZone: string): ZoneOffset {
+  return (instant) => {
+    let format = intlFormatters.get(timeZone);
+    if (!format) {
+      format = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+      intlFormatters.set(timeZone, format);
+    }
+    const parts = format.formatToParts(new Date(instant));
+    const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+    const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+    return asUtc - Math.floor(instant / 1000) * 1000;
+  };
 }
 
-/** A wall-clock time in an IANA zone → the instant. */
-export function wallTimeToInstant(t: WallTime, timeZone: string): Date {
+/**
+ * How to read times in `timeZone`: UTC → offset 0; the zone this process runs in (`localZone`,
+ * its name as the caller found it, e.g. from TZ or /etc/localtime) → Date's local time; any
+ * other zone → Intl. All three give the same instants (capture-time.test.ts).
+ */
+export function zoneOffsetOf(timeZone: string, localZone?: string): ZoneOffset {
+  if (UTC_NAMES.has(timeZone.toUpperCase())) return utcOffset;
+  if (localZone !== undefined && timeZone === localZone) return localZoneOffset;
+  return intlZoneOffset(timeZone);
+}
+
+const offsetOf = (zone: string | ZoneOffset): ZoneOffset => (typeof zone === 'string' ? zoneOffsetOf(zone) : zone);
+
+/** A wall-clock time in a zone (an IANA name, or its offsets) → the instant. */
+export function wallTimeToInstant(t: WallTime, timeZone: string | ZoneOffset): Date {
+  const zoneOffset = offsetOf(timeZone);
   const guess = Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second, t.millisecond);
-  const first = guess - zoneOffset(guess, timeZone);
-  const second = guess - zoneOffset(first, timeZone);
+  const first = guess - zoneOffset(guess);
+  const second = guess - zoneOffset(first);
   return new Date(second);
 }
 
+/** This machine's zone, as Intl knows it (the gateway finds it without Intl: gateway/time-zone.ts). */
 export function systemTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
@@ -134,15 +162,16 @@ export function systemTimeZone(): string {
 /**
  * @param cameraPath the path below the camera's folder (`2024-03-15/001/jpg/14/30/22[M][0@0][0].jpg`)
  * @param fileModifiedAt the file's mtime, used when no pattern matches
- * @param timeZone the cameras' clock zone
+ * @param timeZone the cameras' clock zone: an IANA name, or its offsets (zoneOffsetOf)
  */
-export function captureTimeOf(cameraPath: string, fileModifiedAt: Date, timeZone: string = systemTimeZone()): CaptureTime {
+export function captureTimeOf(cameraPath: string, fileModifiedAt: Date, timeZone: string | ZoneOffset = systemTimeZone()): CaptureTime {
+  const zone = offsetOf(timeZone);
   for (const naming of NAMING_PATTERNS) {
     const m = naming.pattern.exec(cameraPath);
     if (!m) continue;
     const wall = naming.read(m);
     if (!plausible(wall)) continue;
-    return { capturedAt: wallTimeToInstant(wall, timeZone), source: naming.make };
+    return { capturedAt: wallTimeToInstant(wall, zone), source: naming.make };
   }
   return { capturedAt: fileModifiedAt, source: FILE_MTIME };
 }

@@ -1,7 +1,9 @@
 /**
  * `npm run gateway:build [-- OUTFILE]`: the gateway bundled by esbuild into one ES module
  * (default `dist/gateway/camflow-gateway.mjs`) that plain `node` (20+) runs on a box with
- * nothing else installed — the AWS SDK, ftp-srv and zod are inside it.
+ * nothing else installed — ftp-srv, zod and the CloudWatch client are inside it — and beside it
+ * its S3 sender (`camflow-gateway-s3-sender.mjs`: the S3 SDK and the upload path), which the
+ * gateway starts when it has files to send (s3-sender.ts). The two files are all a box needs.
  *
  * Left out: `dtrace-provider` (a native add-on) and `source-map-support`, optional modules of
  * ftp-srv's logger (bunyan) that it loads in a try/catch; without them bunyan simply publishes
@@ -9,9 +11,10 @@
  * gives the bundle a real `require` so that such optional loads fail the way the package expects.
  */
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
+import { SENDER_BUNDLE_NAME } from './s3-sender.ts';
 
 const repositoryRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -21,9 +24,13 @@ export const DEFAULT_BUNDLE = resolve(repositoryRoot, 'dist/gateway/camflow-gate
 export const OPTIONAL_EXTERNALS = ['dtrace-provider', 'source-map-support'];
 
 export interface GatewayBundle {
+  /** The gateway's bundle (what node runs). */
   file: string;
+  /** The S3 sender's bundle, beside it. */
+  senderFile: string;
+  /** Both files: the install size. */
   bytes: number;
-  /** What the bundle still loads from outside itself at run time (node built-ins, OPTIONAL_EXTERNALS). */
+  /** What the bundles still load from outside themselves at run time (node built-ins, OPTIONAL_EXTERNALS). */
   externalImports: string[];
 }
 
@@ -31,32 +38,36 @@ function packageVersion(): string {
   return (JSON.parse(readFileSync(resolve(repositoryRoot, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
+const BUNDLE_OPTIONS: BuildOptions = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+  metafile: true,
+  external: OPTIONAL_EXTERNALS,
+  // jsonc-parser's `main` is a UMD wrapper whose require() calls esbuild cannot follow: take its ES module build.
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
+  banner: { js: "#!/usr/bin/env node\nimport { createRequire as __camflowCreateRequire } from 'node:module'; const require = __camflowCreateRequire(import.meta.url);" },
+};
+
 export async function buildGatewayBundle(outfile = DEFAULT_BUNDLE): Promise<GatewayBundle> {
   mkdirSync(dirname(outfile), { recursive: true });
-  const result = await build({
-    entryPoints: [resolve(repositoryRoot, 'gateway/main.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    minify: true,
-    legalComments: 'none',
-    logLevel: 'warning',
-    metafile: true,
-    external: OPTIONAL_EXTERNALS,
-    // jsonc-parser's `main` is a UMD wrapper whose require() calls esbuild cannot follow: take its ES module build.
-    alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
+  const senderFile = join(dirname(outfile), SENDER_BUNDLE_NAME);
+  const results = await Promise.all([
     // `--version` of the bundle: the version of the checkout it was built from.
-    define: { CAMFLOW_GATEWAY_VERSION: JSON.stringify(packageVersion()) },
-    banner: { js: "#!/usr/bin/env node\nimport { createRequire as __camflowCreateRequire } from 'node:module'; const require = __camflowCreateRequire(import.meta.url);" },
-  });
-  if (result.errors.length > 0) throw new Error(`The gateway bundle did not build: ${result.errors.map((e) => e.text).join('; ')}`);
-  const externalImports = Object.values(result.metafile.outputs).flatMap((output) => output.imports.filter((i) => i.external).map((i) => i.path));
-  return { file: outfile, bytes: statSync(outfile).size, externalImports: [...new Set(externalImports)].sort() };
+    build({ ...BUNDLE_OPTIONS, entryPoints: [resolve(repositoryRoot, 'gateway/main.ts')], outfile, define: { CAMFLOW_GATEWAY_VERSION: JSON.stringify(packageVersion()) } }),
+    build({ ...BUNDLE_OPTIONS, entryPoints: [resolve(repositoryRoot, 'gateway/s3-sender-main.ts')], outfile: senderFile }),
+  ]);
+  const errors = results.flatMap((r) => r.errors);
+  if (errors.length > 0) throw new Error(`The gateway bundle did not build: ${errors.map((e) => e.text).join('; ')}`);
+  const externalImports = results.flatMap((r) => Object.values(r.metafile!.outputs).flatMap((output) => output.imports.filter((i) => i.external).map((i) => i.path)));
+  return { file: outfile, senderFile, bytes: statSync(outfile).size + statSync(senderFile).size, externalImports: [...new Set(externalImports)].sort() };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const bundle = await buildGatewayBundle(process.argv[2] ? resolve(process.argv[2]) : DEFAULT_BUNDLE);
-  console.log(`${bundle.file}: ${(bundle.bytes / 2 ** 20).toFixed(2)} MiB — copy it to the gateway box and run it with node (see README, "The gateway").`);
+  console.log(`${bundle.file} and ${bundle.senderFile}: ${(bundle.bytes / 2 ** 20).toFixed(2)} MiB — copy both to the gateway box and run the first with node (see README, "The gateway").`);
 }

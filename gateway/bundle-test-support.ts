@@ -1,5 +1,5 @@
 /**
- * The bundled gateway (gateway/build.ts) run as it runs on a gateway box: the one file
+ * The bundled gateway (gateway/build.ts) run as it runs on a gateway box: its two files
  * copied to a folder of its own, outside the checkout (so no node_modules can be found),
  * started by plain `node` with the systemd unit's node flags and environment. Used by
  * bundle.test.ts and bench/gateway-bundle.ts.
@@ -8,18 +8,20 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { buildGatewayBundle, type GatewayBundle } from './build.ts';
 import { localAwsEnvironment } from '../runtime/local-credentials.ts';
 import { observeProcess, unitRuntime, type GatewayProcess } from './test-support.ts';
 
-/** Builds the bundle into `directory/build`, then installs only that file in `directory/opt`: what a box gets. */
+/** Builds the bundle into `directory/build`, then installs only its two files in `directory/opt`: what a box gets. */
 export async function installGatewayBundle(directory: string): Promise<GatewayBundle> {
   const built = await buildGatewayBundle(join(directory, 'build', 'camflow-gateway.mjs'));
   mkdirSync(join(directory, 'opt'), { recursive: true });
-  const file = join(directory, 'opt', 'camflow-gateway.mjs');
+  const file = join(directory, 'opt', basename(built.file));
+  const senderFile = join(directory, 'opt', basename(built.senderFile));
   copyFileSync(built.file, file);
-  return { ...built, file };
+  copyFileSync(built.senderFile, senderFile);
+  return { ...built, file, senderFile };
 }
 
 /** `node <unit flags> bundle args…` in the bundle's folder, with only PATH and the AWS variables for `s3Endpoint`. */
@@ -64,6 +66,46 @@ export function residentMemory(pid: number): { rssMB: number; anonMB: number; fi
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const mb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) / 1024;
   return { rssMB: mb('VmRSS'), anonMB: mb('RssAnon'), fileMB: mb('RssFile') };
+}
+
+/** The gateway's child processes (its S3 sender, while one runs): /proc/<pid>/task/<pid>/children. */
+export function childProcesses(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** VmRSS of the gateway and its S3 sender together, MB (0 for a process that is gone). */
+export function gatewayTreeMB(pid: number): number {
+  const rss = (p: number) => {
+    try {
+      return residentMB(p);
+    } catch {
+      return 0;
+    }
+  };
+  return [pid, ...childProcesses(pid)].reduce((sum, p) => sum + rss(p), 0);
+}
+
+/**
+ * User + system CPU time, ms, of the gateway and its S3 senders (those running, and those ended:
+ * the children's time the kernel adds to the parent once it reaped them). /proc/<pid>/stat, 100 ticks a second.
+ */
+export function gatewayCpuMs(pid: number): number {
+  const fields = (p: number) => readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ').map(Number);
+  const own = fields(pid);
+  let ticks = own[11]! + own[12]! + own[13]! + own[14]!;
+  for (const child of childProcesses(pid)) {
+    try {
+      const f = fields(child);
+      ticks += f[11]! + f[12]!;
+    } catch {
+      // Ended meanwhile: counted in the parent's children time once reaped.
+    }
+  }
+  return ticks * 10;
 }
 
 /**

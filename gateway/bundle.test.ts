@@ -13,8 +13,9 @@ import { freePort } from '../runtime/local-stack.ts';
 import { OPTIONAL_EXTERNALS, type GatewayBundle } from './build.ts';
 import { RawFtp } from './raw-ftp-client.ts';
 import { readStatus } from './status.ts';
-import { installGatewayBundle, spawnGatewayBundle, startCloudWatchStandIn, waitForFtpGreeting } from './bundle-test-support.ts';
-import { makeClip, startTestS3, tempDirectory, testConfig, TEST_PASSWORD, waitFor, writeConfigFile, type GatewayProcess } from './test-support.ts';
+import { childProcesses, installGatewayBundle, spawnGatewayBundle, startCloudWatchStandIn, waitForFtpGreeting } from './bundle-test-support.ts';
+import { processAlive } from './spool.ts';
+import { makeClip, startTestS3, tempDirectory, testConfig, TEST_PASSWORD, unitRuntime, waitFor, writeConfigFile, type GatewayProcess } from './test-support.ts';
 
 let work: string;
 let s3: Awaited<ReturnType<typeof startTestS3>>;
@@ -74,6 +75,11 @@ describe('the bundled gateway', () => {
     execFileSync('curl', ['-sS', '--fail', '-T', clip, '--user', `front-door:${TEST_PASSWORD}`, `ftp://127.0.0.1:${port}/`], { timeout: 30_000 });
     const key = 'front-door/2024/03/15/FrontDoor_00_20240315143022.mp4';
     await waitFor('the clip in S3', () => created.includes(key), 30_000, 50);
+    // It went up from the S3 sender process: the sender's bundle beside the gateway's, with the gateway's node flags.
+    const senders = childProcesses(gateway.child.pid!);
+    expect(senders).toHaveLength(1);
+    const senderCommand = readFileSync(`/proc/${senders[0]}/cmdline`, 'utf8').split('\0').filter(Boolean);
+    expect(senderCommand).toEqual([process.execPath, ...unitRuntime().nodeFlags, bundle.senderFile, '--s3-sender']);
 
     const status = JSON.parse(
       execFileSync(process.execPath, [bundle.file, 'status', '--config', configFile, '--json'], { cwd: join(bundle.file, '..'), env: { PATH: process.env.PATH ?? '' } }).toString(),
@@ -99,8 +105,12 @@ describe('the bundled gateway', () => {
     expect((await client.send('NOOP'))?.code).toBe(200);
     client.close();
 
+    // The stills just sent keep a sender running; it ends with the gateway.
+    const sender = childProcesses(gateway.child.pid!)[0];
+    expect(sender).toBeDefined();
     gateway.child.kill('SIGTERM');
     expect(await gateway.exited).toMatchObject({ code: 0 });
+    await waitFor('the S3 sender to end with the gateway', () => !processAlive(sender!), 10_000, 50);
     expect(gateway.output()).not.toMatch(/Cannot find module|ERR_MODULE_NOT_FOUND|Dynamic require/);
   }, 120_000);
 });

@@ -127,8 +127,13 @@ export const gatewayConfigSchema = z.strictObject({
        * back and hashed. `read-back` always reads back (needs s3:GetObject).
        */
       verify: z.enum(['auto', 'read-back']).default('auto'),
+      /**
+       * Files go to S3 from a process of its own, started when a camera begins a file; it ends
+       * after this long with nothing to send, so the gateway's idle memory stays low.
+       */
+      senderIdleSeconds: z.number().min(0.1).max(3600).default(10),
     })
-    .default({ concurrency: 2, multipartThresholdMB: 16, partSizeMB: 8, queueSize: 2, retryBaseSeconds: 1, retryMaxSeconds: 60, verify: 'auto' }),
+    .default({ concurrency: 2, multipartThresholdMB: 16, partSizeMB: 8, queueSize: 2, retryBaseSeconds: 1, retryMaxSeconds: 60, verify: 'auto', senderIdleSeconds: 10 }),
   /**
    * Every `intervalSeconds` the gateway records its queue, oldest waiting file and disk use in
    * status.json and, when `cloudWatch` is on, sends them to CloudWatch (namespace

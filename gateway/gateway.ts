@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { GatewayAws } from './aws-settings.ts';
 import { MB, type GatewayConfig } from './config.ts';
-import { systemTimeZone } from '../domain/capture-time.ts';
 import { startFolderWatch, type FolderWatch } from './folder-watch.ts';
 import { startFtpServer, type RunningFtpServer } from './ftp-server.ts';
 import { loadTlsCertificate } from './ftp-tls.ts';
@@ -16,6 +15,7 @@ import { Spool } from './spool.ts';
 import { GatewayStatus } from './status.ts';
 import { Uploader } from './uploader.ts';
 import { Heartbeat, heartbeatSender, type MetricsSender } from './heartbeat.ts';
+import { cameraZoneOffset } from './time-zone.ts';
 
 export interface StartGatewayOptions {
   /** How to reach S3 and CloudWatch: from the standard AWS variables at the entry (gateway-command.ts), a local S3 in tests. */
@@ -44,7 +44,7 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
     directory: config.spoolDirectory,
     limitBytes: Math.floor(config.spoolLimitMB * MB),
     keepLocalHours: config.keepLocalHours,
-    timeZone: config.cameraTimeZone ?? systemTimeZone(),
+    timeZone: cameraZoneOffset(config.cameraTimeZone),
     partSizeBytes: Math.floor(config.upload.partSizeMB * MB),
     holdTemporaryMs: config.ftp.temporaryNameWaitSeconds * 1000,
     ffmpegPath: config.ffmpegPath,
@@ -67,8 +67,10 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
     retryMaxMs: config.upload.retryMaxSeconds * 1000,
     verify: config.upload.verify,
     logger,
+    logLevel: config.logLevel,
     status,
     s3: options.aws.s3,
+    senderIdleMs: config.upload.senderIdleSeconds * 1000,
   });
   uploader.start();
   spool.on('received', () => status.update((s) => (s.spool = spool.usage())));

@@ -36,7 +36,7 @@ export async function uploadMultipart(
   const { partSize, sha256 } = file.parts;
   if (Math.ceil(file.size / partSize) !== sha256.length) throw new Error(`Part digests (${sha256.length}) do not match ${file.size} bytes in ${partSize}-byte parts.`);
   const abortSignal = options.signal;
-  // Loaded here, not at the top: the gateway loads the S3 SDK at its first upload (uploader.ts).
+  // Loaded here, not at the top: only the S3 sender process loads the S3 SDK (s3-sender.ts).
   const { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, UploadPartCommand } = await import('@aws-sdk/client-s3');
   const created = await client.send(new CreateMultipartUploadCommand({ ...object, ChecksumAlgorithm: 'SHA256' }), { abortSignal });
   const uploadId = created.UploadId!;

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { captureTimeOf } from '../domain/capture-time.ts';
+import { captureTimeOf, type ZoneOffset } from '../domain/capture-time.ts';
 import { contentTypeFor, extensionOf, keyFileName, uploadKey, withCollisionSuffix } from './file-names.ts';
 import {
   applyUpdate,
@@ -53,7 +53,8 @@ export interface SpoolOptions {
   directory: string;
   limitBytes: number;
   keepLocalHours: number;
-  timeZone: string;
+  /** The cameras' clock zone: an IANA name, or its offsets (gateway/time-zone.ts). */
+  timeZone: string | ZoneOffset;
   /** The multipart part size: part digests are taken while a file arrives. */
   partSizeBytes: number;
   /** How long a file under a temporary name waits for its rename before it goes up as it is. */
@@ -121,7 +122,7 @@ export interface CameraFileInfo {
   modifiedAt: Date;
 }
 
-export class Spool extends EventEmitter<{ received: [SpooledFile]; full: [] }> {
+export class Spool extends EventEmitter<{ received: [SpooledFile]; full: []; receiving: [camera: string] }> {
   private readonly entries: Map<string, SpoolEntry>;
   private readonly paths: ReturnType<typeof spoolPaths>;
   /** Bytes being received right now (counted against the limit). */
@@ -494,6 +495,8 @@ export class Spool extends EventEmitter<{ received: [SpooledFile]; full: [] }> {
 
   /** A writable that receives one file; it finishes only once the file is fsynced and journaled. */
   createReceiveStream(file: Omit<NewFile, 'modifiedAt' | 'source'>): ReceiveStream {
+    // A file is on its way (the uploader gets its S3 sender ready meanwhile).
+    this.emit('receiving', file.camera);
     return new ReceiveStream(this, file);
   }
 
@@ -509,6 +512,7 @@ export class Spool extends EventEmitter<{ received: [SpooledFile]; full: [] }> {
       body?.destroy();
       return 'duplicate';
     }
+    this.emit('receiving', file.camera);
     const stream = new ReceiveStream(this, file);
     await pipeline(body ?? createReadStream(file.source.path), stream);
     return stream.result ?? 'duplicate';

@@ -3,23 +3,19 @@
  * S3 has confirmed the bytes (confirmation.ts). Large files go up as multipart uploads, each
  * part streamed from disk (multipart.ts): memory does not grow with file or part size. When S3 is
  * unreachable, every new attempt waits an exponential, fully jittered delay capped at
- * `retryMaxSeconds`, one probe at a time, for as long as the outage lasts.
+ * `retryMaxSeconds`, one probe at a time, for as long as the outage lasts. The S3 requests
+ * themselves run in the S3 sender process (s3-sender.ts, s3-upload.ts): this process keeps the
+ * queue, the retries and the spool, and never loads the S3 SDK.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import type { Readable } from 'node:stream';
-import type { S3Client } from '@aws-sdk/client-s3';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { uploadMultipart } from './multipart.ts';
-import { judgeUpload, retryDelayMs, type StoreAnswer } from './confirmation.ts';
-import type { ConfirmationMethod, SpooledFile } from './journal.ts';
+import { retryDelayMs } from './confirmation.ts';
+import type { SpooledFile } from './journal.ts';
+import type { GatewayLogLevel } from './logger.ts';
+import { S3Sender } from './s3-sender.ts';
+import type { UploadConfirmation } from './s3-upload.ts';
 import { partDigestsOfFile, type Spool } from './spool.ts';
 import type { GatewayAws } from './aws-settings.ts';
 import type { GatewayStatus } from './status.ts';
-
-export class UploadNotConfirmed extends Error {
-  override name = 'UploadNotConfirmed';
-}
 
 export interface UploaderOptions {
   spool: Spool;
@@ -32,35 +28,13 @@ export interface UploaderOptions {
   retryMaxMs: number;
   verify: 'auto' | 'read-back';
   logger: Logger;
+  /** The S3 sender process logs at this level. */
+  logLevel: GatewayLogLevel;
   status: GatewayStatus;
-  /** Where and as whom to reach S3 (aws-settings.ts). */
+  /** Where and as whom to reach S3 (aws-settings.ts); passed to the S3 sender process. */
   s3: GatewayAws['s3'];
-}
-
-/**
- * The S3 part of the AWS SDK, loaded at the first upload: a gateway that has had nothing to
- * send since it started does not hold it in memory (README, "The gateway", Measured).
- */
-export const loadS3Sdk = () => import('@aws-sdk/client-s3');
-
-/**
- * The gateway's S3 client, from its connection settings (endpoint, region, credentials: on a
- * box, the standard AWS variables). Checksums are sent because every request names them (a precomputed
- * SHA-256 on PUT, `ChecksumAlgorithm: SHA256` on parts), not by the SDK's default trailer,
- * which S3-compatible stores like s3rver mishandle. Retries are the uploader's, not the SDK's:
- * a file stream cannot be replayed by the SDK.
- */
-export async function gatewayS3Client(connection: GatewayAws['s3']): Promise<S3Client> {
-  const { S3Client } = await loadS3Sdk();
-  return new S3Client({
-    ...connection,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-    maxAttempts: 1,
-    // The SDK would print its own warnings to the console; the uploader logs every failure.
-    logger: { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
-    requestHandler: { connectionTimeout: 5_000, requestTimeout: 120_000 },
-  });
+  /** The S3 sender process ends after this long with nothing to send. */
+  senderIdleMs: number;
 }
 
 function metadataOf(file: SpooledFile): Record<string, string> {
@@ -91,14 +65,18 @@ export class Uploader {
   private readonly attempts = new Map<string, number>();
   private readonly confirming = new Set<Promise<unknown>>();
   private readonly onReceived = () => this.pump();
-  /** Made at the first upload (the SDK is loaded then), closed by stop(). */
-  private client: Promise<S3Client> | undefined;
+  private readonly onReceiving = () => this.sender.warm();
+  /** Where the S3 requests run: a process of its own, started when there is something to send (s3-sender.ts). */
+  readonly sender: S3Sender;
 
-  constructor(private readonly options: UploaderOptions) {}
+  constructor(private readonly options: UploaderOptions) {
+    this.sender = new S3Sender({ s3: options.s3, idleMs: options.senderIdleMs, logLevel: options.logLevel, logger: options.logger });
+  }
 
   start(): void {
     this.running = true;
     this.options.spool.on('received', this.onReceived);
+    this.options.spool.on('receiving', this.onReceiving);
     this.pump();
   }
 
@@ -106,17 +84,12 @@ export class Uploader {
   async stop(): Promise<void> {
     this.running = false;
     this.options.spool.off('received', this.onReceived);
+    this.options.spool.off('receiving', this.onReceiving);
     clearTimeout(this.timer);
     for (const f of this.inFlight.values()) f.abort.abort();
     await Promise.allSettled([...this.inFlight.values()].map((f) => f.promise));
     await Promise.allSettled([...this.confirming]);
-    const client = this.client;
-    this.client = undefined;
-    (await client?.catch(() => undefined))?.destroy();
-  }
-
-  private s3(): Promise<S3Client> {
-    return (this.client ??= gatewayS3Client(this.options.s3));
+    await this.sender.close();
   }
 
   /** Resolves when nothing waits in the spool (tests and the benchmark). */
@@ -216,52 +189,24 @@ export class Uploader {
     });
   }
 
-  /** One attempt: upload, then confirm. Throws when S3 did not take or did not confirm the bytes. */
-  private async upload(file: SpooledFile, signal: AbortSignal): Promise<{ confirmedBy: ConfirmationMethod; etag?: string; checksumSHA256?: string }> {
-    const client = await this.s3();
+  /** One attempt, in the S3 sender process: upload, then confirm. Throws when S3 did not take or did not confirm the bytes. */
+  private async upload(file: SpooledFile, signal: AbortSignal): Promise<UploadConfirmation> {
     const path = this.options.spool.pathOf(file);
-    const common = { Bucket: this.options.bucket, Key: file.key, ContentType: file.contentType, Metadata: metadataOf(file) };
-    let answer: StoreAnswer;
-    let partSha256: string[] | undefined;
     // Above the threshold: multipart, with the part digests taken when the file arrived.
     const parts = file.size > this.options.multipartThresholdBytes ? (file.parts ?? (await partDigestsOfFile(path, this.options.partSizeBytes))) : undefined;
-    if (!parts) {
-      const { PutObjectCommand } = await loadS3Sdk();
-      const body = createReadStream(path);
-      try {
-        const result = await client.send(
-          new PutObjectCommand({ ...common, Body: body, ContentLength: file.size, ChecksumSHA256: file.sha256, ContentMD5: Buffer.from(file.md5, 'hex').toString('base64') }),
-          { abortSignal: signal },
-        );
-        answer = { checksumSHA256: result.ChecksumSHA256, etag: result.ETag };
-      } finally {
-        body.destroy();
-      }
-    } else {
-      partSha256 = parts.sha256;
-      answer = await uploadMultipart(client, common, { path, size: file.size, parts }, { queueSize: this.options.queueSize, signal, onProgress: (sent) => this.progress(file, sent) });
-    }
-    const verdict = this.options.verify === 'read-back' ? ({ outcome: 'unknown' } as const) : judgeUpload({ sha256: file.sha256, md5: file.md5, ...(partSha256 ? { partSha256 } : {}) }, answer);
-    if (verdict.outcome === 'mismatch') throw new UploadNotConfirmed(`S3 stored different bytes for ${file.key}: ${verdict.detail}. Uploading again.`);
-    const etag = answer.etag?.replace(/"/g, '');
-    if (verdict.outcome === 'confirmed') return { confirmedBy: verdict.by, ...(etag ? { etag } : {}), ...(answer.checksumSHA256 ? { checksumSHA256: answer.checksumSHA256 } : {}) };
-    await this.readBack(file, signal);
-    return { confirmedBy: 'read-back', ...(etag ? { etag } : {}) };
-  }
-
-  /** Reads the object back and compares its SHA-256 with the bytes received. */
-  private async readBack(file: SpooledFile, signal: AbortSignal): Promise<void> {
-    const { GetObjectCommand } = await loadS3Sdk();
-    const object = await (await this.s3()).send(new GetObjectCommand({ Bucket: this.options.bucket, Key: file.key }), { abortSignal: signal });
-    const hash = createHash('sha256');
-    let size = 0;
-    for await (const chunk of object.Body as Readable) {
-      hash.update(chunk as Buffer);
-      size += (chunk as Buffer).length;
-    }
-    const sha256 = hash.digest('base64');
-    if (sha256 !== file.sha256 || size !== file.size) {
-      throw new UploadNotConfirmed(`Reading ${file.key} back gave ${size} bytes with SHA-256 ${sha256}; received ${file.size} bytes with ${file.sha256}. Uploading again.`);
-    }
+    const request = {
+      bucket: this.options.bucket,
+      key: file.key,
+      contentType: file.contentType,
+      metadata: metadataOf(file),
+      path,
+      size: file.size,
+      sha256: file.sha256,
+      md5: file.md5,
+      ...(parts ? { parts } : {}),
+      queueSize: this.options.queueSize,
+      verify: this.options.verify,
+    };
+    return this.sender.send(request, signal, (sent) => this.progress(file, sent));
   }
 }

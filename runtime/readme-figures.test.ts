@@ -122,7 +122,7 @@ describe("README's benchmark figures", () => {
     const small = table('Gateway on a small box (issue 13)', 'install size (bundle)')[0]!;
     const latency = table('Evidence off the premises (issue 13)', 'p95 (ms)')[0]!;
     const rows = readmeTable('what');
-    expect(rows['install size (the one file)']).toEqual([small['install size (bundle)'], small['target']]);
+    expect(rows['install size (the two files)']).toEqual([small['install size (bundle)'], small['target']]);
     expect(rows['start to FTP greeting (median of 5)']![0]).toBe(`${small['start to listening (ms)']} ms`);
     expect(rows['idle RSS, heartbeat sent, nothing to upload since start (median of 5)']![0]).toBe(`${small['idle RSS (MB)']} MB`);
     expect(rows['idle RSS once it has uploaded a clip']![0]).toBe(`${small['idle RSS after one upload (MB)']} MB`);

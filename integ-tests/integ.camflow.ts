@@ -10,7 +10,7 @@
  * app and checks it matches the committed snapshot (`integ.camflow.ts.snapshot/`).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -61,13 +61,19 @@ export function makeIntegClip(): string {
 export function createIntegApp(app: App = new App()): { app: App; stack: CamflowStack; test: IntegTest } {
   const stack = new CamflowStack(app, 'CamflowInteg', { description: 'camflow integration test stack (integ-runner deploys and destroys it)' });
   // The uploads, as the gateway would put them: one real clip, one file that is not a clip.
-  new s3deploy.BucketDeployment(stack, 'IntegUploads', {
-    destinationBucket: stack.uploadsBucket,
-    destinationKeyPrefix: `${INTEG_CAMERA}/`,
-    sources: [s3deploy.Source.asset(makeIntegClip()), s3deploy.Source.data('broken.mp4', 'This is not a video: a camera wrote a text file and named it .mp4.\n')],
-    prune: false,
-    retainOnDelete: true,
-  });
+  const clipFolder = makeIntegClip();
+  try {
+    new s3deploy.BucketDeployment(stack, 'IntegUploads', {
+      destinationBucket: stack.uploadsBucket,
+      destinationKeyPrefix: `${INTEG_CAMERA}/`,
+      sources: [s3deploy.Source.asset(clipFolder), s3deploy.Source.data('broken.mp4', 'This is not a video: a camera wrote a text file and named it .mp4.\n')],
+      prune: false,
+      retainOnDelete: true,
+    });
+  } finally {
+    // The asset is hashed and copied into the cloud assembly as it is created: the folder is no longer needed.
+    rmSync(clipFolder, { recursive: true, force: true });
+  }
 
   const test = new IntegTest(app, 'CamflowIntegTest', {
     testCases: [stack],

@@ -9,9 +9,9 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import { catalogTable } from '../domain/catalog-table.ts';
 import { CamflowApi, checkWebOrigin, WebOriginInvalid } from './api-construct.ts';
+import { checkWithCdkNag } from './nag.ts';
 
 function synth(options: { nag?: boolean; webOrigin?: string | null } = {}) {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
@@ -31,7 +31,7 @@ function synth(options: { nag?: boolean; webOrigin?: string | null } = {}) {
   Validations.of(stateMachine).acknowledge({ id: 'AwsSolutions-SF2', reason: 'test stack' });
   const webOrigin = options.webOrigin === null ? undefined : (options.webOrigin ?? 'https://cams.example.com');
   const api = new CamflowApi(stack, 'Api', { table, uploadsBucket, mediaBucket, stateMachine, webOrigin });
-  if (options.nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  if (options.nag) checkWithCdkNag(app);
   return { app, stack, api, template: Template.fromStack(stack) };
 }
 

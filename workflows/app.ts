@@ -3,16 +3,16 @@
  * AwsSolutions rules. Every suppression sits next to the resource it concerns, with its reason.
  */
 import { pathToFileURL } from 'node:url';
-import { App, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { App } from 'aws-cdk-lib';
 import { CamflowStack } from './camflow-stack.ts';
+import { checkWithCdkNag } from './nag.ts';
 
 export function createApp(app: App = new App()): { app: App; stack: CamflowStack } {
   const stack = new CamflowStack(app, 'Camflow', {
     description: 'camflow: security-camera clips validated, rendered for the web, alerted, cataloged and retained',
     env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   });
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  checkWithCdkNag(app);
   return { app, stack };
 }
 

@@ -291,6 +291,15 @@ describe('CamflowStack: the clip workflow', () => {
     );
     const role = resources[logicalId(stack.mediaConvertRole)]!.Properties;
     expect(role.AssumeRolePolicyDocument.Statement[0].Principal).toEqual({ Service: 'mediaconvert.amazonaws.com' });
+    // The workflow's own role: assumed by Step Functions for this account's state machines only.
+    const workflowTrust = resources[machine.Properties.RoleArn['Fn::GetAtt'][0]]!.Properties.AssumeRolePolicyDocument.Statement;
+    expect(workflowTrust).toEqual([
+      expect.objectContaining({
+        Principal: { Service: 'states.amazonaws.com' },
+        Condition: { ArnLike: { 'aws:SourceArn': expect.anything() }, StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      }),
+    ]);
+    expect(JSON.stringify(workflowTrust[0].Condition.ArnLike)).toMatch(/:states:.*:stateMachine:\*"/);
     expect(statementsOfRole(logicalId(stack.mediaConvertRole)).map((s) => s.Action)).toEqual(['s3:GetObject', 's3:PutObject']);
   });
 });

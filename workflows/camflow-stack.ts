@@ -289,6 +289,12 @@ export class CamflowStack extends Stack {
       logs: { destination: workflowLogs, level: sfn.LogLevel.ALL, includeExecutionData: true },
       tracingEnabled: true,
     });
+    // Only this account's state machines may assume the workflow's role (confused deputy): the
+    // condition newer aws-cdk-lib (2.276) writes itself; 2.257.0, pinned for integ-runner (see the README), does not.
+    (this.stateMachine.role.node.defaultChild as iam.CfnRole).addPropertyOverride('AssumeRolePolicyDocument.Statement.0.Condition', {
+      ArnLike: { 'aws:SourceArn': this.formatArn({ service: 'states', resource: 'stateMachine', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+      StringEquals: { 'aws:SourceAccount': this.account },
+    });
     // Publishing to the operations topic encrypts with its key.
     operationsKey.grant(this.stateMachine, 'kms:GenerateDataKey', 'kms:Decrypt');
     acknowledge(this.stateMachine, [

@@ -146,15 +146,16 @@ export class S3Sender {
     const sender = this.processNow();
     const id = this.nextId++;
     const done = new Promise<UploadConfirmation>((resolve, reject) => {
-      const onAbort = () => {
-        this.post(sender, { type: 'abort', id });
-        reject(signal.reason as Error);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
       const settle = () => {
         signal.removeEventListener('abort', onAbort);
         this.attempts.delete(id);
       };
+      const onAbort = () => {
+        this.post(sender, { type: 'abort', id });
+        settle();
+        reject(signal.reason as Error);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
       this.attempts.set(id, {
         sender,
         key: request.key,
@@ -164,10 +165,8 @@ export class S3Sender {
       });
       this.post(sender, { type: 'upload', id, request });
     });
-    return done.finally(() => {
-      this.attempts.delete(id);
-      this.armIdleTimer();
-    });
+    // settle() forgot the attempt; with none left, the sender may go idle.
+    return done.finally(() => this.armIdleTimer());
   }
 
   /** Ends the sender process (waits for it; killed after 5 s). Attempts still running fail with S3SenderEnded. */

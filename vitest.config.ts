@@ -2,11 +2,9 @@ import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import { SlowestFilesFirst } from './integ-tests/test-order.ts';
 
-/** Files run apart: the whole stack synthesized with CDK's CloudFormation validation on, and its bundling (esbuild run by CDK). */
-const OWN_PROCESS = ['workflows/camflow-stack.test.ts'];
-
 export default defineConfig({
   test: {
+    include: ['{workflows,tasks,api,gateway,runtime,integ-tests,domain}/**/*.test.ts', 'web/src/**/*.test.{ts,tsx}'],
     // Tests that run ffmpeg or a whole local stack need more than the default 5 s.
     testTimeout: 120_000,
     hookTimeout: 120_000,
@@ -17,27 +15,15 @@ export default defineConfig({
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     // Most files wait on I/O (local servers, child processes, timers): twice as many workers as cores.
     maxWorkers: Math.max(2, availableParallelism() * 2),
-    projects: [
-      {
-        extends: true,
-        test: {
-          name: 'shared',
-          include: ['{workflows,tasks,api,gateway,runtime,integ-tests,domain}/**/*.test.ts', 'web/src/**/*.test.{ts,tsx}'],
-          exclude: OWN_PROCESS,
-          // Child processes that each run many test files, one after another, keeping their module
-          // graphs (isolate: false): nothing configures the code through process.env (handlers, the
-          // local stack and the API take their clients and settings as objects), so files can share
-          // a process. Processes rather than worker threads: the tests start ~700 child processes
-          // (ffmpeg, ffprobe, curl, the AWS CLI), and fork() of one process holding every worker's
-          // heap cost 23 s of CPU in ChildProcess.spawn alone; a process per worker costs a third.
-          pool: 'forks',
-          isolate: false,
-          // CDK's built-in CloudFormation validation (a WebAssembly rule engine, a second or more per
-          // synth) runs on the whole stack in the 'stack' project; the template tests here need only the template.
-          env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', CDK_VALIDATION: 'false' },
-        },
-      },
-      { extends: true, test: { name: 'stack', include: OWN_PROCESS, pool: 'forks' } },
-    ],
+    // Child processes that each run many test files, one after another, keeping their module
+    // graphs (isolate: false): nothing configures the code through process.env (handlers, the
+    // local stack and the API take their clients and settings as objects), so files can share
+    // a process. Processes rather than worker threads: the tests start ~700 child processes
+    // (ffmpeg, ffprobe, curl, the AWS CLI), and fork() of one process holding every worker's
+    // heap cost 23 s of CPU in ChildProcess.spawn alone; a process per worker costs a third.
+    // One pool for every file: a file in a pool of its own waited for the others to end, then
+    // ran alone on one core (the whole stack's synth, 8 s at the end of every run).
+    pool: 'forks',
+    isolate: false,
   },
 });

@@ -7,6 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { ffmpegGeneratedSync } from '../integ-tests/generated-media.ts';
 import { S3Client, PutObjectCommand } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -208,7 +209,29 @@ export async function uploadRenderedClip(services: LocalServices, clip: ClipReco
   const work = mkdtempSync(join(tmpdir(), 'camflow-clip-'));
   try {
     const ffmpeg = (...args: string[]) => execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args], { cwd: work });
-    ffmpeg('-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=10', '-t', '2', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '10', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', 'clip.mp4');
+    ffmpegGeneratedSync('ffmpeg', [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=320x180:rate=10',
+      '-t',
+      '2',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-g',
+      '10',
+      '-pix_fmt',
+      'yuv420p',
+      '-movflags',
+      '+faststart',
+      join(work, 'clip.mp4'),
+    ]);
     ffmpeg('-i', 'clip.mp4', '-c', 'copy', '-f', 'hls', '-hls_time', '1', '-hls_playlist_type', 'vod', '-hls_segment_filename', 'index_180p_%05d.ts', 'index_180p.m3u8');
     ffmpeg('-i', 'clip.mp4', '-frames:v', '1', 'poster.jpg');
     ffmpeg('-i', 'clip.mp4', '-vf', 'fps=1', '-frames:v', '2', 'thumb.%07d.jpg');

@@ -12,6 +12,7 @@ import type { Readable } from 'node:stream';
 import { GetObjectCommand, HeadObjectCommand, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
 import { LOCAL_BUCKETS, startLocalS3, type LocalS3 } from '../runtime/local-s3.ts';
 import { localAwsEnvironment, localClientConfig, localS3ClientConfig } from '../runtime/local-credentials.ts';
+import { ffmpegGeneratedSync } from '../integ-tests/generated-media.ts';
 import { cloudWatchByDefault, type GatewayAws } from './aws-settings.ts';
 import { parseGatewayConfig, type GatewayConfig, type GatewayConfigInput } from './config.ts';
 import { hashCameraPassword } from './password.ts';
@@ -67,13 +68,28 @@ export function writeConfigFile(path: string, config: GatewayConfig): string {
 
 /** A tiny clip (320x180, H.264) made with ffmpeg. */
 export function makeClip(path: string, seconds = 1): string {
-  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=320x180:rate=10:duration=${seconds}`, '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', path]);
+  ffmpegGeneratedSync('ffmpeg', [
+    '-v',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=size=320x180:rate=10:duration=${seconds}`,
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-pix_fmt',
+    'yuv420p',
+    path,
+  ]);
   return path;
 }
 
 /** A still (JPEG) made with ffmpeg. */
 export function makeStill(path: string): string {
-  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=320x180', '-frames:v', '1', path]);
+  ffmpegGeneratedSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=320x180', '-frames:v', '1', path]);
   return path;
 }
 
@@ -270,7 +286,7 @@ export function unitRuntime(): { nodeFlags: string[]; environment: Record<string
 
 /** A raw H.264 stream (Annex B, access unit delimiters on), as cameras write `.h264`/`.264`. */
 export function makeRawH264(path: string, frames = 20, size = '320x240'): string {
-  execFileSync('ffmpeg', [
+  ffmpegGeneratedSync('ffmpeg', [
     '-v',
     'error',
     '-y',

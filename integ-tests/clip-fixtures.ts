@@ -7,11 +7,12 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { ffmpegGenerated } from './generated-media.ts';
 
 const run = promisify(execFile);
 
 async function ffmpeg(args: string[]): Promise<void> {
-  await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args], { maxBuffer: 16 * 1024 * 1024 });
+  await ffmpegGenerated('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args]);
 }
 
 const video = (size: string, seconds: number, rate = 25) => ['-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=${rate}:duration=${seconds}`];

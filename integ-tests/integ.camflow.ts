@@ -10,7 +10,7 @@
  * (`integ.camflow.ts.snapshot/`, `npm run integ:verify`), and so does
  * `integ-tests/integ-snapshot.test.ts` (in `npm test`) on a faster synth.
  */
-import { execFileSync } from 'node:child_process';
+
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +20,7 @@ import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { DISABLE_CREATION_STACK_TRACES } from 'aws-cdk-lib/cx-api';
 import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { CamflowStack } from '../workflows/camflow-stack.ts';
+import { ffmpegGeneratedSync } from './generated-media.ts';
 
 /** The camera the test's uploads belong to (the first key segment). */
 export const INTEG_CAMERA = 'integ';
@@ -27,7 +28,7 @@ export const INTEG_CAMERA = 'integ';
 /** A folder holding `integ-clip.mp4`: 2 s of 320x240 H.264 with AAC audio, made by ffmpeg (on PATH). */
 export function makeIntegClip(): string {
   const directory = mkdtempSync(join(tmpdir(), 'camflow-integ-clip-'));
-  execFileSync('ffmpeg', [
+  ffmpegGeneratedSync('ffmpeg', [
     '-hide_banner',
     '-loglevel',
     'error',

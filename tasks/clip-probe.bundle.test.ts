@@ -3,13 +3,12 @@
  * `node` export condition so mediainfo.js's Node build is used), placed outside the
  * project so no node_modules can be found, with MediaInfoModule.wasm copied beside it.
  */
-import { execFile } from 'node:child_process';
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
+import { ffmpegGenerated } from '../integ-tests/generated-media.ts';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -48,7 +47,7 @@ describe('the bundled probe', () => {
     });
     copyFileSync(createRequire(import.meta.url).resolve('mediainfo.js/MediaInfoModule.wasm'), join(out, 'MediaInfoModule.wasm'));
     const clip = join(dir, 'clip.mp4');
-    await promisify(execFile)('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=15:duration=1', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', clip]);
+    await ffmpegGenerated('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=15:duration=1', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', clip]);
 
     const bundled = (await import(pathToFileURL(join(out, 'index.mjs')).href)) as { probe: (path: string) => Promise<{ wasm: string; probe: unknown }> };
     const { wasm, probe } = await bundled.probe(clip);

@@ -2,15 +2,12 @@
  * Test media, generated with ffmpeg into a directory the test owns (never committed):
  * tiny valid clips of each kind a camera uploads, and one broken upload per invalid reason.
  */
-import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
+import { ffmpegGenerated } from '../integ-tests/generated-media.ts';
 
 async function ffmpeg(args: string[]): Promise<void> {
-  await run('ffmpeg', ['-v', 'error', '-y', ...args]);
+  await ffmpegGenerated('ffmpeg', ['-v', 'error', '-y', ...args]);
 }
 
 const picture = (size: string, seconds: number, rate = 15) => ['-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=${rate}:duration=${seconds}`];

@@ -6,6 +6,7 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { promisify } from 'node:util';
+import { ffmpegGenerated } from '../integ-tests/generated-media.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -103,7 +104,7 @@ describe('clips cameras upload', () => {
 describe('probeClip', () => {
   it('reads at most PROBE_READ_BUDGET bytes of a large clip, and still probes it', async () => {
     const large = join(dir, 'large.mkv');
-    await promisify(execFile)('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=15:duration=10', '-c:v', 'mjpeg', '-q:v', '1', large]);
+    await ffmpegGenerated('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=15:duration=10', '-c:v', 'mjpeg', '-q:v', '1', large]);
     const file = await fileByteSource(large);
     expect(file.size).toBeGreaterThan(PROBE_READ_BUDGET + 1024 * 1024);
     let bytesRead = 0;
@@ -126,7 +127,7 @@ describe('probeClip', () => {
     const mp4 = join(dir, `large-${flags.length}.mp4`);
     if (!largeMp4s.has(mp4)) {
       const picture = ['-f', 'lavfi', '-i', 'testsrc2=size=1920x1080:rate=25:duration=4', '-f', 'lavfi', '-i', 'sine=duration=4'];
-      const made = promisify(execFile)('ffmpeg', ['-v', 'error', '-y', ...picture, '-c:v', 'libx264', '-preset', 'ultrafast', '-qp', '10', '-c:a', 'aac', '-shortest', ...flags, mp4]);
+      const made = ffmpegGenerated('ffmpeg', ['-v', 'error', '-y', ...picture, '-c:v', 'libx264', '-preset', 'ultrafast', '-qp', '10', '-c:a', 'aac', '-shortest', ...flags, mp4]);
       largeMp4s.set(
         mp4,
         made.then(() => mp4),

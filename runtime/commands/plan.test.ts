@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ffmpegGenerated } from '../../integ-tests/generated-media.ts';
 import { CLIP_ID_PATTERN } from '../../domain/clip-identity.ts';
 import type { ClipPlan } from './plan.ts';
 import { PLACEHOLDER_ROLE_ARN, planClip } from './plan.ts';
@@ -15,7 +16,7 @@ let dir: string;
 const file = (name: string) => join(dir, name);
 
 async function ffmpeg(args: string[]) {
-  await exec('ffmpeg', ['-v', 'error', '-y', ...args]);
+  await ffmpegGenerated('ffmpeg', ['-v', 'error', '-y', ...args]);
 }
 
 /** `npx camflow plan …` (the bin, run by node): exit code, parsed JSON stdout, stderr. */

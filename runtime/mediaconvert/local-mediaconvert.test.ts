@@ -16,6 +16,7 @@ import { localS3ClientConfig } from '../local-credentials.ts';
 import { LOCAL_BUCKETS, startLocalS3, type LocalS3 } from '../local-s3.ts';
 import { defaultFfmpeg, npmShippedFfmpeg } from './ffmpeg-binary.ts';
 import { spriteCellBrightness } from '../../integ-tests/clip-fixtures.ts';
+import { ffmpegGenerated } from '../../integ-tests/generated-media.ts';
 import { readVariantPlaylist } from './hls-master.ts';
 import { createLocalMediaConvert, JobSettingsRejected, MediaConvertJobFailed, type LocalJob, type LocalMediaConvert } from './local-mediaconvert.ts';
 
@@ -30,7 +31,7 @@ beforeAll(async () => {
   s3server = await startLocalS3({ directory: join(scratch, 's3') });
   s3 = new S3Client(localS3ClientConfig(s3server.endpoint));
   // Sources, made with ffmpeg, small and short.
-  const make = (args: string[]) => run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args]);
+  const make = (args: string[]) => ffmpegGenerated('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args]);
   await make([
     '-f',
     'lavfi',

@@ -3,11 +3,10 @@
  * endpoint, local S3 and ffmpeg: `createJob.sync` waits for the job (and fails with it);
  * `createJob` ends as soon as the job is created, as in AWS.
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { ffmpegGenerated } from '../../integ-tests/generated-media.ts';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +18,6 @@ import { integrationPatternOf } from '../step-functions/task-resource.ts';
 import { createLocalMediaConvert, type LocalJob, type LocalMediaConvert } from './local-mediaconvert.ts';
 import { mediaConvertTask, UnsupportedMediaConvertTask } from './mediaconvert-task.ts';
 
-const run = promisify(execFile);
 const machine = (resource: string) => ({ StartAt: 'Render', States: { Render: { Type: 'Task', Resource: resource, Parameters: { 'Settings.$': '$.settings' }, End: true } } });
 
 let scratch: string;
@@ -34,7 +32,7 @@ beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'camflow-mediaconvert-task-'));
   s3server = await startLocalS3({ directory: join(scratch, 's3') });
   const clip = join(scratch, 'clip.mp4');
-  await run('ffmpeg', [
+  await ffmpegGenerated('ffmpeg', [
     '-hide_banner',
     '-loglevel',
     'error',

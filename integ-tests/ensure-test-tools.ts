@@ -4,7 +4,7 @@
  * gateway's camera tests use), the AWS CLI (the Step Functions endpoint test) and Chromium (the web app's test). On a fresh Debian machine, as
  * root, it installs the missing ones from Debian's packages; elsewhere it says what to install.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 
 const TOOLS: Array<{ command: string; args: string[]; debianPackage: string }> = [
   { command: 'ffmpeg', args: ['-version'], debianPackage: 'ffmpeg' },
@@ -17,8 +17,16 @@ const TOOLS: Array<{ command: string; args: string[]; debianPackage: string }> =
 ];
 
 const runs = (command: string, args: string[]) => spawnSync(command, args, { stdio: 'ignore' }).status === 0;
+/** Whether `command args` exits 0; the tools are asked all at once (the AWS CLI and Chromium take half a second each to answer). */
+const answers = (command: string, args: string[]) =>
+  new Promise<boolean>((resolve) => {
+    const child = spawn(command, args, { stdio: 'ignore' });
+    child.on('error', () => resolve(false));
+    child.on('close', (code) => resolve(code === 0));
+  });
 
-const missing = TOOLS.filter((tool) => !runs(tool.command, tool.args));
+const found = await Promise.all(TOOLS.map((tool) => answers(tool.command, tool.args)));
+const missing = TOOLS.filter((_, i) => !found[i]);
 if (missing.length > 0) {
   const packages = [...new Set(missing.map((tool) => tool.debianPackage))];
   const canInstall = process.getuid?.() === 0 && runs('apt-get', ['--version']);

@@ -7,6 +7,7 @@
  * `npm test` packs the work onto the cores as well as later ones. A missing or renamed file
  * is simply not in the run; the list only orders, it never selects.
  */
+import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
@@ -34,8 +35,17 @@ function rank(spec: TestSpecification): number | undefined {
   return index < 0 ? undefined : index;
 }
 
+/** A file that asks for an environment of its own (`@vitest-environment happy-dom`): Node is the default. */
+function ownEnvironment(spec: TestSpecification): boolean {
+  return /@vitest-environment\s/.test(readFileSync(spec.moduleId, 'utf8').slice(0, 2000));
+}
+
 export class SlowestFilesFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    return inOwnEnvironmentFirst(await this.slowestFirst(files));
+  }
+
+  private async slowestFirst(files: TestSpecification[]): Promise<TestSpecification[]> {
     const sorted = await super.sort(files);
     const cache = this.ctx.cache;
     const known = (spec: TestSpecification) => cache.getFileTestResults(`${spec.project.name}:${relative(this.ctx.config.root, spec.moduleId)}`) !== undefined;
@@ -44,4 +54,16 @@ export class SlowestFilesFirst extends BaseSequencer {
     const listed = sorted.filter((spec) => rank(spec) !== undefined).sort((a, b) => rank(a)! - rank(b)!);
     return [...listed, ...sorted.filter((spec) => rank(spec) === undefined)];
   }
+}
+
+/**
+ * Files in an environment of their own start first. A worker that keeps its modules between files
+ * (isolate: false) cannot change environment: Vitest ends it, runs the file in a new worker, and
+ * then starts one more for the Node files after it, which loads every module again. Late in a run
+ * that left a worker's files to a cold process at the end (about 20 s of tail); first, it costs
+ * one short-lived worker before any module is loaded.
+ */
+export function inOwnEnvironmentFirst(files: TestSpecification[]): TestSpecification[] {
+  const own = files.filter(ownEnvironment);
+  return [...own, ...files.filter((spec) => !own.includes(spec))];
 }

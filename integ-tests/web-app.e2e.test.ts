@@ -81,8 +81,10 @@ async function newPage(viewport?: { width: number; height: number }): Promise<Pa
   });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message} (${page.url()})`));
   page.on('requestfailed', (request) => {
-    // A player dropping a request it no longer needs (a format switch, a seek) is not a failure.
-    if (request.failure()?.errorText === 'net::ERR_ABORTED' && ['media', 'xhr', 'fetch'].includes(request.resourceType())) return;
+    // A player dropping a request it no longer needs (a format switch, a seek) is not a failure, nor
+    // a poster still loading when its list goes away (a click on a clip, a route change): Chromium
+    // cancels it (ERR_ABORTED). A poster that cannot be read fails otherwise (an HTTP status, a refused connection).
+    if (request.failure()?.errorText === 'net::ERR_ABORTED' && ['media', 'xhr', 'fetch', 'image'].includes(request.resourceType())) return;
     problems.push(`request failed: ${request.method()} ${request.url()} ${request.failure()?.errorText}`);
   });
   page.on('response', (response) => {

@@ -16,7 +16,6 @@ import { CONSOLE_OUTPUT, readCommandLine, usageError, type CommandSpec } from '.
 import { PasswordPromptCancelled, readPassword } from '../domain/password-prompt.ts';
 import { gatewayAwsFromEnvironment } from './aws-settings.ts';
 import { GatewayConfigInvalid, loadGatewayConfig } from './config.ts';
-import { startGateway } from './gateway.ts';
 import { hashCameraPassword, MIN_CAMERA_PASSWORD_LENGTH } from './password.ts';
 import { formatStatus, readStatus } from './status.ts';
 
@@ -126,6 +125,8 @@ export async function run(args: string[], program = 'camflow gateway'): Promise<
     // The AWS settings, made once here from the environment and passed down as an object (on a box the
     // SDK's standard chain, AWS_ENDPOINT_URL_S3, AWS_REGION, credentials, decides what they leave out).
     const aws = gatewayAwsFromEnvironment(process.env);
+    // Loaded only to run one: `status`, `hash-password` and `--help` answer without the FTP server and the AWS SDK (0.3 s sooner).
+    const { startGateway } = await import('./gateway.ts');
     const gateway = await startGateway(config, { aws, ...(values.watch ? { watchDirectory: values.watch } : {}) });
     await new Promise<void>((resolve) => {
       const stop = () => resolve();

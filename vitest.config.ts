@@ -13,10 +13,10 @@ export default defineConfig({
     experimental: { fsModuleCache: true },
     sequence: { sequencer: SlowestFilesFirst },
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-    // Most files wait on I/O (local servers, child processes, timers, a one-minute S3 outage): three
-    // workers per core. On 2 cores, 3 workers took 146 s, 4 took 133–140 s, 6 took 125 s and 8 took
-    // 134 s, for the same CPU time (about 230 s) but for 8.
-    maxWorkers: Math.max(2, availableParallelism() * 3),
+    // Most files wait on I/O (local servers, child processes, timers, a one-minute S3 outage): two
+    // workers per core. On 2 cores, 3 workers took 146 s, 4 took 127–140 s, 6 took 125–129 s on a quiet
+    // host but 155–160 s on a busy one, where a starved Chromium failed to play a clip in 30 s.
+    maxWorkers: Math.max(2, availableParallelism() * 2),
     // Child processes that each run many test files, one after another, keeping their module
     // graphs (isolate: false): nothing configures the code through process.env (handlers, the
     // local stack and the API take their clients and settings as objects), so files can share

@@ -9,6 +9,8 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     setupFiles: ['runtime/node20-polyfills.ts'],
+    // A temporary folder for the run (TMPDIR), removed at its end: integ-tests/test-run-folder.ts.
+    globalSetup: ['integ-tests/test-run-folder.ts'],
     // Transformed modules cached on disk (node_modules/.experimental-vitest-cache): a later run does not transform them again.
     experimental: { fsModuleCache: true },
     sequence: { sequencer: SlowestFilesFirst },

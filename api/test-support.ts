@@ -209,29 +209,9 @@ export async function uploadRenderedClip(services: LocalServices, clip: ClipReco
   const work = mkdtempSync(join(tmpdir(), 'camflow-clip-'));
   try {
     const ffmpeg = (...args: string[]) => execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args], { cwd: work });
-    ffmpegGeneratedSync('ffmpeg', [
-      '-hide_banner',
-      '-loglevel',
-      'error',
-      '-y',
-      '-f',
-      'lavfi',
-      '-i',
-      'testsrc2=size=320x180:rate=10',
-      '-t',
-      '2',
-      '-c:v',
-      'libx264',
-      '-preset',
-      'ultrafast',
-      '-g',
-      '10',
-      '-pix_fmt',
-      'yuv420p',
-      '-movflags',
-      '+faststart',
-      join(work, 'clip.mp4'),
-    ]);
+    // Made from generated sources only, so kept between runs (integ-tests/generated-media.ts).
+    const generated = (...args: string[]) => ffmpegGeneratedSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args], { cwd: work });
+    generated('-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=10', '-t', '2', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '10', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', 'clip.mp4');
     ffmpeg('-i', 'clip.mp4', '-c', 'copy', '-f', 'hls', '-hls_time', '1', '-hls_playlist_type', 'vod', '-hls_segment_filename', 'index_180p_%05d.ts', 'index_180p.m3u8');
     ffmpeg('-i', 'clip.mp4', '-frames:v', '1', 'poster.jpg');
     ffmpeg('-i', 'clip.mp4', '-vf', 'fps=1', '-frames:v', '2', 'thumb.%07d.jpg');

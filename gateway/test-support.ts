@@ -66,30 +66,18 @@ export function writeConfigFile(path: string, config: GatewayConfig): string {
   return path;
 }
 
+/** ffmpeg quiet, for clips made from generated sources only: kept between runs (integ-tests/generated-media.ts). */
+const generated = (...args: string[]) => ffmpegGeneratedSync('ffmpeg', ['-v', 'error', '-y', ...args]);
+
 /** A tiny clip (320x180, H.264) made with ffmpeg. */
 export function makeClip(path: string, seconds = 1): string {
-  ffmpegGeneratedSync('ffmpeg', [
-    '-v',
-    'error',
-    '-y',
-    '-f',
-    'lavfi',
-    '-i',
-    `testsrc2=size=320x180:rate=10:duration=${seconds}`,
-    '-c:v',
-    'libx264',
-    '-preset',
-    'ultrafast',
-    '-pix_fmt',
-    'yuv420p',
-    path,
-  ]);
+  generated('-f', 'lavfi', '-i', `testsrc2=size=320x180:rate=10:duration=${seconds}`, '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', path);
   return path;
 }
 
 /** A still (JPEG) made with ffmpeg. */
 export function makeStill(path: string): string {
-  ffmpegGeneratedSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=320x180', '-frames:v', '1', path]);
+  generated('-f', 'lavfi', '-i', 'testsrc2=size=320x180', '-frames:v', '1', path);
   return path;
 }
 

@@ -28,6 +28,10 @@ describe('clips made from generated sources, kept by what made them', () => {
     ffmpegGeneratedSync(counted, clip(1, join(dir, 'b.mp4')), { cacheDirectory });
     expect(runs()).toBe(1);
     expect(readFileSync(join(dir, 'b.mp4')).equals(readFileSync(join(dir, 'a.mp4')))).toBe(true);
+    // A relative output is relative to cwd, copied or made.
+    await ffmpegGenerated(counted, clip(1, 'relative.mp4'), { cacheDirectory, cwd: dir });
+    expect(readFileSync(join(dir, 'relative.mp4')).equals(readFileSync(join(dir, 'a.mp4')))).toBe(true);
+    expect(runs()).toBe(1);
 
     await ffmpegGenerated(counted, clip(2, join(dir, 'c.mp4')), { cacheDirectory });
     expect(runs()).toBe(2);

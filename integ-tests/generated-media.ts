@@ -12,7 +12,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { dirname, extname, join } from 'node:path';
+import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
@@ -64,18 +64,27 @@ function keep(output: string, cached: string): void {
   }
 }
 
+export interface GeneratedOptions {
+  /** Where ffmpeg runs, and what a relative output path is relative to. */
+  cwd?: string;
+  /** Tests of this module only: a cache of their own. */
+  cacheDirectory?: string;
+}
+
 /** Runs `ffmpeg …args` (the last argument is the output file), or copies the clip the same arguments made before. */
-export async function ffmpegGenerated(ffmpeg: string, args: readonly string[], options: { cacheDirectory?: string } = {}): Promise<void> {
+export async function ffmpegGenerated(ffmpeg: string, args: readonly string[], options: GeneratedOptions = {}): Promise<void> {
   const cached = cachedPathOf(ffmpeg, args, options.cacheDirectory);
-  if (cached && existsSync(cached)) return copyFileSync(cached, args.at(-1)!);
-  await run(ffmpeg, [...args], { maxBuffer: 16 * 1024 * 1024 });
-  if (cached) keep(args.at(-1)!, cached);
+  const output = resolve(options.cwd ?? '.', args.at(-1)!);
+  if (cached && existsSync(cached)) return copyFileSync(cached, output);
+  await run(ffmpeg, [...args], { maxBuffer: 16 * 1024 * 1024, ...(options.cwd ? { cwd: options.cwd } : {}) });
+  if (cached) keep(output, cached);
 }
 
 /** `ffmpegGenerated`, blocking. */
-export function ffmpegGeneratedSync(ffmpeg: string, args: readonly string[], options: { cacheDirectory?: string } = {}): void {
+export function ffmpegGeneratedSync(ffmpeg: string, args: readonly string[], options: GeneratedOptions = {}): void {
   const cached = cachedPathOf(ffmpeg, args, options.cacheDirectory);
-  if (cached && existsSync(cached)) return copyFileSync(cached, args.at(-1)!);
-  execFileSync(ffmpeg, [...args]);
-  if (cached) keep(args.at(-1)!, cached);
+  const output = resolve(options.cwd ?? '.', args.at(-1)!);
+  if (cached && existsSync(cached)) return copyFileSync(cached, output);
+  execFileSync(ffmpeg, [...args], options.cwd ? { cwd: options.cwd } : {});
+  if (cached) keep(output, cached);
 }

@@ -16,7 +16,6 @@ const TOOLS: Array<{ command: string; args: string[]; debianPackage: string }> =
   { command: '/usr/bin/chromium', args: ['--version'], debianPackage: 'chromium' },
 ];
 
-const runs = (command: string, args: string[]) => spawnSync(command, args, { stdio: 'ignore' }).status === 0;
 /** Whether `command args` exits 0; the tools are asked all at once (the AWS CLI and Chromium take half a second each to answer). */
 const answers = (command: string, args: string[]) =>
   new Promise<boolean>((resolve) => {
@@ -29,7 +28,7 @@ const found = await Promise.all(TOOLS.map((tool) => answers(tool.command, tool.a
 const missing = TOOLS.filter((_, i) => !found[i]);
 if (missing.length > 0) {
   const packages = [...new Set(missing.map((tool) => tool.debianPackage))];
-  const canInstall = process.getuid?.() === 0 && runs('apt-get', ['--version']);
+  const canInstall = process.getuid?.() === 0 && (await answers('apt-get', ['--version']));
   if (!canInstall) {
     console.error(
       `The tests need ${missing.map((t) => t.command).join(', ')}: install ${packages.join(' ')} (apt-get install ${packages.join(' ')}, brew install ${packages.join(' ')}…), then run npm test again.`,

@@ -71,20 +71,30 @@ export interface GeneratedOptions {
   cacheDirectory?: string;
 }
 
-/** Runs `ffmpeg …args` (the last argument is the output file), or copies the clip the same arguments made before. */
-export async function ffmpegGenerated(ffmpeg: string, args: readonly string[], options: GeneratedOptions = {}): Promise<void> {
+/**
+ * Copies the clip from the cache when it is there. Otherwise `cached` says where to keep it once
+ * ffmpeg has made it (undefined: not kept).
+ */
+function fromCache(ffmpeg: string, args: readonly string[], options: GeneratedOptions): { output: string; copied: boolean; cached: string | undefined } {
   const cached = cachedPathOf(ffmpeg, args, options.cacheDirectory);
   const output = resolve(options.cwd ?? '.', args.at(-1)!);
-  if (cached && existsSync(cached)) return copyFileSync(cached, output);
+  if (!cached || !existsSync(cached)) return { output, copied: false, cached };
+  copyFileSync(cached, output);
+  return { output, copied: true, cached };
+}
+
+/** Runs `ffmpeg …args` (the last argument is the output file), or copies the clip the same arguments made before. */
+export async function ffmpegGenerated(ffmpeg: string, args: readonly string[], options: GeneratedOptions = {}): Promise<void> {
+  const { output, copied, cached } = fromCache(ffmpeg, args, options);
+  if (copied) return;
   await run(ffmpeg, [...args], { maxBuffer: 16 * 1024 * 1024, ...(options.cwd ? { cwd: options.cwd } : {}) });
   if (cached) keep(output, cached);
 }
 
 /** `ffmpegGenerated`, blocking. */
 export function ffmpegGeneratedSync(ffmpeg: string, args: readonly string[], options: GeneratedOptions = {}): void {
-  const cached = cachedPathOf(ffmpeg, args, options.cacheDirectory);
-  const output = resolve(options.cwd ?? '.', args.at(-1)!);
-  if (cached && existsSync(cached)) return copyFileSync(cached, output);
+  const { output, copied, cached } = fromCache(ffmpeg, args, options);
+  if (copied) return;
   execFileSync(ffmpeg, [...args], options.cwd ? { cwd: options.cwd } : {});
   if (cached) keep(output, cached);
 }

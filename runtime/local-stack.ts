@@ -30,11 +30,10 @@ import { stateMachineArn as localStateMachineArn } from './step-functions/arns.t
 import { lambdaHandlerFor } from './task-handlers.ts';
 import { clipWorkflowDefinition } from './clip-workflow-definition.ts';
 import { reconcileUploads } from './upload-reconciler.ts';
-import { DEFAULT_WEB_PORT, startLocalWeb, type LocalWeb } from './local-web.ts';
+import { startLocalWeb, type LocalWeb } from './local-web.ts';
+import { DEFAULT_PORTS, DEFAULT_SWEEP_EVERY_SECONDS, DEFAULT_WEB_PORT } from './local-defaults.ts';
 import { WEB_BUILD } from './web-build.ts';
 import { encodeEventKey } from '../domain/upload-event.ts';
-
-export const DEFAULT_PORTS = { s3: 4569, dynamodb: 8000, stepFunctions: 8083, api: 8080 } as const;
 
 export interface LocalStackOptions {
   /** Everything persists here (default `.camflow`). */
@@ -86,8 +85,6 @@ export interface LocalStackOptions {
 
 /** See `LocalStackOptions.faults`. */
 export type ServiceFault = (request: Record<string, unknown>, stateName: string) => Error | undefined;
-
-export const DEFAULT_SWEEP_EVERY_SECONDS = 60;
 
 export interface LocalStack {
   dataDirectory: string;

@@ -9,8 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { contentSecurityPolicy } from '../web/content-security-policy.ts';
-
-export const DEFAULT_WEB_PORT = 5173;
+import { DEFAULT_WEB_PORT } from './local-defaults.ts';
 
 /** What the app reads at start (`web/src/config.ts`); in AWS the deploy writes the same file. */
 export interface WebConfig {

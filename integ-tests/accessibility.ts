@@ -8,7 +8,8 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/
 
 /** axe-core in the page: no serious or critical violation. */
 export async function expectAccessible(page: Page, what: string): Promise<void> {
-  await page.evaluate(axeSource);
+  // axe (650 KB) is sent to the page once per document: the app's own navigations keep it.
+  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
     const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
     const result = await axe.run();

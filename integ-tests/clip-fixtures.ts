@@ -3,7 +3,7 @@
  * committed), and ffprobe/MP4 helpers to check what the workflow produced.
  */
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -120,6 +120,17 @@ export async function jpegStill(dir: string): Promise<ClipFixture> {
   return { name: 'JPEG still', path, width: 1280, height: 720, hasAudio: false };
 }
 
+/**
+ * The same noise every run (SHA-256 of a counter). Fresh random bytes now and then hold what a
+ * probe takes for a stream (ffprobe found one in 2 of 150 random 64 KiB files), and a run failed:
+ * the upload was quarantined as `unsupported-codec`, not `not-media`.
+ */
+export function noise(length: number): Buffer {
+  const blocks: Buffer[] = [];
+  for (let i = 0; i * 32 < length; i++) blocks.push(createHash('sha256').update(`camflow noise ${i}`).digest());
+  return Buffer.concat(blocks).subarray(0, length);
+}
+
 /** The broken uploads the workflow must quarantine, with the reason it must give. */
 export async function brokenUploads(dir: string): Promise<Array<{ name: string; path: string; fileName: string; reason: string }>> {
   const empty = join(dir, 'empty.mp4');
@@ -131,7 +142,7 @@ export async function brokenUploads(dir: string): Promise<Array<{ name: string; 
   const text = join(dir, 'notes.mp4');
   writeFileSync(text, 'This is a text file that a camera misnamed.\n'.repeat(50));
   const random = join(dir, 'noise.mkv');
-  writeFileSync(random, randomBytes(64 * 1024));
+  writeFileSync(random, noise(64 * 1024));
   return [
     { name: 'zero-byte file', path: empty, fileName: 'empty.mp4', reason: 'empty' },
     { name: 'truncated MP4', path: truncated, fileName: 'truncated.mp4', reason: 'truncated' },

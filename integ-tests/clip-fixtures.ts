@@ -125,7 +125,7 @@ export async function jpegStill(dir: string): Promise<ClipFixture> {
  * probe takes for a stream (ffprobe found one in 2 of 150 random 64 KiB files), and a run failed:
  * the upload was quarantined as `unsupported-codec`, not `not-media`.
  */
-export function noise(length: number): Buffer {
+function noise(length: number): Buffer {
   const blocks: Buffer[] = [];
   for (let i = 0; i * 32 < length; i++) blocks.push(createHash('sha256').update(`camflow noise ${i}`).digest());
   return Buffer.concat(blocks).subarray(0, length);

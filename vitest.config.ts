@@ -17,7 +17,8 @@ export default defineConfig({
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     // Most files wait on I/O (local servers, child processes, timers, a one-minute S3 outage): two
     // workers per core. On 2 cores, 3 workers took 146 s, 4 took 127–140 s, 6 took 125–129 s on a quiet
-    // host but 155–160 s on a busy one, where a starved Chromium failed to play a clip in 30 s.
+    // host but 155–160 s on a busy one. (A clip that did not play in 30 s on a busy host was the
+    // player's renewal race, since fixed, not a starved Chromium.)
     maxWorkers: Math.max(2, availableParallelism() * 2),
     // Child processes that each run many test files, one after another, keeping their module
     // graphs (isolate: false): nothing configures the code through process.env (handlers, the

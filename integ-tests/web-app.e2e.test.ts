@@ -419,12 +419,37 @@ describe('playback links that expire while watching', () => {
     const mine = problems.length;
     page.on('response', (r) => r.status() === 403 && refused.push(r.url()));
     page.on('requestfailed', (r) => r.failure()?.errorText === 'net::ERR_BLOCKED_BY_ORB' && refused.push(r.url()));
+    // Play pressed when the links are about to expire renews them first, while the first source
+    // is still loading (a slow host, a slow network): its playlist held until the renewal is asked
+    // for, the renewal held until that first source has loaded its metadata. The first source must
+    // not take the play meant for the renewed one (it did: swapped out paused, the video stayed at 0 s).
+    let renewalAsked: () => void = () => undefined;
+    const renewal = new Promise<void>((resolve) => (renewalAsked = resolve));
+    let playlists = 0;
+    await page.route('**/playback/**', async (route) => {
+      if (++playlists === 1) await renewal;
+      await route.continue();
+    });
+    let signedReads = 0;
+    await page.route(`${short.endpoints.api}/clips/${clipId}`, async (route) => {
+      if (route.request().method() === 'GET' && route.request().headers().authorization && ++signedReads === 2) {
+        renewalAsked();
+        await expect.poll(() => page.locator('video').evaluate((v: VideoElement) => v.readyState), { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
+      }
+      await route.continue();
+    });
+    const firstRead = page.waitForResponse((r) => r.url().startsWith(`${short.endpoints.api}/clips/${clipId}`) && r.ok());
     await page.goto(`${short.endpoints.web}/clips/${clipId}`);
     await page.getByLabel('User name').fill(ADMIN.username);
     await page.getByLabel('Password').fill(ADMIN.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
+    const { playback } = (await (await firstRead).json()) as { playback: { expiresAt: string } };
+    await page.getByRole('button', { name: 'Play' }).waitFor();
+    await page.waitForTimeout(Math.max(0, Date.parse(playback.expiresAt) - 4800 - Date.now()));
     await page.getByRole('button', { name: 'Play' }).click();
+    await expect.poll(() => signedReads).toBe(2);
     await expect.poll(() => videoTime(page), { timeout: 30_000 }).toBeGreaterThan(1.5);
+    await page.unrouteAll();
     await page.getByRole('button', { name: 'Pause' }).click();
     const pausedAt = await videoTime(page);
     const reads = clipReads.length;

@@ -75,6 +75,11 @@ function playsHlsNatively(element: HTMLVideoElement): boolean {
   return element.canPlayType('application/vnd.apple.mpegurl') !== '' && typeof window.MediaSource === 'undefined';
 }
 
+/** Where a video is, to go on from there once the next source is attached (see `resumeAt`). */
+function heldPosition(element: HTMLVideoElement | null, after: number, play = !(element?.paused ?? true)) {
+  return { time: element?.currentTime ?? 0, play, after };
+}
+
 export function Player(props: {
   playback: Playback;
   durationSeconds?: number;
@@ -95,16 +100,19 @@ export function Player(props: {
   const [playing, setPlaying] = useState(false);
   const [preview, setPreview] = useState<{ seconds: number; left: number } | undefined>();
   const [notice, setNotice] = useState<string>();
-  // Where to go on after the source changed (renewed links, another format).
-  const resumeAt = useRef<{ time: number; play: boolean } | undefined>(undefined);
+  // Where to go on after the source changed (renewed links, another format): for a source
+  // attached after the one playing when it was asked (`after`, a count of attachments). The
+  // source being replaced may still load its metadata meanwhile (a slow first load, renewed
+  // links on their way): it must not take the position and play, then be swapped out paused.
+  const resumeAt = useRef<{ time: number; play: boolean; after: number } | undefined>(undefined);
+  const attachments = useRef(0);
   const renewing = useRef(false);
 
   const sourceUrl = format === 'hls' ? playback.hls : playback.mp4;
   const playbackRef = useLatest(playback);
   /** HLS failed for another reason than expired links: the MP4, from the same position. */
   const fallBack = useCallback(() => {
-    const element = video.current;
-    resumeAt.current = { time: element?.currentTime ?? 0, play: !(element?.paused ?? true) };
+    resumeAt.current = heldPosition(video.current, attachments.current);
     if (playbackRef.current.mp4) setFormat((current) => (current === 'hls' ? 'mp4' : current));
     else setNotice('This clip cannot be played in this browser.');
   }, [playbackRef]);
@@ -114,7 +122,7 @@ export function Player(props: {
     if (!element || renewing.current) return;
     renewing.current = true;
     // A position still waiting for its source (a switch that failed to load) is the one to go back to.
-    resumeAt.current ??= { time: element.currentTime, play: !element.paused };
+    resumeAt.current ??= heldPosition(element, attachments.current);
     try {
       await renew();
     } finally {
@@ -127,9 +135,10 @@ export function Player(props: {
     const element = video.current;
     if (!element || !sourceUrl) return;
     let cancelled = false;
+    const attachment = ++attachments.current;
     const resume = () => {
       const at = resumeAt.current;
-      if (!at) return;
+      if (!at || at.after >= attachment) return;
       resumeAt.current = undefined;
       if (at.time > 0) element.currentTime = at.time;
       if (at.play) void element.play().catch(() => undefined);
@@ -174,7 +183,7 @@ export function Player(props: {
     if (element.paused) {
       // After a long pause the links may have expired: renew first, then play from here.
       if (Date.parse(playback.expiresAt) - Date.now() < 5000) {
-        resumeAt.current = { time: element.currentTime, play: true };
+        resumeAt.current = heldPosition(element, attachments.current, true);
         void renewAndResume();
       } else void element.play().catch(() => undefined);
     } else element.pause();
@@ -288,7 +297,7 @@ export function Player(props: {
           id="format"
           value={format}
           onChange={(e) => {
-            resumeAt.current = { time: video.current?.currentTime ?? 0, play: !(video.current?.paused ?? true) };
+            resumeAt.current = heldPosition(video.current, attachments.current);
             setFormat(e.target.value as Format);
           }}
         >

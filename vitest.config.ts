@@ -9,8 +9,9 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     setupFiles: ['runtime/node20-polyfills.ts'],
-    // A temporary folder for the run (TMPDIR), removed at its end: integ-tests/test-run-folder.ts.
-    globalSetup: ['integ-tests/test-run-folder.ts'],
+    // A temporary folder for the run (TMPDIR), removed at its end: integ-tests/test-run-folder.ts;
+    // then the gateway's S3 sender bundled into it for the gateway tests: integ-tests/gateway-sender-bundle.ts.
+    globalSetup: ['integ-tests/test-run-folder.ts', 'integ-tests/gateway-sender-bundle.ts'],
     // Transformed modules cached on disk (node_modules/.experimental-vitest-cache): a later run does not transform them again.
     experimental: { fsModuleCache: true },
     sequence: { sequencer: SlowestFilesFirst },

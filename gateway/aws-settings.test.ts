@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { awsCliJson } from '../integ-tests/aws-cli.ts';
 import { LOCAL_BUCKETS } from '../runtime/local-s3.ts';
-import { startGateway, type RunningGateway } from './gateway.ts';
-import { localGatewayAws, makeStill, startTestS3, tempDirectory, testConfig, uploadAsCamera, waitFor } from './test-support.ts';
+import type { RunningGateway } from './gateway.ts';
+import { localGatewayAws, makeStill, startTestS3, tempDirectory, testConfig, uploadAsCamera, waitFor, startTestGateway } from './test-support.ts';
 
 const stops: Array<() => Promise<void>> = [];
 afterAll(async () => {
@@ -29,7 +29,7 @@ describe('the gateway takes its AWS settings as an object', () => {
     for (const name of ['cottage', 'barn']) {
       const s3 = await startTestS3();
       stops.push(() => s3.stop());
-      const gateway = await startGateway(await testConfig(tempDirectory(`aws-settings-${name}`), { heartbeat: { name, intervalSeconds: 60, cloudWatch: 'auto' } }), { aws: localGatewayAws(s3) });
+      const gateway = await startTestGateway(await testConfig(tempDirectory(`aws-settings-${name}`), { heartbeat: { name, intervalSeconds: 60, cloudWatch: 'auto' } }), { aws: localGatewayAws(s3) });
       stops.push(() => gateway.stop());
       gateways.push({ endpoint: s3.endpoint, gateway });
     }

@@ -53,13 +53,25 @@ const BUNDLE_OPTIONS: BuildOptions = {
   banner: { js: "#!/usr/bin/env node\nimport { createRequire as __camflowCreateRequire } from 'node:module'; const require = __camflowCreateRequire(import.meta.url);" },
 };
 
+function buildSender(outfile: string) {
+  return build({ ...BUNDLE_OPTIONS, entryPoints: [resolve(repositoryRoot, 'gateway/s3-sender-main.ts')], outfile });
+}
+
+/** The S3 sender's bundle alone (the tests start it instead of s3-sender-main.ts under tsx: integ-tests/gateway-sender-bundle.ts). */
+export async function buildSenderBundle(outfile: string): Promise<string> {
+  mkdirSync(dirname(outfile), { recursive: true });
+  const result = await buildSender(outfile);
+  if (result.errors.length > 0) throw new Error(`The S3 sender bundle did not build: ${result.errors.map((e) => e.text).join('; ')}`);
+  return outfile;
+}
+
 export async function buildGatewayBundle(outfile = DEFAULT_BUNDLE): Promise<GatewayBundle> {
   mkdirSync(dirname(outfile), { recursive: true });
   const senderFile = join(dirname(outfile), SENDER_BUNDLE_NAME);
   const results = await Promise.all([
     // `--version` of the bundle: the version of the checkout it was built from.
     build({ ...BUNDLE_OPTIONS, entryPoints: [resolve(repositoryRoot, 'gateway/main.ts')], outfile, define: { CAMFLOW_GATEWAY_VERSION: JSON.stringify(packageVersion()) } }),
-    build({ ...BUNDLE_OPTIONS, entryPoints: [resolve(repositoryRoot, 'gateway/s3-sender-main.ts')], outfile: senderFile }),
+    buildSender(senderFile),
   ]);
   const errors = results.flatMap((r) => r.errors);
   if (errors.length > 0) throw new Error(`The gateway bundle did not build: ${errors.map((e) => e.text).join('; ')}`);

@@ -16,7 +16,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, type RunningGateway } from './gateway.ts';
+import type { RunningGateway } from './gateway.ts';
 import { readJournal } from './journal.ts';
 import { RawFtp } from './raw-ftp-client.ts';
 import { Spool, spoolPaths } from './spool.ts';
@@ -40,6 +40,7 @@ import {
   TEST_PASSWORD,
   localGatewayAws,
   waitFor,
+  startTestGateway,
 } from './test-support.ts';
 import type { GatewayAws } from './aws-settings.ts';
 
@@ -56,7 +57,7 @@ beforeAll(async () => {
   s3 = await startTestS3();
   aws = localGatewayAws(s3);
   spool = tempDirectory('habits-spool');
-  gateway = await startGateway(await testConfig(spool, { ftp: { host: '127.0.0.1', port: 0, passivePortMin: 0, passivePortMax: 0, temporaryNameWaitSeconds: 60 } }), { aws });
+  gateway = await startTestGateway(await testConfig(spool, { ftp: { host: '127.0.0.1', port: 0, passivePortMin: 0, passivePortMax: 0, temporaryNameWaitSeconds: 60 } }), { aws });
 });
 
 afterAll(async () => {
@@ -178,7 +179,7 @@ out.append(ftp.sendcmd('RNTO MDalarm_20240316_101500.mp4'))`);
 
   it('a temporary name never renamed is uploaded under its own name after the configured wait (curl)', async () => {
     const waitSpool = tempDirectory('habits-wait');
-    const quick = await startGateway(await testConfig(waitSpool, { ftp: { host: '127.0.0.1', port: 0, passivePortMin: 0, passivePortMax: 0, temporaryNameWaitSeconds: 1.5 } }), { aws });
+    const quick = await startTestGateway(await testConfig(waitSpool, { ftp: { host: '127.0.0.1', port: 0, passivePortMin: 0, passivePortMax: 0, temporaryNameWaitSeconds: 1.5 } }), { aws });
     try {
       const still = makeStill(join(media, 'never-renamed.jpg'));
       await run('curl', ['-sS', '--user', `garage:${TEST_PASSWORD}`, '-T', still, `ftp://127.0.0.1:${quick.ftp!.port}/snapshot`]);
@@ -271,7 +272,7 @@ describe('harmless commands are answered', () => {
 
   it('without ffmpeg, a .h264 goes up as it arrived, with the reason (install ffmpeg)', async () => {
     const noFfmpegSpool = tempDirectory('habits-noffmpeg');
-    const bare = await startGateway(await testConfig(noFfmpegSpool, { ffmpegPath: join(noFfmpegSpool, 'no-ffmpeg-here') }), { aws });
+    const bare = await startTestGateway(await testConfig(noFfmpegSpool, { ffmpegPath: join(noFfmpegSpool, 'no-ffmpeg-here') }), { aws });
     try {
       const raw = makeRawH264(join(media, 'Garage_00_20240319101112.h264'), 10);
       await run('curl', ['-sS', '--user', `garage:${TEST_PASSWORD}`, '-T', raw, `ftp://127.0.0.1:${bare.ftp!.port}/`]);
@@ -411,7 +412,7 @@ describe('FTPS and FEAT', () => {
     plain.close();
 
     const tlsSpool = tempDirectory('habits-tls');
-    const secure = await startGateway(await testConfig(tlsSpool, { ftp: { host: '127.0.0.1', port: 0, passivePortMin: 0, passivePortMax: 0, requireTls: true } }), { aws });
+    const secure = await startTestGateway(await testConfig(tlsSpool, { ftp: { host: '127.0.0.1', port: 0, passivePortMin: 0, passivePortMax: 0, requireTls: true } }), { aws });
     try {
       // A self-signed pair was made at first start, in the spool folder.
       expect(readdirSync(join(tlsSpool, 'tls')).sort()).toEqual(['cert.pem', 'key.pem']);

@@ -11,8 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeClipExecution, clipRecord } from '../integ-tests/local-stack-support.ts';
 import { startLocalStack, type LocalStack } from '../runtime/local-stack.ts';
 import { clipIdFor } from '../domain/clip-identity.ts';
-import { startGateway, type RunningGateway } from './gateway.ts';
-import { headObject, listKeys, makeClip, makeDav, makeRawH264, makeStill, tempDirectory, testConfig, TEST_PASSWORD, localGatewayAws } from './test-support.ts';
+import type { RunningGateway } from './gateway.ts';
+import { headObject, listKeys, makeClip, makeDav, makeRawH264, makeStill, tempDirectory, testConfig, TEST_PASSWORD, localGatewayAws, startTestGateway } from './test-support.ts';
 import type { GatewayAws } from './aws-settings.ts';
 
 let stack: LocalStack;
@@ -24,7 +24,7 @@ beforeAll(async () => {
   stack = await startLocalStack({ dataDirectory: join(work, 'data'), ports: { s3: 0, dynamodb: 0, stepFunctions: 0, api: 0 }, api: false, print: () => undefined });
   // The gateway reads the standard AWS variables (its own program's configuration): this worker's, pointed at the stack's S3.
   aws = localGatewayAws({ endpoint: stack.endpoints.s3 });
-  gateway = await startGateway(await testConfig(join(work, 'spool')), { aws });
+  gateway = await startTestGateway(await testConfig(join(work, 'spool')), { aws });
 }, 300_000);
 
 afterAll(async () => {
@@ -84,7 +84,7 @@ describe('camera → gateway → clip workflow', () => {
 
   it('a raw .h264 the gateway cannot remux (no ffmpeg on the box) is quarantined with a reason that says to install ffmpeg on the gateway', async () => {
     const work = tempDirectory('gateway-no-ffmpeg');
-    const noFfmpeg = await startGateway(await testConfig(join(work, 'spool'), { ffmpegPath: join(work, 'no-such-ffmpeg') }), { aws });
+    const noFfmpeg = await startTestGateway(await testConfig(join(work, 'spool'), { ffmpegPath: join(work, 'no-such-ffmpeg') }), { aws });
     try {
       const raw = makeRawH264(join(work, 'raw.h264'), 20);
       const client = new Client(10_000);

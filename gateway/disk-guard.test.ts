@@ -12,10 +12,10 @@ import { promisify } from 'node:util';
 import { Client, FTPError } from 'basic-ftp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../runtime/local-stack.ts';
-import { startGateway, type RunningGateway } from './gateway.ts';
+import type { RunningGateway } from './gateway.ts';
 import { readJournal } from './journal.ts';
 import { spoolPaths } from './spool.ts';
-import { listKeys, startTestS3, tempDirectory, testConfig, testS3Client, TEST_PASSWORD, localGatewayAws, waitFor, writeRandomFile } from './test-support.ts';
+import { listKeys, startTestS3, tempDirectory, testConfig, testS3Client, TEST_PASSWORD, localGatewayAws, waitFor, writeRandomFile, startTestGateway } from './test-support.ts';
 
 const run = promisify(execFile);
 const LIMIT_MB = 60_000 / (1024 * 1024);
@@ -48,7 +48,7 @@ describe('disk guard', () => {
     const s3Port = await freePort(); // nothing listens here yet: S3 is "down"
     const aws = localGatewayAws({ endpoint: `http://127.0.0.1:${s3Port}` });
     const spool = tempDirectory('spool');
-    const gateway = await startGateway(await testConfig(spool, { spoolLimitMB: LIMIT_MB, upload: { retryBaseSeconds: 0.1, retryMaxSeconds: 0.5 } }), { aws });
+    const gateway = await startTestGateway(await testConfig(spool, { spoolLimitMB: LIMIT_MB, upload: { retryBaseSeconds: 0.1, retryMaxSeconds: 0.5 } }), { aws });
     gateways.push(gateway);
     const media = tempDirectory('media');
     const files = await Promise.all([1, 2, 3, 4, 5].map((i) => writeRandomFile(join(media, `clip${i}.mp4`), FILE_BYTES)));
@@ -86,7 +86,7 @@ describe('disk guard', () => {
     s3 ??= await startTestS3();
     const aws = localGatewayAws(s3);
     const spool = tempDirectory('spool');
-    const gateway = await startGateway(await testConfig(spool, { spoolLimitMB: LIMIT_MB, keepLocalHours: 24 }), { aws });
+    const gateway = await startTestGateway(await testConfig(spool, { spoolLimitMB: LIMIT_MB, keepLocalHours: 24 }), { aws });
     gateways.push(gateway);
     const media = tempDirectory('media');
     for (const i of [1, 2, 3]) {

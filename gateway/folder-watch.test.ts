@@ -5,8 +5,8 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, type RunningGateway } from './gateway.ts';
-import { listKeys, readObject, startTestS3, tempDirectory, testConfig, testS3Client, localGatewayAws, waitFor } from './test-support.ts';
+import type { RunningGateway } from './gateway.ts';
+import { listKeys, readObject, startTestS3, tempDirectory, testConfig, testS3Client, localGatewayAws, waitFor, startTestGateway } from './test-support.ts';
 
 let s3: Awaited<ReturnType<typeof startTestS3>>;
 let gateway: RunningGateway;
@@ -17,7 +17,7 @@ beforeAll(async () => {
   const aws = localGatewayAws(s3);
   watched = tempDirectory('ftp-root');
   for (const folder of ['front-door', 'garage', 'Not A Camera']) mkdirSync(join(watched, folder));
-  gateway = await startGateway(await testConfig(tempDirectory('spool'), { watch: { stableSeconds: 3, scanSeconds: 0.2 } }), { aws, watchDirectory: watched });
+  gateway = await startTestGateway(await testConfig(tempDirectory('spool'), { watch: { stableSeconds: 3, scanSeconds: 0.2 } }), { aws, watchDirectory: watched });
 });
 
 afterAll(async () => {

@@ -12,9 +12,9 @@ import { Readable } from 'node:stream';
 import { Client } from 'basic-ftp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FtpLimits } from './config.ts';
-import { startGateway, type RunningGateway } from './gateway.ts';
+import type { RunningGateway } from './gateway.ts';
 import { RawFtp, type FtpReply } from './raw-ftp-client.ts';
-import { listKeys, startTestS3, tempDirectory, testConfig, testS3Client, TEST_PASSWORD, localGatewayAws } from './test-support.ts';
+import { listKeys, startTestS3, tempDirectory, testConfig, testS3Client, TEST_PASSWORD, localGatewayAws, startTestGateway } from './test-support.ts';
 import type { GatewayAws } from './aws-settings.ts';
 
 let s3: Awaited<ReturnType<typeof startTestS3>>;
@@ -32,7 +32,7 @@ afterAll(async () => {
 });
 
 async function gatewayWith(limits: Partial<FtpLimits>, spool = tempDirectory('spool')): Promise<RunningGateway> {
-  const gateway = await startGateway(await testConfig(spool, { ftp: { host: '127.0.0.1', port: 0, passivePortMin: 0, passivePortMax: 0, limits } }), { aws });
+  const gateway = await startTestGateway(await testConfig(spool, { ftp: { host: '127.0.0.1', port: 0, passivePortMin: 0, passivePortMax: 0, limits } }), { aws });
   gateways.push(gateway);
   return gateway;
 }

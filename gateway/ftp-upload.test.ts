@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'basic-ftp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, type RunningGateway } from './gateway.ts';
+import type { RunningGateway } from './gateway.ts';
 import { readJournal } from './journal.ts';
 import { spoolPaths } from './spool.ts';
 import {
@@ -28,6 +28,7 @@ import {
   TEST_PASSWORD,
   localGatewayAws,
   type S3Proxy,
+  startTestGateway,
 } from './test-support.ts';
 
 const run = promisify(execFile);
@@ -43,7 +44,7 @@ beforeAll(async () => {
   proxy = await startS3Proxy(s3.port);
   const aws = localGatewayAws(proxy);
   spool = tempDirectory('spool');
-  gateway = await startGateway(await testConfig(spool), { aws });
+  gateway = await startTestGateway(await testConfig(spool), { aws });
   media = tempDirectory('media');
 });
 

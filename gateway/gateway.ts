@@ -14,6 +14,7 @@ import { createGatewayLogger } from './logger.ts';
 import { Spool } from './spool.ts';
 import { GatewayStatus } from './status.ts';
 import { Uploader } from './uploader.ts';
+import type { SenderProgram } from './s3-sender.ts';
 import { Heartbeat, heartbeatSender, type MetricsSender } from './heartbeat.ts';
 import { cameraZoneOffset } from './time-zone.ts';
 
@@ -25,6 +26,8 @@ export interface StartGatewayOptions {
   logger?: Logger;
   /** Where heartbeats go (tests: a stub); default: CloudWatch when `heartbeat.cloudWatch` says so. */
   metricsSender?: MetricsSender;
+  /** What the S3 sender process runs; default: its bundle beside the gateway's, or s3-sender-main.ts under tsx in a checkout. */
+  senderProgram?: SenderProgram;
 }
 
 export interface RunningGateway {
@@ -71,6 +74,7 @@ export async function startGateway(config: GatewayConfig, options: StartGatewayO
     status,
     s3: options.aws.s3,
     senderIdleMs: config.upload.senderIdleSeconds * 1000,
+    ...(options.senderProgram ? { senderProgram: options.senderProgram } : {}),
   });
   uploader.start();
   spool.on('received', () => status.update((s) => (s.spool = spool.usage())));

@@ -12,11 +12,11 @@ import { Client } from 'basic-ftp';
 import type { PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../runtime/local-stack.ts';
-import { startGateway, type RunningGateway } from './gateway.ts';
+import type { RunningGateway } from './gateway.ts';
 import { cloudWatchWanted, HEARTBEAT_NAMESPACE, type MetricsSender } from './heartbeat.ts';
 import { readStatus } from './status.ts';
 import { gatewayAwsFromEnvironment } from './aws-settings.ts';
-import { localGatewayAws, makeStill, tempDirectory, testConfig, TEST_PASSWORD, waitFor } from './test-support.ts';
+import { localGatewayAws, makeStill, tempDirectory, testConfig, TEST_PASSWORD, waitFor, startTestGateway } from './test-support.ts';
 
 const running: RunningGateway[] = [];
 afterEach(async () => {
@@ -42,7 +42,7 @@ async function gatewayWithS3Down(overrides: Parameters<typeof testConfig>[1], me
   // S3 is a port nobody listens on: files stay in the queue.
   const aws = localGatewayAws({ endpoint: `http://127.0.0.1:${await freePort()}` });
   const spool = tempDirectory('heartbeat-spool');
-  const gateway = await startGateway(await testConfig(spool, { upload: { retryBaseSeconds: 5, retryMaxSeconds: 5 }, ...overrides }), { aws, ...(metricsSender ? { metricsSender } : {}) });
+  const gateway = await startTestGateway(await testConfig(spool, { upload: { retryBaseSeconds: 5, retryMaxSeconds: 5 }, ...overrides }), { aws, ...(metricsSender ? { metricsSender } : {}) });
   running.push(gateway);
   return { gateway, spool };
 }

@@ -11,9 +11,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'basic-ftp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, type RunningGateway } from './gateway.ts';
+import type { RunningGateway } from './gateway.ts';
 import { readStatus } from './status.ts';
-import { listKeys, makeStill, objectSha256, sha256Base64, startTestS3, tempDirectory, testConfig, testS3Client, TEST_PASSWORD, localGatewayAws, waitFor } from './test-support.ts';
+import { listKeys, makeStill, objectSha256, sha256Base64, startTestS3, tempDirectory, testConfig, testS3Client, TEST_PASSWORD, localGatewayAws, waitFor, startTestGateway } from './test-support.ts';
 
 const OUTAGE_SECONDS = Number(process.env.GATEWAY_TEST_OUTAGE_SECONDS ?? 60);
 const FILES = 50;
@@ -26,7 +26,7 @@ beforeAll(async () => {
   s3 = await startTestS3();
   const aws = localGatewayAws(s3);
   spool = tempDirectory('spool');
-  gateway = await startGateway(await testConfig(spool, { upload: { concurrency: 4, retryBaseSeconds: 0.1, retryMaxSeconds: 1 } }), { aws });
+  gateway = await startTestGateway(await testConfig(spool, { upload: { concurrency: 4, retryBaseSeconds: 0.1, retryMaxSeconds: 1 } }), { aws });
 });
 
 afterAll(async () => {

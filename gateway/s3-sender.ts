@@ -77,11 +77,17 @@ export function sendableS3Settings(s3: GatewayAws['s3']): GatewayAws['s3'] {
   };
 }
 
+/** The program a sender process runs: a script and node's flags for it. */
+export interface SenderProgram {
+  entry: string;
+  execArgv: string[];
+}
+
 /**
  * How to start the sender: its bundle beside the gateway's, with the gateway's node flags, or
  * from a checkout s3-sender-main.ts under tsx.
  */
-function senderProgram(): { entry: string; execArgv: string[] } {
+export function defaultSenderProgram(): SenderProgram {
   const here = import.meta.url;
   if (!here.endsWith('.ts')) return { entry: join(dirname(fileURLToPath(here)), SENDER_BUNDLE_NAME), execArgv: process.execArgv };
   const tsx = pathToFileURL(createRequire(here).resolve('tsx')).href;
@@ -94,6 +100,8 @@ export interface S3SenderOptions {
   idleMs: number;
   logLevel: GatewayLogLevel;
   logger: Logger;
+  /** Default: defaultSenderProgram(). The tests start the sender bundled once per run (integ-tests/gateway-sender-bundle.ts). */
+  program?: SenderProgram;
 }
 
 interface SenderProcess {
@@ -179,7 +187,7 @@ export class S3Sender {
 
   private processNow(): SenderProcess {
     if (this.current) return this.current;
-    const { entry, execArgv } = senderProgram();
+    const { entry, execArgv } = this.options.program ?? defaultSenderProgram();
     const child = fork(entry, [S3_SENDER_FLAG], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'json' });
     this.started++;
     const sender: SenderProcess = {

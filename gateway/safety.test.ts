@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { Client, FTPError } from 'basic-ftp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, type RunningGateway } from './gateway.ts';
-import { listKeys, startTestS3, tempDirectory, testConfig, testS3Client, TEST_PASSWORD, localGatewayAws } from './test-support.ts';
+import type { RunningGateway } from './gateway.ts';
+import { listKeys, startTestS3, tempDirectory, testConfig, testS3Client, TEST_PASSWORD, localGatewayAws, startTestGateway } from './test-support.ts';
 
 let s3: Awaited<ReturnType<typeof startTestS3>>;
 let gateway: RunningGateway;
@@ -20,7 +20,7 @@ beforeAll(async () => {
   s3 = await startTestS3();
   const aws = localGatewayAws(s3);
   spool = tempDirectory('spool');
-  gateway = await startGateway(await testConfig(spool, { ftp: { host: '127.0.0.1', port: 0, passivePortMin: 0, passivePortMax: 0, limits: { loginFailureDelaySeconds: 0.01 } } }), { aws });
+  gateway = await startTestGateway(await testConfig(spool, { ftp: { host: '127.0.0.1', port: 0, passivePortMin: 0, passivePortMax: 0, limits: { loginFailureDelaySeconds: 0.01 } } }), { aws });
 });
 
 afterAll(async () => {

@@ -8,9 +8,9 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../runtime/local-stack.ts';
-import { startGateway, type RunningGateway } from './gateway.ts';
+import type { RunningGateway } from './gateway.ts';
 import { RawFtp } from './raw-ftp-client.ts';
-import { tempDirectory, testConfig, TEST_PASSWORD, uploadAsCamera, localGatewayAws, waitFor, writeRandomFile } from './test-support.ts';
+import { tempDirectory, testConfig, TEST_PASSWORD, uploadAsCamera, localGatewayAws, waitFor, writeRandomFile, startTestGateway } from './test-support.ts';
 import type { GatewayAws } from './aws-settings.ts';
 
 const MiB = 1024 * 1024;
@@ -30,7 +30,7 @@ const spoolFiles = (gateway: RunningGateway) => readdirSync(join(gateway.spool.d
 
 describe('the spool limit holds while a file streams in', () => {
   it('an upload that crosses the limit is cut with 452; files already received stay; the next small one is accepted', async () => {
-    const gateway = await startGateway(await testConfig(tempDirectory('spool'), { spoolLimitMB: 1, upload: { retryBaseSeconds: 30, retryMaxSeconds: 60 } }), { aws });
+    const gateway = await startTestGateway(await testConfig(tempDirectory('spool'), { spoolLimitMB: 1, upload: { retryBaseSeconds: 30, retryMaxSeconds: 60 } }), { aws });
     gateways.push(gateway);
     const media = tempDirectory('media');
     await uploadAsCamera(gateway, await writeRandomFile(join(media, 'first.mp4'), 300_000), 'first.mp4');

@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'basic-ftp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startGateway, type RunningGateway } from './gateway.ts';
+import type { RunningGateway } from './gateway.ts';
 import { verifyPassword } from '../domain/password-hash.ts';
 import type { StatusReport } from './status.ts';
-import { startTestS3, tempDirectory, testConfig, TEST_PASSWORD, localGatewayAws, waitFor, writeRandomFile } from './test-support.ts';
+import { startTestS3, tempDirectory, testConfig, TEST_PASSWORD, localGatewayAws, waitFor, writeRandomFile, startTestGateway } from './test-support.ts';
 
 const run = promisify(execFile);
 const root = new URL('..', import.meta.url).pathname;
@@ -32,7 +32,7 @@ describe('camflow gateway status', () => {
     await s3.stop();
     const aws = localGatewayAws({ endpoint: `http://127.0.0.1:${port}` });
     const spool = tempDirectory('spool');
-    gateway = await startGateway(await testConfig(spool, { upload: { retryBaseSeconds: 0.1, retryMaxSeconds: 0.3 } }), { aws });
+    gateway = await startTestGateway(await testConfig(spool, { upload: { retryBaseSeconds: 0.1, retryMaxSeconds: 0.3 } }), { aws });
 
     const media = tempDirectory('media');
     const client = new Client(10_000);

@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { inject } from 'vitest';
 import { GetObjectCommand, HeadObjectCommand, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
 import { LOCAL_BUCKETS, startLocalS3, type LocalS3 } from '../runtime/local-s3.ts';
 import { localAwsEnvironment, localClientConfig, localS3ClientConfig } from '../runtime/local-credentials.ts';
@@ -17,6 +18,7 @@ import { cloudWatchByDefault, type GatewayAws } from './aws-settings.ts';
 import { parseGatewayConfig, type GatewayConfig, type GatewayConfigInput } from './config.ts';
 import { hashCameraPassword } from './password.ts';
 import { readStatus } from './status.ts';
+import { startGateway, type RunningGateway, type StartGatewayOptions } from './gateway.ts';
 
 export const TEST_PASSWORD = 'correct horse battery';
 
@@ -37,6 +39,14 @@ export function localGatewayAws(s3: { endpoint: string }): GatewayAws {
     cloudWatch: localClientConfig(),
     cloudWatchByDefault: cloudWatchByDefault(localAwsEnvironment({ s3: s3.endpoint })),
   };
+}
+
+/**
+ * `startGateway` whose S3 senders run the sender bundled once for the test run
+ * (integ-tests/gateway-sender-bundle.ts), as on a gateway box, rather than under tsx.
+ */
+export function startTestGateway(config: GatewayConfig, options: StartGatewayOptions): Promise<RunningGateway> {
+  return startGateway(config, { senderProgram: { entry: inject('gatewaySenderBundle'), execArgv: [] }, ...options });
 }
 
 export async function startTestS3(directory = tempDirectory('s3'), port = 0): Promise<LocalS3 & { directory: string }> {

@@ -9,9 +9,9 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, type RunningGateway } from './gateway.ts';
+import type { RunningGateway } from './gateway.ts';
 import { RawFtp } from './raw-ftp-client.ts';
-import { listKeys, startTestS3, tempDirectory, testConfig, testS3Client, TEST_PASSWORD, uploadAsCamera, localGatewayAws, waitFor, writeRandomFile } from './test-support.ts';
+import { listKeys, startTestS3, tempDirectory, testConfig, testS3Client, TEST_PASSWORD, uploadAsCamera, localGatewayAws, waitFor, writeRandomFile, startTestGateway } from './test-support.ts';
 
 const CHUNK = Buffer.alloc(64 * 1024, 7);
 
@@ -45,7 +45,7 @@ describe('a cut transfer releases its bytes', () => {
   beforeAll(async () => {
     const aws = localGatewayAws(s3);
     // 1 MiB spool: twenty leaked 64 KiB partial files would be past it, and every upload would get 452.
-    gateway = await startGateway(
+    gateway = await startTestGateway(
       await testConfig(tempDirectory('spool'), { spoolLimitMB: 1, ftp: { host: '127.0.0.1', port: 0, passivePortMin: 0, passivePortMax: 0, limits: { dataTimeoutSeconds: 1 } } }),
       { aws },
     );

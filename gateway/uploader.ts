@@ -11,7 +11,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { retryDelayMs } from './confirmation.ts';
 import type { SpooledFile } from './journal.ts';
 import type { GatewayLogLevel } from './logger.ts';
-import { S3Sender } from './s3-sender.ts';
+import { S3Sender, type SenderProgram } from './s3-sender.ts';
 import type { UploadConfirmation } from './s3-upload.ts';
 import { partDigestsOfFile, type Spool } from './spool.ts';
 import type { GatewayAws } from './aws-settings.ts';
@@ -35,6 +35,8 @@ export interface UploaderOptions {
   s3: GatewayAws['s3'];
   /** The S3 sender process ends after this long with nothing to send. */
   senderIdleMs: number;
+  /** What the S3 sender process runs (default: s3-sender.ts, defaultSenderProgram). */
+  senderProgram?: SenderProgram;
 }
 
 function metadataOf(file: SpooledFile): Record<string, string> {
@@ -70,7 +72,13 @@ export class Uploader {
   readonly sender: S3Sender;
 
   constructor(private readonly options: UploaderOptions) {
-    this.sender = new S3Sender({ s3: options.s3, idleMs: options.senderIdleMs, logLevel: options.logLevel, logger: options.logger });
+    this.sender = new S3Sender({
+      s3: options.s3,
+      idleMs: options.senderIdleMs,
+      logLevel: options.logLevel,
+      logger: options.logger,
+      ...(options.senderProgram ? { program: options.senderProgram } : {}),
+    });
   }
 
   start(): void {

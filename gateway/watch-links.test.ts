@@ -7,8 +7,8 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGateway, type RunningGateway } from './gateway.ts';
-import { listKeys, startTestS3, tempDirectory, testConfig, testS3Client, localGatewayAws, waitFor } from './test-support.ts';
+import type { RunningGateway } from './gateway.ts';
+import { listKeys, startTestS3, tempDirectory, testConfig, testS3Client, localGatewayAws, waitFor, startTestGateway } from './test-support.ts';
 
 let s3: Awaited<ReturnType<typeof startTestS3>>;
 let gateway: RunningGateway;
@@ -21,7 +21,7 @@ beforeAll(async () => {
   watched = tempDirectory('ftp-root');
   outside = tempDirectory('outside');
   mkdirSync(join(watched, 'front-door'));
-  gateway = await startGateway(await testConfig(tempDirectory('spool'), { watch: { stableSeconds: 0.3, scanSeconds: 0.1 } }), { aws, watchDirectory: watched });
+  gateway = await startTestGateway(await testConfig(tempDirectory('spool'), { watch: { stableSeconds: 0.3, scanSeconds: 0.1 } }), { aws, watchDirectory: watched });
 });
 
 afterAll(async () => {

@@ -87,7 +87,7 @@ export interface SenderProgram {
  * How to start the sender: its bundle beside the gateway's, with the gateway's node flags, or
  * from a checkout s3-sender-main.ts under tsx.
  */
-export function defaultSenderProgram(): SenderProgram {
+function defaultSenderProgram(): SenderProgram {
   const here = import.meta.url;
   if (!here.endsWith('.ts')) return { entry: join(dirname(fileURLToPath(here)), SENDER_BUNDLE_NAME), execArgv: process.execArgv };
   const tsx = pathToFileURL(createRequire(here).resolve('tsx')).href;
